@@ -1,0 +1,389 @@
+package dev.rawsock;
+
+import dev.rawsock.internal.Consts;
+import dev.rawsock.internal.Libc;
+import dev.rawsock.internal.NetDb;
+import dev.rawsock.internal.Scratch;
+import dev.rawsock.internal.Sys;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * The seed's functions (CLISP's RAWSOCK package), one static method each, on {@code int} file
+ * descriptors: a CLISP user can port code line by line. Every failing system call throws
+ * {@link ErrnoException}; bad arguments throw {@link IllegalArgumentException} or
+ * {@link IndexOutOfBoundsException} before any call. Buffers take {@code start} (inclusive) and
+ * {@code end} (exclusive), as the seed's {@code :START}/{@code :END}.
+ *
+ * <p>The facade keeps the caller's fds as they are (blocking or not). Where a call has a flags
+ * argument, a virtual thread passes MSG_DONTWAIT and waits in rawsock's poller, so it never pins its
+ * carrier in a blocking call. For owned sockets with close-while-blocked safety and timeouts, use
+ * {@link RawSocket}.
+ */
+public final class Rawsock {
+    private Rawsock() {}
+
+    // ================================================================ sockets
+
+    /** {@code socket(2)}: a new socket's fd. Null domain means AF_UNSPEC, null type or protocol 0. */
+    public static int socket(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
+        return Sys.socket(Domain.of(domain), SocketType.of(type), Protocol.of(protocol));
+    }
+
+    /** {@code socket(2)} with protocol 0. */
+    public static int socket(Domain domain, SocketType type) throws ErrnoException {
+        return socket(domain, type, (Protocol) null);
+    }
+
+    /** {@code socket(2)} with a protocol given by name (a constant name, or one for {@code getprotobyname(3)}). */
+    public static int socket(Domain domain, SocketType type, String protocolName) throws ErrnoException {
+        return socket(domain, type, protocolName == null ? null : Protocol.valueOf(protocolName));
+    }
+
+    /** {@code socket(2)} with raw C values. */
+    public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        return Sys.socket(domain, type, protocol);
+    }
+
+    /** {@code socketpair(2)}: two connected sockets' fds. */
+    public static int[] socketpair(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
+        return Sys.socketpair(Domain.of(domain), SocketType.of(type), Protocol.of(protocol));
+    }
+
+    /** {@code socketpair(2)} with protocol 0. */
+    public static int[] socketpair(Domain domain, SocketType type) throws ErrnoException {
+        return socketpair(domain, type, null);
+    }
+
+    /** {@code bind(2)}. */
+    public static void bind(int fd, SockAddr address) throws ErrnoException {
+        Sys.checkFd(fd);
+        Objects.requireNonNull(address, "address");
+        Sys.bind(fd, address.storage, address.size);
+    }
+
+    /**
+     * {@code connect(2)}. On a non-blocking fd a connection under way throws EINPROGRESS, as in C.
+     */
+    public static void connect(int fd, SockAddr address) throws ErrnoException {
+        Sys.checkFd(fd);
+        Objects.requireNonNull(address, "address");
+        int r = Sys.connect(fd, address.storage, address.size);
+        if (r != 0) throw new ErrnoException("connect", r, fd);
+    }
+
+    /**
+     * {@code accept(2)}: the new connection's fd; when {@code fillOrNull} is given, it receives the
+     * peer's address (family and length included).
+     */
+    public static int accept(int fd, SockAddr fillOrNull) throws ErrnoException {
+        Sys.checkFd(fd);
+        int[] len = new int[1];
+        int r = Sys.accept(fd, fillOrNull == null ? null : fillOrNull.storage, len, 0);
+        if (r < 0) throw new ErrnoException("accept", dev.rawsock.internal.Errno.EAGAIN, fd);
+        if (fillOrNull != null) fillOrNull.filled(len[0]);
+        return r;
+    }
+
+    /** {@code getpeername(2)}. */
+    public static SockAddr getpeername(int fd) throws ErrnoException {
+        return getpeername(fd, SockAddr.of(Domain.UNSPEC));
+    }
+
+    /** {@code getpeername(2)} into {@code into} (whatever it held); returns it. */
+    public static SockAddr getpeername(int fd, SockAddr into) throws ErrnoException {
+        Sys.checkFd(fd);
+        into.filled(Sys.getpeername(fd, into.storage));
+        return into;
+    }
+
+    /** {@code getsockname(2)}. */
+    public static SockAddr getsockname(int fd) throws ErrnoException {
+        return getsockname(fd, SockAddr.of(Domain.UNSPEC));
+    }
+
+    /** {@code getsockname(2)} into {@code into} (whatever it held); returns it. */
+    public static SockAddr getsockname(int fd, SockAddr into) throws ErrnoException {
+        Sys.checkFd(fd);
+        into.filled(Sys.getsockname(fd, into.storage));
+        return into;
+    }
+
+    /** {@code listen(2)} with backlog SOMAXCONN: the seed's SOCK-LISTEN. */
+    public static void sockListen(int fd) throws ErrnoException {
+        sockListen(fd, Consts.SOMAXCONN);
+    }
+
+    /** {@code listen(2)}. */
+    public static void sockListen(int fd, int backlog) throws ErrnoException {
+        Sys.checkFd(fd);
+        if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0: " + backlog);
+        Sys.listen(fd, backlog);
+    }
+
+    /** {@code close(2)}: the seed's SOCK-CLOSE; returns 0. */
+    public static int sockClose(int fd) throws ErrnoException {
+        Sys.checkFd(fd);
+        Sys.close(fd);
+        return 0;
+    }
+
+    /** {@code sockatmark(3)}: whether the socket is at the out-of-band mark. */
+    public static boolean sockatmark(int fd) throws ErrnoException {
+        Sys.checkFd(fd);
+        return Sys.sockatmark(fd);
+    }
+
+    /** {@code shutdown(2)}. */
+    public static void shutdown(int fd, Shutdown how) throws ErrnoException {
+        Sys.checkFd(fd);
+        Sys.shutdown(fd, Objects.requireNonNull(how, "how").value());
+    }
+
+    /**
+     * {@code poll(2)} on one fd: the events that happened, empty on timeout.
+     * @param timeoutMillis -1 to wait without limit, 0 to look without waiting
+     */
+    public static Set<PollEvent> poll(int fd, Set<PollEvent> events, int timeoutMillis) throws ErrnoException {
+        try {
+            return PollEvent.of(IoCore.poll(null, fd, PollEvent.mask(events), timeoutMillis));
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ================================================================ data
+
+    /** {@code send(2)} of the whole buffer. MSG_NOSIGNAL is always added: SIGPIPE never kills the JVM. */
+    public static int send(int fd, byte[] buf, MsgFlag... flags) throws ErrnoException {
+        return send(fd, buf, 0, buf.length, flags);
+    }
+
+    /** {@code send(2)} of {@code buf[start..end)}. */
+    public static int send(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.facade(fd, IoCore.SEND, heap(buf, start, end), MsgFlag.mask(flags), null);
+    }
+
+    /** {@code recv(2)} into the whole buffer: the byte count (with TRUNC, the real length). */
+    public static int recv(int fd, byte[] buf, MsgFlag... flags) throws ErrnoException {
+        return recv(fd, buf, 0, buf.length, flags);
+    }
+
+    /** {@code recv(2)} into {@code buf[start..end)}. */
+    public static int recv(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.facade(fd, IoCore.RECV, heap(buf, start, end), MsgFlag.mask(flags), null);
+    }
+
+    /** {@code sendto(2)} of the whole buffer to {@code to} (null: the connected peer). */
+    public static int sendto(int fd, byte[] buf, SockAddr to, MsgFlag... flags) throws ErrnoException {
+        return sendto(fd, buf, 0, buf.length, to, flags);
+    }
+
+    /** {@code sendto(2)} of {@code buf[start..end)}. */
+    public static int sendto(int fd, byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws ErrnoException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.facade(fd, IoCore.SENDTO, heap(buf, start, end), MsgFlag.mask(flags), to);
+    }
+
+    /** {@code recvfrom(2)} into the whole buffer; {@code fillOrNull} receives the sender's address. */
+    public static int recvfrom(int fd, byte[] buf, SockAddr fillOrNull, MsgFlag... flags) throws ErrnoException {
+        return recvfrom(fd, buf, 0, buf.length, fillOrNull, flags);
+    }
+
+    /** {@code recvfrom(2)} into {@code buf[start..end)}. */
+    public static int recvfrom(int fd, byte[] buf, int start, int end, SockAddr fillOrNull, MsgFlag... flags)
+            throws ErrnoException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.facade(fd, IoCore.RECVFROM, heap(buf, start, end), MsgFlag.mask(flags), fillOrNull);
+    }
+
+    /** {@code read(2)} into the whole buffer: the seed's SOCK-READ. 0 means end of stream. */
+    public static int sockRead(int fd, byte[] buf) throws ErrnoException {
+        return sockRead(fd, buf, 0, buf.length);
+    }
+
+    /** {@code read(2)} into {@code buf[start..end)}. */
+    public static int sockRead(int fd, byte[] buf, int start, int end) throws ErrnoException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.facade(fd, IoCore.READ, heap(buf, start, end), 0, null);
+    }
+
+    /** {@code readv(2)} into every array of {@code iovec}. */
+    public static int sockRead(int fd, byte[][] iovec) throws ErrnoException {
+        return sockRead(fd, iovec, 0, iovec.length);
+    }
+
+    /** {@code readv(2)} into the arrays {@code iovec[start..end)}. */
+    public static int sockRead(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
+        return (int) IoCore.vectorFacade(fd, false, iovec, start, end);
+    }
+
+    /** {@code write(2)} of the whole buffer: the seed's SOCK-WRITE. */
+    public static int sockWrite(int fd, byte[] buf) throws ErrnoException {
+        return sockWrite(fd, buf, 0, buf.length);
+    }
+
+    /** {@code write(2)} of {@code buf[start..end)}. */
+    public static int sockWrite(int fd, byte[] buf, int start, int end) throws ErrnoException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.facade(fd, IoCore.WRITE, heap(buf, start, end), 0, null);
+    }
+
+    /** {@code writev(2)} of every array of {@code iovec}. */
+    public static int sockWrite(int fd, byte[][] iovec) throws ErrnoException {
+        return sockWrite(fd, iovec, 0, iovec.length);
+    }
+
+    /** {@code writev(2)} of the arrays {@code iovec[start..end)}. */
+    public static int sockWrite(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
+        return (int) IoCore.vectorFacade(fd, true, iovec, start, end);
+    }
+
+    static MemorySegment heap(byte[] buf, int start, int end) {
+        return MemorySegment.ofArray(buf).asSlice(start, end - start);
+    }
+
+    // ================================================================ byte order
+
+    /** {@code htonl(3)}: 0 &lt;= n &lt;= 0xFFFFFFFF, swapped to network order (on this little-endian host). */
+    public static long htonl(long n) {
+        if (n < 0 || n > 0xFFFF_FFFFL) throw new IllegalArgumentException("htonl takes 0..0xFFFFFFFF: " + n);
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? n : Integer.reverseBytes((int) n) & 0xFFFF_FFFFL;
+    }
+
+    /** {@code ntohl(3)}. */
+    public static long ntohl(long n) {
+        if (n < 0 || n > 0xFFFF_FFFFL) throw new IllegalArgumentException("ntohl takes 0..0xFFFFFFFF: " + n);
+        return htonl(n);
+    }
+
+    /** {@code htons(3)}: 0 &lt;= n &lt;= 0xFFFF. */
+    public static int htons(int n) {
+        if (n < 0 || n > 0xFFFF) throw new IllegalArgumentException("htons takes 0..0xFFFF: " + n);
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? n : Short.reverseBytes((short) n) & 0xFFFF;
+    }
+
+    /** {@code ntohs(3)}. */
+    public static int ntohs(int n) {
+        if (n < 0 || n > 0xFFFF) throw new IllegalArgumentException("ntohs takes 0..0xFFFF: " + n);
+        return htons(n);
+    }
+
+    // ================================================================ addresses
+
+    /**
+     * {@code inet_pton(3)}: the bytes of a textual IPv4 (4) or IPv6 (16) address.
+     * @throws IllegalArgumentException when {@code text} is not an address of {@code domain}
+     */
+    public static byte[] convertAddress(Domain domain, String text) {
+        int af = Domain.of(domain);
+        int size = addressSize(af);
+        NetDb.checkName(text, "address");
+        try (Scratch s = Scratch.acquire()) {
+            byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (t.length > 255) throw new IllegalArgumentException("not an " + domain + " address: " + text);
+            MemorySegment src = s.buffer(t.length + 1);
+            MemorySegment.copy(t, 0, src, JAVA_BYTE, 0, t.length);
+            src.set(JAVA_BYTE, t.length, (byte) 0);
+            MemorySegment dst = s.misc(16);
+            if (Libc.inet_pton(af, src, dst) != 1) throw new IllegalArgumentException("not an " + domain + " address: " + text);
+            return dst.asSlice(0, size).toArray(JAVA_BYTE);
+        }
+    }
+
+    /** {@code inet_ntop(3)}: the text of a 4-byte (INET) or 16-byte (INET6) address. */
+    public static String convertAddress(Domain domain, byte[] address) {
+        int af = Domain.of(domain);
+        int size = addressSize(af);
+        if (address.length != size)
+            throw new IllegalArgumentException(domain + " addresses have " + size + " bytes, not " + address.length);
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment src = s.misc(16 + Consts.INET6_ADDRSTRLEN);
+            MemorySegment.copy(address, 0, src, JAVA_BYTE, 0, size);
+            MemorySegment dst = src.asSlice(16);
+            MemorySegment r = Libc.inet_ntop(s.errno, af, src, dst, Consts.INET6_ADDRSTRLEN);
+            if (r.equals(MemorySegment.NULL)) throw new IllegalArgumentException("inet_ntop failed for " + domain);
+            return dst.getString(0);
+        }
+    }
+
+    /**
+     * An address given as an integer (the seed's backward-compatible form): for INET the 32-bit
+     * address in host order ({@code 0x7F000001} is 127.0.0.1); for INET6 the low 64 bits of the
+     * address, the high 64 zero.
+     */
+    public static String convertAddress(Domain domain, long address) {
+        int af = Domain.of(domain);
+        if (af == Consts.AF_INET) {
+            if (address < 0 || address > 0xFFFF_FFFFL) throw new IllegalArgumentException("IPv4 address out of range: " + address);
+            return convertAddress(domain, ByteBuffer.allocate(4).putInt((int) address).array());
+        }
+        if (af == Consts.AF_INET6) {
+            if (address < 0) throw new IllegalArgumentException("address must be >= 0: " + address);
+            return convertAddress(domain, ByteBuffer.allocate(16).putLong(8, address).array());
+        }
+        throw new IllegalArgumentException("convertAddress takes INET or INET6, not " + domain);
+    }
+
+    private static int addressSize(int af) {
+        if (af == Consts.AF_INET) return 4;
+        if (af == Consts.AF_INET6) return 16;
+        throw new IllegalArgumentException("convertAddress takes INET or INET6, not " + new Domain(af));
+    }
+
+    /** The seed's {@code make-sockaddr}: an empty address of the family's standard size. */
+    public static SockAddr makeSockaddr(Domain domain) {
+        return SockAddr.of(domain);
+    }
+
+    /** {@code make-sockaddr} with {@code dataSize} zero bytes of data. */
+    public static SockAddr makeSockaddr(Domain domain, int dataSize) {
+        return SockAddr.of(domain, dataSize);
+    }
+
+    /** {@code make-sockaddr} with the given data bytes. */
+    public static SockAddr makeSockaddr(Domain domain, byte[] data) {
+        return SockAddr.of(domain, data);
+    }
+
+    /** The seed's {@code sockaddr-family}. */
+    public static Domain sockaddrFamily(SockAddr address) {
+        return address.family();
+    }
+
+    /** The seed's {@code sockaddr-data}: a live view of the address's data bytes. */
+    public static ByteBuffer sockaddrData(SockAddr address) {
+        return address.data();
+    }
+
+    /**
+     * The seed's {@code open-unix-socket}: a socket of {@code type} connected to the Unix socket at
+     * {@code path}, and the address. The fd is closed again if the connect fails.
+     */
+    public static OpenedSocket openUnixSocket(Path path, SocketType type) throws ErrnoException {
+        SockAddr a = SockAddr.unix(path);
+        int fd = socket(Domain.UNIX, type == null ? SocketType.STREAM : type);
+        try {
+            connect(fd, a);
+        } catch (ErrnoException | RuntimeException e) {
+            Sys.closeQuietly(fd);
+            throw e;
+        }
+        return new OpenedSocket(fd, a);
+    }
+
+    /** {@link #openUnixSocket(Path, SocketType)} with SOCK_STREAM. */
+    public static OpenedSocket openUnixSocket(Path path) throws ErrnoException {
+        return openUnixSocket(path, SocketType.STREAM);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.rawsock.internal;
+
+import dev.rawsock.ErrnoException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The owned state behind a {@code RawSocket}: a non-blocking, close-on-exec fd, the eventfd that
+ * wakes its platform-thread waiters, and the count of threads inside a call on it.
+ *
+ * <p>How close is safe (as in the JDK's {@code sun.nio.ch}): every operation brackets its system
+ * calls with {@link #begin()}/{@link #end()} under a small lock that is never held while blocked.
+ * {@link #close()} marks the handle closing, wakes every waiter (eventfd for threads in
+ * {@code poll(2)}, the {@link Poller} for virtual threads), waits until no thread is inside a call
+ * on the fd, and only then closes it: an fd number is never closed, and so never reused, under a
+ * thread still using it. Waiters that wake to a closing handle throw
+ * {@link AsynchronousCloseException}. A {@link Cleaner} closes the fds of a handle nobody closed.
+ */
+public final class FdHandle {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+
+    private final int fd;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition idle = lock.newCondition();
+    private volatile int state = OPEN;
+    private int inside;                 // threads between begin and end; guarded by lock
+    private int wakeFd = -1;            // eventfd, made on the first platform-thread wait; guarded by lock
+    private volatile long timeoutNanos; // 0: none
+    private final Fds fds;
+    private final Cleaner.Cleanable cleanable;
+
+    /** What the Cleaner closes: holds no reference to the handle or its socket. */
+    private static final class Fds implements Runnable {
+        volatile int fd;
+        volatile int wakeFd = -1;
+
+        Fds(int fd) { this.fd = fd; }
+
+        @Override
+        public void run() {
+            Sys.closeQuietly(wakeFd);
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    /**
+     * Takes ownership of {@code fd} and makes it non-blocking and close-on-exec.
+     * @param owner the object whose unreachability means nobody will close the fd
+     */
+    public FdHandle(int fd, Object owner) throws ErrnoException {
+        this.fd = fd;
+        Sys.setNonBlocking(fd, true);
+        Sys.fcntl(fd, Consts.F_SETFD, Consts.FD_CLOEXEC);
+        this.fds = new Fds(fd);
+        this.cleanable = CLEANER.register(owner, fds);
+    }
+
+    /** The fd number (valid while open). */
+    public int fd() {
+        return fd;
+    }
+
+    /** Whether close or release has started. */
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** Per-operation wait limit, 0 for none. */
+    public void timeoutNanos(long nanos) {
+        timeoutNanos = nanos;
+    }
+
+    public long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    /** Enters a call on the fd; throws EBADF when the handle is closed. Pair with {@link #end()}. */
+    public int begin(String function) throws ErrnoException {
+        lock.lock();
+        try {
+            if (state != OPEN) throw new ErrnoException(function, Errno.EBADF, -1);
+            inside++;
+            return fd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Leaves a call; the last thread out lets a waiting close go on. */
+    public void end() {
+        lock.lock();
+        try {
+            if (--inside == 0 && state != OPEN) idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A deadline for one operation: {@code System.nanoTime()} plus the timeout, or 0 for none. */
+    public long deadline() {
+        long t = timeoutNanos;
+        return t == 0 ? 0 : System.nanoTime() + t;
+    }
+
+    /**
+     * Waits (between {@code begin} and {@code end}) until the fd may be ready for {@code pollEvents}
+     * (POLL* bits). Platform threads wait in poll(2) on the fd and the wake-up eventfd; virtual
+     * threads park in the {@link Poller}. Throws {@link AsynchronousCloseException} when the handle
+     * is closed meanwhile, {@link SocketTimeoutException} past {@code deadline} (0: none).
+     */
+    public void await(short pollEvents, long deadline, String function) throws IOException {
+        long nanos = 0;
+        if (deadline != 0) {
+            nanos = deadline - System.nanoTime();
+            if (nanos <= 0) throw new SocketTimeoutException(function + "(fd=" + fd + "): timed out");
+        }
+        if (Thread.currentThread().isVirtual()) {
+            Poller.get().await(fd, pollEvents & 0xffff, nanos, this::isOpen);
+        } else {
+            int wake = wakeFd();
+            try (Scratch s = Scratch.acquire()) {
+                MemorySegment p = s.misc(16);
+                p.set(JAVA_INT, Layouts.POLLFD_FD, fd);
+                p.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, pollEvents);
+                p.set(JAVA_INT, 8 + Layouts.POLLFD_FD, wake);
+                p.set(JAVA_SHORT, 8 + Layouts.POLLFD_EVENTS, Consts.POLLIN);
+                int ms = deadline == 0 ? -1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000));
+                Sys.poll(s, p, 2, ms);
+            }
+        }
+        if (state != OPEN) throw new AsynchronousCloseException();
+    }
+
+    private int wakeFd() throws ErrnoException {
+        lock.lock();
+        try {
+            if (wakeFd < 0) {
+                wakeFd = Sys.eventfd();
+                fds.wakeFd = wakeFd;
+                if (state != OPEN) Sys.signal(wakeFd);
+            }
+            return wakeFd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes once: wakes waiters, waits for threads inside to leave, closes the fd. Idempotent. */
+    public void close() throws ErrnoException {
+        if (!stop()) return;
+        cleanable.clean();  // closes wakeFd and fd, exactly once
+    }
+
+    /**
+     * Stops using the fd without closing it: wakes waiters, waits for threads inside to leave, puts
+     * the fd back in blocking mode, and returns it; the caller owns it from now on.
+     */
+    public int release() throws ErrnoException {
+        if (!stop()) throw new ErrnoException("release", Errno.EBADF, -1);
+        fds.fd = -1;
+        cleanable.clean();  // closes only the eventfd now
+        Sys.setNonBlocking(fd, false);
+        return fd;
+    }
+
+    private boolean stop() {
+        lock.lock();
+        try {
+            if (state != OPEN) return false;
+            state = CLOSING;
+            if (wakeFd >= 0) Sys.signal(wakeFd);
+        } finally {
+            lock.unlock();
+        }
+        Poller.wakeAllIfRunning(fd);
+        lock.lock();
+        try {
+            boolean interrupted = false;
+            while (inside > 0) {
+                try {
+                    idle.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            state = CLOSED;
+            if (interrupted) Thread.currentThread().interrupt();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package dev.rawsock.internal;
+
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.MemoryLayout.unionLayout;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Every C struct rawsock passes to or reads from the kernel and C library, as an FFM layout named as
+ * the C struct, with fields named as in C; {@code LayoutsProbeTest} compiles a C probe and checks
+ * every struct's {@code sizeof} and every field's {@code offsetof} against these. Linux LP64
+ * (x86_64, aarch64); the one difference between the two, {@code struct epoll_event}'s packing, is
+ * handled where it is declared.
+ *
+ * <p>Multi-byte fields that the kernel keeps in network byte order (ports, IPv4 addresses,
+ * {@code sll_protocol}) are declared as plain host-order values here; the code that reads them swaps.
+ */
+public final class Layouts {
+    private Layouts() {}
+
+    /** Byte offset of a named field of a struct layout. */
+    public static long off(GroupLayout layout, String field) {
+        return layout.byteOffset(groupElement(field));
+    }
+
+    private static final ValueLayout.OfShort U16 = JAVA_SHORT;
+    private static final ValueLayout.OfInt U32 = JAVA_INT;
+
+    // ------------------------------------------------------------- addresses
+
+    /** {@code struct sockaddr_storage} ({@code <bits/socket.h>}): 128 bytes, 8-aligned. */
+    public static final StructLayout SOCKADDR_STORAGE = structLayout(
+            U16.withName("ss_family"),
+            sequenceLayout(118, JAVA_BYTE).withName("__ss_padding"),
+            JAVA_LONG.withName("__ss_align")).withName("sockaddr_storage");
+    public static final int SOCKADDR_STORAGE_SIZE = (int) SOCKADDR_STORAGE.byteSize();
+
+    /** {@code struct sockaddr_in} ({@code <netinet/in.h>}). */
+    public static final StructLayout SOCKADDR_IN = structLayout(
+            U16.withName("sin_family"),
+            U16.withName("sin_port"),
+            U32.withName("sin_addr"),
+            sequenceLayout(8, JAVA_BYTE).withName("sin_zero")).withName("sockaddr_in");
+    public static final long SIN_PORT = off(SOCKADDR_IN, "sin_port");
+    public static final long SIN_ADDR = off(SOCKADDR_IN, "sin_addr");
+
+    /** {@code struct sockaddr_in6} ({@code <netinet/in.h>}). */
+    public static final StructLayout SOCKADDR_IN6 = structLayout(
+            U16.withName("sin6_family"),
+            U16.withName("sin6_port"),
+            U32.withName("sin6_flowinfo"),
+            sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"),
+            U32.withName("sin6_scope_id")).withName("sockaddr_in6");
+    public static final long SIN6_PORT = off(SOCKADDR_IN6, "sin6_port");
+    public static final long SIN6_FLOWINFO = off(SOCKADDR_IN6, "sin6_flowinfo");
+    public static final long SIN6_ADDR = off(SOCKADDR_IN6, "sin6_addr");
+    public static final long SIN6_SCOPE_ID = off(SOCKADDR_IN6, "sin6_scope_id");
+
+    /** {@code struct sockaddr_un} ({@code <sys/un.h>}): 108 bytes of path, so 107 plus the NUL. */
+    public static final StructLayout SOCKADDR_UN = structLayout(
+            U16.withName("sun_family"),
+            sequenceLayout(108, JAVA_BYTE).withName("sun_path")).withName("sockaddr_un");
+    public static final long SUN_PATH = off(SOCKADDR_UN, "sun_path");
+    public static final int SUN_PATH_SIZE = 108;
+
+    /** {@code struct sockaddr_ll} ({@code <linux/if_packet.h>}). */
+    public static final StructLayout SOCKADDR_LL = structLayout(
+            U16.withName("sll_family"),
+            U16.withName("sll_protocol"),
+            JAVA_INT.withName("sll_ifindex"),
+            U16.withName("sll_hatype"),
+            JAVA_BYTE.withName("sll_pkttype"),
+            JAVA_BYTE.withName("sll_halen"),
+            sequenceLayout(8, JAVA_BYTE).withName("sll_addr")).withName("sockaddr_ll");
+    public static final long SLL_PROTOCOL = off(SOCKADDR_LL, "sll_protocol");
+    public static final long SLL_IFINDEX = off(SOCKADDR_LL, "sll_ifindex");
+    public static final long SLL_HATYPE = off(SOCKADDR_LL, "sll_hatype");
+    public static final long SLL_PKTTYPE = off(SOCKADDR_LL, "sll_pkttype");
+    public static final long SLL_HALEN = off(SOCKADDR_LL, "sll_halen");
+    public static final long SLL_ADDR = off(SOCKADDR_LL, "sll_addr");
+
+    /** {@code struct sockaddr_nl} ({@code <linux/netlink.h>}). */
+    public static final StructLayout SOCKADDR_NL = structLayout(
+            U16.withName("nl_family"),
+            U16.withName("nl_pad"),
+            U32.withName("nl_pid"),
+            U32.withName("nl_groups")).withName("sockaddr_nl");
+    public static final long NL_PID = off(SOCKADDR_NL, "nl_pid");
+    public static final long NL_GROUPS = off(SOCKADDR_NL, "nl_groups");
+
+    // ------------------------------------------------------------- I/O vectors and messages
+
+    /** {@code struct iovec} ({@code <bits/types/struct_iovec.h>}). */
+    public static final StructLayout IOVEC = structLayout(
+            ADDRESS.withName("iov_base"),
+            JAVA_LONG.withName("iov_len")).withName("iovec");
+    public static final long IOV_BASE = off(IOVEC, "iov_base");
+    public static final long IOV_LEN = off(IOVEC, "iov_len");
+
+    /** {@code struct msghdr} ({@code <bits/socket.h>}). */
+    public static final StructLayout MSGHDR = structLayout(
+            ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            paddingLayout(4),
+            ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            paddingLayout(4)).withName("msghdr");
+    public static final long MSG_NAME = off(MSGHDR, "msg_name");
+    public static final long MSG_NAMELEN = off(MSGHDR, "msg_namelen");
+    public static final long MSG_IOV = off(MSGHDR, "msg_iov");
+    public static final long MSG_IOVLEN = off(MSGHDR, "msg_iovlen");
+    public static final long MSG_CONTROL = off(MSGHDR, "msg_control");
+    public static final long MSG_CONTROLLEN = off(MSGHDR, "msg_controllen");
+    public static final long MSG_FLAGS = off(MSGHDR, "msg_flags");
+
+    /** {@code struct cmsghdr} ({@code <bits/socket.h>}); the data follows at CMSG_ALIGN(sizeof). */
+    public static final StructLayout CMSGHDR = structLayout(
+            JAVA_LONG.withName("cmsg_len"),
+            JAVA_INT.withName("cmsg_level"),
+            JAVA_INT.withName("cmsg_type")).withName("cmsghdr");
+
+    /** {@code struct mmsghdr} ({@code <bits/socket.h>}, _GNU_SOURCE). */
+    public static final StructLayout MMSGHDR = structLayout(
+            MSGHDR.withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"),
+            paddingLayout(4)).withName("mmsghdr");
+    public static final long MMSG_LEN = off(MMSGHDR, "msg_len");
+
+    // ------------------------------------------------------------- waiting
+
+    /** {@code struct pollfd} ({@code <sys/poll.h>}). */
+    public static final StructLayout POLLFD = structLayout(
+            JAVA_INT.withName("fd"),
+            JAVA_SHORT.withName("events"),
+            JAVA_SHORT.withName("revents")).withName("pollfd");
+    public static final long POLLFD_FD = off(POLLFD, "fd");
+    public static final long POLLFD_EVENTS = off(POLLFD, "events");
+    public static final long POLLFD_REVENTS = off(POLLFD, "revents");
+
+    /**
+     * {@code struct epoll_event} ({@code <sys/epoll.h>}): packed on x86_64 (12 bytes), naturally
+     * aligned elsewhere (16 bytes), as glibc declares it.
+     */
+    public static final StructLayout EPOLL_EVENT = "amd64".equals(System.getProperty("os.arch"))
+            || "x86_64".equals(System.getProperty("os.arch"))
+            ? structLayout(JAVA_INT.withName("events"), JAVA_LONG.withByteAlignment(4).withName("data"))
+                    .withName("epoll_event")
+            : structLayout(JAVA_INT.withName("events"), paddingLayout(4), JAVA_LONG.withName("data"))
+                    .withName("epoll_event");
+    public static final long EPOLL_EVENTS = off(EPOLL_EVENT, "events");
+    public static final long EPOLL_DATA = off(EPOLL_EVENT, "data");
+
+    /** {@code struct timeval} ({@code <bits/types/struct_timeval.h>}). */
+    public static final StructLayout TIMEVAL = structLayout(
+            JAVA_LONG.withName("tv_sec"),
+            JAVA_LONG.withName("tv_usec")).withName("timeval");
+
+    /** {@code struct timespec} ({@code <bits/types/struct_timespec.h>}). */
+    public static final StructLayout TIMESPEC = structLayout(
+            JAVA_LONG.withName("tv_sec"),
+            JAVA_LONG.withName("tv_nsec")).withName("timespec");
+
+    /** {@code struct linger} ({@code <bits/socket.h>}). */
+    public static final StructLayout LINGER = structLayout(
+            JAVA_INT.withName("l_onoff"),
+            JAVA_INT.withName("l_linger")).withName("linger");
+
+    /** {@code struct ucred} ({@code <bits/socket.h>}, _GNU_SOURCE). */
+    public static final StructLayout UCRED = structLayout(
+            JAVA_INT.withName("pid"),
+            JAVA_INT.withName("uid"),
+            JAVA_INT.withName("gid")).withName("ucred");
+
+    // ------------------------------------------------------------- interfaces
+
+    /** {@code struct ifmap} ({@code <net/if.h>}), the widest member of ifreq's union. */
+    public static final StructLayout IFMAP = structLayout(
+            JAVA_LONG.withName("mem_start"),
+            JAVA_LONG.withName("mem_end"),
+            JAVA_SHORT.withName("base_addr"),
+            JAVA_BYTE.withName("irq"),
+            JAVA_BYTE.withName("dma"),
+            JAVA_BYTE.withName("port"),
+            paddingLayout(3)).withName("ifmap");
+
+    /** {@code struct ifreq} ({@code <net/if.h>}): a 16-byte name, then a 24-byte union. */
+    public static final StructLayout IFREQ = structLayout(
+            sequenceLayout(Consts.IF_NAMESIZE, JAVA_BYTE).withName("ifr_name"),
+            unionLayout(
+                    SOCKADDR_IN.withName("ifru_addr"),
+                    JAVA_SHORT.withName("ifru_flags"),
+                    JAVA_INT.withName("ifru_ivalue"),
+                    JAVA_INT.withName("ifru_mtu"),
+                    IFMAP.withName("ifru_map"),
+                    ADDRESS.withName("ifru_data")).withName("ifr_ifru")).withName("ifreq");
+    /** Where the union of {@code struct ifreq} starts: ifr_flags, ifr_mtu, ifr_addr, ifr_hwaddr all live here. */
+    public static final long IFR_IFRU = off(IFREQ, "ifr_ifru");
+
+    /** {@code struct if_nameindex} ({@code <net/if.h>}). */
+    public static final StructLayout IF_NAMEINDEX = structLayout(
+            JAVA_INT.withName("if_index"),
+            paddingLayout(4),
+            ADDRESS.withName("if_name")).withName("if_nameindex");
+
+    /** {@code struct ifaddrs} ({@code <ifaddrs.h>}); ifa_ifu is the broadcast/destination union. */
+    public static final StructLayout IFADDRS = structLayout(
+            ADDRESS.withName("ifa_next"),
+            ADDRESS.withName("ifa_name"),
+            JAVA_INT.withName("ifa_flags"),
+            paddingLayout(4),
+            ADDRESS.withName("ifa_addr"),
+            ADDRESS.withName("ifa_netmask"),
+            ADDRESS.withName("ifa_ifu"),
+            ADDRESS.withName("ifa_data")).withName("ifaddrs");
+
+    // ------------------------------------------------------------- name service
+
+    /** {@code struct addrinfo} ({@code <netdb.h>}). */
+    public static final StructLayout ADDRINFO = structLayout(
+            JAVA_INT.withName("ai_flags"),
+            JAVA_INT.withName("ai_family"),
+            JAVA_INT.withName("ai_socktype"),
+            JAVA_INT.withName("ai_protocol"),
+            JAVA_INT.withName("ai_addrlen"),
+            paddingLayout(4),
+            ADDRESS.withName("ai_addr"),
+            ADDRESS.withName("ai_canonname"),
+            ADDRESS.withName("ai_next")).withName("addrinfo");
+
+    /** {@code struct protoent} ({@code <netdb.h>}). */
+    public static final StructLayout PROTOENT = structLayout(
+            ADDRESS.withName("p_name"),
+            ADDRESS.withName("p_aliases"),
+            JAVA_INT.withName("p_proto"),
+            paddingLayout(4)).withName("protoent");
+
+    /** {@code struct netent} ({@code <netdb.h>}). */
+    public static final StructLayout NETENT = structLayout(
+            ADDRESS.withName("n_name"),
+            ADDRESS.withName("n_aliases"),
+            JAVA_INT.withName("n_addrtype"),
+            JAVA_INT.withName("n_net")).withName("netent");
+}

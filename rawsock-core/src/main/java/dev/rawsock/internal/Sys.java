@@ -1,0 +1,356 @@
+package dev.rawsock.internal;
+
+import dev.rawsock.ErrnoException;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.rawsock.internal.Errno.EAGAIN;
+import static dev.rawsock.internal.Errno.EINTR;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The checked system calls both faces share: each calls its {@link Libc} binding, retries
+ * {@code EINTR}, and turns any other failure into an {@link ErrnoException} naming the C function
+ * and the fd. This is the one place where errno becomes an exception.
+ *
+ * <p>The I/O calls ({@code ...Io} suffix or taking a {@link Scratch}) return -1 for {@code EAGAIN}
+ * instead of throwing, so that each face can wait its own way (the facade on the caller's blocking
+ * fd; {@code RawSocket} with poll or the poller) and retry. Addresses are passed in C form:
+ * a {@code byte[]} holding a sockaddr and its length; the scratch's {@link Scratch#addr} receives.
+ */
+public final class Sys {
+    private Sys() {}
+
+    /** True when the call returned -1 with EINTR (so: call again); throws for any other failure. */
+    public static boolean retry(long r, Scratch s, String function, int fd) throws ErrnoException {
+        if (r != -1) return false;
+        int e = s.errno();
+        if (e == EINTR) return true;
+        throw new ErrnoException(function, e, fd);
+    }
+
+    /** Like {@link #retry} but lets EAGAIN/EWOULDBLOCK through: the caller sees r == -1 and waits. */
+    public static boolean retryIo(long r, Scratch s, String function, int fd) throws ErrnoException {
+        if (r != -1) return false;
+        int e = s.errno();
+        if (e == EINTR) return true;
+        if (e == EAGAIN) return false;
+        throw new ErrnoException(function, e, fd);
+    }
+
+    /** Rejects a negative fd before any call. */
+    public static int checkFd(int fd) {
+        if (fd < 0) throw new IllegalArgumentException("file descriptor must be >= 0: " + fd);
+        return fd;
+    }
+
+    /** socket(2). */
+    public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.socket(s.errno, domain, type, protocol); while (retry(r, s, "socket", -1));
+            return r;
+        }
+    }
+
+    /** socketpair(2): the two fds. */
+    public static int[] socketpair(int domain, int type, int protocol) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment sv = s.misc(8);
+            int r;
+            do r = Libc.socketpair(s.errno, domain, type, protocol, sv); while (retry(r, s, "socketpair", -1));
+            return new int[] {sv.get(JAVA_INT, 0), sv.get(JAVA_INT, 4)};
+        }
+    }
+
+    /** Copies a C sockaddr into the scratch's address area. */
+    public static MemorySegment addr(Scratch s, byte[] sa, int len) {
+        MemorySegment a = s.addr;
+        MemorySegment.copy(sa, 0, a, JAVA_BYTE, 0, len);
+        return a;
+    }
+
+    /** bind(2). */
+    public static void bind(int fd, byte[] sa, int len) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment a = addr(s, sa, len);
+            int r;
+            do r = Libc.bind(s.errno, fd, a, len); while (retry(r, s, "bind", fd));
+        }
+    }
+
+    /**
+     * connect(2): 0 when connected, or the errno of a connection under way on a non-blocking fd
+     * (EINPROGRESS, EAGAIN, EALREADY) for the caller to wait on.
+     */
+    public static int connect(int fd, byte[] sa, int len) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment a = addr(s, sa, len);
+            while (true) {
+                int r = Libc.connect(s.errno, fd, a, len);
+                if (r == 0) return 0;
+                int e = s.errno();
+                if (e == EINTR) return Errno.EINPROGRESS;  // the kernel goes on connecting: wait for it
+                if (e == Errno.EINPROGRESS || e == EAGAIN || e == Errno.EALREADY) return e;
+                throw new ErrnoException("connect", e, fd);
+            }
+        }
+    }
+
+    /**
+     * accept4(2): the new fd, or -1 on EAGAIN. When {@code into} is given it receives the peer's
+     * sockaddr and the returned length is left in {@code lenOut[0]}.
+     */
+    public static int accept(int fd, byte[] into, int[] lenOut, int flags) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do {
+                s.len.set(JAVA_INT, 0, Layouts.SOCKADDR_STORAGE_SIZE);
+                r = Libc.accept4(s.errno, fd, s.addr, s.len, flags);
+            } while (retryIo(r, s, "accept", fd));
+            if (r >= 0 && into != null) lenOut[0] = copyOut(s, into);
+            return r;
+        }
+    }
+
+    /** Copies the scratch's returned sockaddr into {@code into}; returns the kernel's length (capped to the storage). */
+    public static int copyOut(Scratch s, byte[] into) {
+        int n = Math.min(s.len.get(JAVA_INT, 0), Math.min(into.length, Layouts.SOCKADDR_STORAGE_SIZE));
+        MemorySegment.copy(s.addr, JAVA_BYTE, 0, into, 0, n);
+        return n;
+    }
+
+    /** getsockname(2) into {@code into}; returns the length. */
+    public static int getsockname(int fd, byte[] into) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do {
+                s.len.set(JAVA_INT, 0, Layouts.SOCKADDR_STORAGE_SIZE);
+                r = Libc.getsockname(s.errno, fd, s.addr, s.len);
+            } while (retry(r, s, "getsockname", fd));
+            return copyOut(s, into);
+        }
+    }
+
+    /** getpeername(2) into {@code into}; returns the length. */
+    public static int getpeername(int fd, byte[] into) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do {
+                s.len.set(JAVA_INT, 0, Layouts.SOCKADDR_STORAGE_SIZE);
+                r = Libc.getpeername(s.errno, fd, s.addr, s.len);
+            } while (retry(r, s, "getpeername", fd));
+            return copyOut(s, into);
+        }
+    }
+
+    /** listen(2). */
+    public static void listen(int fd, int backlog) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.listen(s.errno, fd, backlog); while (retry(r, s, "listen", fd));
+        }
+    }
+
+    /** shutdown(2). */
+    public static void shutdown(int fd, int how) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.shutdown(s.errno, fd, how); while (retry(r, s, "shutdown", fd));
+        }
+    }
+
+    /** sockatmark(3). */
+    public static boolean sockatmark(int fd) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.sockatmark(s.errno, fd); while (retry(r, s, "sockatmark", fd));
+            return r == 1;
+        }
+    }
+
+    /**
+     * close(2). EINTR is not retried: on Linux the fd is released even then, and a retry could close
+     * a number another thread has just been given.
+     */
+    public static void close(int fd) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r = Libc.close(s.errno, fd);
+            if (r == -1 && s.errno() != EINTR) throw new ErrnoException("close", s.errno(), fd);
+        }
+    }
+
+    /** close(2) for cleanup paths: never throws. */
+    public static void closeQuietly(int fd) {
+        if (fd < 0) return;
+        try (Scratch s = Scratch.acquire()) {
+            Libc.close(s.errno, fd);
+        }
+    }
+
+    /** fcntl(F_GETFL). */
+    public static int getFlags(int fd) throws ErrnoException {
+        return fcntl(fd, Consts.F_GETFL, 0);
+    }
+
+    /** fcntl(2) with an int argument. */
+    public static int fcntl(int fd, int cmd, int arg) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.fcntl(s.errno, fd, cmd, arg); while (retry(r, s, "fcntl", fd));
+            return r;
+        }
+    }
+
+    /** Sets or clears O_NONBLOCK; returns whether it was set before. */
+    public static boolean setNonBlocking(int fd, boolean on) throws ErrnoException {
+        int fl = getFlags(fd);
+        boolean was = (fl & Consts.O_NONBLOCK) != 0;
+        if (was != on) fcntl(fd, Consts.F_SETFL, on ? fl | Consts.O_NONBLOCK : fl & ~Consts.O_NONBLOCK);
+        return was;
+    }
+
+    /** dup(2) as F_DUPFD_CLOEXEC: a new fd for the same open socket, close-on-exec. */
+    public static int dup(int fd) throws ErrnoException {
+        return fcntl(fd, Consts.F_DUPFD_CLOEXEC, 0);
+    }
+
+    /** eventfd(2), non-blocking and close-on-exec. */
+    public static int eventfd() throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.eventfd(s.errno, 0, Consts.EFD_CLOEXEC | Consts.EFD_NONBLOCK); while (retry(r, s, "eventfd", -1));
+            return r;
+        }
+    }
+
+    /** Adds 1 to an eventfd's counter, making it readable (wakes anyone polling it). */
+    public static void signal(int eventfd) {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment one = s.misc(8);
+            one.set(JAVA_LONG, 0, 1L);
+            long r;
+            do r = Libc.write(s.errno, eventfd, one, 8); while (r == -1 && s.errno() == EINTR);
+        }
+    }
+
+    /** getsockopt(2) into {@code val}; returns the length the kernel wrote. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment val, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do {
+                s.len.set(JAVA_INT, 0, (int) val.byteSize());
+                r = Libc.getsockopt(s.errno, fd, level, name, val, s.len);
+            } while (retry(r, s, what, fd));
+            return s.len.get(JAVA_INT, 0);
+        }
+    }
+
+    /** setsockopt(2) from {@code val} (its whole size). */
+    public static void setsockopt(int fd, int level, int name, MemorySegment val, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.setsockopt(s.errno, fd, level, name, val, (int) val.byteSize()); while (retry(r, s, what, fd));
+        }
+    }
+
+    /** An int-valued option (SO_ERROR, SO_TYPE, ...). */
+    public static int getsockoptInt(int fd, int level, int name, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment v = s.misc(4);
+            getsockopt(fd, level, name, v, what);
+            return v.get(JAVA_INT, 0);
+        }
+    }
+
+    // ------------------------------------------------------------- I/O: -1 means EAGAIN
+
+    /** send(2) on a native segment; -1 on EAGAIN. MSG_NOSIGNAL is always added. */
+    public static long send(Scratch s, int fd, MemorySegment buf, long len, int flags) throws ErrnoException {
+        long r;
+        do r = Libc.send(s.errno, fd, buf, len, flags | Consts.MSG_NOSIGNAL); while (retryIo(r, s, "send", fd));
+        return r;
+    }
+
+    /** recv(2); -1 on EAGAIN. */
+    public static long recv(Scratch s, int fd, MemorySegment buf, long len, int flags) throws ErrnoException {
+        long r;
+        do r = Libc.recv(s.errno, fd, buf, len, flags); while (retryIo(r, s, "recv", fd));
+        return r;
+    }
+
+    /** sendto(2) to the address in {@code s.addr} ({@code alen} bytes, 0 for none); -1 on EAGAIN. */
+    public static long sendto(Scratch s, int fd, MemorySegment buf, long len, int flags, int alen) throws ErrnoException {
+        MemorySegment a = alen == 0 ? MemorySegment.NULL : s.addr;
+        long r;
+        do r = Libc.sendto(s.errno, fd, buf, len, flags | Consts.MSG_NOSIGNAL, a, alen); while (retryIo(r, s, "sendto", fd));
+        return r;
+    }
+
+    /** recvfrom(2); the sender lands in {@code s.addr}, its length in {@code s.len}; -1 on EAGAIN. */
+    public static long recvfrom(Scratch s, int fd, MemorySegment buf, long len, int flags) throws ErrnoException {
+        long r;
+        do {
+            s.len.set(JAVA_INT, 0, Layouts.SOCKADDR_STORAGE_SIZE);
+            r = Libc.recvfrom(s.errno, fd, buf, len, flags, s.addr, s.len);
+        } while (retryIo(r, s, "recvfrom", fd));
+        return r;
+    }
+
+    /** read(2); -1 on EAGAIN. */
+    public static long read(Scratch s, int fd, MemorySegment buf, long len) throws ErrnoException {
+        long r;
+        do r = Libc.read(s.errno, fd, buf, len); while (retryIo(r, s, "read", fd));
+        return r;
+    }
+
+    /** write(2); -1 on EAGAIN. */
+    public static long write(Scratch s, int fd, MemorySegment buf, long len) throws ErrnoException {
+        long r;
+        do r = Libc.write(s.errno, fd, buf, len); while (retryIo(r, s, "write", fd));
+        return r;
+    }
+
+    /** readv(2) over {@code iovcnt} iovecs at {@code iov}; -1 on EAGAIN. */
+    public static long readv(Scratch s, int fd, MemorySegment iov, int iovcnt) throws ErrnoException {
+        long r;
+        do r = Libc.readv(s.errno, fd, iov, iovcnt); while (retryIo(r, s, "readv", fd));
+        return r;
+    }
+
+    /** writev(2); -1 on EAGAIN. */
+    public static long writev(Scratch s, int fd, MemorySegment iov, int iovcnt) throws ErrnoException {
+        long r;
+        do r = Libc.writev(s.errno, fd, iov, iovcnt); while (retryIo(r, s, "writev", fd));
+        return r;
+    }
+
+    /** sendmsg(2) on a filled msghdr; -1 on EAGAIN. MSG_NOSIGNAL is always added. */
+    public static long sendmsg(Scratch s, int fd, MemorySegment msghdr, int flags) throws ErrnoException {
+        long r;
+        do r = Libc.sendmsg(s.errno, fd, msghdr, flags | Consts.MSG_NOSIGNAL); while (retryIo(r, s, "sendmsg", fd));
+        return r;
+    }
+
+    /** recvmsg(2) on a filled msghdr; -1 on EAGAIN. */
+    public static long recvmsg(Scratch s, int fd, MemorySegment msghdr, int flags) throws ErrnoException {
+        long r;
+        do r = Libc.recvmsg(s.errno, fd, msghdr, flags); while (retryIo(r, s, "recvmsg", fd));
+        return r;
+    }
+
+    /**
+     * poll(2) on {@code nfds} pollfds; returns the count ready, 0 on timeout, and also 0 when a
+     * signal cut the wait short (callers loop on their own deadline).
+     */
+    public static int poll(Scratch s, MemorySegment fds, int nfds, int timeoutMillis) throws ErrnoException {
+        int r = Libc.poll(s.errno, fds, nfds, timeoutMillis);
+        if (r == -1) {
+            if (s.errno() == EINTR) return 0;
+            throw new ErrnoException("poll", s.errno(), fds.get(JAVA_INT, Layouts.POLLFD_FD));
+        }
+        return r;
+    }
+}
