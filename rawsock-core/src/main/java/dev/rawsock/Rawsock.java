@@ -386,4 +386,18 @@ public final class Rawsock {
     public static OpenedSocket openUnixSocket(Path path) throws ErrnoException {
         return openUnixSocket(path, SocketType.STREAM);
     }
+
+    // ================================================================ messages, batches, streams (issue 3)
+    // Message/ControlMessage calls (sendmsg, recvmsg, sendmmsg, recvmmsg), makeStream,
+    // openUnixSocketStream.
+
+    // ================================================================ names and interfaces (issue 4)
+    // getaddrinfo, getnameinfo, protocol, network, ifNameIndex, ifaddrs.
+
+    // ================================================================ socket options, configdev (issue 5)
+    // socketOption(s), setSocketOption(s), configdev.
+
+    // ================================================================ checksums (issue 6)
+    // ipcsum, icmpcsum, tcpcsum, udpcsum with the seed's semantics.
+
 }

@@ -214,4 +214,14 @@ public final class Consts {
 
     // <netinet/in.h>, <arpa/inet.h>
     public static final int INET_ADDRSTRLEN = 16, INET6_ADDRSTRLEN = 46;
+
+    // ------------------------------------------------------------- messages and control messages (issue 3)
+    // SO_EE_ORIGIN_*, ICMP types, ... go here.
+
+    // ------------------------------------------------------------- socket options and ioctls (issue 5)
+    // option values go here.
+
+    // ------------------------------------------------------------- capture (issue 7)
+    // BPF opcodes, TP_FT_* ... go here.
+
 }

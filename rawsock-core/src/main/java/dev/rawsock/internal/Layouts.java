@@ -254,4 +254,14 @@ public final class Layouts {
             ADDRESS.withName("n_aliases"),
             JAVA_INT.withName("n_addrtype"),
             JAVA_INT.withName("n_net")).withName("netent");
+
+    // ------------------------------------------------------------- messages and control messages (issue 3)
+    // in_pktinfo, in6_pktinfo, sock_extended_err, ... go here.
+
+    // ------------------------------------------------------------- socket options and ioctls (issue 5)
+    // tcp_info, ip_mreqn, ipv6_mreq, icmp_filter, ... go here.
+
+    // ------------------------------------------------------------- capture (issue 7)
+    // tpacket_req3, tpacket_block_desc, tpacket3_hdr, sock_fprog, packet_mreq, ... go here.
+
 }
