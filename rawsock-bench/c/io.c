@@ -1,0 +1,149 @@
+/*
+ * C baselines for rawsock-bench's I/O benchmarks: the same system calls as the Java columns, in a
+ * loop for a fixed time, on one thread. Built by rawsock-bench/run with gcc -O2.
+ *
+ *   io pingpong SECONDS    64-byte send+recv on an AF_UNIX stream socketpair     (ops/s)
+ *   io udp SECONDS         64-byte sendto+recvfrom on 127.0.0.1                  (ops/s)
+ *   io udp-batch SECONDS   64 x 64-byte datagrams per sendmmsg+recvmmsg, 127.0.0.1 (packets/s)
+ *
+ * Prints one JSON object: {"benchmark": MODE, "ops_per_s": N, "ops": N, "seconds": S}.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SIZE 64
+#define BATCH 64
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void die(const char *what) {
+    perror(what);
+    exit(1);
+}
+
+/* A receive timeout, so a lost datagram ends the run with an error instead of hanging it. */
+static void rcvtimeo(int fd) {
+    struct timeval tv = {5, 0};
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) die("setsockopt");
+}
+
+static void udp_pair(int *a, int *b, struct sockaddr_in *bto) {
+    struct sockaddr_in sa = {0};
+    socklen_t len = sizeof sa;
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    *a = socket(AF_INET, SOCK_DGRAM, 0);
+    *b = socket(AF_INET, SOCK_DGRAM, 0);
+    if (*a < 0 || *b < 0) die("socket");
+    if (bind(*a, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind");
+    if (bind(*b, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind");
+    if (getsockname(*b, (struct sockaddr *)bto, &len) != 0) die("getsockname");
+    rcvtimeo(*b);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s pingpong|udp|udp-batch SECONDS\n", argv[0]);
+        return 2;
+    }
+    const char *mode = argv[1];
+    double seconds = atof(argv[2]);
+    static char buf[BATCH][SIZE];
+    long ops = 0;
+    double start, end;
+    memset(buf, 'x', sizeof buf);
+
+    if (strcmp(mode, "pingpong") == 0) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) die("socketpair");
+        rcvtimeo(sv[1]);
+        start = now();
+        end = start + seconds;
+        for (;;) {
+            for (int i = 0; i < 1024; i++) {
+                if (send(sv[0], buf[0], SIZE, MSG_NOSIGNAL) != SIZE) die("send");
+                if (recv(sv[1], buf[1], SIZE, 0) != SIZE) die("recv");
+            }
+            ops += 1024;
+            if (now() >= end) break;
+        }
+    } else if (strcmp(mode, "udp") == 0) {
+        int a, b;
+        struct sockaddr_in to, from;
+        udp_pair(&a, &b, &to);
+        start = now();
+        end = start + seconds;
+        for (;;) {
+            for (int i = 0; i < 1024; i++) {
+                socklen_t flen = sizeof from;
+                if (sendto(a, buf[0], SIZE, 0, (struct sockaddr *)&to, sizeof to) != SIZE) die("sendto");
+                if (recvfrom(b, buf[1], SIZE, 0, (struct sockaddr *)&from, &flen) != SIZE) die("recvfrom");
+            }
+            ops += 1024;
+            if (now() >= end) break;
+        }
+    } else if (strcmp(mode, "udp-batch") == 0) {
+        int a, b;
+        struct sockaddr_in to, from[BATCH];
+        static char rbuf[BATCH][SIZE];
+        struct iovec siov[BATCH], riov[BATCH];
+        struct mmsghdr smsg[BATCH], rmsg[BATCH];
+        udp_pair(&a, &b, &to);
+        /* The default receive buffer holds a batch of 64 small datagrams easily; make sure anyway. */
+        int rcvbuf = 1 << 20;
+        setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        memset(smsg, 0, sizeof smsg);
+        memset(rmsg, 0, sizeof rmsg);
+        for (int i = 0; i < BATCH; i++) {
+            siov[i].iov_base = buf[i];
+            siov[i].iov_len = SIZE;
+            smsg[i].msg_hdr.msg_iov = &siov[i];
+            smsg[i].msg_hdr.msg_iovlen = 1;
+            smsg[i].msg_hdr.msg_name = &to;
+            smsg[i].msg_hdr.msg_namelen = sizeof to;
+            riov[i].iov_base = rbuf[i];
+            riov[i].iov_len = SIZE;
+            rmsg[i].msg_hdr.msg_iov = &riov[i];
+            rmsg[i].msg_hdr.msg_iovlen = 1;
+        }
+        start = now();
+        end = start + seconds;
+        for (;;) {
+            for (int i = 0; i < 16; i++) {
+                int sent = sendmmsg(a, smsg, BATCH, 0);
+                if (sent != BATCH) die("sendmmsg");
+                int got = 0;
+                while (got < BATCH) {
+                    for (int k = got; k < BATCH; k++) {
+                        rmsg[k].msg_hdr.msg_name = &from[k];
+                        rmsg[k].msg_hdr.msg_namelen = sizeof from[k];
+                    }
+                    int n = recvmmsg(b, rmsg + got, BATCH - got, 0, NULL);
+                    if (n <= 0) die("recvmmsg");
+                    got += n;
+                }
+            }
+            ops += 16 * BATCH;
+            if (now() >= end) break;
+        }
+    } else {
+        fprintf(stderr, "unknown mode %s\n", mode);
+        return 2;
+    }
+    double took = now() - start;
+    printf("{\"benchmark\": \"%s\", \"ops_per_s\": %.1f, \"ops\": %ld, \"seconds\": %.3f}\n", mode, ops / took, ops, took);
+    return 0;
+}

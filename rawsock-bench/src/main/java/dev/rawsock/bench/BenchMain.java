@@ -1,0 +1,175 @@
+package dev.rawsock.bench;
+
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs every benchmark's columns in one run and writes {@code latest.json} and {@code latest.md}.
+ *
+ * <p>For each benchmark the C baseline runs right before and right after its JMH runs (their mean is
+ * the C column), so a neighbour's load on this shared machine hits both sides alike as far as it
+ * can. JMH runs with {@code -prof gc}; its {@code gc.alloc.rate.norm} for the rawsock method is
+ * {@code rawsock_alloc_bytes_per_op}.
+ *
+ * <pre>
+ * BenchMain --out DIR [--cbin DIR] [--quick | --smoke] [--only NAME,...]
+ * </pre>
+ * {@code --cbin} holds the C baselines {@code io} and {@code checksum} (built by rawsock-bench/run);
+ * without them the C column is null. {@code --smoke} runs each benchmark for about a second in this
+ * JVM (forks 0): for the test that checks the output, not for numbers.
+ */
+public final class BenchMain {
+    /** One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. */
+    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {}
+
+    static final List<Bench> BENCHES = List.of(
+            new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
+            new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1));
+
+    /** Run lengths of one mode. */
+    record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
+                double cSeconds) {}
+
+    static final Mode FULL = new Mode("full", 2, 5, TimeValue.seconds(1), 10, TimeValue.seconds(1), 5);
+    static final Mode QUICK = new Mode("quick", 1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3);
+    static final Mode SMOKE = new Mode("smoke", 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
+
+    public static void main(String[] args) throws Exception {
+        Path out = null, cbin = null;
+        Mode mode = FULL;
+        List<String> only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out" -> out = Path.of(args[++i]);
+                case "--cbin" -> cbin = Path.of(args[++i]);
+                case "--quick" -> mode = QUICK;
+                case "--smoke" -> mode = SMOKE;
+                case "--only" -> only = List.of(args[++i].split(","));
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: BenchMain --out DIR [--cbin DIR] [--quick|--smoke] [--only NAME,...]");
+            }
+        }
+        if (out == null) throw new IllegalArgumentException("--out DIR is required");
+        run(out, cbin, mode, only);
+    }
+
+    /** Runs the benchmarks (all, or those named in {@code only}) and writes both result files into {@code out}. */
+    public static List<Map<String, Object>> run(Path out, Path cbin, Mode mode, List<String> only)
+            throws IOException, RunnerException, InterruptedException {
+        Files.createDirectories(out);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Bench b : BENCHES) {
+            if (only != null && !only.contains(b.name())) continue;
+            System.err.printf("== %s (%s)%n", b.name(), mode.name());
+            Double c1 = runC(cbin, b, mode);
+            Map<String, RunResult> jmh = runJmh(b, mode);
+            Double c2 = runC(cbin, b, mode);
+            Double c = c1 == null || c2 == null ? null : (c1 + c2) / 2;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", b.name());
+            row.put("unit", b.unit());
+            row.put("c", scaled(c, b));
+            row.put("rawsock", score(jmh, "rawsock", b));
+            row.put("nio", score(jmh, "nio", b));
+            row.put("jna", score(jmh, "jna", b));
+            row.put("rawsock_alloc_bytes_per_op", alloc(jmh.get("rawsock")));
+            if (jmh.containsKey("rawsockByteBuffer")) {
+                row.put("rawsock_bytebuffer", score(jmh, "rawsockByteBuffer", b));
+                row.put("rawsock_bytebuffer_alloc_bytes_per_op", alloc(jmh.get("rawsockByteBuffer")));
+            }
+            if (c1 != null) row.put("c_runs", List.of(scaled(c1, b), scaled(c2, b)));
+            rows.add(row);
+        }
+        String machine = Machine.describe();
+        Files.writeString(out.resolve("latest.json"), Report.json(machine, mode.name(), rows), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("latest.md"), Report.markdown(machine, mode.name(), rows), StandardCharsets.UTF_8);
+        System.err.println(Report.markdown(machine, mode.name(), rows));
+        return rows;
+    }
+
+    private static Double scaled(Double v, Bench b) {
+        return v == null ? null : v * b.scale();
+    }
+
+    private static Double score(Map<String, RunResult> jmh, String method, Bench b) {
+        RunResult r = jmh.get(method);
+        return r == null ? null : r.getPrimaryResult().getScore() * b.scale();
+    }
+
+    /** gc.alloc.rate.norm (bytes per operation) of a run, or null when the gc profiler gave none. */
+    static Double alloc(RunResult r) {
+        if (r == null) return null;
+        for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) return e.getValue().getScore();
+        }
+        return null;
+    }
+
+    private static Map<String, RunResult> runJmh(Bench b, Mode mode) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(Pattern.quote(BenchMain.class.getPackageName() + "." + b.jmhClass() + ".") + ".*")
+                .forks(mode.forks())
+                .warmupIterations(mode.warmups())
+                .warmupTime(mode.warmup())
+                .measurementIterations(mode.iterations())
+                .measurementTime(mode.iteration())
+                .threads(1)
+                .addProfiler("gc")
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .shouldFailOnError(true)
+                .verbosity(mode == SMOKE ? VerboseMode.SILENT : VerboseMode.NORMAL);
+        Collection<RunResult> results = new Runner(o.build()).run();
+        Map<String, RunResult> byMethod = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String full = r.getParams().getBenchmark();
+            byMethod.put(full.substring(full.lastIndexOf('.') + 1), r);
+        }
+        return byMethod;
+    }
+
+    private static final Pattern OPS = Pattern.compile("\"ops_per_s\":\\s*([0-9.eE+-]+)");
+
+    /** Runs the C baseline for {@code mode.cSeconds()}; its ops/s, or null when there is no binary. */
+    static Double runC(Path cbin, Bench b, Mode mode) throws IOException, InterruptedException {
+        if (cbin == null) return null;
+        Path exe = cbin.resolve(b.cArgs().get(0));
+        if (!Files.isExecutable(exe)) return null;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(exe.toString());
+        cmd.addAll(b.cArgs().subList(1, b.cArgs().size()));
+        cmd.add(String.format(Locale.ROOT, "%.3f", mode.cSeconds()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        Matcher m = OPS.matcher(text);
+        if (rc != 0 || !m.find()) throw new IOException("C baseline " + cmd + " failed (exit " + rc + "): " + text);
+        System.err.print("C " + String.join(" ", cmd.subList(1, cmd.size())) + ": " + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** Today, to the second (for the report header). */
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.rawsock.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes the run's rows as latest.json and as latest.md (a table with ratios and the issue's bar). */
+final class Report {
+    private Report() {}
+
+    /** Allocation below this many bytes per operation is JMH's own bookkeeping spread over the ops: zero. */
+    static final double ZERO_ALLOC = 1.0;
+
+    static String json(String machine, String mode, List<Map<String, Object>> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\n  \"machine\": ").append(value(machine)).append(",\n");
+        sb.append("  \"mode\": ").append(value(mode)).append(",\n");
+        sb.append("  \"date\": ").append(value(BenchMain.now())).append(",\n");
+        sb.append("  \"benchmarks\": [");
+        for (int i = 0; i < rows.size(); i++) {
+            sb.append(i == 0 ? "\n    " : ",\n    ").append(value(withRatios(rows, rows.get(i))));
+        }
+        sb.append("\n  ]\n}\n");
+        return sb.toString();
+    }
+
+    /** The row plus a "ratios" object: rawsock over each other column present. */
+    private static Map<String, Object> withRatios(List<Map<String, Object>> rows, Map<String, Object> row) {
+        Map<String, Object> r = new java.util.LinkedHashMap<>(row);
+        Map<String, Object> ratios = new java.util.LinkedHashMap<>();
+        for (String col : List.of("c", "nio", "jna")) {
+            Double v = ratio(row.get("rawsock"), row.get(col));
+            if (v != null) ratios.put("rawsock_over_" + col, round(v));
+        }
+        if ("udp-batch".equals(row.get("name"))) {
+            Double v = ratio(row.get("rawsock"), find(rows, "udp-loopback", "rawsock"));
+            if (v != null) ratios.put("rawsock_over_rawsock_udp_loopback", round(v));
+        }
+        r.put("ratios", ratios);
+        return r;
+    }
+
+    static Object find(List<Map<String, Object>> rows, String name, String col) {
+        for (Map<String, Object> row : rows) if (name.equals(row.get("name"))) return row.get(col);
+        return null;
+    }
+
+    static Double ratio(Object a, Object b) {
+        if (!(a instanceof Double x) || !(b instanceof Double y) || y == 0) return null;
+        return x / y;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String value(Object v) {
+        if (v == null) return "null";
+        if (v instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) return "null";
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : String.format(Locale.ROOT, "%.3f", d);
+        }
+        if (v instanceof Number n) return n.toString();
+        if (v instanceof Boolean b) return b.toString();
+        if (v instanceof Map<?, ?> m) {
+            StringBuilder sb = new StringBuilder("{");
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                if (sb.length() > 1) sb.append(", ");
+                sb.append(value(e.getKey())).append(": ").append(value(e.getValue()));
+            }
+            return sb.append('}').toString();
+        }
+        if (v instanceof List<?> l) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Object o : l) {
+                if (sb.length() > 1) sb.append(", ");
+                sb.append(value(o));
+            }
+            return sb.append(']').toString();
+        }
+        String s = v.toString();
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> {
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    static String markdown(String machine, String mode, List<Map<String, Object>> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# rawsock benchmarks\n\n");
+        sb.append("Machine: ").append(machine).append("  \n");
+        sb.append("Run: `rawsock-bench/run").append("quick".equals(mode) ? " --quick" : "smoke".equals(mode) ? "` (smoke test)" : "")
+                .append("smoke".equals(mode) ? "" : "`").append(", ").append(BenchMain.now())
+                .append(". Every column below was measured in this one run; C ran right before and after each benchmark's JMH runs (mean shown).\n\n");
+        sb.append("| benchmark | unit | C | rawsock | java.nio | JNA | rawsock/C | rawsock/nio | rawsock/JNA | rawsock B/op |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : rows) {
+            sb.append("| ").append(r.get("name")).append(" | ").append(r.get("unit"))
+                    .append(" | ").append(num(r.get("c"))).append(" | ").append(num(r.get("rawsock")))
+                    .append(" | ").append(num(r.get("nio"))).append(" | ").append(num(r.get("jna")))
+                    .append(" | ").append(x(ratio(r.get("rawsock"), r.get("c"))))
+                    .append(" | ").append(x(ratio(r.get("rawsock"), r.get("nio"))))
+                    .append(" | ").append(x(ratio(r.get("rawsock"), r.get("jna"))))
+                    .append(" | ").append(bytes(r.get("rawsock_alloc_bytes_per_op"))).append(" |\n");
+        }
+        List<String> extra = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            if (r.get("rawsock_bytebuffer") != null) {
+                extra.add(String.format(Locale.ROOT, "- %s with direct ByteBuffers instead of MemorySegments: %s %s (%s of C), %s B/op",
+                        r.get("name"), num(r.get("rawsock_bytebuffer")), r.get("unit"),
+                        x(ratio(r.get("rawsock_bytebuffer"), r.get("c"))), bytes(r.get("rawsock_bytebuffer_alloc_bytes_per_op"))));
+            }
+            if (r.get("c_runs") instanceof List<?> l && l.size() == 2) {
+                extra.add(String.format(Locale.ROOT, "- %s C before/after: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
+            }
+        }
+        if (!extra.isEmpty()) sb.append("\n").append(String.join("\n", extra)).append("\n");
+        sb.append("\n## Against the bar (issue 9)\n\n");
+        for (Map<String, Object> r : rows) {
+            String name = (String) r.get("name");
+            switch (name) {
+                case "socketpair-pingpong", "udp-loopback" -> {
+                    bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.9);
+                    bar(sb, name + " rawsock/java.nio", ratio(r.get("rawsock"), r.get("nio")), 1.0);
+                    bar(sb, name + " rawsock/JNA", ratio(r.get("rawsock"), r.get("jna")), 2.0);
+                    Object a = r.get("rawsock_alloc_bytes_per_op");
+                    sb.append("- ").append(name).append(" rawsock allocation: ").append(bytes(a)).append(" B/op ")
+                            .append(a instanceof Double d ? (d < ZERO_ALLOC ? "(ok: 0)" : "(SHORT: want 0)") : "(not measured)").append('\n');
+                }
+                case "udp-batch" -> {
+                    bar(sb, name + " rawsock/rawsock udp-loopback", ratio(r.get("rawsock"), find(rows, "udp-loopback", "rawsock")), 1.15);
+                    bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.9);
+                }
+                case "checksum-1500" -> bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.8);
+                default -> { }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void bar(StringBuilder sb, String what, Double ratio, double want) {
+        sb.append("- ").append(what).append(": ").append(x(ratio)).append(" (want >= ")
+                .append(String.format(Locale.ROOT, "%.2fx", want)).append(") ")
+                .append(ratio == null ? "(not measured)" : ratio >= want ? "ok" : "SHORT").append('\n');
+    }
+
+    private static String num(Object v) {
+        if (!(v instanceof Double d)) return "–";
+        if (d >= 1000) return String.format(Locale.ROOT, "%,.0f", d);
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    private static String bytes(Object v) {
+        return v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : "–";
+    }
+
+    private static String x(Double r) {
+        return r == null ? "–" : String.format(Locale.ROOT, "%.2fx", r);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.rawsock.bench;
+
+import com.sun.jna.Memory;
+import dev.rawsock.Domain;
+import dev.rawsock.RawSocket;
+import dev.rawsock.SockAddr;
+import dev.rawsock.SocketType;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+
+/**
+ * {@code udp-loopback}: one operation is a 64-byte sendto from one UDP socket on 127.0.0.1 to
+ * another and the recvfrom of it (with the sender's address), on one thread (as c/io.c does).
+ */
+public class UdpLoopback {
+    static final int SIZE = 64;
+
+    @State(Scope.Thread)
+    public static class Raw {
+        RawSocket a, b;
+        SockAddr to, from;
+        Arena arena;
+        MemorySegment out, in;
+
+        @Setup
+        public void setup() throws IOException {
+            a = RawSocket.open(Domain.INET, SocketType.DGRAM);
+            b = RawSocket.open(Domain.INET, SocketType.DGRAM);
+            a.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            b.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            // A lost datagram would otherwise wait forever; on loopback with one in flight none is lost.
+            b.timeout(Duration.ofSeconds(5));
+            to = b.localAddress();
+            from = SockAddr.of(Domain.INET);
+            arena = Arena.ofConfined();
+            out = arena.allocate(SIZE, 64).fill((byte) 'x');
+            in = arena.allocate(SIZE, 64);
+        }
+
+        @TearDown
+        public void tearDown() throws IOException {
+            a.close();
+            b.close();
+            arena.close();
+        }
+    }
+
+    /** RawSocket sendTo/recvFrom with native MemorySegments and a reused SockAddr for the sender. */
+    @Benchmark
+    public long rawsock(Raw s) throws IOException {
+        s.a.sendTo(s.out, s.to);
+        return s.b.recvFrom(s.in, s.from);
+    }
+
+    @State(Scope.Thread)
+    public static class Nio {
+        DatagramChannel a, b;
+        SocketAddress to;
+        ByteBuffer out, in;
+
+        @Setup
+        public void setup() throws IOException {
+            InetAddress lo = InetAddress.getLoopbackAddress();
+            a = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(lo, 0));
+            b = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(lo, 0));
+            to = b.getLocalAddress();
+            out = ByteBuffer.allocateDirect(SIZE);
+            in = ByteBuffer.allocateDirect(SIZE);
+        }
+
+        @TearDown
+        public void tearDown() throws IOException {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** DatagramChannel send/receive, blocking, direct buffers. */
+    @Benchmark
+    public SocketAddress nio(Nio s) throws IOException {
+        s.out.clear();
+        s.in.clear();
+        s.a.send(s.out, s.to);
+        return s.b.receive(s.in);
+    }
+
+    @State(Scope.Thread)
+    public static class Jna {
+        int a, b;
+        Memory to, from, fromLen, out, in;
+
+        @Setup
+        public void setup() {
+            a = JnaLibc.check("socket", JnaLibc.socket(Consts.AF_INET, Consts.SOCK_DGRAM, 0));
+            b = JnaLibc.check("socket", JnaLibc.socket(Consts.AF_INET, Consts.SOCK_DGRAM, 0));
+            Memory lo = new Memory(Consts.SOCKADDR_IN_SIZE);
+            lo.clear();
+            lo.setShort(0, (short) Consts.AF_INET);
+            lo.setInt(4, 0x0100007f);  // 127.0.0.1 in network order, read as a little-endian int
+            JnaLibc.check("bind", JnaLibc.bind(a, lo, Consts.SOCKADDR_IN_SIZE));
+            JnaLibc.check("bind", JnaLibc.bind(b, lo, Consts.SOCKADDR_IN_SIZE));
+            to = new Memory(Consts.SOCKADDR_IN_SIZE);
+            fromLen = new Memory(4);
+            fromLen.setInt(0, Consts.SOCKADDR_IN_SIZE);
+            JnaLibc.check("getsockname", JnaLibc.getsockname(b, to, fromLen));
+            from = new Memory(Consts.SOCKADDR_IN_SIZE);
+            out = new Memory(SIZE);
+            out.setMemory(0, SIZE, (byte) 'x');
+            in = new Memory(SIZE);
+        }
+
+        @TearDown
+        public void tearDown() {
+            JnaLibc.close(a);
+            JnaLibc.close(b);
+        }
+    }
+
+    /** JNA direct mapping of sendto(2)/recvfrom(2) on blocking sockets. */
+    @Benchmark
+    public long jna(Jna s) {
+        JnaLibc.sendto(s.a, s.out, SIZE, Consts.MSG_NOSIGNAL, s.to, Consts.SOCKADDR_IN_SIZE);
+        s.fromLen.setInt(0, Consts.SOCKADDR_IN_SIZE);
+        return JnaLibc.recvfrom(s.b, s.in, SIZE, 0, s.from, s.fromLen);
+    }
+}
