@@ -1,0 +1,94 @@
+package dev.rawsock.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every benchmark for about a second (JMH in this JVM, one short iteration; the C baselines
+ * for 0.2 s) and checks what the run writes: the JSON schema, a number in every column that
+ * applies, null in the others, and the markdown table. No timing is asserted.
+ */
+class BenchSmokeTest {
+    /** Columns each benchmark must fill; the rest of c/rawsock/nio/jna must be null. */
+    static final Map<String, Set<String>> COLUMNS = Map.of(
+            "socketpair-pingpong", Set.of("c", "rawsock", "nio", "jna"),
+            "udp-loopback", Set.of("c", "rawsock", "nio", "jna"),
+            "udp-batch", Set.of("c", "rawsock"),
+            "checksum-1500", Set.of("c", "rawsock"));
+
+    @Test
+    void everyBenchmarkRunsAndTheResultFilesHaveTheSchema(@TempDir Path dir) throws Exception {
+        Path cbin = compileBaselines(dir);
+        Path out = dir.resolve("results");
+        BenchMain.run(out, cbin, BenchMain.SMOKE, null);
+
+        Object parsed = MiniJson.parse(Files.readString(out.resolve("latest.json")));
+        Map<?, ?> top = assertInstanceOf(Map.class, parsed);
+        assertInstanceOf(String.class, top.get("machine"));
+        assertTrue(((String) top.get("machine")).contains("cores"), "machine says what it is: " + top.get("machine"));
+        List<?> benches = assertInstanceOf(List.class, top.get("benchmarks"));
+        Set<String> names = new TreeSet<>();
+        for (Object o : benches) {
+            Map<?, ?> b = assertInstanceOf(Map.class, o);
+            String name = assertInstanceOf(String.class, b.get("name"));
+            names.add(name);
+            assertInstanceOf(String.class, b.get("unit"), name);
+            Set<String> want = COLUMNS.get(name);
+            assertTrue(want != null, "unknown benchmark " + name);
+            for (String col : List.of("c", "rawsock", "nio", "jna", "rawsock_alloc_bytes_per_op")) {
+                assertTrue(b.containsKey(col), name + " has key " + col);
+            }
+            for (String col : List.of("c", "rawsock", "nio", "jna")) {
+                if (want.contains(col) && !(col.equals("c") && cbin == null)) {
+                    double v = assertInstanceOf(Double.class, b.get(col), name + "." + col);
+                    assertTrue(v > 0, name + "." + col + " = " + v);
+                } else if (!want.contains(col)) {
+                    assertNull(b.get(col), name + "." + col + " does not apply");
+                }
+            }
+            double alloc = assertInstanceOf(Double.class, b.get("rawsock_alloc_bytes_per_op"), name + " alloc");
+            assertTrue(alloc >= 0, name + " alloc " + alloc);
+            assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
+        }
+        Set<String> expected = new TreeSet<>();
+        for (BenchMain.Bench b : BenchMain.BENCHES) expected.add(b.name());
+        assertEquals(expected, names, "every benchmark the driver knows is in the JSON");
+        assertTrue(names.containsAll(Set.of("socketpair-pingpong", "udp-loopback")), names.toString());
+
+        String md = Files.readString(out.resolve("latest.md"));
+        assertTrue(md.contains("| benchmark | unit | C | rawsock | java.nio | JNA |"), md);
+        for (String n : names) assertTrue(md.contains("| " + n + " |"), n + " row in " + md);
+    }
+
+    /** The C baselines built as rawsock-bench/run builds them, or null (C column then null) without gcc. */
+    private static Path compileBaselines(Path dir) throws Exception {
+        Path src = Path.of("c").toAbsolutePath();
+        if (!Files.isDirectory(src)) return null;
+        Path bin = Files.createDirectories(dir.resolve("cbin"));
+        if (!gcc(List.of("gcc", "-O2", "-o", bin.resolve("io").toString(), src.resolve("io.c").toString()))) return null;
+        if (!gcc(List.of("gcc", "-O3", "-o", bin.resolve("checksum").toString(), src.resolve("checksum.c").toString()))) return null;
+        return bin;
+    }
+
+    private static boolean gcc(List<String> cmd) throws Exception {
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;  // no gcc here: the C column stays null, the rest is still checked
+        }
+    }
+}
