@@ -219,14 +219,11 @@ public final class Consts {
     // <linux/errqueue.h>: where a queued error came from (sock_extended_err.ee_origin)
     public static final int SO_EE_ORIGIN_NONE = 0, SO_EE_ORIGIN_LOCAL = 1, SO_EE_ORIGIN_ICMP = 2,
             SO_EE_ORIGIN_ICMP6 = 3, SO_EE_ORIGIN_TXSTATUS = 4, SO_EE_ORIGIN_ZEROCOPY = 5, SO_EE_ORIGIN_TXTIME = 6;
-    // <netinet/ip_icmp.h>: the ICMP types and codes an IP_RECVERR error names
+    // <linux/icmp.h>: the ICMP types and codes an IP_RECVERR error names
     public static final int ICMP_ECHOREPLY = 0, ICMP_DEST_UNREACH = 3, ICMP_SOURCE_QUENCH = 4, ICMP_REDIRECT = 5,
             ICMP_ECHO = 8, ICMP_TIME_EXCEEDED = 11, ICMP_PARAMETERPROB = 12;
     public static final int ICMP_NET_UNREACH = 0, ICMP_HOST_UNREACH = 1, ICMP_PROT_UNREACH = 2,
             ICMP_PORT_UNREACH = 3, ICMP_FRAG_NEEDED = 4;
-    // <netinet/icmp6.h>
-    public static final int ICMP6_DST_UNREACH = 1, ICMP6_PACKET_TOO_BIG = 2, ICMP6_TIME_EXCEEDED = 3,
-            ICMP6_PARAM_PROB = 4, ICMP6_DST_UNREACH_NOPORT = 4;
 
     // ------------------------------------------------------------- socket options and ioctls (issue 5)
     // option values go here.
