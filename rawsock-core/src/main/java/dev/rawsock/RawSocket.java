@@ -502,12 +502,12 @@ public final class RawSocket implements AutoCloseable {
      * {@link java.net.Socket#getInputStream()}.
      */
     public java.io.InputStream inputStream() {
-        return FdStream.input(handle, true, this);
+        return FdStream.input(handle, true, this::close);
     }
 
     /** An {@link java.io.OutputStream} writing this socket ({@code send(2)}, every byte); closing it closes the socket. */
     public java.io.OutputStream outputStream() {
-        return FdStream.output(handle, true, this);
+        return FdStream.output(handle, true, this::close);
     }
 
     // ================================================================ options (issue 5)
