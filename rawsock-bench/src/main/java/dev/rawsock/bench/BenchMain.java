@@ -45,7 +45,9 @@ public final class BenchMain {
 
     static final List<Bench> BENCHES = List.of(
             new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
-            new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1));
+            new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
+            new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
+            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -94,10 +96,16 @@ public final class BenchMain {
             row.put("nio", score(jmh, "nio", b));
             row.put("jna", score(jmh, "jna", b));
             row.put("rawsock_alloc_bytes_per_op", alloc(jmh.get("rawsock")));
-            if (jmh.containsKey("rawsockByteBuffer")) {
-                row.put("rawsock_bytebuffer", score(jmh, "rawsockByteBuffer", b));
-                row.put("rawsock_bytebuffer_alloc_bytes_per_op", alloc(jmh.get("rawsockByteBuffer")));
+            // Other ways to call rawsock (rawsockByteBuffer, rawsockArray, ...): extra keys, for the notes.
+            Map<String, Object> variants = new LinkedHashMap<>();
+            for (String m : jmh.keySet()) {
+                if (!m.startsWith("rawsock") || m.equals("rawsock")) continue;
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("score", score(jmh, m, b));
+                v.put("alloc_bytes_per_op", alloc(jmh.get(m)));
+                variants.put(m, v);
             }
+            if (!variants.isEmpty()) row.put("rawsock_variants", variants);
             if (c1 != null) row.put("c_runs", List.of(scaled(c1, b), scaled(c2, b)));
             rows.add(row);
         }

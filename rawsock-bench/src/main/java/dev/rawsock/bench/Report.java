@@ -116,10 +116,13 @@ final class Report {
         }
         List<String> extra = new ArrayList<>();
         for (Map<String, Object> r : rows) {
-            if (r.get("rawsock_bytebuffer") != null) {
-                extra.add(String.format(Locale.ROOT, "- %s with direct ByteBuffers instead of MemorySegments: %s %s (%s of C), %s B/op",
-                        r.get("name"), num(r.get("rawsock_bytebuffer")), r.get("unit"),
-                        x(ratio(r.get("rawsock_bytebuffer"), r.get("c"))), bytes(r.get("rawsock_bytebuffer_alloc_bytes_per_op"))));
+            if (r.get("rawsock_variants") instanceof Map<?, ?> vs) {
+                for (Map.Entry<?, ?> e : vs.entrySet()) {
+                    Map<?, ?> v = (Map<?, ?>) e.getValue();
+                    extra.add(String.format(Locale.ROOT, "- %s, rawsock called as `%s`: %s %s (%s of C), %s B/op",
+                            r.get("name"), e.getKey(), num(v.get("score")), r.get("unit"),
+                            x(ratio(v.get("score"), r.get("c"))), bytes(v.get("alloc_bytes_per_op"))));
+                }
             }
             if (r.get("c_runs") instanceof List<?> l && l.size() == 2) {
                 extra.add(String.format(Locale.ROOT, "- %s C before/after: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
