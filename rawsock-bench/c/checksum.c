@@ -52,6 +52,7 @@ __attribute__((noinline)) static uint16_t checksum(const unsigned char *p, size_
     return (uint16_t)~(uint16_t)((r >> 8) | (r << 8));  /* back to network order */
 }
 
+/* Best ~1 s window, as in io.c: the window least disturbed by neighbours on a shared machine. */
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s SECONDS\n", argv[0]);
@@ -63,6 +64,8 @@ int main(int argc, char **argv) {
     volatile unsigned sink = 0;
     long ops = 0;
     double start = now(), end = start + seconds;
+    double window_len = seconds < 1 ? seconds : 1, window_start = start, best = 0;
+    long window_ops = 0;
     for (;;) {
         for (int i = 0; i < 4096; i++) {
             /* The compiler must not hoist the call: vary nothing but keep the result live. */
@@ -70,10 +73,20 @@ int main(int argc, char **argv) {
             sink += checksum(buf, LEN);
         }
         ops += 4096;
-        if (now() >= end) break;
+        double t = now();
+        if (t - window_start >= window_len) {
+            double r = (ops - window_ops) / (t - window_start);
+            if (r > best) best = r;
+            window_start = t;
+            window_ops = ops;
+        }
+        if (t >= end) break;
     }
     double took = now() - start;
-    printf("{\"benchmark\": \"checksum-1500\", \"gb_per_s\": %.3f, \"ops_per_s\": %.1f, \"ops\": %ld, \"seconds\": %.3f, \"checksum\": \"0x%04x\"}\n",
-           ops * (double)LEN / took / 1e9, ops / took, ops, took, checksum(buf, LEN));
+    if (now() - window_start >= window_len / 2 && (ops - window_ops) / (now() - window_start) > best)
+        best = (ops - window_ops) / (now() - window_start);
+    if (best == 0) best = ops / took;
+    printf("{\"benchmark\": \"checksum-1500\", \"gb_per_s\": %.3f, \"ops_per_s\": %.1f, \"best_window_ops_per_s\": %.1f, \"ops\": %ld, \"seconds\": %.3f, \"checksum\": \"0x%04x\"}\n",
+           ops * (double)LEN / took / 1e9, ops / took, best, ops, took, checksum(buf, LEN));
     return 0;
 }

@@ -9,6 +9,9 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
+    static final String STATISTIC = "best ~1 s window: JMH's best measurement iteration, the C baseline's best 1 s window"
+            + " of its runs right before and after; means in \"means\"";
+
     /** Allocation below this many bytes per operation is JMH's own bookkeeping spread over the ops: zero. */
     static final double ZERO_ALLOC = 1.0;
 
@@ -16,6 +19,7 @@ final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"machine\": ").append(value(machine)).append(",\n");
         sb.append("  \"mode\": ").append(value(mode)).append(",\n");
+        sb.append("  \"statistic\": ").append(value(STATISTIC)).append(",\n");
         sb.append("  \"date\": ").append(value(BenchMain.now())).append(",\n");
         sb.append("  \"benchmarks\": [");
         for (int i = 0; i < rows.size(); i++) {
@@ -29,7 +33,7 @@ final class Report {
     private static Map<String, Object> withRatios(List<Map<String, Object>> rows, Map<String, Object> row) {
         Map<String, Object> r = new java.util.LinkedHashMap<>(row);
         Map<String, Object> ratios = new java.util.LinkedHashMap<>();
-        for (String col : List.of("c", "nio", "jna")) {
+        for (String col : List.of("c", "nio", "jna", "bare_ffm")) {
             Double v = ratio(row.get("rawsock"), row.get(col));
             if (v != null) ratios.put("rawsock_over_" + col, round(v));
         }
@@ -102,7 +106,9 @@ final class Report {
         sb.append("Machine: ").append(machine).append("  \n");
         sb.append("Run: `rawsock-bench/run").append("quick".equals(mode) ? " --quick" : "smoke".equals(mode) ? "` (smoke test)" : "")
                 .append("smoke".equals(mode) ? "" : "`").append(", ").append(BenchMain.now())
-                .append(". Every column below was measured in this one run; C ran right before and after each benchmark's JMH runs (mean shown).\n\n");
+                .append(". Every column below was measured in this one run; C ran right before and after each benchmark's JMH runs."
+                        + " Each value is the best ~1 s window (JMH's best iteration, C's best 1 s window): the machine is shared,"
+                        + " and load only slows a window down. Means are in latest.json.\n\n");
         sb.append("| benchmark | unit | C | rawsock | java.nio | JNA | rawsock/C | rawsock/nio | rawsock/JNA | rawsock B/op |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
@@ -124,8 +130,16 @@ final class Report {
                             x(ratio(v.get("score"), r.get("c"))), bytes(v.get("alloc_bytes_per_op"))));
                 }
             }
-            if (r.get("c_runs") instanceof List<?> l && l.size() == 2) {
-                extra.add(String.format(Locale.ROOT, "- %s C before/after: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
+            if (r.get("bare_ffm") instanceof Double bare) {
+                extra.add(String.format(Locale.ROOT, "- %s, bare FFM downcalls with errno capture (rawsock's floor, diagnostic): %s %s; rawsock/bare FFM %s, bare FFM/C %s",
+                        r.get("name"), num(bare), r.get("unit"), x(ratio(r.get("rawsock"), bare)), x(ratio(bare, r.get("c")))));
+            }
+            if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
+                extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
+            }
+            if (r.get("means") instanceof Map<?, ?> m && m.get("c") != null && m.get("rawsock") != null) {
+                extra.add(String.format(Locale.ROOT, "- %s means over whole runs: C %s, rawsock %s (%s)", r.get("name"),
+                        num(m.get("c")), num(m.get("rawsock")), x(ratio(m.get("rawsock"), m.get("c")))));
             }
         }
         if (!extra.isEmpty()) sb.append("\n").append(String.join("\n", extra)).append("\n");

@@ -72,6 +72,39 @@ public class SocketpairPingpong {
     }
 
     @State(Scope.Thread)
+    public static class Bare {
+        int a, b;
+        Arena arena;
+        MemorySegment errno, out, in;
+
+        @Setup
+        public void setup() {
+            int[] sv = new int[2];
+            JnaLibc.check("socketpair", JnaLibc.socketpair(Consts.AF_UNIX, Consts.SOCK_STREAM, 0, sv));
+            a = sv[0];
+            b = sv[1];
+            arena = Arena.ofConfined();
+            errno = BareFfm.capture(arena);
+            out = arena.allocate(SIZE, 64).fill((byte) 'x');
+            in = arena.allocate(SIZE, 64);
+        }
+
+        @TearDown
+        public void tearDown() {
+            JnaLibc.close(a);
+            JnaLibc.close(b);
+            arena.close();
+        }
+    }
+
+    /** Diagnostic: bare FFM downcalls with errno capture on a blocking pair (rawsock's floor). */
+    @Benchmark
+    public long bareFfm(Bare s) {
+        BareFfm.send(s.errno, s.a, s.out, SIZE, Consts.MSG_NOSIGNAL);
+        return BareFfm.recv(s.errno, s.b, s.in, SIZE, 0);
+    }
+
+    @State(Scope.Thread)
     public static class Nio {
         Path dir;
         ServerSocketChannel server;

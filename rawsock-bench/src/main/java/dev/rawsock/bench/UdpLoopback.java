@@ -99,6 +99,49 @@ public class UdpLoopback {
     }
 
     @State(Scope.Thread)
+    public static class Bare {
+        RawSocket a, b;
+        Arena arena;
+        MemorySegment errno, to, from, fromLen, out, in;
+
+        @Setup
+        public void setup() throws IOException {
+            // Sockets made by rawsock (so non-blocking), used only through bare downcalls below.
+            a = RawSocket.open(Domain.INET, SocketType.DGRAM);
+            b = RawSocket.open(Domain.INET, SocketType.DGRAM);
+            a.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            b.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            arena = Arena.ofConfined();
+            errno = BareFfm.capture(arena);
+            to = arena.allocate(Consts.SOCKADDR_IN_SIZE);
+            to.copyFrom(MemorySegment.ofArray(b.localAddress().bytes()));
+            from = arena.allocate(Consts.SOCKADDR_IN_SIZE);
+            fromLen = arena.allocate(4);
+            out = arena.allocate(SIZE, 64).fill((byte) 'x');
+            in = arena.allocate(SIZE, 64);
+        }
+
+        @TearDown
+        public void tearDown() throws IOException {
+            a.close();
+            b.close();
+            arena.close();
+        }
+    }
+
+    /** Diagnostic: bare FFM downcalls with errno capture (rawsock's floor); spins on EAGAIN. */
+    @Benchmark
+    public long bareFfm(Bare s) {
+        BareFfm.sendto(s.errno, s.a.fd(), s.out, SIZE, Consts.MSG_NOSIGNAL, s.to, Consts.SOCKADDR_IN_SIZE);
+        long n;
+        do {
+            s.fromLen.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, Consts.SOCKADDR_IN_SIZE);
+            n = BareFfm.recvfrom(s.errno, s.b.fd(), s.in, SIZE, 0, s.from, s.fromLen);
+        } while (n < 0);
+        return n;
+    }
+
+    @State(Scope.Thread)
     public static class Jna {
         int a, b;
         Memory to, from, fromLen, out, in;

@@ -1,0 +1,68 @@
+package dev.rawsock.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A diagnostic column, not a competitor: send/recv/sendto/recvfrom as bare FFM downcalls with errno
+ * capture and nothing else (no handle state, no scratch, no retry). rawsock's distance from it is
+ * the library's own overhead; DESIGN.md wants that within a few percent.
+ */
+final class BareFfm {
+    private BareFfm() {}
+
+    private static final Linker L = Linker.nativeLinker();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    static final MethodHandle SEND = L.downcallHandle(L.defaultLookup().find("send").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
+    static final MethodHandle RECV = L.downcallHandle(L.defaultLookup().find("recv").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
+    static final MethodHandle SENDTO = L.downcallHandle(L.defaultLookup().find("sendto").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    static final MethodHandle RECVFROM = L.downcallHandle(L.defaultLookup().find("recvfrom").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+
+    /** The capture state, one per thread's benchmark state. */
+    static MemorySegment capture(Arena arena) {
+        return arena.allocate(Linker.Option.captureStateLayout());
+    }
+
+    static long send(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SEND.invokeExact(errno, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long recv(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV.invokeExact(errno, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long sendto(MemorySegment errno, int fd, MemorySegment buf, long len, int flags, MemorySegment to, int tolen) {
+        try {
+            return (long) SENDTO.invokeExact(errno, fd, buf, len, flags, to, tolen);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long recvfrom(MemorySegment errno, int fd, MemorySegment buf, long len, int flags, MemorySegment from, MemorySegment fromLen) {
+        try {
+            return (long) RECVFROM.invokeExact(errno, fd, buf, len, flags, from, fromLen);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+}
