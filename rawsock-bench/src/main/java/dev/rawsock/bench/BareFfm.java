@@ -29,6 +29,18 @@ final class BareFfm {
     static final MethodHandle RECVFROM = L.downcallHandle(L.defaultLookup().find("recvfrom").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
 
+    /** send(2) linked with Linker.Option.critical: no thread-state transition (only for calls that cannot block). */
+    static final MethodHandle SEND_CRITICAL = L.downcallHandle(L.defaultLookup().find("send").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.critical(true));
+
+    static long sendCritical(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SEND_CRITICAL.invokeExact(errno, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** The capture state, one per thread's benchmark state. */
     static MemorySegment capture(Arena arena) {
         return arena.allocate(Linker.Option.captureStateLayout());

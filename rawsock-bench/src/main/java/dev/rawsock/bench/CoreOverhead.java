@@ -44,6 +44,39 @@ public class CoreOverhead {
         return MemorySegment.ofBuffer(bb).address();
     }
 
+    RawSocket[] q;
+    java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+    MemorySegment errno = BareFfm.capture(arena), empty = arena.allocate(8);
+
+    @Setup
+    public void setup2() throws IOException {
+        q = RawSocket.pair(Domain.UNIX, SocketType.DGRAM);
+    }
+
+    /** A zero-byte send (datagram pair, the peer drains nothing: zero-length datagrams still queue, so use DONTWAIT-free send of 0 on a stream). */
+    @Benchmark
+    public long rawsockSend0() throws IOException {
+        return p[1].send(empty.asSlice(0, 0));
+    }
+
+    @Benchmark
+    public long bareSend0() {
+        return BareFfm.send(errno, p[1].fd(), empty, 0, Consts.MSG_NOSIGNAL);
+    }
+
+    @Benchmark
+    public long bareSend0Critical() {
+        return BareFfm.sendCritical(errno, p[1].fd(), empty, 0, Consts.MSG_NOSIGNAL);
+    }
+
+    final java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Benchmark
+    public int atomicPair() {
+        counter.getAndIncrement();
+        return counter.getAndDecrement();
+    }
+
     @Benchmark
     public int baseline() {
         return 1;

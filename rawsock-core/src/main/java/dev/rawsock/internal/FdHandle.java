@@ -4,6 +4,8 @@ import dev.rawsock.ErrnoException;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
@@ -18,9 +20,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * wakes its platform-thread waiters, and the count of threads inside a call on it.
  *
  * <p>How close is safe (as in the JDK's {@code sun.nio.ch}): every operation brackets its system
- * calls with {@link #begin()}/{@link #end()} under a small lock that is never held while blocked.
- * {@link #close()} marks the handle closing, wakes every waiter (eventfd for threads in
- * {@code poll(2)}, the {@link Poller} for virtual threads), waits until no thread is inside a call
+ * calls with {@link #begin()}/{@link #end()}, which count the threads inside with one atomic add
+ * each (no lock on the fast path: an uncontended ReentrantLock pair cost ~120 ns per call here,
+ * ~10% of a 64-byte socketpair round trip). {@link #close()} marks the handle closing, wakes
+ * every waiter (eventfd for threads in {@code poll(2)}, the {@link Poller} for virtual threads), waits until no thread is inside a call
  * on the fd, and only then closes it: an fd number is never closed, and so never reused, under a
  * thread still using it. Waiters that wake to a closing handle throw
  * {@link AsynchronousCloseException}. A {@link Cleaner} closes the fds of a handle nobody closed.
@@ -33,7 +36,19 @@ public final class FdHandle {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private volatile int state = OPEN;
-    private int inside;                 // threads between begin and end; guarded by lock
+    /**
+     * Threads between begin and end. begin adds then reads {@code state}; stop writes {@code state}
+     * then reads this: both volatile, so either begin sees the close or stop sees the thread inside.
+     */
+    private volatile int inside;
+    private static final VarHandle INSIDE;
+    static {
+        try {
+            INSIDE = MethodHandles.lookup().findVarHandle(FdHandle.class, "inside", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private int wakeFd = -1;            // eventfd, made on the first platform-thread wait; guarded by lock
     private volatile long timeoutNanos; // 0: none
     private final Fds fds;
@@ -101,23 +116,26 @@ public final class FdHandle {
 
     /** Enters a call on the fd; throws EBADF when the handle is closed. Pair with {@link #end()}. */
     public int begin(String function) throws ErrnoException {
-        lock.lock();
-        try {
-            if (state != OPEN) throw new ErrnoException(function, Errno.EBADF, -1);
-            inside++;
-            return fd;
-        } finally {
-            lock.unlock();
+        INSIDE.getAndAdd(this, 1);
+        if (state != OPEN) {
+            end();
+            throw new ErrnoException(function, Errno.EBADF, -1);
         }
+        return fd;
     }
 
-    /** Leaves a call; the last thread out lets a waiting close go on. */
+    /**
+     * Leaves a call; the last thread out lets a waiting close go on. The signal is sent under the
+     * lock, so it cannot fall between stop's check of {@code inside} and its wait.
+     */
     public void end() {
-        lock.lock();
-        try {
-            if (--inside == 0 && state != OPEN) idle.signalAll();
-        } finally {
-            lock.unlock();
+        if ((int) INSIDE.getAndAdd(this, -1) == 1 && state != OPEN) {
+            lock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
