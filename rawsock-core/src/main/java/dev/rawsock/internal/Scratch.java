@@ -45,7 +45,8 @@ public final class Scratch implements AutoCloseable {
 
     private Scratch(boolean pooled) {
         this.pooled = pooled;
-        MemorySegment all = arena.allocate(Libc.CAPTURE_LAYOUT.byteSize() + 16 + Layouts.SOCKADDR_STORAGE_SIZE + MISC_SIZE, 16);
+        // errno capture (<= 16 bytes) at 0, len at 16, addr at 32, misc after addr: the slices below
+        MemorySegment all = arena.allocate(16 + 16 + Layouts.SOCKADDR_STORAGE_SIZE + MISC_SIZE, 16);
         errno = all.asSlice(0, Libc.CAPTURE_LAYOUT.byteSize());
         len = all.asSlice(16, 8);
         addr = all.asSlice(16 + 8 + 8, Layouts.SOCKADDR_STORAGE_SIZE);
