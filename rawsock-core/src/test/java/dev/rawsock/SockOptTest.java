@@ -66,6 +66,39 @@ class SockOptTest {
         }
     }
 
+    /** test.tst's socket-option part, on a connected TCP socket as there. */
+    @Test
+    void seedSocketOptionPart() throws Exception {
+        int server = Rawsock.socket(Domain.INET, SocketType.STREAM);
+        int sock = Rawsock.socket(Domain.INET, SocketType.STREAM);
+        try {
+            Rawsock.bind(server, SockAddr.inet(InetAddress.getByName("127.0.0.1"), 0));
+            Rawsock.sockListen(server);
+            Rawsock.connect(sock, Rawsock.getsockname(server));
+            // (socket-option *sock* NIL): every option of the default level, SOL_SOCKET
+            Map<SockOpt<?>, Object> sol = Rawsock.socketOptions(sock, Level.SOL_SOCKET);
+            assertEquals(0, sol.get(SockOpt.SO_ERROR));
+            assertEquals(false, sol.get(SockOpt.SO_DEBUG));
+            assertTrue(sol.values().stream().filter(v -> v instanceof ErrnoException).count() < sol.size());
+            // (socket-option *sock* NIL :level :ALL)
+            Map<Level, Map<SockOpt<?>, Object>> all = Rawsock.socketOptions(sock);
+            assertTrue(all.get(Level.TCP).get(SockOpt.TCP_INFO) instanceof TcpInfo t && t.stateName().equals("ESTABLISHED"));
+            assertTrue(all.get(Level.IP).get(SockOpt.IP_MTU) instanceof Integer);
+            // (setf (socket-option *sock* NIL) '(:debug nil)), and with :level :all
+            Rawsock.setSocketOptions(sock, Map.of(SockOpt.SO_DEBUG, false));
+            assertEquals(false, Rawsock.socketOption(sock, SockOpt.SO_DEBUG));
+            // (setf (socket-option *sock* :debug) nil)
+            Rawsock.setSocketOption(sock, SockOpt.SO_DEBUG, false);
+            assertEquals(false, Rawsock.socketOption(sock, SockOpt.SO_DEBUG));
+            // as root, SO_DEBUG can be turned on too
+            Rawsock.setSocketOption(sock, SockOpt.SO_DEBUG, true);
+            assertEquals(true, Rawsock.socketOption(sock, SockOpt.SO_DEBUG));
+        } finally {
+            Sys.closeQuietly(sock);
+            Sys.closeQuietly(server);
+        }
+    }
+
     @Test
     void setSeveralThenReadThemBack() throws Exception {
         int fd = Rawsock.socket(Domain.INET, SocketType.STREAM);
