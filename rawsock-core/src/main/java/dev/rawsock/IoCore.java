@@ -123,7 +123,10 @@ final class IoCore {
     /** {@link #transfer} over a ByteBuffer's position..limit, advancing the position by the bytes moved. */
     static int transfer(FdHandle h, int fd, int op, ByteBuffer buf, int flags, SockAddr addr) throws IOException {
         if (!output(op) && buf.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
-        MemorySegment seg = MemorySegment.ofBuffer(buf);
+        MemorySegment seg;
+        try (Scratch s = Scratch.acquire()) {
+            seg = s.segment(buf, output(op));
+        }
         long n = transfer(h, fd, op, seg, flags, addr);
         buf.position(buf.position() + (int) Math.min(n, buf.remaining()));
         return (int) n;

@@ -2,6 +2,8 @@ package dev.rawsock.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +37,13 @@ public final class Scratch implements AutoCloseable {
     public final MemorySegment misc;
 
     private final Arena arena = Arena.ofAuto();
+    /**
+     * The last ByteBuffer window {@link #segment} turned into a segment, one for output and one for
+     * input (a send+recv loop alternates two buffers); weak, so they never keep a buffer alive.
+     */
+    private WeakReference<BufferWindow> lastOutput, lastInput;
+
+    private record BufferWindow(ByteBuffer buffer, int position, int limit, MemorySegment segment) {}
     private MemorySegment buffer;
     private boolean inUse;
     private final boolean pooled;
@@ -93,6 +102,25 @@ public final class Scratch implements AutoCloseable {
         long n = Math.max(size, Math.min(KEEP_BUFFER, buffer.byteSize() * 2));
         buffer = arena.allocate(n, 16);
         return buffer;
+    }
+
+    /**
+     * {@code MemorySegment.ofBuffer(buf)} (position to limit), the same segment object again while
+     * the thread keeps passing the same buffer with the same position and limit (the usual
+     * clear-then-send loop), one window remembered per direction. Why: the segment is handed to IoCore's transfer loop, too large for
+     * the JIT to inline, so escape analysis cannot remove it; without this a direct-buffer send+recv
+     * allocated 144 bytes per round trip.
+     */
+    public MemorySegment segment(ByteBuffer buf, boolean output) {
+        int position = buf.position(), limit = buf.limit();
+        WeakReference<BufferWindow> r = output ? lastOutput : lastInput;
+        BufferWindow w = r == null ? null : r.get();
+        if (w != null && w.buffer == buf && w.position == position && w.limit == limit) return w.segment;
+        MemorySegment seg = MemorySegment.ofBuffer(buf);
+        WeakReference<BufferWindow> fresh = new WeakReference<>(new BufferWindow(buf, position, limit, seg));
+        if (output) lastOutput = fresh;
+        else lastInput = fresh;
+        return seg;
     }
 
     /** The small-struct area, cleared for {@code size} bytes. */
