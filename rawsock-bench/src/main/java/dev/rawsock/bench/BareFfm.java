@@ -41,6 +41,17 @@ final class BareFfm {
         }
     }
 
+    static final MethodHandle RECV_CRITICAL = L.downcallHandle(L.defaultLookup().find("recv").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.critical(true));
+
+    static long recvCritical(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV_CRITICAL.invokeExact(errno, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** The capture state, one per thread's benchmark state. */
     static MemorySegment capture(Arena arena) {
         return arena.allocate(Linker.Option.captureStateLayout());

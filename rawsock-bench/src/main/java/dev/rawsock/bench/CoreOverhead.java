@@ -2,36 +2,78 @@ package dev.rawsock.bench;
 
 import dev.rawsock.Domain;
 import dev.rawsock.RawSocket;
+import dev.rawsock.Rawsock;
 import dev.rawsock.SocketType;
 import dev.rawsock.internal.FdHandle;
 import dev.rawsock.internal.Scratch;
-import org.openjdk.jmh.annotations.*;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+/**
+ * Diagnostics, not part of the report: the pieces of rawsock's per-call path in isolation (ns per
+ * call), to find where its overhead over bare FFM goes. Run by hand:
+ * <pre>java --enable-native-access=ALL-UNNAMED -cp ... org.openjdk.jmh.Main -prof gc CoreOverhead</pre>
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CoreOverhead {
-    FdHandle h;
-    RawSocket[] p;
-    ByteBuffer bb = ByteBuffer.allocateDirect(64);
+    FdHandle handle;
+    int[] pair;
+    Arena arena;
+    MemorySegment errno, out, in;
+    ByteBuffer direct = ByteBuffer.allocateDirect(64);
+    final AtomicInteger counter = new AtomicInteger();
 
     @Setup
     public void setup() throws IOException {
-        p = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
-        h = new FdHandle(p[0].release(), this);
+        RawSocket[] p = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
+        handle = new FdHandle(p[0].release(), this);
+        p[1].close();
+        pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
+        arena = Arena.ofConfined();
+        errno = BareFfm.capture(arena);
+        out = arena.allocate(64);
+        in = arena.allocate(64);
     }
 
+    @TearDown
+    public void tearDown() throws IOException {
+        handle.close();
+        Rawsock.sockClose(pair[0]);
+        Rawsock.sockClose(pair[1]);
+        arena.close();
+    }
+
+    /** FdHandle.begin + end: what every RawSocket call pays for safe close. */
     @Benchmark
     public int beginEnd() throws IOException {
-        int fd = h.begin("x");
-        h.end();
+        int fd = handle.begin("x");
+        handle.end();
         return fd;
     }
 
+    /** Two atomic adds: the floor of any begin/end that counts threads inside. */
+    @Benchmark
+    public int atomicPair() {
+        counter.getAndIncrement();
+        return counter.getAndDecrement();
+    }
+
+    /** Scratch.acquire + close (thread-local lookup). */
     @Benchmark
     public Object scratch() {
         try (Scratch s = Scratch.acquire()) {
@@ -39,46 +81,23 @@ public class CoreOverhead {
         }
     }
 
+    /** MemorySegment.ofBuffer where it does not escape (escape analysis removes it). */
     @Benchmark
     public long ofBuffer() {
-        return MemorySegment.ofBuffer(bb).address();
+        return MemorySegment.ofBuffer(direct).address();
     }
 
-    RawSocket[] q;
-    java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
-    MemorySegment errno = BareFfm.capture(arena), empty = arena.allocate(8);
-
-    @Setup
-    public void setup2() throws IOException {
-        q = RawSocket.pair(Domain.UNIX, SocketType.DGRAM);
-    }
-
-    /** A zero-byte send (datagram pair, the peer drains nothing: zero-length datagrams still queue, so use DONTWAIT-free send of 0 on a stream). */
+    /** 64-byte send+recv on a blocking stream pair, bare FFM. */
     @Benchmark
-    public long rawsockSend0() throws IOException {
-        return p[1].send(empty.asSlice(0, 0));
+    public long pingBare() {
+        BareFfm.send(errno, pair[0], out, 64, Consts.MSG_NOSIGNAL);
+        return BareFfm.recv(errno, pair[1], in, 64, 0);
     }
 
+    /** The same with handles linked Linker.Option.critical(true) (no thread-state transition). */
     @Benchmark
-    public long bareSend0() {
-        return BareFfm.send(errno, p[1].fd(), empty, 0, Consts.MSG_NOSIGNAL);
-    }
-
-    @Benchmark
-    public long bareSend0Critical() {
-        return BareFfm.sendCritical(errno, p[1].fd(), empty, 0, Consts.MSG_NOSIGNAL);
-    }
-
-    final java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
-
-    @Benchmark
-    public int atomicPair() {
-        counter.getAndIncrement();
-        return counter.getAndDecrement();
-    }
-
-    @Benchmark
-    public int baseline() {
-        return 1;
+    public long pingBareCritical() {
+        BareFfm.sendCritical(errno, pair[0], out, 64, Consts.MSG_NOSIGNAL);
+        return BareFfm.recvCritical(errno, pair[1], in, 64, 0);
     }
 }

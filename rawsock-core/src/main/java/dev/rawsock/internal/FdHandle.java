@@ -21,9 +21,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *
  * <p>How close is safe (as in the JDK's {@code sun.nio.ch}): every operation brackets its system
  * calls with {@link #begin()}/{@link #end()}, which count the threads inside with one atomic add
- * each (no lock on the fast path: an uncontended ReentrantLock pair cost ~120 ns per call here,
- * ~10% of a 64-byte socketpair round trip). {@link #close()} marks the handle closing, wakes
- * every waiter (eventfd for threads in {@code poll(2)}, the {@link Poller} for virtual threads), waits until no thread is inside a call
+ * each: no lock on the fast path (rawsock-bench's CoreOverhead: a ReentrantLock pair per call cost
+ * ~40 ns here, the two adds ~14 ns; under load 120 vs 55). {@link #close()} marks the handle
+ * closing, wakes every waiter (eventfd for threads in {@code poll(2)}, the {@link Poller} for
+ * virtual threads), waits until no thread is inside a call
  * on the fd, and only then closes it: an fd number is never closed, and so never reused, under a
  * thread still using it. Waiters that wake to a closing handle throw
  * {@link AsynchronousCloseException}. A {@link Cleaner} closes the fds of a handle nobody closed.
