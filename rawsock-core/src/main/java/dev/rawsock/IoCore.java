@@ -68,17 +68,18 @@ final class IoCore {
                     MemorySegment m = data.isNative() ? data : s.buffer(len);
                     if (m != data && output(op)) MemorySegment.copy(data, 0, m, 0, len);
                     long n = switch (op) {
-                        case SEND -> Sys.send(s, fd, m, len, callFlags);
-                        case RECV -> Sys.recv(s, fd, m, len, callFlags);
+                        // The owned fd's calls cannot block (its waits are in Java): critical downcalls.
+                        case SEND -> facade ? Sys.send(s, fd, m, len, callFlags) : Sys.sendNow(s, fd, m, len, callFlags);
+                        case RECV -> facade ? Sys.recv(s, fd, m, len, callFlags) : Sys.recvNow(s, fd, m, len, callFlags);
                         case SENDTO -> {
                             int alen = 0;
                             if (addr != null) {
                                 MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, addr.size);
                                 alen = addr.size;
                             }
-                            yield Sys.sendto(s, fd, m, len, callFlags, alen);
+                            yield facade ? Sys.sendto(s, fd, m, len, callFlags, alen) : Sys.sendtoNow(s, fd, m, len, callFlags, alen);
                         }
-                        case RECVFROM -> Sys.recvfrom(s, fd, m, len, callFlags);
+                        case RECVFROM -> facade ? Sys.recvfrom(s, fd, m, len, callFlags) : Sys.recvfromNow(s, fd, m, len, callFlags);
                         case READ -> Sys.read(s, fd, m, len);
                         default -> Sys.write(s, fd, m, len);
                     };

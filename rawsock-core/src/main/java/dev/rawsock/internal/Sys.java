@@ -321,6 +321,43 @@ public final class Sys {
         return r;
     }
 
+    /**
+     * send(2) that cannot block (MSG_DONTWAIT added), through the critical handle: for RawSocket's
+     * owned non-blocking fds, whose waits happen in Java; -1 on EAGAIN.
+     */
+    public static long sendNow(Scratch s, int fd, MemorySegment buf, long len, int flags) throws ErrnoException {
+        long r;
+        do r = Libc.sendCritical(s.errno, fd, buf, len, flags | Consts.MSG_NOSIGNAL | Consts.MSG_DONTWAIT);
+        while (retryIo(r, s, "send", fd));
+        return r;
+    }
+
+    /** recv(2) that cannot block, as {@link #sendNow}; -1 on EAGAIN. */
+    public static long recvNow(Scratch s, int fd, MemorySegment buf, long len, int flags) throws ErrnoException {
+        long r;
+        do r = Libc.recvCritical(s.errno, fd, buf, len, flags | Consts.MSG_DONTWAIT); while (retryIo(r, s, "recv", fd));
+        return r;
+    }
+
+    /** sendto(2) that cannot block, as {@link #sendNow}, to {@code s.addr} ({@code alen} bytes, 0: none); -1 on EAGAIN. */
+    public static long sendtoNow(Scratch s, int fd, MemorySegment buf, long len, int flags, int alen) throws ErrnoException {
+        MemorySegment a = alen == 0 ? MemorySegment.NULL : s.addr;
+        long r;
+        do r = Libc.sendtoCritical(s.errno, fd, buf, len, flags | Consts.MSG_NOSIGNAL | Consts.MSG_DONTWAIT, a, alen);
+        while (retryIo(r, s, "sendto", fd));
+        return r;
+    }
+
+    /** recvfrom(2) that cannot block, as {@link #sendNow}; the sender lands in {@code s.addr}; -1 on EAGAIN. */
+    public static long recvfromNow(Scratch s, int fd, MemorySegment buf, long len, int flags) throws ErrnoException {
+        long r;
+        do {
+            s.len.set(JAVA_INT, 0, Layouts.SOCKADDR_STORAGE_SIZE);
+            r = Libc.recvfromCritical(s.errno, fd, buf, len, flags | Consts.MSG_DONTWAIT, s.addr, s.len);
+        } while (retryIo(r, s, "recvfrom", fd));
+        return r;
+    }
+
     /** read(2); -1 on EAGAIN. */
     public static long read(Scratch s, int fd, MemorySegment buf, long len) throws ErrnoException {
         long r;
