@@ -58,7 +58,7 @@ public final class BenchMain {
                 double cSeconds) {}
 
     static final Mode FULL = new Mode("full", 2, 5, TimeValue.seconds(1), 10, TimeValue.seconds(1), 5);
-    static final Mode QUICK = new Mode("quick", 1, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3);
+    static final Mode QUICK = new Mode("quick", 1, 5, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3);
     static final Mode SMOKE = new Mode("smoke", 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
 
     public static void main(String[] args) throws Exception {
