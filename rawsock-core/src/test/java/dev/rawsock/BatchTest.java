@@ -173,6 +173,14 @@ class BatchTest {
         }
     }
 
+    /** The fewest bytes allocated in a 1,000-round window, after warming up (at most 30 windows). */
+    static long minAllocated(ThrowingRunnable body) throws Throwable {
+        allocated(3_000, body);
+        long min = Long.MAX_VALUE;
+        for (int w = 0; w < 30 && min > 0; w++) min = Math.min(min, allocated(1_000, body));
+        return min;
+    }
+
     interface ThrowingRunnable {
         void run() throws Exception;
     }
@@ -203,15 +211,12 @@ class BatchTest {
                 while (r < 16) r += Rawsock.recvmmsg(rxFd, in);
                 got[0] += r;
             };
-            allocated(20_000, owned);  // warm: let C2 compile the path
-            allocated(20_000, facade);
-            got[0] = 0;
-            long ownedBytes = allocated(2_000, owned);
-            long facadeBytes = allocated(2_000, facade);
-            assertEquals(4_000 * 16, got[0]);
-            // 2,000 calls each: a single allocation per call would show as >= 32 KB
-            assertTrue(ownedBytes < 2_000, "RawSocket.recv(DatagramBatch) allocated " + ownedBytes + " bytes in 2,000 rounds");
-            assertTrue(facadeBytes < 2_000, "Rawsock.recvmmsg(fd, DatagramBatch) allocated " + facadeBytes + " bytes in 2,000 rounds");
+            // warm up, then measure windows of 1,000 rounds until one allocates nothing (bounded):
+            // a window that still runs interpreted or deoptimizes may allocate, a warm one must not
+            long ownedBytes = minAllocated(owned), facadeBytes = minAllocated(facade);
+            assertTrue(got[0] > 0);
+            assertEquals(0, ownedBytes, "RawSocket.recv(DatagramBatch) + send: bytes allocated in the best 1,000-round window");
+            assertEquals(0, facadeBytes, "Rawsock.recvmmsg(fd, DatagramBatch) + send: bytes allocated in the best 1,000-round window");
             assertArrayEquals(datagram(15), in.data(15).toArray(JAVA_BYTE));
         }
     }
