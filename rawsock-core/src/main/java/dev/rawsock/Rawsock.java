@@ -402,7 +402,7 @@ public final class Rawsock {
 
     /** {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec). */
     public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.messageFacade(fd, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /**
@@ -419,7 +419,7 @@ public final class Rawsock {
 
     /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
     public static int recvmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.messageFacade(fd, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /**
@@ -428,7 +428,7 @@ public final class Rawsock {
      * @return how many messages were sent (the kernel sends at most 1024 per call)
      */
     public static int sendmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.messageFacade(fd, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**
@@ -439,7 +439,7 @@ public final class Rawsock {
      * @return how many messages arrived
      */
     public static int recvmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.messageFacade(fd, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**
