@@ -340,8 +340,8 @@ final class IoCore {
             all.set(JAVA_LONG, hdr + Layouts.MSG_IOVLEN, b - a);
             byte[] ctl = m.control();
             if (ctl.length > 0) {
+                // on receive only the msg_controllen bytes the kernel wrote are read back: no need to clear
                 if (send) MemorySegment.copy(ctl, 0, all, JAVA_BYTE, off, ctl.length);
-                else all.asSlice(off, ctl.length).fill((byte) 0);
                 all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, base + off);
             } else {
                 all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, 0L);
