@@ -45,11 +45,13 @@ public final class Scratch implements AutoCloseable {
 
     private Scratch(boolean pooled) {
         this.pooled = pooled;
-        MemorySegment all = arena.allocate(Libc.CAPTURE_LAYOUT.byteSize() + 16 + Layouts.SOCKADDR_STORAGE_SIZE + MISC_SIZE, 16);
+        // errno state at 0 (glibc: 4 bytes, at most 16 here), socklen at 16, sockaddr_storage at 32, misc after.
+        if (Libc.CAPTURE_LAYOUT.byteSize() > 16) throw new AssertionError("capture state over 16 bytes");
+        MemorySegment all = arena.allocate(32 + Layouts.SOCKADDR_STORAGE_SIZE + MISC_SIZE, 16);
         errno = all.asSlice(0, Libc.CAPTURE_LAYOUT.byteSize());
         len = all.asSlice(16, 8);
-        addr = all.asSlice(16 + 8 + 8, Layouts.SOCKADDR_STORAGE_SIZE);
-        misc = all.asSlice(16 + 16 + Layouts.SOCKADDR_STORAGE_SIZE, MISC_SIZE);
+        addr = all.asSlice(32, Layouts.SOCKADDR_STORAGE_SIZE);
+        misc = all.asSlice(32 + Layouts.SOCKADDR_STORAGE_SIZE, MISC_SIZE);
         buffer = arena.allocate(4096, 16);
     }
 

@@ -1,0 +1,452 @@
+package dev.rawsock;
+
+import dev.rawsock.internal.Consts;
+import dev.rawsock.internal.Errno;
+import dev.rawsock.internal.FdHandle;
+import dev.rawsock.internal.Sys;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An owned socket: the way most Java code should use rawsock. Thread-safe; {@link AutoCloseable}.
+ *
+ * <p>The fd is kept {@code O_NONBLOCK | O_CLOEXEC}; blocking is emulated: each call is tried, and on
+ * EAGAIN the thread waits for readiness and tries again. A platform thread waits in {@code poll(2)}
+ * on the fd and the socket's wake-up eventfd; a virtual thread parks in rawsock's one epoll poller
+ * thread, so it never blocks its carrier in native code. {@link #close()} wakes every waiter (they
+ * throw {@link java.nio.channels.AsynchronousCloseException}), waits until no thread is inside a
+ * system call on the fd, then closes it: the fd number is never reused under a thread still using
+ * it. {@link #timeout(Duration)} bounds each wait ({@link java.net.SocketTimeoutException}). A socket
+ * that becomes unreachable without being closed is closed by a {@link java.lang.ref.Cleaner}.
+ *
+ * <p>Every {@link Rawsock} function that takes a socket has a method here, taking {@code byte[]}
+ * (with start/end), {@link ByteBuffer} (position to limit, the position advanced as NIO channels do)
+ * or {@link MemorySegment} (native segments go to the kernel without a copy). After close, calls
+ * throw {@link ErrnoException} EBADF.
+ */
+public final class RawSocket implements AutoCloseable {
+    private final FdHandle handle;
+
+    private RawSocket(int fd) throws ErrnoException {
+        FdHandle h;
+        try {
+            h = new FdHandle(fd, this);
+        } catch (ErrnoException e) {
+            Sys.closeQuietly(fd);
+            throw e;
+        }
+        this.handle = h;
+    }
+
+    // ================================================================ opening
+
+    /** {@code socket(2)} with SOCK_NONBLOCK|SOCK_CLOEXEC: a new owned socket. */
+    public static RawSocket open(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
+        int fd = Sys.socket(Domain.of(domain), SocketType.of(type) | Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC,
+                Protocol.of(protocol));
+        return new RawSocket(fd);
+    }
+
+    /** {@code socket(2)} with protocol 0. */
+    public static RawSocket open(Domain domain, SocketType type) throws ErrnoException {
+        return open(domain, type, null);
+    }
+
+    /** {@code socketpair(2)}: two connected owned sockets. */
+    public static RawSocket[] pair(Domain domain, SocketType type) throws ErrnoException {
+        int[] fds = Sys.socketpair(Domain.of(domain), SocketType.of(type) | Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC, 0);
+        RawSocket a;
+        try {
+            a = new RawSocket(fds[0]);
+        } catch (ErrnoException e) {
+            Sys.closeQuietly(fds[1]);
+            throw e;
+        }
+        return new RawSocket[] {a, new RawSocket(fds[1])};
+    }
+
+    /**
+     * Takes ownership of an existing socket fd (from {@link Rawsock#socket}, an inherited fd, ...):
+     * it is made non-blocking and close-on-exec, and closing this RawSocket closes it.
+     */
+    public static RawSocket adopt(int fd) throws ErrnoException {
+        Sys.checkFd(fd);
+        return new RawSocket(fd);
+    }
+
+    /** The file descriptor, for use with {@link Rawsock} functions; still owned by this socket. */
+    public int fd() {
+        return handle.fd();
+    }
+
+    /**
+     * Detaches the fd: waits for calls in progress to leave, puts it back in blocking mode and returns
+     * it; this RawSocket is then closed and the caller owns the fd.
+     */
+    public int release() throws ErrnoException {
+        return handle.release();
+    }
+
+    /** Whether the socket is still open. */
+    public boolean isOpen() {
+        return handle.isOpen();
+    }
+
+    /**
+     * Limits every later wait for readiness (receive, send, accept, connect) to {@code timeout};
+     * {@code null} or zero means no limit. Past it the call throws {@link java.net.SocketTimeoutException}.
+     */
+    public RawSocket timeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
+        handle.timeoutNanos(timeout == null ? 0 : Math.max(timeout.isZero() ? 0 : 1, saturatedNanos(timeout)));
+        return this;
+    }
+
+    /** The timeout set by {@link #timeout(Duration)}, or {@link Duration#ZERO} for none. */
+    public Duration timeout() {
+        return Duration.ofNanos(handle.timeoutNanos());
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /**
+     * Closes the socket once: wakes blocked threads (AsynchronousCloseException), waits for threads
+     * inside a call to leave, then {@code close(2)}. Later calls are no-ops.
+     */
+    @Override
+    public void close() throws ErrnoException {
+        handle.close();
+    }
+
+    // ================================================================ addresses and connections
+
+    /** {@code bind(2)}. */
+    public void bind(SockAddr address) throws ErrnoException {
+        Objects.requireNonNull(address, "address");
+        int fd = handle.begin("bind");
+        try {
+            Sys.bind(fd, address.storage, address.size);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /**
+     * {@code connect(2)}, waiting for a stream connection to complete (POLLOUT then SO_ERROR), as
+     * a blocking connect would.
+     */
+    public void connect(SockAddr address) throws IOException {
+        Objects.requireNonNull(address, "address");
+        int fd = handle.begin("connect");
+        try {
+            int r = Sys.connect(fd, address.storage, address.size);
+            if (r == 0) return;
+            if (r == Errno.EAGAIN && address.familyValue() == Consts.AF_UNIX) {
+                // A Unix stream listener's backlog is full: retry as a blocking connect would wait.
+                long deadline = handle.deadline();
+                while (r == Errno.EAGAIN) {
+                    handle.await(Consts.POLLOUT, deadline, "connect");
+                    r = Sys.connect(fd, address.storage, address.size);
+                }
+                if (r == 0) return;
+            }
+            handle.await(Consts.POLLOUT, handle.deadline(), "connect");
+            int err;
+            while ((err = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_ERROR, "getsockopt(SO_ERROR)")) == 0
+                    && !connected(fd)) {
+                handle.await(Consts.POLLOUT, handle.deadline(), "connect");
+            }
+            if (err != 0) throw new ErrnoException("connect", err, fd);
+        } finally {
+            handle.end();
+        }
+    }
+
+    private static boolean connected(int fd) {
+        try {
+            Sys.getpeername(fd, new byte[SockAddr.CAPACITY]);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** {@code listen(2)} with backlog SOMAXCONN. */
+    public void listen() throws ErrnoException {
+        listen(Consts.SOMAXCONN);
+    }
+
+    /** {@code listen(2)}. */
+    public void listen(int backlog) throws ErrnoException {
+        if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0: " + backlog);
+        int fd = handle.begin("listen");
+        try {
+            Sys.listen(fd, backlog);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** {@code accept4(2)}: the next connection, as an owned socket. */
+    public RawSocket accept() throws IOException {
+        return accept(null);
+    }
+
+    /** {@code accept4(2)}; {@code peerOrNull} receives the peer's address. */
+    public RawSocket accept(SockAddr peerOrNull) throws IOException {
+        int fd = handle.begin("accept");
+        try {
+            long deadline = 0;
+            int[] len = new int[1];
+            while (true) {
+                int c = Sys.accept(fd, peerOrNull == null ? null : peerOrNull.storage, len,
+                        Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC);
+                if (c >= 0) {
+                    if (peerOrNull != null) peerOrNull.filled(len[0]);
+                    return new RawSocket(c);
+                }
+                if (deadline == 0) deadline = handle.deadline();
+                handle.await(Consts.POLLIN, deadline, "accept");
+            }
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** {@code getsockname(2)}. */
+    public SockAddr localAddress() throws ErrnoException {
+        int fd = handle.begin("getsockname");
+        try {
+            return Rawsock.getsockname(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** {@code getpeername(2)}. */
+    public SockAddr peerAddress() throws ErrnoException {
+        int fd = handle.begin("getpeername");
+        try {
+            return Rawsock.getpeername(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** {@code shutdown(2)}. */
+    public void shutdown(Shutdown how) throws ErrnoException {
+        Objects.requireNonNull(how, "how");
+        int fd = handle.begin("shutdown");
+        try {
+            Sys.shutdown(fd, how.value());
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** {@code sockatmark(3)}. */
+    public boolean atMark() throws ErrnoException {
+        int fd = handle.begin("sockatmark");
+        try {
+            return Sys.sockatmark(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /**
+     * Waits until one of {@code events} happens or {@code timeoutMillis} pass (-1: no limit):
+     * {@code poll(2)}. Returns the events that happened, empty on timeout.
+     */
+    public Set<PollEvent> poll(Set<PollEvent> events, int timeoutMillis) throws IOException {
+        return PollEvent.of(IoCore.poll(handle, -1, PollEvent.mask(events), timeoutMillis));
+    }
+
+    // ================================================================ send / recv
+
+    /** {@code send(2)} of the whole array. */
+    public int send(byte[] buf, MsgFlag... flags) throws IOException {
+        return send(buf, 0, buf.length, flags);
+    }
+
+    /** {@code send(2)} of {@code buf[start..end)}. */
+    public int send(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.transfer(handle, -1, IoCore.SEND, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
+    }
+
+    /** {@code send(2)} of the buffer's remaining bytes; its position advances. */
+    public int send(ByteBuffer buf, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SEND, buf, MsgFlag.mask(flags), null);
+    }
+
+    /** {@code send(2)} of a segment (native: no copy). */
+    public long send(MemorySegment seg, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SEND, seg, MsgFlag.mask(flags), null);
+    }
+
+    /** {@code recv(2)} into the whole array. */
+    public int recv(byte[] buf, MsgFlag... flags) throws IOException {
+        return recv(buf, 0, buf.length, flags);
+    }
+
+    /** {@code recv(2)} into {@code buf[start..end)}; with TRUNC the datagram's real length. */
+    public int recv(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.transfer(handle, -1, IoCore.RECV, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
+    }
+
+    /** {@code recv(2)} into the buffer's remaining space; its position advances. */
+    public int recv(ByteBuffer buf, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECV, buf, MsgFlag.mask(flags), null);
+    }
+
+    /** {@code recv(2)} into a segment (native: no copy). */
+    public long recv(MemorySegment seg, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECV, seg, MsgFlag.mask(flags), null);
+    }
+
+    /** {@code sendto(2)} of the whole array to {@code to}. */
+    public int sendTo(byte[] buf, SockAddr to, MsgFlag... flags) throws IOException {
+        return sendTo(buf, 0, buf.length, to, flags);
+    }
+
+    /** {@code sendto(2)} of {@code buf[start..end)} to {@code to}. */
+    public int sendTo(byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws IOException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.transfer(handle, -1, IoCore.SENDTO, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), to);
+    }
+
+    /** {@code sendto(2)} of the buffer's remaining bytes. */
+    public int sendTo(ByteBuffer buf, SockAddr to, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, MsgFlag.mask(flags), to);
+    }
+
+    /** {@code sendto(2)} of a segment. */
+    public long sendTo(MemorySegment seg, SockAddr to, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SENDTO, seg, MsgFlag.mask(flags), to);
+    }
+
+    /** {@code recvfrom(2)} into the whole array; {@code from} (may be null) receives the sender. */
+    public int recvFrom(byte[] buf, SockAddr from, MsgFlag... flags) throws IOException {
+        return recvFrom(buf, 0, buf.length, from, flags);
+    }
+
+    /** {@code recvfrom(2)} into {@code buf[start..end)}. */
+    public int recvFrom(byte[] buf, int start, int end, SockAddr from, MsgFlag... flags) throws IOException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.transfer(handle, -1, IoCore.RECVFROM, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), from);
+    }
+
+    /** {@code recvfrom(2)} into the buffer's remaining space. */
+    public int recvFrom(ByteBuffer buf, SockAddr from, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, MsgFlag.mask(flags), from);
+    }
+
+    /** {@code recvfrom(2)} into a segment. */
+    public long recvFrom(MemorySegment seg, SockAddr from, MsgFlag... flags) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECVFROM, seg, MsgFlag.mask(flags), from);
+    }
+
+    // ================================================================ read / write
+
+    /** {@code read(2)} into the whole array; 0 at end of stream. */
+    public int read(byte[] buf) throws IOException {
+        return read(buf, 0, buf.length);
+    }
+
+    /** {@code read(2)} into {@code buf[start..end)}. */
+    public int read(byte[] buf, int start, int end) throws IOException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.transfer(handle, -1, IoCore.READ, Rawsock.heap(buf, start, end), 0, null);
+    }
+
+    /** {@code readv(2)} into every array of {@code iovec}. */
+    public int read(byte[][] iovec) throws IOException {
+        return read(iovec, 0, iovec.length);
+    }
+
+    /** {@code readv(2)} into the arrays {@code iovec[start..end)}. */
+    public int read(byte[][] iovec, int start, int end) throws IOException {
+        return (int) IoCore.vector(handle, -1, false, iovec, start, end);
+    }
+
+    /** {@code read(2)} into the buffer's remaining space. */
+    public int read(ByteBuffer buf) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.READ, buf, 0, null);
+    }
+
+    /** {@code read(2)} into a segment. */
+    public long read(MemorySegment seg) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.READ, seg, 0, null);
+    }
+
+    /** {@code write(2)} of the whole array (one call: may write less on a stream). */
+    public int write(byte[] buf) throws IOException {
+        return write(buf, 0, buf.length);
+    }
+
+    /** {@code write(2)} of {@code buf[start..end)}. */
+    public int write(byte[] buf, int start, int end) throws IOException {
+        IoCore.range(buf.length, start, end);
+        return (int) IoCore.transfer(handle, -1, IoCore.WRITE, Rawsock.heap(buf, start, end), 0, null);
+    }
+
+    /** {@code writev(2)} of every array of {@code iovec}. */
+    public int write(byte[][] iovec) throws IOException {
+        return write(iovec, 0, iovec.length);
+    }
+
+    /** {@code writev(2)} of the arrays {@code iovec[start..end)}. */
+    public int write(byte[][] iovec, int start, int end) throws IOException {
+        return (int) IoCore.vector(handle, -1, true, iovec, start, end);
+    }
+
+    /** {@code write(2)} of the buffer's remaining bytes. */
+    public int write(ByteBuffer buf) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.WRITE, buf, 0, null);
+    }
+
+    /** {@code write(2)} of a segment. */
+    public long write(MemorySegment seg) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.WRITE, seg, 0, null);
+    }
+
+    // ================================================================ messages, batches, streams (issue 3)
+    // sendMsg, recvMsg, send(DatagramBatch, n), recv(DatagramBatch), inputStream, outputStream.
+
+    // ================================================================ options (issue 5)
+    // option, setOption.
+
+    // ================================================================ filters (issue 7)
+    // attachFilter, detachFilter.
+
+    /** {@code fd=N} or {@code closed}, with the local address when it has one. */
+    @Override
+    public String toString() {
+        if (!handle.isOpen()) return "RawSocket[closed]";
+        String local;
+        try {
+            local = localAddress().toString();
+        } catch (ErrnoException e) {
+            local = "?";
+        }
+        return "RawSocket[fd=" + handle.fd() + " " + local + "]";
+    }
+
+    /** The handle, for the package's own transfer code. */
+    FdHandle handle() {
+        return handle;
+    }
+}
