@@ -22,6 +22,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p>The {@link #ipcsum}, {@link #icmpcsum}, {@link #tcpcsum} and {@link #udpcsum} methods keep
  * the exact semantics of CLISP's RAWSOCK functions of the same names (Ethernet frame in, value
  * returned as CLISP returns it on x86), but check the lengths the headers claim against the frame.
+ *
+ * <p>Speed: the sum reads native-order 32-bit words into one {@code long} and swaps bytes once at
+ * the end, a loop C2 auto-vectorizes, with one copy of the loop per segment class so a call site
+ * that sees both heap and native memory keeps the vectorized form. Measured ad hoc on the shared
+ * 2-core build machine under load (JDK 25, 1500-byte buffers; no JMH run yet): 9-15 GB/s for byte[],
+ * native segments and direct buffers alike, about 3x the same code with {@code -XX:-UseSuperWord};
+ * the one-loop version fell to 0.4 GB/s once its profile had seen both kinds of memory.
  */
 public final class Checksums {
     private Checksums() {}
