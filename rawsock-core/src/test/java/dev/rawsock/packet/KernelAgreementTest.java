@@ -134,4 +134,50 @@ class KernelAgreementTest {
             Rawsock.sockClose(icmp);
         }
     }
+
+    /**
+     * IPv6: a UDP datagram behind a hop-by-hop and a destination-options header, checksummed by
+     * {@link Checksums#fillUdp} (pseudo-header after the extension chain), sent whole on an
+     * AF_INET6 IPPROTO_RAW socket (header included, Linux 4.5+) to ::1.
+     */
+    @Test
+    void udpOverIpv6WithExtensionHeadersIsDelivered() throws Exception {
+        assumeRaw();
+        InetAddress lo6 = ViewsTest.ip("::1");
+        int udp = Rawsock.socket(Domain.INET6, SocketType.DGRAM);
+        int raw;
+        try {
+            raw = Rawsock.socket(Domain.INET6, SocketType.RAW, Protocol.RAW);
+        } catch (ErrnoException e) {
+            Rawsock.sockClose(udp);
+            Assumptions.abort("no AF_INET6 IPPROTO_RAW sockets here: " + e.getMessage());
+            return;
+        }
+        try {
+            Rawsock.bind(udp, SockAddr.inet6(lo6, 0));
+            int port = Rawsock.getsockname(udp).port();
+            byte[] payload = "over IPv6, odd".getBytes(StandardCharsets.US_ASCII);
+            byte[] plain = Packets.udp(lo6, 30000 + ThreadLocalRandom.current().nextInt(10000), lo6, port, payload);
+            byte[] p = new byte[plain.length + 16];
+            System.arraycopy(plain, 0, p, 0, 40);
+            System.arraycopy(plain, 40, p, 56, plain.length - 40);
+            Ipv6Header.of(p, 0).setNextHeader(Ipv6Header.HOP_BY_HOP).setPayloadLength(plain.length - 40 + 16);
+            p[40] = Ipv6Header.DESTINATION_OPTIONS; p[42] = 1; p[43] = 4; // PadN
+            p[48] = 17; p[50] = 1; p[51] = 4;                              // PadN
+            Checksums.fillUdp(p, 0);
+            Rawsock.sendto(raw, p, SockAddr.inet6(lo6, 0));
+            assertFalse(Rawsock.poll(udp, EnumSet.of(PollEvent.IN), 5000).isEmpty(), "delivered to the UDP socket on ::1");
+            byte[] buf = new byte[2048];
+            int n = Rawsock.recv(udp, buf);
+            assertArrayEquals(payload, Arrays.copyOf(buf, n));
+
+            byte[] bad = p.clone();
+            bad[56 + 6] ^= 0x01;
+            Rawsock.sendto(raw, bad, SockAddr.inet6(lo6, 0));
+            assertTrue(Rawsock.poll(udp, EnumSet.of(PollEvent.IN), 300).isEmpty(), "the kernel drops a bad UDP checksum");
+        } finally {
+            Rawsock.sockClose(raw);
+            Rawsock.sockClose(udp);
+        }
+    }
 }
