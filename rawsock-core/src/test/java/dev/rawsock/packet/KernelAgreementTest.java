@@ -180,4 +180,44 @@ class KernelAgreementTest {
             Rawsock.sockClose(udp);
         }
     }
+
+    /** A TCP SYN checksummed by the seed's tcpcsum (on an Ethernet frame) gets the listener's SYN-ACK. */
+    @Test
+    void tcpSynChecksummedByTcpcsumGetsASynAck() throws Exception {
+        assumeRaw();
+        int listener = Rawsock.socket(Domain.INET, SocketType.STREAM);
+        int raw = Rawsock.socket(Domain.INET, SocketType.RAW, Protocol.RAW);
+        int sniff = Rawsock.socket(Domain.INET, SocketType.RAW, Protocol.TCP);
+        try {
+            Rawsock.bind(listener, SockAddr.inet(LO, 0));
+            Rawsock.sockListen(listener);
+            int port = Rawsock.getsockname(listener).port();
+            int sport = 40000 + ThreadLocalRandom.current().nextInt(20000);
+            long seq = ThreadLocalRandom.current().nextLong(1L << 32);
+            byte[] frame = Packets.ethernet(new byte[6], new byte[6], 0x0800, Packets.tcpSyn(LO, sport, LO, port, seq));
+            Arrays.fill(frame, 14 + 20 + 16, 14 + 20 + 18, (byte) 0x21); // spoil the TCP checksum
+            int c = Rawsock.tcpcsum(frame);
+            assertEquals(c, TcpHeader.of(frame, 34).checksum());
+            Rawsock.sendto(raw, frame, 14, frame.length, SockAddr.inet(LO, 0));
+            byte[] buf = new byte[2048];
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (int i = 0; i < 200 && System.nanoTime() < deadline; i++) {
+                int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                if (Rawsock.poll(sniff, EnumSet.of(PollEvent.IN), left).isEmpty()) break;
+                int n = Rawsock.recv(sniff, buf);
+                byte[] pkt = Arrays.copyOf(buf, n);
+                TcpHeader t = TcpHeader.of(pkt, Ipv4Header.of(pkt, 0).headerLength());
+                if (t.sourcePort() == port && t.destinationPort() == sport) {
+                    assertEquals(TcpHeader.SYN | TcpHeader.ACK, t.flags() & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST));
+                    assertEquals((seq + 1) & 0xFFFF_FFFFL, t.acknowledgment());
+                    return;
+                }
+            }
+            fail("no SYN-ACK from port " + port + " within 5 s");
+        } finally {
+            Rawsock.sockClose(sniff);
+            Rawsock.sockClose(raw);
+            Rawsock.sockClose(listener);
+        }
+    }
 }
