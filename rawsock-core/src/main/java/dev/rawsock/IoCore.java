@@ -88,15 +88,7 @@ final class IoCore {
                         return n;
                     }
                 }
-                if (facade) {
-                    if (!emulate || (Sys.getFlags(fd) & Consts.O_NONBLOCK) != 0)
-                        throw new ErrnoException(NAME[op], Errno.EAGAIN, fd);
-                    Poller.get().await(fd, output(op) ? Consts.EPOLLOUT : Consts.EPOLLIN, 0);
-                } else {
-                    if ((flags & Consts.MSG_DONTWAIT) != 0) throw new ErrnoException(NAME[op], Errno.EAGAIN, fd);
-                    if (deadline == 0) deadline = h.deadline();
-                    h.await(output(op) ? Consts.POLLOUT : Consts.POLLIN, deadline, NAME[op]);
-                }
+                deadline = awaitReady(h, fd, output(op), emulate, flags, deadline, NAME[op]);
             }
         } finally {
             if (!facade) h.end();
@@ -108,11 +100,18 @@ final class IoCore {
         Sys.checkFd(fd);
         try {
             return transfer(null, fd, op, data, flags, addr);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
+    }
+
+    /**
+     * On a caller's fd only system calls can fail (there is no handle to close or time out), so an
+     * IOException there is an ErrnoException; anything else is a bug in rawsock.
+     */
+    static ErrnoException onlyErrno(IOException e) {
+        if (e instanceof ErrnoException ee) return ee;
+        throw new IllegalStateException("unexpected on a caller's fd", e);
     }
 
     /** The SockAddr the kernel wrote into the scratch's address area. */
@@ -175,9 +174,7 @@ final class IoCore {
                         return n;
                     }
                 }
-                if (facade) throw new ErrnoException(name, Errno.EAGAIN, fd);
-                if (deadline == 0) deadline = h.deadline();
-                h.await(write ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
+                deadline = awaitReady(h, fd, write, false, 0, deadline, name);
             }
         } finally {
             if (!facade) h.end();
@@ -188,10 +185,8 @@ final class IoCore {
     static long vectorFacade(int fd, boolean write, byte[][] iov, int start, int end) throws ErrnoException {
         try {
             return vector(null, fd, write, iov, start, end);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
     }
 
@@ -435,10 +430,8 @@ final class IoCore {
                               boolean batch) throws ErrnoException {
         try {
             return message(null, fd, send, one, msgs, n, start, end, flags, batch);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
     }
 
@@ -498,10 +491,8 @@ final class IoCore {
     static int batchFacade(int fd, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
         try {
             return batch(null, fd, send, b, n, flags);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
     }
 

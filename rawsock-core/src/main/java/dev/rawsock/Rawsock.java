@@ -159,10 +159,8 @@ public final class Rawsock {
     public static Set<PollEvent> poll(int fd, Set<PollEvent> events, int timeoutMillis) throws ErrnoException {
         try {
             return PollEvent.of(IoCore.poll(null, fd, PollEvent.mask(events), timeoutMillis));
-        } catch (ErrnoException e) {
-            throw e;
         } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            throw IoCore.onlyErrno(e);
         }
     }
 
