@@ -372,6 +372,10 @@ final class BpfCompiler {
     }
 
     static Node eqMasked(int size, int off, int mask, int value) {
+        if (mask == 0) {
+            // No bits to test, so no load: libpcap's optimizer drops it too, which matters for short frames.
+            return new Bool(value == 0);
+        }
         if (mask == -1) {
             return eq(size, off, value);
         }

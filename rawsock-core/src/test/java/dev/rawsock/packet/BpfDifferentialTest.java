@@ -70,6 +70,15 @@ class BpfDifferentialTest {
     private static Path tmp;
     private static String tcpdump;
     private static List<byte[]> frames;
+    /** Frames cut short (0..119 bytes), where a load past the end rejects the whole packet. */
+    private static List<byte[]> truncated;
+
+    /**
+     * Where tcpdump's optimizer reuses one load for two tests, so that a frame cut between the source
+     * and destination port is accepted by its program and rejected by ours (which loads both, in
+     * the order written). Whole frames always agree.
+     */
+    static final java.util.Set<String> REORDERED_LOADS = java.util.Set.of("port 80 or 443");
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -83,6 +92,12 @@ class BpfDifferentialTest {
         frames = new ArrayList<>(FRAMES);
         for (int i = 0; i < FRAMES; i++) {
             frames.add(gen.next());
+        }
+        java.util.Random cut = new java.util.Random(7);
+        truncated = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            byte[] f = gen.next();
+            truncated.add(java.util.Arrays.copyOf(f, cut.nextInt(120)));
         }
     }
 
@@ -150,6 +165,16 @@ class BpfDifferentialTest {
                 if (got != 0) {
                     accepted++;
                     assertEquals(BpfProgram.ACCEPT_SNAPLEN, got);
+                }
+            }
+            if (!REORDERED_LOADS.contains(expr)) {
+                for (int i = 0; i < truncated.size(); i++) {
+                    byte[] f = truncated.get(i);
+                    if (theirs.run(f, f.length) != ours.run(f, f.length)) {
+                        fail("\"" + expr + "\" truncated frame " + i + " (" + f.length + " bytes): tcpdump's program returns "
+                                + theirs.run(f, f.length) + ", ours " + ours.run(f, f.length) + "\nframe: "
+                                + java.util.HexFormat.of().formatHex(f) + "\ntcpdump's:\n" + theirs + "ours:\n" + ours);
+                    }
                 }
             }
             // A filter that never (or always) matches would compare nothing interesting.
