@@ -379,6 +379,15 @@ class BpfProgramTest {
     }
 
     @Test
+    void absurdFiltersAreRefusedNotCrashed() {
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("(".repeat(20_000) + "tcp" + ")".repeat(20_000)));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("not ".repeat(20_000) + "tcp"));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("tcp" + " or udp".repeat(10_000)));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("-".repeat(20_000) + "len = 1"));
+        assertEquals(BpfProgram.compile("tcp"), BpfProgram.compile("(".repeat(50) + "tcp" + ")".repeat(50)));
+    }
+
+    @Test
     void nullFilterIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile(null));
     }
