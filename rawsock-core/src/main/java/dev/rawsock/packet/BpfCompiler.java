@@ -175,10 +175,10 @@ final class BpfCompiler {
                     Kind k;
                     if (NUMBER.matcher(w).matches()) {
                         k = Kind.NUM;
+                    } else if (Addr.mac(w) != null) {
+                        k = Kind.MAC; // before HID: 0011.2233.4455 is a MAC address, as libpcap reads it
                     } else if (DOTTED.matcher(w).matches()) {
                         k = Kind.HID;
-                    } else if (Addr.mac(w) != null) {
-                        k = Kind.MAC;
                     } else {
                         k = Kind.WORD;
                     }
