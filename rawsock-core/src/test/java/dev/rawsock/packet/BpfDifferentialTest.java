@@ -69,7 +69,18 @@ class BpfDifferentialTest {
             "src and dst net 2001:db8::/32", "ip6 src or dst host 2001:db8::2", "dst 2001:db8::1", "arp src 10.0.0.1",
             "(vlan 100) or ip", "vlan and ether src 66:77:88:99:aa:bb", "vlan and ether[12:2] = 0x8100",
             "icmp6 and ip6[40] = 135", "udp port 53 and ip6", "ether dst 1:0:5e:0:0:1 or ether src 0011.2233.4455",
-            "tcp portrange 0-1024 or udp portrange 60-50", "ip and not ip[6:2] & 0x3fff = 0");
+            "tcp portrange 0-1024 or udp portrange 60-50", "ip and not ip[6:2] & 0x3fff = 0",
+            "port ssh or domain", "src port http", "tcp port https", "udp dst port domain");
+
+    /** Expressions naming services: they need /etc/services (Debian's netbase), as tcpdump does. */
+    static final java.util.Set<String> NEEDS_SERVICES = java.util.Set.of("port ssh or domain", "src port http",
+            "tcp port https", "udp dst port domain");
+
+    /** The corpus minus what this machine cannot compile. */
+    static List<String> corpusHere() {
+        boolean services = Files.isReadable(Path.of("/etc/services"));
+        return CORPUS.stream().filter(e -> services || !NEEDS_SERVICES.contains(e)).toList();
+    }
 
     private static Path tmp;
     private static String tcpdump;
@@ -154,6 +165,7 @@ class BpfDifferentialTest {
     @TestFactory
     Stream<DynamicTest> sameVerdictAsTcpdump() {
         return CORPUS.stream().map(expr -> DynamicTest.dynamicTest("\"" + expr + "\"", () -> {
+            Assumptions.assumeTrue(corpusHere().contains(expr), "no /etc/services to look service names up in");
             BpfProgram theirs = BpfProgram.parse(tcpdump("-dd", expr));
             BpfProgram ours = BpfProgram.compile(expr);
             int accepted = 0;

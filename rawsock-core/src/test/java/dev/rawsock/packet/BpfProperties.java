@@ -68,7 +68,7 @@ class BpfProperties {
 
     @Provide
     Arbitrary<BpfProgram> compiled() {
-        return Arbitraries.of(BpfDifferentialTest.CORPUS).map(BpfProgram::compile);
+        return Arbitraries.of(BpfDifferentialTest.corpusHere()).map(BpfProgram::compile);
     }
 
     @Property(tries = 1000)
