@@ -70,7 +70,9 @@ class BpfDifferentialTest {
             "(vlan 100) or ip", "vlan and ether src 66:77:88:99:aa:bb", "vlan and ether[12:2] = 0x8100",
             "icmp6 and ip6[40] = 135", "udp port 53 and ip6", "ether dst 1:0:5e:0:0:1 or ether src 0011.2233.4455",
             "tcp portrange 0-1024 or udp portrange 60-50", "ip and not ip[6:2] & 0x3fff = 0",
-            "port ssh or domain", "src port http", "tcp port https", "udp dst port domain");
+            "port ssh or domain", "src port http", "tcp port https", "udp dst port domain",
+            "ip[0]&0xf!=5", "ether src 66:77:88:99:AA:BB", "ip6 host FE80::1", "tcp[13]==2",
+            "net 10.0.0.0/8 or net 192.168.0.0/16 and port 0x50");
 
     /** Expressions naming services: they need /etc/services (Debian's netbase), as tcpdump does. */
     static final java.util.Set<String> NEEDS_SERVICES = java.util.Set.of("port ssh or domain", "src port http",
