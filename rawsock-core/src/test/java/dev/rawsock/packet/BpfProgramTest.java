@@ -137,6 +137,27 @@ class BpfProgramTest {
     }
 
     @Test
+    void matchesFrameSeesItsWireLength() {
+        BpfProgram p = BpfProgram.compile("greater 1000");
+        Frame cut = new Frame() {
+            public long timestampNanos() {
+                return 0;
+            }
+
+            public int wireLength() {
+                return 1514;
+            }
+
+            public ByteBuffer data() {
+                return ByteBuffer.wrap(FRAME).asReadOnlyBuffer();
+            }
+        };
+        assertTrue(p.matches(cut));
+        assertFalse(BpfProgram.compile("ether[10] = 0").matches(cut), "byte 10 is past the 10 captured");
+        assertTrue(BpfProgram.compile("ether[9] = 0x0a").matches(cut));
+    }
+
+    @Test
     void matchesByteBufferFromItsPosition() {
         BpfProgram p = BpfProgram.of(s(LD_B_ABS, 0), j(JEQ_K, 0x33, 0, 1), s(RET_K, 1), s(RET_K, 0));
         ByteBuffer heap = ByteBuffer.wrap(FRAME).position(2);
