@@ -432,6 +432,46 @@ public final class RawSocket implements AutoCloseable {
     // ================================================================ filters (issue 7)
     // attachFilter, detachFilter.
 
+    /**
+     * Attaches a classic BPF program: {@code setsockopt(SO_ATTACH_FILTER)} with a native
+     * {@code struct sock_fprog} ({@code socket(7)}, {@code <linux/filter.h>}). The program is verified
+     * first (an invalid one is an {@link IllegalArgumentException} before any system call); it
+     * replaces any filter the socket had. From then on the kernel queues only what the program accepts.
+     */
+    public void attachFilter(dev.rawsock.packet.BpfProgram program) throws ErrnoException {
+        Objects.requireNonNull(program, "program");
+        program.verify();
+        java.util.List<dev.rawsock.packet.BpfProgram.Instruction> insns = program.instructions();
+        int n = insns.size();
+        int[] code = new int[n], jt = new int[n], jf = new int[n], k = new int[n];
+        for (int i = 0; i < n; i++) {
+            var in = insns.get(i);
+            code[i] = in.code();
+            jt[i] = in.jt();
+            jf[i] = in.jf();
+            k[i] = in.k();
+        }
+        int fd = handle.begin("setsockopt(SO_ATTACH_FILTER)");
+        try {
+            dev.rawsock.internal.SockFilters.attach(fd, code, jt, jf, k);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /**
+     * Removes the socket's filter: {@code setsockopt(SO_DETACH_FILTER)} ({@code socket(7)}).
+     * Returns false, with nothing changed, when the socket had none (the kernel's ENOENT).
+     */
+    public boolean detachFilter() throws ErrnoException {
+        int fd = handle.begin("setsockopt(SO_DETACH_FILTER)");
+        try {
+            return dev.rawsock.internal.SockFilters.detach(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
     /** {@code fd=N} or {@code closed}, with the local address when it has one. */
     @Override
     public String toString() {
