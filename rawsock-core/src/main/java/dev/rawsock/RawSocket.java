@@ -434,26 +434,16 @@ public final class RawSocket implements AutoCloseable {
 
     /**
      * Attaches a classic BPF program: {@code setsockopt(SO_ATTACH_FILTER)} with a native
-     * {@code struct sock_fprog} ({@code socket(7)}, {@code <linux/filter.h>}). The program is verified
-     * first (an invalid one is an {@link IllegalArgumentException} before any system call); it
+     * {@code struct sock_fprog} ({@code socket(7)}, {@code <linux/filter.h>}). A {@code BpfProgram}
+     * has passed the verifier when it was made, so the kernel gets only programs it accepts; this
      * replaces any filter the socket had. From then on the kernel queues only what the program accepts.
      */
     public void attachFilter(dev.rawsock.packet.BpfProgram program) throws ErrnoException {
         Objects.requireNonNull(program, "program");
-        program.verify();
-        java.util.List<dev.rawsock.packet.BpfProgram.Instruction> insns = program.instructions();
-        int n = insns.size();
-        int[] code = new int[n], jt = new int[n], jf = new int[n], k = new int[n];
-        for (int i = 0; i < n; i++) {
-            var in = insns.get(i);
-            code[i] = in.code();
-            jt[i] = in.jt();
-            jf[i] = in.jf();
-            k[i] = in.k();
-        }
+        byte[] insns = program.toBytes();
         int fd = handle.begin("setsockopt(SO_ATTACH_FILTER)");
         try {
-            dev.rawsock.internal.SockFilters.attach(fd, code, jt, jf, k);
+            dev.rawsock.internal.SockFilters.attach(fd, insns);
         } finally {
             handle.end();
         }

@@ -282,7 +282,6 @@ public final class Capture implements AutoCloseable {
         long ringTotal = (long) o.blockSize * o.blocks();
         if (o.ring && ringTotal > Integer.MAX_VALUE)
             throw new IllegalArgumentException("ring of " + ringTotal + " bytes is over " + Integer.MAX_VALUE);
-        if (o.filter != null) o.filter.verify();
         int ifindex = ifnameOrNull == null ? 0 : NetIf.index(ifnameOrNull);
         RawSocket sock;
         try {

@@ -7,49 +7,34 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Classic BPF programs as the kernel takes them: a {@code struct sock_filter} array behind a
  * {@code struct sock_fprog}, for {@code SO_ATTACH_FILTER} ({@code socket(7)}, {@code <linux/filter.h>}).
- * Takes the instructions as parallel arrays so that this layer does not depend on the shape of the
- * public program class.
+ * Takes the instructions already encoded ({@code BpfProgram.toBytes()}), so that this layer does not
+ * depend on the public program class.
  */
 public final class SockFilters {
     private SockFilters() {}
 
     /**
-     * Encodes the program into native {@code struct sock_filter}s (allocated in {@code arena}) and
-     * returns the {@code struct sock_fprog} pointing at them.
+     * {@code setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog)} with {@code insns}, the program's
+     * {@code struct sock_filter} array in native byte order (8 bytes per instruction); replaces any
+     * filter the socket had.
      */
-    public static MemorySegment encode(Arena arena, int[] code, int[] jt, int[] jf, int[] k) {
-        int n = code.length;
-        if (n == 0 || n > Consts.BPF_MAXINSNS)
-            throw new IllegalArgumentException("a classic BPF program has 1.." + Consts.BPF_MAXINSNS + " instructions: " + n);
-        if (jt.length != n || jf.length != n || k.length != n) throw new IllegalArgumentException("instruction arrays differ in length");
+    public static void attach(int fd, byte[] insns) throws ErrnoException {
         long stride = Layouts.SOCK_FILTER.byteSize();
-        MemorySegment insns = arena.allocate(stride * n, 8);
-        for (int i = 0; i < n; i++) {
-            if (code[i] < 0 || code[i] > 0xFFFF || jt[i] < 0 || jt[i] > 0xFF || jf[i] < 0 || jf[i] > 0xFF)
-                throw new IllegalArgumentException("instruction " + i + " does not fit struct sock_filter: code=" + code[i]
-                        + " jt=" + jt[i] + " jf=" + jf[i]);
-            long o = i * stride;
-            insns.set(JAVA_SHORT, o + Layouts.SF_CODE, (short) code[i]);
-            insns.set(JAVA_BYTE, o + Layouts.SF_JT, (byte) jt[i]);
-            insns.set(JAVA_BYTE, o + Layouts.SF_JF, (byte) jf[i]);
-            insns.set(JAVA_INT, o + Layouts.SF_K, k[i]);
-        }
-        MemorySegment prog = arena.allocate(Layouts.SOCK_FPROG);
-        prog.set(JAVA_SHORT, Layouts.FPROG_LEN, (short) n);
-        prog.set(ADDRESS, Layouts.FPROG_FILTER, insns);
-        return prog;
-    }
-
-    /** {@code setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog)}: replaces any filter the socket had. */
-    public static void attach(int fd, int[] code, int[] jt, int[] jf, int[] k) throws ErrnoException {
+        int n = (int) (insns.length / stride);
+        if (n == 0 || n > Consts.BPF_MAXINSNS || n * stride != insns.length)
+            throw new IllegalArgumentException("a classic BPF program is 1.." + Consts.BPF_MAXINSNS
+                    + " struct sock_filter of " + stride + " bytes: got " + insns.length + " bytes");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment prog = encode(arena, code, jt, jf, k);
+            MemorySegment array = arena.allocate(insns.length, 8);
+            MemorySegment.copy(insns, 0, array, JAVA_BYTE, 0, insns.length);
+            MemorySegment prog = arena.allocate(Layouts.SOCK_FPROG);
+            prog.set(JAVA_SHORT, Layouts.FPROG_LEN, (short) n);
+            prog.set(ADDRESS, Layouts.FPROG_FILTER, array);
             Sys.setsockopt(fd, Consts.SOL_SOCKET, Consts.SO_ATTACH_FILTER, prog, "setsockopt(SO_ATTACH_FILTER)");
         }
     }
