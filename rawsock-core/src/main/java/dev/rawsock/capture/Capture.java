@@ -240,7 +240,8 @@ public final class Capture implements AutoCloseable {
     private final RawSocket sock;
     private final int ifindex;
     private final int snaplen;
-    private final boolean skipOutgoing;                 // every OUTGOING packet, not only loopback's
+    private boolean skipOutgoing;                       // every OUTGOING packet, not only loopback's; set before open returns
+    private boolean ignoringOutgoing;                   // PACKET_IGNORE_OUTGOING is on
     private final ReentrantLock ioLock = new ReentrantLock();  // the reader; close takes it to unmap
     private final ReentrantLock fdLock = new ReentrantLock();  // raw calls on sock.fd() vs. closing it
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -343,16 +344,15 @@ public final class Capture implements AutoCloseable {
         }
 
         boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
-        boolean skip = false;
         if (o.ignoreOutgoing || loopback) {
             try {
                 setInt(fd, Consts.SOL_PACKET, Consts.PACKET_IGNORE_OUTGOING, 1, "setsockopt(PACKET_IGNORE_OUTGOING)");
+                ignoringOutgoing = true;
             } catch (ErrnoException e) {
                 // Older kernels (< 4.20) lack it: skip in Java instead (the loopback's copies are always skipped there).
-                skip = o.ignoreOutgoing;
+                skipOutgoing = o.ignoreOutgoing;
             }
         }
-        this.skipOutgoing = skip;
 
         Arena a = Arena.ofShared();
         this.arena = a;
@@ -401,9 +401,22 @@ public final class Capture implements AutoCloseable {
             }
         }
         if (o.fanoutMode != null) {
-            // The kernel takes a fanout only on a bound (running) socket.
-            setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, o.fanoutGroup | (o.fanoutMode.value() << 16),
-                    "setsockopt(PACKET_FANOUT)");
+            // The kernel takes a fanout only on a bound (running) socket. A group's packets go through the
+            // group's own hook, which ignores the member's PACKET_IGNORE_OUTGOING: the group must be told
+            // itself, or on lo it would hand the outgoing copies (skipped here) to some members and the
+            // incoming ones to others.
+            int arg = o.fanoutGroup | (o.fanoutMode.value() << 16);
+            if (ignoringOutgoing) {
+                try {
+                    setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg | (Consts.PACKET_FANOUT_FLAG_IGNORE_OUTGOING << 16),
+                            "setsockopt(PACKET_FANOUT)");
+                    return;
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EINVAL) throw e;
+                    skipOutgoing = o.ignoreOutgoing;  // a kernel without the flag: skip in Java
+                }
+            }
+            setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
         }
     }
 
