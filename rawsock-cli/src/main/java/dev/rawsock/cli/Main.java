@@ -1,1 +1,79 @@
-package dev.rawsock.cli; public class Main { public static void main(String[] a) {} }
+package dev.rawsock.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code rawsock} command. A thin client of the public API: nothing here touches
+ * {@code dev.rawsock.internal}. Exit status: 0 success, 1 a failure explained in one line on
+ * stderr (a stack trace only with {@code --debug}), 2 bad usage.
+ */
+@Command(name = "rawsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Full BSD and raw socket access for Java: a tool over the rawsock library.",
+        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command line and returns the exit status (for tests and for {@link #main}). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    /** The configured picocli command line: usage errors exit 2, failures exit 1 with one line. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExitCodeExceptionMapper(t -> 1);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debug = parseResult.hasMatchedOption("--debug")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+            PrintWriter err = commandLine.getErr();
+            Throwable t = ex;
+            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            err.println("rawsock " + commandLine.getCommandName() + ": " + msg);
+            if (debug) t.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("rawsock: " + ex.getMessage());
+            err.println("Try 'rawsock " + (ex.getCommandLine().getCommandName().equals("rawsock") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            err.flush();
+            return 2;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int rc = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(rc);
+    }
+
+    /** {@code --version}: the library's version and the JDK it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"rawsock " + (v == null ? "0.1.0-SNAPSHOT" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}
