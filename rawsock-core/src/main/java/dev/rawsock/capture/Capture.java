@@ -236,6 +236,12 @@ public final class Capture implements AutoCloseable {
     /** tp_frame_size: with TPACKET_V3 frames are variable; this only sizes the kernel's frame count check. */
     private static final int FRAME_SIZE = Consts.TPACKET_ALIGNMENT << 7;
     private static final int ETH_P_ALL = 0x0003;
+    /**
+     * {@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING} (include/uapi/linux/if_packet.h, Linux 4.20+): the
+     * group's hook skips outgoing packets. Not in Consts because the userspace headers that the C probe
+     * test compiles against here predate it; the kernel refuses it with EINVAL where unknown.
+     */
+    private static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
 
     private final RawSocket sock;
     private final int ifindex;
@@ -408,7 +414,7 @@ public final class Capture implements AutoCloseable {
             int arg = o.fanoutGroup | (o.fanoutMode.value() << 16);
             if (ignoringOutgoing) {
                 try {
-                    setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg | (Consts.PACKET_FANOUT_FLAG_IGNORE_OUTGOING << 16),
+                    setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg | (PACKET_FANOUT_FLAG_IGNORE_OUTGOING << 16),
                             "setsockopt(PACKET_FANOUT)");
                     return;
                 } catch (ErrnoException e) {
