@@ -109,7 +109,8 @@ public final class Capture implements AutoCloseable {
             return new Options();
         }
 
-        Options copy() {
+        /** A copy to change without changing this one. */
+        public Options copy() {
             Options o = new Options();
             o.filter = filter;
             o.promiscuous = promiscuous;
