@@ -13,6 +13,7 @@ import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
+import dev.rawsock.packet.BpfInstruction;
 import dev.rawsock.packet.BpfProgram;
 
 import java.io.IOException;
@@ -24,7 +25,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,11 +50,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * }
  * }</pre>
  *
- * <p>How it is set up, in libpcap's order: the socket is opened with protocol 0, so that it receives
- * nothing yet; the filter is attached (verified first); the ring is configured
- * ({@code PACKET_VERSION} = {@code TPACKET_V3}, {@code PACKET_RX_RING} with a
- * {@code struct tpacket_req3}) and mapped; only then is the socket bound to the interface with
- * {@code ETH_P_ALL}, so that no packet the filter would reject is ever queued. Promiscuous mode is a
+ * <p>How it is set up: as libpcap does, the socket is opened with protocol 0, so that it receives
+ * nothing yet; the ring is configured ({@code PACKET_VERSION} = {@code TPACKET_V3},
+ * {@code PACKET_RX_RING} with a {@code struct tpacket_req3}) and mapped; the filter is attached
+ * ({@code SO_ATTACH_FILTER}, its {@code ret} values lowered to the snaplen so that the kernel copies no
+ * more); only then is the socket bound to the interface with {@code ETH_P_ALL}, so that no packet the
+ * filter would reject is ever queued. Promiscuous mode is a
  * {@code PACKET_ADD_MEMBERSHIP} of type {@code PACKET_MR_PROMISC}: it belongs to the socket, and the
  * kernel drops it when the socket closes. Where the kernel refuses the ring (the setsockopt or the
  * mmap fails) the capture falls back to one {@code recvfrom(2)} per packet; {@link #usesRing()}
@@ -323,6 +327,11 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /** {@link #open(String, Options)} with {@link Options#defaults()}. */
+    public static Capture open(String ifnameOrNull) throws IOException {
+        return open(ifnameOrNull, Options.defaults());
+    }
+
     /** EPERM from socket(AF_PACKET), saying what is missing. */
     private static final class NeedsCapNetRaw extends ErrnoException {
         private static final long serialVersionUID = 1L;
@@ -344,11 +353,6 @@ public final class Capture implements AutoCloseable {
         this.ifindex = ifindex;
         this.snaplen = o.snaplen;
         int fd = sock.fd();
-
-        if (o.filter != null) {
-            sock.attachFilter(o.filter);
-            drain(fd);
-        }
 
         boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
         if (o.ignoreOutgoing || loopback) {
@@ -376,6 +380,15 @@ public final class Capture implements AutoCloseable {
         }
         this.ringRefused = refused;
         this.ring = r;
+
+        // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
+        // program; recvfrom would then report the cut length as the packet's, so without the ring the
+        // program stays as given and the data are cut in Java.
+        BpfProgram program = r != null ? withSnaplen(o.filter, o.snaplen) : o.filter;
+        if (program != null) {
+            sock.attachFilter(program);
+            drain(fd);
+        }
         if (r != null) {
             this.ringView = r.asByteBuffer().asReadOnlyBuffer();
             this.blockSize = bs;
@@ -425,6 +438,33 @@ public final class Capture implements AutoCloseable {
             }
             setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
         }
+    }
+
+    private static final int BPF_RET_K = 0x06;
+
+    /**
+     * The program the kernel runs: the filter with every {@code ret #k} (k &gt; 0) lowered to the
+     * snaplen, as libpcap compiles it, because the kernel copies no more of a packet than its filter
+     * returns; that keeps long packets from filling the ring with bytes the capture would cut anyway.
+     * With no filter and a snaplen below the maximum, {@code ret #snaplen} alone. (A {@code ret a} is
+     * left as it is; the data are cut in Java too.)
+     */
+    static BpfProgram withSnaplen(BpfProgram filter, int snaplen) {
+        if (filter == null) {
+            return snaplen >= Options.MAX_SNAPLEN ? null : BpfProgram.of(BpfInstruction.stmt(BPF_RET_K, snaplen));
+        }
+        List<BpfInstruction> in = filter.instructions();
+        List<BpfInstruction> out = new ArrayList<>(in.size());
+        boolean changed = false;
+        for (BpfInstruction i : in) {
+            if (i.code() == BPF_RET_K && Integer.compareUnsigned(i.k(), snaplen) > 0) {
+                out.add(new BpfInstruction(i.code(), i.jt(), i.jf(), snaplen));
+                changed = true;
+            } else {
+                out.add(i);
+            }
+        }
+        return changed ? BpfProgram.of(out) : filter;
     }
 
     /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */

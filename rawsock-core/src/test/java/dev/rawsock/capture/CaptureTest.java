@@ -89,18 +89,46 @@ class CaptureTest {
         }
     }
 
-    @Test
-    void snaplenCutsTheDataButNotTheWireLength() throws Exception {
+    @ParameterizedTest(name = "ring={0}")
+    @ValueSource(booleans = {true, false})
+    void snaplenCutsTheDataButNotTheWireLength(boolean ring) throws Exception {
         assumeTrue(cap, CaptureSupport.NEEDS_CAP);
         try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
             int port = CaptureSupport.port(sink);
-            try (Capture c = Capture.open("lo", Capture.Options.defaults().snaplen(40).filter("udp dst port " + port))) {
+            try (Capture c = Capture.open("lo", Capture.Options.defaults().ring(ring).snaplen(40).filter("udp dst port " + port))) {
                 CaptureSupport.sendUdp(src, port, new byte[1000]);
                 CapturedPacket p = c.next(Duration.ofSeconds(10));
                 assertNotNull(p);
                 assertEquals(40, p.capturedLength());
                 assertEquals(40, p.data().remaining());
                 assertEquals(14 + 20 + 8 + 1000, p.wireLength());
+            }
+        }
+    }
+
+    @Test
+    void snaplenIsAppliedByTheKernelThroughTheFilterToo() throws Exception {
+        assumeTrue(cap, CaptureSupport.NEEDS_CAP);
+        dev.rawsock.packet.BpfProgram f = dev.rawsock.packet.BpfProgram.compile("udp");
+        dev.rawsock.packet.BpfProgram cut = Capture.withSnaplen(f, 40);
+        assertEquals(f.instructions().size(), cut.instructions().size());
+        assertTrue(cut.instructions().stream().filter(i -> i.code() == 0x06).allMatch(i -> i.k() == 0 || i.k() == 40), cut.toString());
+        assertNull(Capture.withSnaplen(null, Capture.Options.MAX_SNAPLEN));
+        assertEquals(1, Capture.withSnaplen(null, 100).instructions().size());
+        // no filter, small snaplen: the kernel's ret #snaplen cuts the frames
+        try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
+            int port = CaptureSupport.port(sink);
+            try (Capture c = Capture.open("lo", Capture.Options.defaults().snaplen(64))) {
+                CaptureSupport.sendUdp(src, port, new byte[2000]);
+                long end = System.nanoTime() + 10_000_000_000L;
+                boolean sawBig = false;
+                while (!sawBig && System.nanoTime() < end) {
+                    CapturedPacket p = c.next(Duration.ofMillis(500));
+                    if (p == null) continue;
+                    assertTrue(p.capturedLength() <= 64);
+                    sawBig = p.wireLength() == 14 + 20 + 8 + 2000;
+                }
+                assertTrue(sawBig, "the 2000-byte datagram arrived, cut to 64 bytes");
             }
         }
     }
