@@ -69,9 +69,14 @@ final class BpfCompiler {
         } catch (FilterError e) {
             throw toIae(filter, e);
         }
-        Parser p = new Parser(filter, toks);
-        Node tree = p.parseAll();
-        return new Gen(filter).generate(tree);
+        try {
+            Node tree = new Parser(filter, toks).parseAll();
+            return new Gen(filter).generate(tree);
+        } catch (StackOverflowError e) {
+            // Recursive descent over a filter nested thousands deep: a bad filter, not a broken JVM.
+            throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()
+                    + " characters)");
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -88,12 +93,28 @@ final class BpfCompiler {
     }
 
     private static IllegalArgumentException toIae(String filter, FilterError e) {
-        return new IllegalArgumentException("bad pcap filter \"" + filter + "\" at position " + e.pos + ": "
+        return new IllegalArgumentException("bad pcap filter \"" + abbreviate(filter) + "\" at position " + e.pos + ": "
                 + e.getMessage());
     }
 
+    /** The filter as quoted in messages: whole unless it is very long. */
+    static String abbreviate(String filter) {
+        return filter.length() <= 200 ? filter : filter.substring(0, 200) + "...";
+    }
+
+    /** How deep parentheses, negations and unary minus may nest; libpcap's own parser stack is smaller. */
+    static final int MAX_NESTING = 1000;
+
     // ------------------------------------------------------------------------------------------
     // Lexer
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("0[xX][0-9a-fA-F]+|[0-9]+");
+    private static final java.util.regex.Pattern DOTTED = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
+    private static final java.util.regex.Pattern MAC_COLONS = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}");
+    private static final java.util.regex.Pattern MAC_DASHES = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(-[0-9a-fA-F]{1,2}){5}");
+    private static final java.util.regex.Pattern MAC_DOTS = java.util.regex.Pattern.compile("[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}");
+    private static final java.util.regex.Pattern HEX_GROUP = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,4}");
+    private static final java.util.regex.Pattern IPV4_PARTS = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
     enum Kind { WORD, NUM, HID, IP6, MAC, PUNCT, END }
 
@@ -152,9 +173,9 @@ final class BpfCompiler {
                     }
                     String w = s.substring(i, end);
                     Kind k;
-                    if (w.matches("0[xX][0-9a-fA-F]+|[0-9]+")) {
+                    if (NUMBER.matcher(w).matches()) {
                         k = Kind.NUM;
-                    } else if (w.matches("[0-9]+(\\.[0-9]+){1,3}")) {
+                    } else if (DOTTED.matcher(w).matches()) {
                         k = Kind.HID;
                     } else if (Addr.mac(w) != null) {
                         k = Kind.MAC;
@@ -198,9 +219,9 @@ final class BpfCompiler {
         /** A MAC address as 6 bytes: xx:xx:xx:xx:xx:xx, xx-xx-..., or xxxx.xxxx.xxxx; else null. */
         static byte[] mac(String s) {
             String[] parts;
-            if (s.matches("[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}") || s.matches("[0-9a-fA-F]{1,2}(-[0-9a-fA-F]{1,2}){5}")) {
+            if (MAC_COLONS.matcher(s).matches() || MAC_DASHES.matcher(s).matches()) {
                 parts = s.split("[:-]");
-            } else if (s.matches("[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}")) {
+            } else if (MAC_DOTS.matcher(s).matches()) {
                 String h = s.replace(".", "");
                 parts = new String[6];
                 for (int i = 0; i < 6; i++) {
@@ -265,7 +286,7 @@ final class BpfCompiler {
                     out.add((int) (v4[0] & 0xffff));
                     continue;
                 }
-                if (!g.matches("[0-9a-fA-F]{1,4}")) {
+                if (!HEX_GROUP.matcher(g).matches()) {
                     return false;
                 }
                 out.add(Integer.parseInt(g, 16));
@@ -278,7 +299,7 @@ final class BpfCompiler {
          * {@code __pcap_atoin} reads it: "10.1" is 0x0a01 of 16 bits; else null.
          */
         static long[] ipv4(String s) {
-            if (!s.matches("[0-9]+(\\.[0-9]+){0,3}")) {
+            if (!IPV4_PARTS.matcher(s).matches()) {
                 return null;
             }
             String[] parts = s.split("\\.");
@@ -372,6 +393,10 @@ final class BpfCompiler {
     }
 
     static Node eqMasked(int size, int off, int mask, int value) {
+        if (mask == 0) {
+            // No bits to test, so no load: libpcap's optimizer drops it too, which matters for short frames.
+            return new Bool(value == 0);
+        }
         if (mask == -1) {
             return eq(size, off, value);
         }
@@ -419,6 +444,14 @@ final class BpfCompiler {
         /** Qualifiers of the last primitive, or null when a bare value cannot follow. */
         private Quals last;
         private FilterError furthest;
+        private int depth;
+
+        private void enter() {
+            if (++depth > MAX_NESTING) {
+                depth--;
+                throw new FilterError(peek().pos(), "nested more than " + MAX_NESTING + " deep");
+            }
+        }
 
         Parser(String src, List<Tok> toks) {
             this.src = src;
@@ -535,6 +568,15 @@ final class BpfCompiler {
         // ---- boolean structure: and/or have one precedence, left to right (pcap-filter(7))
 
         Node parseExpr() {
+            enter();
+            try {
+                return parseExpr0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Node parseExpr0() {
             Node left = parseTerm();
             while (isAnd() || isOr()) {
                 boolean and = isAnd();
@@ -553,6 +595,15 @@ final class BpfCompiler {
 
         /** A bare value (or not/parenthesized list of them) that takes the last primitive's qualifiers. */
         private Node parseId(Quals q) {
+            enter();
+            try {
+                return parseId0(q);
+            } finally {
+                depth--;
+            }
+        }
+
+        private Node parseId0(Quals q) {
             if (isNot()) {
                 next();
                 return not(parseId(q));
@@ -576,6 +627,15 @@ final class BpfCompiler {
         }
 
         private Node parseTerm() {
+            enter();
+            try {
+                return parseTerm0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Node parseTerm0() {
             if (isNot()) {
                 next();
                 return not(parseTerm());
@@ -1024,9 +1084,10 @@ final class BpfCompiler {
             return and(all.toArray(Node[]::new));
         }
 
-        // Precedence as libpcap's grammar.y: | ^ < & < << >> < + - < * / % < unary minus.
-        private static final List<Set<String>> LEVELS = List.of(Set.of("|", "^"), Set.of("&"), Set.of("<<", ">>"),
-                Set.of("+", "-"), Set.of("*", "/", "%"));
+        // Precedence as libpcap's grammar.y: | < & < << >> < + - < * / < unary minus. '%' and '^' have
+        // no declared precedence there, so bison always shifts them: "a * b % c + d" is a * (b % (c + d)).
+        private static final List<Set<String>> LEVELS = List.of(Set.of("|"), Set.of("&"), Set.of("<<", ">>"),
+                Set.of("+", "-"), Set.of("*", "/"));
 
         private Ar parseArith(int level) {
             if (level == LEVELS.size()) {
@@ -1082,10 +1143,28 @@ final class BpfCompiler {
         }
 
         private Ar parseUnary() {
+            enter();
+            try {
+                return parseUnary0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Ar parseUnary0() {
             if (accept("-")) {
                 Ar e = parseUnary();
                 return e instanceof Num n ? new Num(-n.value()) : new Neg(e);
             }
+            Ar e = parsePrimary();
+            if (peek().is("%") || peek().is("^")) {
+                Tok op = next();
+                return binary(op, e, parseArith(0));
+            }
+            return e;
+        }
+
+        private Ar parsePrimary() {
             Tok t = peek();
             if (accept("(")) {
                 Ar e = parseArith(0);
@@ -1189,6 +1268,28 @@ final class BpfCompiler {
         }
 
         List<BpfInstruction> generate(Node tree) {
+            // Every leaf takes at least one instruction: refuse a huge tree before recursing over it.
+            int leaves = 0;
+            java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(tree));
+            while (!todo.isEmpty()) {
+                switch (todo.pop()) {
+                    case AndN a -> {
+                        todo.push(a.a());
+                        todo.push(a.b());
+                    }
+                    case OrN o -> {
+                        todo.push(o.a());
+                        todo.push(o.b());
+                    }
+                    case NotN x -> todo.push(x.a());
+                    case Test t -> leaves++;
+                    case Bool b -> leaves++;
+                }
+                if (leaves > BpfProgram.MAX_INSTRUCTIONS) {
+                    throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src) + "\": it compiles to more"
+                            + " than the kernel's " + BpfProgram.MAX_INSTRUCTIONS + " instructions");
+                }
+            }
             if (tree instanceof Bool b) {
                 return List.of(BpfInstruction.stmt(RET | K, b.value() ? BpfProgram.ACCEPT_SNAPLEN : 0));
             }
@@ -1254,7 +1355,7 @@ final class BpfCompiler {
         /** Code that leaves the value of e in A, using scratch words from {@code depth} up. */
         private void arith(Ar e, int depth) {
             if (depth >= BpfProgram.MEMORY_WORDS) {
-                throw new IllegalArgumentException("bad pcap filter \"" + src
+                throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src)
                         + "\": expression too complex for the 16 words of BPF scratch memory");
             }
             switch (e) {
@@ -1297,12 +1398,20 @@ final class BpfCompiler {
             }
         }
 
+        private void tooLarge() {
+            if (code.size() > BpfProgram.MAX_INSTRUCTIONS) {
+                throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src) + "\": it compiles to " + code.size()
+                        + " instructions, more than the kernel's " + BpfProgram.MAX_INSTRUCTIONS);
+            }
+        }
+
         /**
          * Resolves labels to offsets. A conditional jump reaches at most 255 instructions ahead; a
          * longer one goes through an unconditional {@code ja} (32-bit offset) inserted right after
          * it, as libpcap does; repeated until everything fits.
          */
         private List<BpfInstruction> layout() {
+            tooLarge();
             while (true) {
                 Map<Ins, Integer> index = new IdentityHashMap<>();
                 for (int i = 0; i < code.size(); i++) {
@@ -1337,10 +1446,7 @@ final class BpfCompiler {
                 if (changed) {
                     continue;
                 }
-                if (code.size() > BpfProgram.MAX_INSTRUCTIONS) {
-                    throw new IllegalArgumentException("bad pcap filter \"" + src + "\": it compiles to " + code.size()
-                            + " instructions, more than the kernel's " + BpfProgram.MAX_INSTRUCTIONS);
-                }
+                tooLarge();
                 List<BpfInstruction> out = new ArrayList<>(code.size());
                 for (int i = 0; i < code.size(); i++) {
                     Ins in = code.get(i);
