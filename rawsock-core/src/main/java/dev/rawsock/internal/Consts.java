@@ -219,7 +219,15 @@ public final class Consts {
     // SO_EE_ORIGIN_*, ICMP types, ... go here.
 
     // ------------------------------------------------------------- socket options and ioctls (issue 5)
-    // option values go here.
+    // <bits/in.h>: IP_MTU_DISCOVER values beyond the four above, and IPV6_MTU_DISCOVER's
+    public static final int IP_PMTUDISC_INTERFACE = 4, IP_PMTUDISC_OMIT = 5;
+    public static final int IPV6_PMTUDISC_DONT = 0, IPV6_PMTUDISC_WANT = 1, IPV6_PMTUDISC_DO = 2,
+            IPV6_PMTUDISC_PROBE = 3, IPV6_PMTUDISC_INTERFACE = 4, IPV6_PMTUDISC_OMIT = 5;
+    // <netinet/tcp.h>: tcp_info.tcpi_options bits
+    public static final int TCPI_OPT_TIMESTAMPS = 1, TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4, TCPI_OPT_ECN = 8,
+            TCPI_OPT_ECN_SEEN = 16, TCPI_OPT_SYN_DATA = 32;
+    // (TCP_CA_NAME_MAX, IPV6_MIN_MTU are kernel-internal and MAX_IPOPTLEN is <netinet/ip.h>'s: they live
+    // next to their one use in SockOpt, checked by SockOptProbeTest.)
 
     // ------------------------------------------------------------- capture (issue 7)
 
