@@ -759,8 +759,8 @@ public final class Capture implements AutoCloseable {
             try (Scratch s = Scratch.acquire()) {
                 MemorySegment st = s.misc(Layouts.TPACKET_STATS_V3.byteSize());
                 Sys.getsockopt(sock.fd(), Consts.SOL_PACKET, Consts.PACKET_STATISTICS, st, "getsockopt(PACKET_STATISTICS)");
-                received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_STATS_PACKETS));
-                dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_STATS_DROPS));
+                received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_PACKETS));
+                dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_DROPS));
                 return new CaptureStats(received, dropped);
             }
         } finally {
