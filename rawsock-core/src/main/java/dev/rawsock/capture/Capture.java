@@ -19,6 +19,7 @@ import dev.rawsock.packet.BpfProgram;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -37,6 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Packet capture on an {@code AF_PACKET} socket ({@code packet(7)}), the way libpcap does it on
@@ -441,6 +443,8 @@ public final class Capture implements AutoCloseable {
     }
 
     private static final int BPF_RET_K = 0x06;
+    private static final int VLAN_TAG_LEN = 4;
+    private static final ValueLayout.OfShort NET16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /**
      * The program the kernel runs: the filter with every {@code ret #k} (k &gt; 0) lowered to the
@@ -470,6 +474,8 @@ public final class Capture implements AutoCloseable {
     /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */
     private static MemorySegment mapRing(int fd, Arena arena, int blockSize, int blockCount, Duration tov) throws ErrnoException {
         setInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
+        // Room before each frame's MAC header to put back a VLAN tag the NIC or the stack took off (as libpcap).
+        setInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, VLAN_TAG_LEN, "setsockopt(PACKET_RESERVE)");
         long size = (long) blockSize * blockCount;
         try (Scratch s = Scratch.acquire()) {
             MemorySegment req = s.misc(Layouts.TPACKET_REQ3.byteSize());
@@ -648,8 +654,21 @@ public final class Capture implements AutoCloseable {
         int tci = (status & Consts.TP_STATUS_VLAN_VALID) != 0 ? r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI) & 0xFFFF : -1;
         int tpid = (status & Consts.TP_STATUS_VLAN_TPID_VALID) != 0
                 ? Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID)) : -1;
-        int cap = snap < 0 || snap > snaplen ? snaplen : snap;
-        ByteBuffer data = ringView.slice((int) (f + mac), cap);
+        long start = f + mac;
+        if (snap < 0) snap = Integer.MAX_VALUE;
+        if (tci >= 0 && snap >= 2 * Consts.ETH_ALEN
+                && start - VLAN_TAG_LEN >= sll + Layouts.SOCKADDR_LL.byteSize()) {
+            // The tag came off before the tap (hardware or skb_vlan_untag): put it back between the MAC
+            // addresses and the ethertype, in the PACKET_RESERVE room, so the data are the frame as sent.
+            MemorySegment.copy(r, start, r, start - VLAN_TAG_LEN, 2 * Consts.ETH_ALEN);
+            start -= VLAN_TAG_LEN;
+            r.set(NET16, start + 2 * Consts.ETH_ALEN, (short) (tpid >= 0 ? tpid : Consts.ETH_P_8021Q));
+            r.set(NET16, start + 2 * Consts.ETH_ALEN + 2, (short) tci);
+            snap += VLAN_TAG_LEN;
+            len += VLAN_TAG_LEN;
+        }
+        int cap = Math.min(snap, snaplen);
+        ByteBuffer data = ringView.slice((int) start, cap);
         return new CapturedPacket(sec * 1_000_000_000L + nsec, len, data,
                 r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, tci, tpid);
     }

@@ -76,9 +76,11 @@ public final class CapturedPacket implements Frame {
     }
 
     /**
-     * The VLAN tag control information (priority, DEI, VLAN id) the NIC stripped from the frame
-     * ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when there was none. The tag
-     * is not put back into {@link #data()}.
+     * The VLAN tag control information (priority, DEI, VLAN id) that the NIC or the stack took off the
+     * frame before the tap ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when
+     * there was none. With the ring, the tag is put back into {@link #data()} (and counted in
+     * {@link #wireLength()}) as libpcap does, so the data are the frame as it was on the wire; packets
+     * received with {@code recvfrom} (no ring) carry neither.
      */
     public OptionalInt vlanTci() {
         return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci);

@@ -318,6 +318,53 @@ class CaptureTest {
     }
 
     @Test
+    void vlanTagTakenOffBeforeTheTapIsReportedAndPutBackInAPrivateNetns() throws Exception {
+        assumeTrue(cap, CaptureSupport.NEEDS_CAP);
+        assumeTrue(new java.io.File("/usr/bin/nsenter").canExecute() || new java.io.File("/bin/nsenter").canExecute(),
+                "needs nsenter (util-linux) to make a veth pair in the private namespace");
+        byte[] frame = new byte[14 + 4 + 32];
+        java.util.Arrays.fill(frame, 0, 6, (byte) 0xff);                     // broadcast
+        byte[] srcMac = {0x02, 0, 0, 0, 0, 0x01};
+        System.arraycopy(srcMac, 0, frame, 6, 6);
+        int tci = (5 << 13) | 123;
+        frame[12] = (byte) 0x81; frame[13] = 0x00;                           // 802.1Q
+        frame[14] = (byte) (tci >> 8); frame[15] = (byte) tci;
+        frame[16] = (byte) 0x88; frame[17] = (byte) 0xb5;                    // local experimental ethertype
+        byte[] mark = "rawsock vlan test".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(mark, 0, frame, 18, mark.length);
+        CapturedPacket[] seen = new CapturedPacket[1];
+        byte[] data = CaptureSupport.inPrivateNetns(() -> {
+            CaptureSupport.ip("link", "add", "rsva", "type", "veth", "peer", "name", "rsvb");
+            CaptureSupport.ip("link", "set", "rsva", "up");
+            CaptureSupport.ip("link", "set", "rsvb", "up");
+            try (Capture c = Capture.open("rsvb", Capture.Options.defaults().filter("ether src 02:00:00:00:00:01"));
+                 RawSocket tx = RawSocket.open(Domain.PACKET, SocketType.RAW)) {
+                tx.sendTo(frame, dev.rawsock.SockAddr.packet(dev.rawsock.internal.NetIf.index("rsva"), 0));
+                long end = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < end) {
+                    CapturedPacket p = c.next(Duration.ofMillis(500));
+                    if (p == null) continue;
+                    byte[] d = CaptureSupport.bytes(p);
+                    if (CaptureSupport.contains(d, mark)) {
+                        seen[0] = p;
+                        return d;
+                    }
+                }
+                return null;
+            }
+        });
+        assertNotNull(data, "the tagged frame arrived on the peer");
+        CapturedPacket p = seen[0];
+        assertEquals(tci, p.vlanTci().orElseThrow(), "tp_vlan_tci");
+        assertEquals(123, p.vlan().orElseThrow());
+        assertEquals(0x8100, p.vlanTpid().orElse(0x8100));
+        assertEquals(Direction.BROADCAST, p.direction());
+        assertEquals(frame.length, p.wireLength(), "wire length counts the tag");
+        assertEquals(java.util.HexFormat.of().formatHex(frame), java.util.HexFormat.of().formatHex(data),
+                "the tag is back between the MAC addresses and the ethertype");
+    }
+
+    @Test
     void fanoutSpreadsOnePortsPacketsOverTheGroup() throws Exception {
         assumeTrue(cap, CaptureSupport.NEEDS_CAP);
         try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
