@@ -641,10 +641,8 @@ public final class Capture implements AutoCloseable {
     private CapturedPacket ringFrame(MemorySegment r, long f) {
         long sll = f + Layouts.TP3_SOCKADDR_LL;
         int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
-        if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing
-                || Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE)) == Consts.ARPHRD_LOOPBACK)) {
-            return null;
-        }
+        int hatype = Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE));
+        if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) return null;
         int status = r.get(JAVA_INT, f + Layouts.TP3_STATUS);
         long sec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_SEC));
         long nsec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NSEC));
@@ -670,7 +668,7 @@ public final class Capture implements AutoCloseable {
         int cap = Math.min(snap, snaplen);
         ByteBuffer data = ringView.slice((int) start, cap);
         return new CapturedPacket(sec * 1_000_000_000L + nsec, len, data,
-                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, tci, tpid);
+                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
     }
 
     private CapturedPacket nextFromSocket(long deadline) throws IOException {
@@ -694,7 +692,7 @@ public final class Capture implements AutoCloseable {
                 if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) continue;
                 int cap = (int) Math.min(n, snaplen);
                 return new CapturedPacket(receiveTime(), (int) Math.min(n, Integer.MAX_VALUE), recvView.slice(0, cap),
-                        from.ifindex(), pkttype, -1, -1);
+                        from.ifindex(), pkttype, hatype, -1, -1);
             }
             if (!await(deadline)) return null;
         }

@@ -20,15 +20,18 @@ public final class CapturedPacket implements Frame {
     private final ByteBuffer data;
     private final int ifindex;
     private final int pkttype;
+    private final int hatype;
     private final int vlanTci;  // -1: none
     private final int vlanTpid; // -1: none
 
-    CapturedPacket(long timestampNanos, int wireLength, ByteBuffer data, int ifindex, int pkttype, int vlanTci, int vlanTpid) {
+    CapturedPacket(long timestampNanos, int wireLength, ByteBuffer data, int ifindex, int pkttype, int hatype,
+                   int vlanTci, int vlanTpid) {
         this.timestampNanos = timestampNanos;
         this.wireLength = wireLength;
         this.data = data;
         this.ifindex = ifindex;
         this.pkttype = pkttype;
+        this.hatype = hatype;
         this.vlanTci = vlanTci;
         this.vlanTpid = vlanTpid;
     }
@@ -73,6 +76,16 @@ public final class CapturedPacket implements Frame {
     /** The raw {@code sll_pkttype}. */
     public int packetType() {
         return pkttype;
+    }
+
+    /**
+     * The link-layer type of the interface ({@code sll_hatype}, an {@code ARPHRD_*} value of
+     * {@code <net/if_arp.h>}: 1 for Ethernet, 772 for loopback, 65534 for a device without a link-layer
+     * header such as tun), which says what header {@link #data()} starts with. It matters when capturing
+     * on all interfaces, where devices differ.
+     */
+    public int hardwareType() {
+        return hatype;
     }
 
     /**

@@ -77,6 +77,7 @@ class CaptureTest {
                     assertEquals(d.length, p.capturedLength());
                     assertEquals(lo, p.ifindex());
                     assertEquals(Direction.HOST, p.direction());
+                    assertEquals(772, p.hardwareType(), "ARPHRD_LOOPBACK");
                     assertEquals(0x0800, ((d[12] & 0xff) << 8) | (d[13] & 0xff), "IPv4 ethertype");
                     assertTrue(Math.abs(p.timestampNanos() - now) < 60_000_000_000L, "timestamp near now: " + p.timestampNanos());
                     assertTrue(p.data().isReadOnly());
@@ -359,6 +360,7 @@ class CaptureTest {
         assertEquals(123, p.vlan().orElseThrow());
         assertEquals(0x8100, p.vlanTpid().orElse(0x8100));
         assertEquals(Direction.BROADCAST, p.direction());
+        assertEquals(1, p.hardwareType(), "ARPHRD_ETHER");
         assertEquals(frame.length, p.wireLength(), "wire length counts the tag");
         assertEquals(java.util.HexFormat.of().formatHex(frame), java.util.HexFormat.of().formatHex(data),
                 "the tag is back between the MAC addresses and the ethertype");
