@@ -382,15 +382,6 @@ public final class Capture implements AutoCloseable {
         }
         this.ringRefused = refused;
         this.ring = r;
-
-        // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
-        // program; recvfrom would then report the cut length as the packet's, so without the ring the
-        // program stays as given and the data are cut in Java.
-        BpfProgram program = r != null ? withSnaplen(o.filter, o.snaplen) : o.filter;
-        if (program != null) {
-            sock.attachFilter(program);
-            drain(fd);
-        }
         if (r != null) {
             this.ringView = r.asByteBuffer().asReadOnlyBuffer();
             this.blockSize = bs;
@@ -406,12 +397,22 @@ public final class Capture implements AutoCloseable {
             this.recvView = recvBuf.asByteBuffer().asReadOnlyBuffer();
             this.from = SockAddr.of(Domain.PACKET);
         }
-
     }
 
-    /** Binds (from here on packets arrive), then joins the promiscuous membership and the fanout group. */
+    /**
+     * Attaches the filter, binds (from here on packets arrive), then joins the promiscuous membership
+     * and the fanout group. On failure {@link #open} closes the capture, ring and all.
+     */
     private void start(Options o) throws IOException {
         int fd = sock.fd();
+        // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
+        // program; recvfrom would then report the cut length as the packet's, so without the ring the
+        // program stays as given and the data are cut in Java.
+        BpfProgram program = ring != null ? withSnaplen(o.filter, o.snaplen) : o.filter;
+        if (program != null) {
+            sock.attachFilter(program);
+            drain(fd);
+        }
         sock.bind(SockAddr.packet(ifindex, ETH_P_ALL));
 
         if (o.promiscuous) {
