@@ -175,10 +175,10 @@ final class BpfCompiler {
                     Kind k;
                     if (NUMBER.matcher(w).matches()) {
                         k = Kind.NUM;
+                    } else if (Addr.mac(w) != null) {
+                        k = Kind.MAC; // before HID: 0011.2233.4455 is a MAC address, as libpcap reads it
                     } else if (DOTTED.matcher(w).matches()) {
                         k = Kind.HID;
-                    } else if (Addr.mac(w) != null) {
-                        k = Kind.MAC;
                     } else {
                         k = Kind.WORD;
                     }
@@ -318,6 +318,50 @@ final class BpfCompiler {
         }
     }
 
+    /** Service names of /etc/services ({@code services(5)}), read once, as getservbyname would find them. */
+    static final class Services {
+        static final Map<String, Integer> TCP = new java.util.HashMap<>();
+        static final Map<String, Integer> UDP = new java.util.HashMap<>();
+
+        static {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/services"),
+                        java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    int hash = line.indexOf('#');
+                    String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
+                    if (f.length < 2) {
+                        continue;
+                    }
+                    int slash = f[1].indexOf('/');
+                    if (slash <= 0) {
+                        continue;
+                    }
+                    Map<String, Integer> m = switch (f[1].substring(slash + 1)) {
+                        case "tcp" -> TCP;
+                        case "udp" -> UDP;
+                        default -> null;
+                    };
+                    int port;
+                    try {
+                        port = Integer.parseInt(f[1].substring(0, slash));
+                    } catch (NumberFormatException e) {
+                        continue;
+                    }
+                    if (m == null || port < 0 || port > 65535) {
+                        continue;
+                    }
+                    for (int i = 0; i < f.length; i++) {
+                        if (i != 1) {
+                            m.putIfAbsent(f[i], port);
+                        }
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // No services database: only numeric ports then, and names say they are unknown.
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // The tree
 
@@ -414,6 +458,11 @@ final class BpfCompiler {
 
     static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
             "icmp", "icmp6", "igmp");
+
+    /** Words the grammar reserves: never a service or host name. */
+    static final Set<String> KEYWORDS = Set.of("and", "or", "not", "host", "net", "port", "portrange", "src", "dst",
+            "proto", "vlan", "less", "greater", "broadcast", "multicast", "len", "mask", "gateway", "inbound",
+            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "llc");
 
     static final Map<String, Integer> NAMED = Map.ofEntries(
             Map.entry("tcpflags", 13), Map.entry("tcp-fin", 0x01), Map.entry("tcp-syn", 0x02),
@@ -620,7 +669,8 @@ final class BpfCompiler {
                 return n;
             }
             Tok t = peek();
-            if (t.kind() == Kind.WORD || t.kind() == Kind.PUNCT || t.kind() == Kind.END) {
+            if ((t.kind() == Kind.WORD && (KEYWORDS.contains(t.text()) || PROTOS.contains(t.text())
+                    || NAMED.containsKey(t.text()))) || t.kind() == Kind.PUNCT || t.kind() == Kind.END) {
                 throw error(t, "a primitive");
             }
             return valuePrimitive(q);
@@ -839,6 +889,22 @@ final class BpfCompiler {
                     }
                     int lo;
                     int hi;
+                    if (type.equals("port") && t.kind() == Kind.WORD) {
+                        // A service name, looked up as libpcap's pcap_nametoport does: a name that is
+                        // only TCP (or only UDP) in /etc/services matches only that protocol.
+                        Integer tcp = Services.TCP.get(t.text());
+                        Integer udp = Services.UDP.get(t.text());
+                        if (tcp == null && udp == null) {
+                            throw fail(t, "unknown port '" + t.text() + "': expected a port number or a service name"
+                                    + " from /etc/services");
+                        }
+                        String only = tcp == null ? "udp" : udp == null || !udp.equals(tcp) ? "tcp" : null;
+                        if (proto != null && only != null && !proto.equals(only)) {
+                            throw fail(t, "port '" + t.text() + "' is " + only);
+                        }
+                        int port = tcp != null ? tcp : udp;
+                        return ports(proto != null ? proto : only, q.dir(), port, port, false);
+                    }
                     if (type.equals("port")) {
                         lo = hi = (int) number(t, 65535, "a port number");
                     } else {

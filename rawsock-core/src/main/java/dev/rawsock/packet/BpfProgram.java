@@ -293,6 +293,22 @@ public final class BpfProgram {
         return run(copy, 0, len, len) != 0;
     }
 
+    /**
+     * Whether the program accepts a captured or stored packet: its data from position to limit, with
+     * {@code len} seeing its wire length (or the captured length, if a damaged record claims less).
+     */
+    public boolean matches(Frame frame) {
+        ByteBuffer data = frame.data();
+        int len = data.remaining();
+        int wire = Math.max(frame.wireLength(), len);
+        if (data.hasArray()) {
+            return run(data.array(), data.arrayOffset() + data.position(), len, wire) != 0;
+        }
+        byte[] copy = new byte[len];
+        data.get(data.position(), copy);
+        return run(copy, 0, len, wire) != 0;
+    }
+
     /** The frame's verdict and the captured length, as the kernel runs the program. */
     public int run(byte[] frame, int wireLength) {
         return run(frame, 0, frame.length, wireLength);
