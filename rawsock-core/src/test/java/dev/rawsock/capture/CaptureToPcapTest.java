@@ -40,11 +40,15 @@ class CaptureToPcapTest {
         long t0 = System.currentTimeMillis() * 1_000_000L;
         try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
             port = CaptureSupport.port(sink);
-            // --- the README example
-            try (Capture capture = Capture.open("lo", Capture.Options.defaults().filter("udp dst port " + port));
+            // --- the README example: lo instead of eth0, our port instead of 53, 10 packets, assertions
+            Capture.Options options = Capture.Options.defaults()
+                    .filter("udp port " + port + " or tcp port 443")
+                    .snaplen(256);
+            try (Capture capture = Capture.open("lo", options);
                  PcapWriter pcap = PcapWriter.create(file)) {
                 for (int i = 0; i < 10; i++) CaptureSupport.sendUdp(src, port, ("datagram " + i).getBytes(StandardCharsets.US_ASCII));
                 int n = capture.forEach(10, Duration.ofSeconds(10), pcap::write);
+                System.out.println(n + " packets; " + capture.stats());
                 assertEquals(10, n);
             }
         }
