@@ -436,7 +436,7 @@ public final class RawSocket implements AutoCloseable {
 
     /** {@code sendmsg(2)} of the iovec parts {@code start..end}. */
     public int sendMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, true, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.message(handle, -1, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /**
@@ -452,12 +452,12 @@ public final class RawSocket implements AutoCloseable {
 
     /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
     public int recvMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, false, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.message(handle, -1, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /** {@code sendmmsg(2)} of {@code messages} in one call; returns how many were sent. */
     public int sendMmsg(Message[] messages, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, true, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.message(handle, -1, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**
@@ -465,7 +465,7 @@ public final class RawSocket implements AutoCloseable {
      * (the fd is non-blocking); returns how many arrived.
      */
     public int recvMmsg(Message[] messages, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, false, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.message(handle, -1, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**
@@ -580,6 +580,36 @@ public final class RawSocket implements AutoCloseable {
 
     // ================================================================ filters (issue 7)
     // attachFilter, detachFilter.
+
+    /**
+     * Attaches a classic BPF program: {@code setsockopt(SO_ATTACH_FILTER)} with a native
+     * {@code struct sock_fprog} ({@code socket(7)}, {@code <linux/filter.h>}). A {@code BpfProgram}
+     * has passed the verifier when it was made, so the kernel gets only programs it accepts; this
+     * replaces any filter the socket had. From then on the kernel queues only what the program accepts.
+     */
+    public void attachFilter(dev.rawsock.packet.BpfProgram program) throws ErrnoException {
+        Objects.requireNonNull(program, "program");
+        byte[] insns = program.toBytes();
+        int fd = handle.begin("setsockopt(SO_ATTACH_FILTER)");
+        try {
+            dev.rawsock.internal.SockFilters.attach(fd, insns);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /**
+     * Removes the socket's filter: {@code setsockopt(SO_DETACH_FILTER)} ({@code socket(7)}).
+     * Returns false, with nothing changed, when the socket had none (the kernel's ENOENT).
+     */
+    public boolean detachFilter() throws ErrnoException {
+        int fd = handle.begin("setsockopt(SO_DETACH_FILTER)");
+        try {
+            return dev.rawsock.internal.SockFilters.detach(fd);
+        } finally {
+            handle.end();
+        }
+    }
 
     /** {@code fd=N} or {@code closed}, with the local address when it has one. */
     @Override

@@ -250,6 +250,7 @@ class ConcurrencyTest {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int total = 10_000;
         int[] received = new int[1];
+        long scratchBefore = dev.rawsock.internal.Scratch.created();
         Thread reader = Thread.ofPlatform().start(() -> {
             byte[] b = new byte[64];
             try {
@@ -269,6 +270,9 @@ class ConcurrencyTest {
             for (Future<Integer> f : fs) assertEquals(64, f.get());
             reader.join(60_000);
             assertEquals(total, received[0]);
+            // a parked virtual thread holds no scratch memory: the areas made stay near the carrier count
+            long made = dev.rawsock.internal.Scratch.created() - scratchBefore;
+            assertTrue(made < 200, made + " scratch areas for " + total + " virtual threads");
         } finally {
             Rawsock.sockClose(pair[0]);
             Rawsock.sockClose(pair[1]);

@@ -236,7 +236,7 @@ class MessagesTest {
         Sys.close(closed);
 
         int s = udpBound();
-        setInt(s, Consts.SOL_IP, Consts.IP_RECVERR, 1);
+        Rawsock.setSocketOption(s, SockOpt.IP_RECVERR, true);  // the typed catalogue (issue 5) and messages together
         Rawsock.sendto(s, ascii("anyone?"), nobody);
         assertTrue(Rawsock.poll(s, Set.of(PollEvent.ERR), 5000).contains(PollEvent.ERR), "no error queued within 5 s");
 
@@ -338,5 +338,81 @@ class MessagesTest {
         assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1]).control(lie)));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1]).control(new byte[8])));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.recvmsg(-1, new Message(null, new byte[1])));
+    }
+
+    @Test
+    void tosAndTimestampAreReceived() throws Exception {
+        int rx = udpBound(), tx = udpBound();
+        setInt(rx, Consts.SOL_IP, Consts.IP_RECVTOS, 1);
+        setInt(rx, Consts.SOL_SOCKET, Consts.SO_TIMESTAMPNS, 1);
+        java.time.Instant before = java.time.Instant.now();
+        Rawsock.sendmsg(tx, new Message(Rawsock.getsockname(rx), ascii("tos")).control(ControlMessage.tos(0x10)));
+        Message in = new Message(null, new byte[4]).control(new byte[ControlMessage.space(16) + ControlMessage.space(4)]);
+        Rawsock.recvmsg(rx, in);
+        List<ControlMessage> cm = in.controlMessages();
+        ControlMessage tos = cm.stream().filter(m -> m.level().equals(Level.IP) && m.type() == Consts.IP_TOS).findFirst().orElseThrow();
+        assertEquals(0x10, tos.tos());
+        ControlMessage ts = cm.stream().filter(m -> m.level().equals(Level.SOL_SOCKET)).findFirst().orElseThrow();
+        // the realtime clock: within an hour of ours (no timing claim beyond "it is a real timestamp")
+        assertTrue(Math.abs(java.time.Duration.between(before, ts.timestamp()).toMinutes()) < 60, ts.toString());
+    }
+
+    @Test
+    void ipv6PktinfoHopLimitAndTrafficClass() throws Exception {
+        int rx, tx;
+        try {
+            rx = track(Rawsock.socket(Domain.INET6, SocketType.DGRAM));
+            tx = track(Rawsock.socket(Domain.INET6, SocketType.DGRAM));
+            Rawsock.bind(rx, SockAddr.inet6(InetAddress.getByName("::1"), 0));
+        } catch (ErrnoException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        setInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVPKTINFO, 1);
+        setInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVHOPLIMIT, 1);
+        setInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVTCLASS, 1);
+        Rawsock.sendmsg(tx, new Message(Rawsock.getsockname(rx), ascii("six"))
+                .control(ControlMessage.hopLimit(9), ControlMessage.trafficClass(0x20)));
+        Message in = new Message(SockAddr.of(Domain.INET6), new byte[4]).control(new byte[128]);
+        assertEquals(3, Rawsock.recvmsg(rx, in));
+        ControlMessage.PacketInfo pi = null;
+        int hop = -1, tclass = -1;
+        for (ControlMessage m : in.controlMessages()) {
+            if (m.level().equals(Level.IPV6) && m.type() == Consts.IPV6_PKTINFO) pi = m.packetInfo();
+            if (m.level().equals(Level.IPV6) && m.type() == Consts.IPV6_HOPLIMIT) hop = m.hopLimit();
+            if (m.level().equals(Level.IPV6) && m.type() == Consts.IPV6_TCLASS) tclass = m.trafficClass();
+        }
+        assertNotNull(pi);
+        assertEquals(InetAddress.getByName("::1"), pi.destination());
+        assertEquals(NetIf.index("lo"), pi.ifindex());
+        assertEquals(9, hop);
+        assertEquals(0x20, tclass);
+    }
+
+    @Test
+    void udpSegmentSplitsAndGroReportsTheSegmentSize() throws Exception {
+        int rx = udpBound(), tx = udpBound();
+        SockAddr to = Rawsock.getsockname(rx);
+        byte[] three = new byte[3000];
+        for (int i = 0; i < three.length; i++) three[i] = (byte) (i / 1000);
+        try {
+            Rawsock.sendmsg(tx, new Message(to, three).control(ControlMessage.udpSegment(1000)));
+        } catch (ErrnoException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no UDP GSO on this kernel: " + e.getMessage());
+        }
+        // without UDP_GRO the receiver sees the segments
+        for (int k = 0; k < 3; k++) {
+            Message in = new Message(null, new byte[4000]);
+            assertEquals(1000, Rawsock.recvmsg(rx, in));
+            assertEquals(k, in.iovec()[0][0]);
+        }
+        // with UDP_GRO, a coalesced datagram carries its segment size; an uncoalesced one carries none
+        setInt(rx, Consts.SOL_UDP, Consts.UDP_GRO, 1);
+        Rawsock.sendmsg(tx, new Message(to, three).control(ControlMessage.udpSegment(1000)));
+        Message in = new Message(null, new byte[4000]).control(new byte[ControlMessage.space(4)]);
+        int n = Rawsock.recvmsg(rx, in);
+        List<ControlMessage> cm = in.controlMessages();
+        if (n == 3000) assertEquals(1000, cm.get(0).groSize());
+        else assertEquals(1000, n);
     }
 }

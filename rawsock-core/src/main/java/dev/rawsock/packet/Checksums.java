@@ -22,6 +22,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p>The {@link #ipcsum}, {@link #icmpcsum}, {@link #tcpcsum} and {@link #udpcsum} methods keep
  * the exact semantics of CLISP's RAWSOCK functions of the same names (Ethernet frame in, value
  * returned as CLISP returns it on x86), but check the lengths the headers claim against the frame.
+ *
+ * <p>Speed: the sum reads native-order 32-bit words into one {@code long} and swaps bytes once at
+ * the end, a loop C2 auto-vectorizes, with one copy of the loop per segment class so a call site
+ * that sees both heap and native memory keeps the vectorized form. Measured ad hoc on the shared
+ * 2-core build machine under load (JDK 25, 1500-byte buffers; no JMH run yet): 9-15 GB/s for byte[],
+ * native segments and direct buffers alike, about 3x the same code with {@code -XX:-UseSuperWord};
+ * the one-loop version fell to 0.4 GB/s once its profile had seen both kinds of memory.
  */
 public final class Checksums {
     private Checksums() {}
@@ -33,6 +40,8 @@ public final class Checksums {
 
     /** Bytes summed between two folds: 2^30 bytes of 32-bit terms cannot overflow a long. */
     private static final long CHUNK = 1L << 30;
+    private static final Class<?> NATIVE_SEGMENT = MemorySegment.ofAddress(8).getClass();
+    private static final Class<?> HEAP_BYTES_SEGMENT = MemorySegment.ofArray(new byte[0]).getClass();
 
     /** IP protocol numbers this class knows. */
     static final int ICMP = 1, TCP = 6, UDP = 17, ICMPV6 = 58;
@@ -46,16 +55,18 @@ public final class Checksums {
     public static int sum(MemorySegment data, long off, long len) {
         Objects.checkFromIndexSize(off, len, data.byteSize());
         long total = 0;
-        // Summing native-order 32-bit words is byte-order independent (RFC 1071 2(B)); C2
-        // vectorizes this plain loop, which is why it is written this way and not unrolled by hand.
         long whole = len & ~3L;
+        Class<?> kind = data.getClass();
         for (long base = 0; base < whole; base += CHUNK) {
-            long end = Math.min(whole, base + CHUNK);
-            long s = 0;
-            for (long i = base; i < end; i += 4) {
-                s += Integer.toUnsignedLong(data.get(NATIVE_INT, off + i));
-            }
-            total = fold32(total) + fold32(s);
+            int n = (int) Math.min(CHUNK, whole - base);
+            long s;
+            // One copy of the loop per segment class: comparing getClass() with a constant gives C2
+            // the exact type, so the access inlines and vectorizes even when the shared MemorySegment
+            // code has seen heap and native segments (measured: the polluted form ran 10x slower).
+            if (kind == NATIVE_SEGMENT) s = words32Native(data, off + base, n);
+            else if (kind == HEAP_BYTES_SEGMENT) s = words32Heap(data, off + base, n);
+            else s = words32(data, off + base, n);
+            total += fold32(s);
         }
         int rest = (int) (len - whole);
         if (rest > 0) {
@@ -67,6 +78,26 @@ public final class Checksums {
         }
         int folded = fold(total);
         return LITTLE ? swap16(folded) : folded;
+    }
+
+    // The three loops are the same on purpose (see sum). Summing native-order 32-bit words is
+    // byte-order independent (RFC 1071 2(B)); C2 vectorizes this plain form, so keep it plain.
+    private static long words32Native(MemorySegment d, long off, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
+        return s;
+    }
+
+    private static long words32Heap(MemorySegment d, long off, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
+        return s;
+    }
+
+    private static long words32(MemorySegment d, long off, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
+        return s;
     }
 
     /** {@link #sum(MemorySegment, long, long)} over {@code data[off..off+len)}. */
@@ -290,10 +321,16 @@ public final class Checksums {
     /**
      * CLISP's {@code RAWSOCK:ICMPCSUM}: the ICMP checksum over the IPv4 payload (IP total length
      * minus header length), stored in network order, returned read little-endian as CLISP does.
+     * @throws IllegalArgumentException when the IHL is below 5, the total length is below the header
+     *         length, or the packet or its checksum field lies past the frame
      */
     public static int icmpcsum(byte[] frame, int start, int end) {
         MemorySegment f = seedFrame(frame, start, end);
-        return swap16(fillIcmp(f, 14));
+        long[] l4 = seedPayload(f, 2, "ICMP");
+        f.set(BE16, l4[0] + 2, (short) 0);
+        int c = internet(f, l4[0], l4[1]);
+        f.set(BE16, l4[0] + 2, (short) c);
+        return swap16(c);
     }
 
     /**
@@ -302,7 +339,7 @@ public final class Checksums {
      * stored in network order and returned as the big-endian value.
      */
     public static int tcpcsum(byte[] frame, int start, int end) {
-        return seedTransport(frame, start, end, 16, 20, "TCP");
+        return seedTransport(frame, start, end, 16, "TCP");
     }
 
     /**
@@ -311,7 +348,7 @@ public final class Checksums {
      * computed 0 is stored as 0, as CLISP does.
      */
     public static int udpcsum(byte[] frame, int start, int end) {
-        return seedTransport(frame, start, end, 6, 8, "UDP");
+        return seedTransport(frame, start, end, 6, "UDP");
     }
 
     private static MemorySegment seedFrame(byte[] frame, int start, int end) {
@@ -322,9 +359,22 @@ public final class Checksums {
         return f;
     }
 
-    private static int seedTransport(byte[] frame, int start, int end, int checksumAt, int minLength, String what) {
+    /**
+     * The seed functions' payload: CLISP reads the IP total length and writes the checksum at a
+     * fixed place after the IP header; both must lie within the frame (CLISP never checked).
+     * Within those bounds any lengths give what CLISP gives, even an L4 part shorter than its header.
+     */
+    private static long[] seedPayload(MemorySegment f, int checksumAt, String what) {
+        long[] l4 = ipv4Payload(f, 14, 0, what);
+        if (l4[0] + checksumAt + 2 > f.byteSize())
+            throw new IllegalArgumentException(what + " checksum field at frame offset " + (l4[0] + checksumAt)
+                    + " lies past the " + f.byteSize() + "-byte frame");
+        return l4;
+    }
+
+    private static int seedTransport(byte[] frame, int start, int end, int checksumAt, String what) {
         MemorySegment f = seedFrame(frame, start, end);
-        long[] l4 = ipv4Payload(f, 14, minLength, what);
+        long[] l4 = seedPayload(f, checksumAt, what);
         f.set(BE16, l4[0] + checksumAt, (short) 0);
         long s = words(f, 26, 8) + (f.get(JAVA_BYTE, 23) & 0xFF) + l4[1];
         int c = ~add(fold(s), sum(f, l4[0], l4[1])) & 0xFFFF;
