@@ -115,6 +115,7 @@ public final class BenchMain {
                 row.put("bare_ffm", score(jmh, "bareFfm", b));
                 row.put("bare_ffm_alloc_bytes_per_op", alloc(jmh.get("bareFfm")));
             }
+            if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
             // Means over the whole runs, for comparison with the best windows above.
             Map<String, Object> means = new LinkedHashMap<>();
             if (c1 != null) means.put("c", scaled((c1[0] + c2[0]) / 2, b));

@@ -6,6 +6,6 @@ final class Consts {
 
     static final int AF_UNIX = 1, AF_INET = 2;
     static final int SOCK_STREAM = 1, SOCK_DGRAM = 2;
-    static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_NOSIGNAL = 0x4000, MSG_DONTWAIT = 0x40;
     static final int SOCKADDR_IN_SIZE = 16;
 }

@@ -134,6 +134,10 @@ final class Report {
                 extra.add(String.format(Locale.ROOT, "- %s, bare FFM downcalls with errno capture (rawsock's floor, diagnostic): %s %s; rawsock/bare FFM %s, bare FFM/C %s",
                         r.get("name"), num(bare), r.get("unit"), x(ratio(r.get("rawsock"), bare)), x(ratio(bare, r.get("c")))));
             }
+            if (r.get("bare_ffm_critical") instanceof Double crit) {
+                extra.add(String.format(Locale.ROOT, "- %s, bare FFM with critical handles (as rawsock's owned fds, diagnostic): %s %s; rawsock/that %s, that/C %s",
+                        r.get("name"), num(crit), r.get("unit"), x(ratio(r.get("rawsock"), crit)), x(ratio(crit, r.get("c")))));
+            }
             if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
                 extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
             }

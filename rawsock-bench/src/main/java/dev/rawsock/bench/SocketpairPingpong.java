@@ -104,6 +104,18 @@ public class SocketpairPingpong {
         return BareFfm.recv(s.errno, s.b, s.in, SIZE, 0);
     }
 
+    /**
+     * Diagnostic: the same through handles linked Linker.Option.critical(true) (what rawsock uses on
+     * its owned fds), MSG_DONTWAIT so a critical call can never block.
+     */
+    @Benchmark
+    public long bareFfmCritical(Bare s) {
+        BareFfm.sendCritical(s.errno, s.a, s.out, SIZE, Consts.MSG_NOSIGNAL | Consts.MSG_DONTWAIT);
+        long n;
+        do n = BareFfm.recvCritical(s.errno, s.b, s.in, SIZE, Consts.MSG_DONTWAIT); while (n < 0);
+        return n;
+    }
+
     @State(Scope.Thread)
     public static class Nio {
         Path dir;
