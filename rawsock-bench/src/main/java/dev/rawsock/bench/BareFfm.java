@@ -52,6 +52,28 @@ final class BareFfm {
         }
     }
 
+    /** send/recv critical and without errno capture: how much the capture itself costs (diagnostic only). */
+    static final MethodHandle SEND_PLAIN = L.downcallHandle(L.defaultLookup().find("send").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
+    static final MethodHandle RECV_PLAIN = L.downcallHandle(L.defaultLookup().find("recv").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
+
+    static long sendPlain(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SEND_PLAIN.invokeExact(fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static long recvPlain(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV_PLAIN.invokeExact(fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** The capture state, one per thread's benchmark state. */
     static MemorySegment capture(Arena arena) {
         return arena.allocate(Linker.Option.captureStateLayout());

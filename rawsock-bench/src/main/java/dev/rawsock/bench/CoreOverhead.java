@@ -94,6 +94,13 @@ public class CoreOverhead {
         return BareFfm.recv(errno, pair[1], in, 64, 0);
     }
 
+    /** Critical and without errno capture: the capture's own cost is the difference to pingBareCritical. */
+    @Benchmark
+    public long pingBareCriticalNoErrno() {
+        BareFfm.sendPlain(pair[0], out, 64, Consts.MSG_NOSIGNAL);
+        return BareFfm.recvPlain(pair[1], in, 64, 0);
+    }
+
     /** The same with handles linked Linker.Option.critical(true) (no thread-state transition). */
     @Benchmark
     public long pingBareCritical() {
