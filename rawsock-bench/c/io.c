@@ -5,6 +5,7 @@
  *   io pingpong SECONDS    64-byte send+recv on an AF_UNIX stream socketpair     (ops/s)
  *   io udp SECONDS         64-byte sendto+recvfrom on 127.0.0.1                  (ops/s)
  *   io udp-batch SECONDS   64 x 64-byte datagrams per sendmmsg+recvmmsg, 127.0.0.1 (packets/s)
+ *   ... --threaded         the same with an idle second thread (the fd table shared, as in a JVM)
  *
  * Prints one JSON object: {"benchmark": MODE, "ops_per_s": N (whole run), "best_window_ops_per_s": N
  * (the best ~1 s window), "windows": N, "ops": N, "seconds": S}.
@@ -20,6 +21,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
 
 #define SIZE 64
 #define BATCH 64
@@ -74,10 +76,25 @@ static void udp_pair(int *a, int *b, struct sockaddr_in *bto) {
     rcvtimeo(*b);
 }
 
+static void *idle(void *arg) {
+    (void)arg;
+    for (;;) pause();
+    return NULL;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s pingpong|udp|udp-batch SECONDS\n", argv[0]);
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--threaded") != 0)) {
+        fprintf(stderr, "usage: %s pingpong|udp|udp-batch SECONDS [--threaded]\n", argv[0]);
         return 2;
+    }
+    /*
+     * --threaded: a second (idle) thread, so the fd table is shared as in any JVM. A single-threaded
+     * process gets the kernel's fdget fast path (no file refcount per call); a multi-threaded one
+     * pays an atomic get/put per system call. Diagnostic: shows how much of C's lead is that.
+     */
+    if (argc == 4) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, idle, NULL) != 0) die("pthread_create");
     }
     const char *mode = argv[1];
     double seconds = atof(argv[2]);

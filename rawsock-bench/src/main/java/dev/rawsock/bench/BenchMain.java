@@ -88,9 +88,12 @@ public final class BenchMain {
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
             System.err.printf("== %s (%s)%n", b.name(), mode.name());
-            double[] c1 = runC(cbin, b, mode);
+            boolean io = b.cArgs().get(0).equals("io");
+            double[] c1 = runC(cbin, b, mode, false);
+            double[] t1 = io ? runC(cbin, b, mode, true) : null;
             Map<String, RunResult> jmh = runJmh(b, mode);
-            double[] c2 = runC(cbin, b, mode);
+            double[] t2 = io ? runC(cbin, b, mode, true) : null;
+            double[] c2 = runC(cbin, b, mode, false);
             Double c = c1 == null || c2 == null ? null : Math.max(c1[1], c2[1]);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", b.name());
@@ -114,6 +117,10 @@ public final class BenchMain {
                 // Diagnostic: bare FFM downcalls with errno capture, rawsock's floor.
                 row.put("bare_ffm", score(jmh, "bareFfm", b));
                 row.put("bare_ffm_alloc_bytes_per_op", alloc(jmh.get("bareFfm")));
+            }
+            if (t1 != null && t2 != null) {
+                // Diagnostic: the same C with an idle second thread, so its fd table is shared as in any JVM.
+                row.put("c_multithreaded", scaled(Math.max(t1[1], t2[1]), b));
             }
             if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
             // Means over the whole runs, for comparison with the best windows above.
@@ -194,7 +201,7 @@ public final class BenchMain {
      * Runs the C baseline for {@code mode.cSeconds()}: its ops/s over the whole run and in its best
      * ~1 s window, or null when there is no binary.
      */
-    static double[] runC(Path cbin, Bench b, Mode mode) throws IOException, InterruptedException {
+    static double[] runC(Path cbin, Bench b, Mode mode, boolean threaded) throws IOException, InterruptedException {
         if (cbin == null) return null;
         Path exe = cbin.resolve(b.cArgs().get(0));
         if (!Files.isExecutable(exe)) return null;
@@ -202,6 +209,7 @@ public final class BenchMain {
         cmd.add(exe.toString());
         cmd.addAll(b.cArgs().subList(1, b.cArgs().size()));
         cmd.add(String.format(Locale.ROOT, "%.3f", mode.cSeconds()));
+        if (threaded) cmd.add("--threaded");
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();

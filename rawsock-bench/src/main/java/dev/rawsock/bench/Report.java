@@ -33,7 +33,7 @@ final class Report {
     private static Map<String, Object> withRatios(List<Map<String, Object>> rows, Map<String, Object> row) {
         Map<String, Object> r = new java.util.LinkedHashMap<>(row);
         Map<String, Object> ratios = new java.util.LinkedHashMap<>();
-        for (String col : List.of("c", "nio", "jna", "bare_ffm")) {
+        for (String col : List.of("c", "nio", "jna", "bare_ffm", "c_multithreaded")) {
             Double v = ratio(row.get("rawsock"), row.get(col));
             if (v != null) ratios.put("rawsock_over_" + col, round(v));
         }
@@ -137,6 +137,10 @@ final class Report {
             if (r.get("bare_ffm_critical") instanceof Double crit) {
                 extra.add(String.format(Locale.ROOT, "- %s, bare FFM with critical handles (as rawsock's owned fds, diagnostic): %s %s; rawsock/that %s, that/C %s",
                         r.get("name"), num(crit), r.get("unit"), x(ratio(r.get("rawsock"), crit)), x(ratio(crit, r.get("c")))));
+            }
+            if (r.get("c_multithreaded") instanceof Double mt) {
+                extra.add(String.format(Locale.ROOT, "- %s, C with an idle second thread (fd table shared, as in every JVM; diagnostic): %s %s; rawsock/that %s, that/C %s",
+                        r.get("name"), num(mt), r.get("unit"), x(ratio(r.get("rawsock"), mt)), x(ratio(mt, r.get("c")))));
             }
             if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
                 extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));

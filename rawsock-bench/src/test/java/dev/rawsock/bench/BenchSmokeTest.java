@@ -59,6 +59,10 @@ class BenchSmokeTest {
                     assertNull(b.get(col), name + "." + col + " does not apply");
                 }
             }
+            if (cbin != null && !name.startsWith("checksum")) {
+                double mt = assertInstanceOf(Double.class, b.get("c_multithreaded"), name + ".c_multithreaded");
+                assertTrue(mt > 0, name + ".c_multithreaded = " + mt);
+            }
             double alloc = assertInstanceOf(Double.class, b.get("rawsock_alloc_bytes_per_op"), name + " alloc");
             assertTrue(alloc >= 0, name + " alloc " + alloc);
             assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
@@ -78,7 +82,7 @@ class BenchSmokeTest {
         Path src = Path.of("c").toAbsolutePath();
         if (!Files.isDirectory(src)) return null;
         Path bin = Files.createDirectories(dir.resolve("cbin"));
-        if (!gcc(List.of("gcc", "-O2", "-o", bin.resolve("io").toString(), src.resolve("io.c").toString()))) return null;
+        if (!gcc(List.of("gcc", "-O2", "-pthread", "-o", bin.resolve("io").toString(), src.resolve("io.c").toString()))) return null;
         if (!gcc(List.of("gcc", "-O3", "-o", bin.resolve("checksum").toString(), src.resolve("checksum.c").toString()))) return null;
         return bin;
     }
