@@ -286,9 +286,27 @@ public final class RawSocket implements AutoCloseable {
         return (int) IoCore.transfer(handle, -1, IoCore.SEND, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
     }
 
+    /**
+     * {@code send(2)} of the buffer's remaining bytes, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public int send(ByteBuffer buf) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SEND, buf, 0, null);
+    }
+
     /** {@code send(2)} of the buffer's remaining bytes; its position advances. */
     public int send(ByteBuffer buf, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SEND, buf, MsgFlag.mask(flags), null);
+    }
+
+    /**
+     * {@code send(2)} of a segment, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public long send(MemorySegment seg) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SEND, seg, 0, null);
     }
 
     /** {@code send(2)} of a segment (native: no copy). */
@@ -307,9 +325,27 @@ public final class RawSocket implements AutoCloseable {
         return (int) IoCore.transfer(handle, -1, IoCore.RECV, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
     }
 
+    /**
+     * {@code recv(2)} into the buffer's remaining space, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public int recv(ByteBuffer buf) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECV, buf, 0, null);
+    }
+
     /** {@code recv(2)} into the buffer's remaining space; its position advances. */
     public int recv(ByteBuffer buf, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECV, buf, MsgFlag.mask(flags), null);
+    }
+
+    /**
+     * {@code recv(2)} into a segment, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public long recv(MemorySegment seg) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECV, seg, 0, null);
     }
 
     /** {@code recv(2)} into a segment (native: no copy). */
@@ -328,9 +364,27 @@ public final class RawSocket implements AutoCloseable {
         return (int) IoCore.transfer(handle, -1, IoCore.SENDTO, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), to);
     }
 
+    /**
+     * {@code sendto(2)} of the buffer's remaining bytes, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public int sendTo(ByteBuffer buf, SockAddr to) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, 0, to);
+    }
+
     /** {@code sendto(2)} of the buffer's remaining bytes. */
     public int sendTo(ByteBuffer buf, SockAddr to, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, MsgFlag.mask(flags), to);
+    }
+
+    /**
+     * {@code sendto(2)} of a segment, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public long sendTo(MemorySegment seg, SockAddr to) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.SENDTO, seg, 0, to);
     }
 
     /** {@code sendto(2)} of a segment. */
@@ -349,9 +403,27 @@ public final class RawSocket implements AutoCloseable {
         return (int) IoCore.transfer(handle, -1, IoCore.RECVFROM, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), from);
     }
 
+    /**
+     * {@code recvfrom(2)} into the buffer's remaining space, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public int recvFrom(ByteBuffer buf, SockAddr from) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, 0, from);
+    }
+
     /** {@code recvfrom(2)} into the buffer's remaining space. */
     public int recvFrom(ByteBuffer buf, SockAddr from, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, MsgFlag.mask(flags), from);
+    }
+
+    /**
+     * {@code recvfrom(2)} into a segment, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     */
+    public long recvFrom(MemorySegment seg, SockAddr from) throws IOException {
+        return IoCore.transfer(handle, -1, IoCore.RECVFROM, seg, 0, from);
     }
 
     /** {@code recvfrom(2)} into a segment. */

@@ -394,6 +394,14 @@ public final class Rawsock {
     // ================================================================ messages, batches, streams (issue 3)
 
     /**
+     * {@link #sendmsg(int, Message, MsgFlag...)} with no flags. No varargs: where the JIT does not
+     * inline the call, an empty {@code MsgFlag[]} would be allocated per call.
+     */
+    public static int sendmsg(int fd, Message message) throws ErrnoException {
+        return (int) IoCore.messageFacade(fd, true, message, null, 1, 0, Message.require(message).iovec().length, 0, false);
+    }
+
+    /**
      * {@code sendmsg(2)} of every part of the message's iovec, to its {@link Message#addr()} (null:
      * the connected peer), with its control data. Sets {@link Message#length()}.
      * @return the bytes sent
@@ -407,6 +415,14 @@ public final class Rawsock {
     /** {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec). */
     public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
+    }
+
+    /**
+     * {@link #recvmsg(int, Message, MsgFlag...)} with no flags. No varargs: where the JIT does not
+     * inline the call, an empty {@code MsgFlag[]} would be allocated per call.
+     */
+    public static int recvmsg(int fd, Message message) throws ErrnoException {
+        return (int) IoCore.messageFacade(fd, false, message, null, 1, 0, Message.require(message).iovec().length, 0, false);
     }
 
     /**
