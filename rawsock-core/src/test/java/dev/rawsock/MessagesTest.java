@@ -8,7 +8,6 @@ import dev.rawsock.internal.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -55,11 +54,6 @@ class MessagesTest {
 
     static String ascii(byte[] b) {
         return new String(b, StandardCharsets.US_ASCII);
-    }
-
-    static int openFds() {
-        String[] l = new File("/proc/self/fd").list();
-        return l == null ? -1 : l.length;
     }
 
     int udpBound() throws ErrnoException {
@@ -150,7 +144,7 @@ class MessagesTest {
 
     @Test
     void pass200FdsAndUseThem() throws Exception {
-        int before = openFds();
+        long before = TestSupport.openFds();
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int[] peer = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int[] dups = new int[200];
@@ -173,7 +167,7 @@ class MessagesTest {
         }
         for (int fd : got) Sys.close(fd);
         for (int fd : new int[] {pair[0], pair[1], peer[0], peer[1]}) Sys.close(fd);
-        assertEquals(before, openFds());
+        assertEquals(before, TestSupport.openFds());
     }
 
     @Test
@@ -260,7 +254,7 @@ class MessagesTest {
 
     @Test
     void threeFdsIntoRoomForTwo() throws Exception {
-        int before = openFds();
+        long before = TestSupport.openFds();
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int[] three = {Sys.dup(pair[0]), Sys.dup(pair[0]), Sys.dup(pair[0])};
         Rawsock.sendmsg(pair[0], new Message(null, ascii("3")).control(ControlMessage.scmRights(three)));
@@ -284,7 +278,7 @@ class MessagesTest {
 
         Sys.close(pair[0]);
         Sys.close(pair[1]);
-        assertEquals(before, openFds());
+        assertEquals(before, TestSupport.openFds());
     }
 
     @Test
