@@ -10,8 +10,6 @@ import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -281,19 +279,11 @@ public abstract class OptCodec<T> {
     // ------------------------------------------------------------- addresses and structs
 
     static Inet4Address inet4(MemorySegment v, long off) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(v.asSlice(off, 4).toArray(JAVA_BYTE));
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return InetBytes.v4(v.asSlice(off, 4).toArray(JAVA_BYTE));
     }
 
     static Inet6Address inet6(MemorySegment v, long off) {
-        try {
-            return Inet6Address.getByAddress(null, v.asSlice(off, 16).toArray(JAVA_BYTE), null);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return InetBytes.v6(v.asSlice(off, 16).toArray(JAVA_BYTE));
     }
 
     /** A {@code struct in_addr} (IP_MULTICAST_IF as getsockopt(2) gives it back). */
