@@ -3,7 +3,6 @@ package dev.rawsock;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
-import dev.rawsock.internal.NetDb;
 import dev.rawsock.internal.NetIf;
 
 import java.net.Inet6Address;
@@ -407,9 +406,5 @@ public final class SockAddr {
 
     private void host32(long off, int v) {
         ByteBuffer.wrap(storage, (int) off, 4).order(ByteOrder.nativeOrder()).putInt(v);
-    }
-
-    static void checkNoNul(String s, String what) {
-        NetDb.checkName(s, what);
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** sendmmsg/recvmmsg: Message[] on the facade, DatagramBatch on RawSocket and the facade, and their allocation. */
