@@ -242,7 +242,6 @@ public final class Capture implements AutoCloseable {
     private static final Set<PollEvent> IN = EnumSet.of(PollEvent.IN);
     /** tp_frame_size: with TPACKET_V3 frames are variable; this only sizes the kernel's frame count check. */
     private static final int FRAME_SIZE = Consts.TPACKET_ALIGNMENT << 7;
-    private static final int ETH_P_ALL = 0x0003;
     /**
      * {@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING} (include/uapi/linux/if_packet.h, Linux 4.20+): the
      * group's hook skips outgoing packets. Not in Consts because the userspace headers that the C probe
@@ -413,7 +412,7 @@ public final class Capture implements AutoCloseable {
             sock.attachFilter(program);
             drain(fd);
         }
-        sock.bind(SockAddr.packet(ifindex, ETH_P_ALL));
+        sock.bind(SockAddr.packet(ifindex, Consts.ETH_P_ALL));
 
         if (o.promiscuous) {
             try (Scratch s = Scratch.acquire()) {
