@@ -55,20 +55,7 @@ public abstract class OptCodec<T> {
 
     /** A C int, in [min, max]. */
     public static OptCodec<Integer> integer(int min, int max) {
-        return new OptCodec<>(Integer.class) {
-            public int size() { return 4; }
-            public Integer decode(MemorySegment v, int len) { return intOf(v, len); }
-            public void check(String option, Integer value) {
-                super.check(option, value);
-                if (value < min || value > max)
-                    throw new IllegalArgumentException(option + " takes " + range(min, max) + ", not " + value);
-            }
-            public MemorySegment encode(Integer value, Scratch s) {
-                MemorySegment m = s.misc(4);
-                m.set(JAVA_INT, 0, value);
-                return m;
-            }
-        };
+        return integer(range(min, max), v -> v >= min && v <= max);
     }
 
     /** A C int that {@code ok} accepts, described by {@code allowed} in the exception message. */
