@@ -73,6 +73,16 @@ public final class TestSupport {
         }
     }
 
+    /** The ASCII bytes of {@code s}. */
+    public static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@code b} read as ASCII. */
+    public static String ascii(byte[] b) {
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
     // ---------------------------------------------------------------- network namespaces and child JVMs
 
     /** Bound on every {@code ip} call. */
