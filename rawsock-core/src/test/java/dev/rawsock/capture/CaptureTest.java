@@ -1,11 +1,11 @@
 package dev.rawsock.capture;
 
-import dev.rawsock.TestSupport;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.Domain;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SocketType;
+import dev.rawsock.TestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
