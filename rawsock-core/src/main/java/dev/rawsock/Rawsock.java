@@ -3,14 +3,20 @@ package dev.rawsock;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Libc;
 import dev.rawsock.internal.NetDb;
+import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -393,6 +399,159 @@ public final class Rawsock {
 
     // ================================================================ names and interfaces (issue 4)
     // getaddrinfo, getnameinfo, protocol, network, ifNameIndex, ifaddrs.
+
+    /**
+     * {@code getaddrinfo(3)} with NULL hints (so glibc's defaults, AI_V4MAPPED | AI_ADDRCONFIG): the
+     * addresses for {@code node} and {@code service}, in the resolver's order. Either may be null,
+     * not both. The seed's {@code (getaddrinfo :node :service)}.
+     * @throws GaiException when the resolver fails (EAI_NONAME for an unknown name, ...)
+     * @throws IllegalArgumentException when {@code node} or {@code service} contains a NUL
+     */
+    public static List<AddrInfo> getaddrinfo(String node, String service) throws GaiException {
+        return getaddrinfo(node, service, null);
+    }
+
+    /**
+     * {@code getaddrinfo(3)} with {@code hints} (null: NULL hints): every result in the resolver's
+     * order, {@code canonname} on the first when {@link AiFlag#CANONNAME} is given;
+     * {@code freeaddrinfo(3)} always runs.
+     * @throws GaiException when the resolver fails; {@link GaiException#errno()} for EAI_SYSTEM
+     * @throws IllegalArgumentException when {@code node} or {@code service} contains a NUL
+     */
+    public static List<AddrInfo> getaddrinfo(String node, String service, AddrInfo.Hints hints) throws GaiException {
+        int[] h = hints == null ? null : new int[] {hints.aiFlagsValue(), Domain.of(hints.aiFamily()),
+                SocketType.of(hints.aiSocktype()), Protocol.of(hints.aiProtocol())};
+        List<AddrInfo> out = new ArrayList<>();
+        for (NetDb.AddrInfoEntry e : NetDb.getaddrinfo(node, service, h)) {
+            out.add(new AddrInfo(AiFlag.of(e.flags()), new Domain(e.family()), new SocketType(e.socktype()),
+                    new Protocol(e.protocol()), e.addr().length >= 2 ? SockAddr.fromBytes(e.addr()) : SockAddr.of(new Domain(e.family())),
+                    e.canonname()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code getnameinfo(3)}: host and service of a socket address (numeric where a name is not
+     * found, unless {@link NiFlag#NAMEREQD}). The seed's {@code (getnameinfo address ...)}.
+     * @throws GaiException when the resolver fails (EAI_NONAME with NAMEREQD, EAI_FAMILY, ...)
+     */
+    public static NameInfo getnameinfo(SockAddr address, NiFlag... flags) throws GaiException {
+        Objects.requireNonNull(address, "address");
+        String[] r = NetDb.getnameinfo(address.storage, address.size, NiFlag.mask(flags));
+        return new NameInfo(r[0], r[1]);
+    }
+
+    /**
+     * {@code getprotobyname_r(3)}: the protocols database entry named {@code name} (or one of its
+     * aliases), empty when there is none.
+     * @throws IllegalArgumentException when {@code name} contains a NUL
+     */
+    public static Optional<ProtocolEntry> protocol(String name) {
+        return Optional.ofNullable(NetDb.protoByName(name)).map(Rawsock::protocolEntry);
+    }
+
+    /** {@code getprotobynumber_r(3)}: the protocols database entry for {@code number}, empty when there is none. */
+    public static Optional<ProtocolEntry> protocol(int number) {
+        return Optional.ofNullable(NetDb.protoByNumber(number)).map(Rawsock::protocolEntry);
+    }
+
+    /**
+     * {@code setprotoent(3)}/{@code getprotoent_r(3)}/{@code endprotoent(3)}: every entry of the
+     * protocols database in file order; calls from several threads never interleave their cursors.
+     */
+    public static List<ProtocolEntry> protocol() {
+        return NetDb.protoAll().stream().map(Rawsock::protocolEntry).toList();
+    }
+
+    /**
+     * {@code getnetbyname_r(3)}: the networks database entry named {@code name} (or an alias), empty
+     * when there is none.
+     * @throws IllegalArgumentException when {@code name} contains a NUL
+     */
+    public static Optional<NetworkEntry> network(String name) {
+        return Optional.ofNullable(NetDb.netByName(name)).map(Rawsock::networkEntry);
+    }
+
+    /**
+     * {@code getnetbyaddr_r(3)}: the networks database entry for network number {@code net} (host
+     * order: 127.0.0.0 is {@code 0x7F000000L}) of address type {@code type} (AF_INET), empty when none.
+     * @throws IllegalArgumentException unless 0 &lt;= net &lt;= 0xFFFFFFFF
+     */
+    public static Optional<NetworkEntry> network(long net, int type) {
+        if (net < 0 || net > 0xFFFF_FFFFL) throw new IllegalArgumentException("network number must be 0..0xFFFFFFFF: " + net);
+        return Optional.ofNullable(NetDb.netByAddr((int) net, type)).map(Rawsock::networkEntry);
+    }
+
+    /**
+     * {@code setnetent(3)}/{@code getnetent_r(3)}/{@code endnetent(3)}: every entry of the networks
+     * database in file order; calls from several threads never interleave their cursors.
+     */
+    public static List<NetworkEntry> network() {
+        return NetDb.netAll().stream().map(Rawsock::networkEntry).toList();
+    }
+
+    private static ProtocolEntry protocolEntry(NetDb.Entry e) {
+        return new ProtocolEntry(e.name(), e.aliases(), e.number());
+    }
+
+    private static NetworkEntry networkEntry(NetDb.Entry e) {
+        return new NetworkEntry(e.name(), e.aliases(), e.type(), Integer.toUnsignedLong(e.number()));
+    }
+
+    /**
+     * {@code if_nametoindex(3)}: the index of interface {@code name}.
+     * @throws IllegalArgumentException for a name of 16+ bytes, an empty one, or one with a NUL or '/'
+     * @throws ErrnoException ENODEV when there is no such interface
+     */
+    public static int ifNameIndex(String name) throws ErrnoException {
+        return NetIf.index(name);
+    }
+
+    /**
+     * {@code if_indextoname(3)}: the name of interface {@code index}.
+     * @throws IllegalArgumentException when {@code index <= 0}
+     * @throws ErrnoException ENXIO when there is no such interface
+     */
+    public static String ifNameIndex(int index) throws ErrnoException {
+        return NetIf.name(index);
+    }
+
+    /** {@code if_nameindex(3)}: every interface, index to name (the C list is freed with {@code if_freenameindex}). */
+    public static SortedMap<Integer, String> ifNameIndex() throws ErrnoException {
+        return Collections.unmodifiableSortedMap(NetIf.all());
+    }
+
+    /**
+     * {@code getifaddrs(3)}: every interface address in the C library's order: AF_PACKET entries
+     * (hardware address, link counters), AF_INET and AF_INET6 (with the scope id of link-local
+     * addresses); {@code freeifaddrs(3)} always runs.
+     */
+    public static List<IfAddrs> ifaddrs() throws ErrnoException {
+        return ifaddrs(null, null);
+    }
+
+    /**
+     * {@code getifaddrs(3)}, filtered as the seed's {@code (ifaddrs :flags-or :flags-and)}: the entries
+     * whose interface has every flag of {@code flagsAnd} and at least one of {@code flagsOr}. A null
+     * or empty set sets no constraint.
+     */
+    public static List<IfAddrs> ifaddrs(Set<IfFlag> flagsOr, Set<IfFlag> flagsAnd) throws ErrnoException {
+        int or = flagsOr == null ? 0 : IfFlag.mask(flagsOr);
+        int and = flagsAnd == null ? 0 : IfFlag.mask(flagsAnd);
+        List<IfAddrs> out = new ArrayList<>();
+        for (NetIf.IfAddr e : NetIf.ifaddrs()) {
+            if ((e.flags() & and) != and || (or != 0 && (e.flags() & or) == 0)) continue;
+            long[] st = e.stats();
+            LinkStats stats = st == null ? null : new LinkStats(st[0], st[1], st[2], st[3], st[4], st[5], st[6], st[7], st[8]);
+            out.add(new IfAddrs(e.name(), IfFlag.of(e.flags()), sockaddr(e.addr()), sockaddr(e.netmask()),
+                    sockaddr(e.destination()), stats));
+        }
+        return List.copyOf(out);
+    }
+
+    private static SockAddr sockaddr(byte[] raw) {
+        return raw == null ? null : SockAddr.fromBytes(raw);
+    }
 
     // ================================================================ socket options, configdev (issue 5)
     // socketOption(s), setSocketOption(s), configdev.

@@ -255,6 +255,41 @@ public final class Layouts {
             JAVA_INT.withName("n_addrtype"),
             JAVA_INT.withName("n_net")).withName("netent");
 
+    // ------------------------------------------------------------- names and interfaces (issue 4)
+
+    /**
+     * {@code struct rtnl_link_stats} ({@code <linux/if_link.h>}): what glibc's getifaddrs(3) copies
+     * into {@code ifa_data} of an AF_PACKET entry (the IFLA_STATS attribute). Older kernels send fewer
+     * fields (rx_nohandler came in 4.6), so readers take only the leading ones they need.
+     */
+    public static final StructLayout RTNL_LINK_STATS = structLayout(
+            U32.withName("rx_packets"),
+            U32.withName("tx_packets"),
+            U32.withName("rx_bytes"),
+            U32.withName("tx_bytes"),
+            U32.withName("rx_errors"),
+            U32.withName("tx_errors"),
+            U32.withName("rx_dropped"),
+            U32.withName("tx_dropped"),
+            U32.withName("multicast"),
+            U32.withName("collisions"),
+            U32.withName("rx_length_errors"),
+            U32.withName("rx_over_errors"),
+            U32.withName("rx_crc_errors"),
+            U32.withName("rx_frame_errors"),
+            U32.withName("rx_fifo_errors"),
+            U32.withName("rx_missed_errors"),
+            U32.withName("tx_aborted_errors"),
+            U32.withName("tx_carrier_errors"),
+            U32.withName("tx_fifo_errors"),
+            U32.withName("tx_heartbeat_errors"),
+            U32.withName("tx_window_errors"),
+            U32.withName("rx_compressed"),
+            U32.withName("tx_compressed"),
+            U32.withName("rx_nohandler")).withName("rtnl_link_stats");
+    /** Bytes of rtnl_link_stats up to and including {@code multicast}: the part LinkStats reads. */
+    public static final long RTNL_LINK_STATS_READ = off(RTNL_LINK_STATS, "multicast") + 4;
+
     // ------------------------------------------------------------- messages and control messages (issue 3)
     // in_pktinfo, in6_pktinfo, sock_extended_err, ... go here.
 

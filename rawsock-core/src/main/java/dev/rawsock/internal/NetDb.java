@@ -1,17 +1,21 @@
 package dev.rawsock.internal;
 
+import dev.rawsock.GaiException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * The protocols and networks databases through glibc's reentrant {@code _r} functions; the
- * enumerations ({@code getprotoent_r}, {@code getnetent_r}) share one cursor per process, so they
- * run under one lock each. Results are plain Java values, freed of C memory before returning.
+ * The name services: the protocols and networks databases through glibc's reentrant {@code _r}
+ * functions, and {@code getaddrinfo(3)}/{@code getnameinfo(3)}. The enumerations
+ * ({@code getprotoent_r}, {@code getnetent_r}) share one cursor per process, so they run under one
+ * lock each. Results are plain Java values, freed of C memory before returning.
  */
 public final class NetDb {
     private NetDb() {}
@@ -134,6 +138,86 @@ public final class NetDb {
                 ent.get(JAVA_INT, Layouts.off(Layouts.NETENT, "n_net")),
                 ent.get(JAVA_INT, Layouts.off(Layouts.NETENT, "n_addrtype")));
     }
+
+
+    // ------------------------------------------------------------- getaddrinfo, getnameinfo
+
+    /** One {@code struct addrinfo}, read out: the sockaddr as its {@code ai_addrlen} bytes. */
+    public record AddrInfoEntry(int flags, int family, int socktype, int protocol, byte[] addr, String canonname) {}
+
+    /**
+     * getaddrinfo(3): every result in the resolver's order; {@code freeaddrinfo} always runs.
+     * @param hints null for a NULL hints pointer, else {flags, family, socktype, protocol}
+     * @throws GaiException for any non-zero return (with errno for EAI_SYSTEM)
+     */
+    public static List<AddrInfoEntry> getaddrinfo(String node, String service, int[] hints) throws GaiException {
+        if (node != null) checkName(node, "node");
+        if (service != null) checkName(service, "service");
+        List<AddrInfoEntry> out = new ArrayList<>();
+        try (Arena a = Arena.ofConfined(); Scratch s = Scratch.acquire()) {
+            MemorySegment h = MemorySegment.NULL;
+            if (hints != null) {
+                h = a.allocate(Layouts.ADDRINFO);
+                h.set(JAVA_INT, AI_FLAGS, hints[0]);
+                h.set(JAVA_INT, AI_FAMILY, hints[1]);
+                h.set(JAVA_INT, AI_SOCKTYPE, hints[2]);
+                h.set(JAVA_INT, AI_PROTOCOL, hints[3]);
+            }
+            MemorySegment res = a.allocate(ADDRESS);
+            int r = Libc.getaddrinfo(s.errno, node == null ? MemorySegment.NULL : a.allocateFrom(node),
+                    service == null ? MemorySegment.NULL : a.allocateFrom(service), h, res);
+            if (r != 0) throw new GaiException("getaddrinfo(node=" + node + ", service=" + service + ")", r, s.errno());
+            MemorySegment head = res.get(ADDRESS, 0);
+            try {
+                MemorySegment p = head;
+                // A bound on the walk: a corrupt list must not loop forever.
+                for (int i = 0; !p.equals(MemorySegment.NULL) && i < 1 << 16; i++) {
+                    MemorySegment ai = p.reinterpret(Layouts.ADDRINFO.byteSize());
+                    int len = ai.get(JAVA_INT, AI_ADDRLEN);
+                    MemorySegment addr = ai.get(ADDRESS, AI_ADDR);
+                    byte[] bytes = addr.equals(MemorySegment.NULL) || len <= 0 ? new byte[0]
+                            : addr.reinterpret(Math.min(len, Layouts.SOCKADDR_STORAGE_SIZE)).toArray(JAVA_BYTE);
+                    out.add(new AddrInfoEntry(ai.get(JAVA_INT, AI_FLAGS), ai.get(JAVA_INT, AI_FAMILY),
+                            ai.get(JAVA_INT, AI_SOCKTYPE), ai.get(JAVA_INT, AI_PROTOCOL), bytes,
+                            cString(ai.get(ADDRESS, AI_CANONNAME))));
+                    p = ai.get(ADDRESS, AI_NEXT);
+                }
+            } finally {
+                if (!head.equals(MemorySegment.NULL)) Libc.freeaddrinfo(head);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * getnameinfo(3) on the {@code len} bytes of a sockaddr: {node, service}, each with room for
+     * NI_MAXHOST and NI_MAXSERV, so EAI_OVERFLOW cannot happen.
+     */
+    public static String[] getnameinfo(byte[] sockaddr, int len, int flags) throws GaiException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment addr = s.addr;
+            addr.fill((byte) 0);
+            MemorySegment.copy(sockaddr, 0, addr, JAVA_BYTE, 0, len);
+            MemorySegment buf = s.buffer(Consts.NI_MAXHOST + Consts.NI_MAXSERV);
+            MemorySegment host = buf.asSlice(0, Consts.NI_MAXHOST), serv = buf.asSlice(Consts.NI_MAXHOST, Consts.NI_MAXSERV);
+            host.set(JAVA_BYTE, 0, (byte) 0);
+            serv.set(JAVA_BYTE, 0, (byte) 0);
+            int r = Libc.getnameinfo(s.errno, addr, len, host, Consts.NI_MAXHOST, serv, Consts.NI_MAXSERV, flags);
+            if (r != 0) throw new GaiException("getnameinfo", r, s.errno());
+            return new String[] {host.getString(0), serv.getString(0)};
+        }
+    }
+
+    private static final long AI_FLAGS = Layouts.off(Layouts.ADDRINFO, "ai_flags"),
+            AI_FAMILY = Layouts.off(Layouts.ADDRINFO, "ai_family"),
+            AI_SOCKTYPE = Layouts.off(Layouts.ADDRINFO, "ai_socktype"),
+            AI_PROTOCOL = Layouts.off(Layouts.ADDRINFO, "ai_protocol"),
+            AI_ADDRLEN = Layouts.off(Layouts.ADDRINFO, "ai_addrlen"),
+            AI_ADDR = Layouts.off(Layouts.ADDRINFO, "ai_addr"),
+            AI_CANONNAME = Layouts.off(Layouts.ADDRINFO, "ai_canonname"),
+            AI_NEXT = Layouts.off(Layouts.ADDRINFO, "ai_next");
+
+    // ------------------------------------------------------------- C strings
 
     /** A NUL-terminated C string at a pointer the C library gave us; null for NULL. */
     public static String cString(MemorySegment p) {
