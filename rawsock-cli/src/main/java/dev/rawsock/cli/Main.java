@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "rawsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Full BSD and raw socket access for Java: a tool over the rawsock library.",
-        subcommands = {DoctorCommand.class, PingCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, IfaddrsCommand.class, ResolveCommand.class, PingCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -51,8 +51,9 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("rawsock: " + ex.getMessage());
-            err.println("Try 'rawsock " + (ex.getCommandLine().getCommandName().equals("rawsock") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            // One line, as for failures: what was wrong and where the usage is.
+            String cmd = ex.getCommandLine().getCommandName().equals("rawsock") ? "rawsock" : "rawsock " + ex.getCommandLine().getCommandName();
+            err.println(cmd + ": " + ex.getMessage() + " (try '" + cmd + " --help')");
             err.flush();
             return 2;
         });

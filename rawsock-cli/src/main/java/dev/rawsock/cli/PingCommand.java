@@ -112,8 +112,9 @@ final class PingCommand implements Callable<Integer> {
     }
 
     private static String pingGroupRange() {
-        try {
-            return Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().replaceAll("\\s+", " ");
+        // readString sizes its read by the file's length, which procfs reports as 0: read as a stream.
+        try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ping_group_range"))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().replaceAll("\\s+", " ");
         } catch (IOException e) {
             return "unreadable";
         }
