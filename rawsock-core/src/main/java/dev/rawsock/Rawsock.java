@@ -559,4 +559,63 @@ public final class Rawsock {
     // ================================================================ checksums (issue 6)
     // ipcsum, icmpcsum, tcpcsum, udpcsum with the seed's semantics.
 
+    /**
+     * The seed's IPCSUM: the IPv4 header checksum of an Ethernet frame (the first 14 bytes are the
+     * Ethernet header), stored in place at frame bytes 24-25 in network order and returned as CLISP
+     * returns it on x86: the two stored bytes read little-endian. A zero 1024-byte frame with bytes
+     * 12=8, 14=0x45, 17=40, 22=0x40, 23=6, 26=10, 29=10 gives 51056 (stored bytes 0x70, 0xC7).
+     * Pure Java; see {@link dev.rawsock.packet.Checksums#ipcsum}.
+     * @throws IllegalArgumentException when the IHL is below 5 or the header does not fit in the frame
+     */
+    public static int ipcsum(byte[] frame) {
+        return ipcsum(frame, 0, frame.length);
+    }
+
+    /** {@link #ipcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    public static int ipcsum(byte[] frame, int start, int end) {
+        return dev.rawsock.packet.Checksums.ipcsum(frame, start, end);
+    }
+
+    /**
+     * The seed's ICMPCSUM: the ICMP checksum of the IPv4 payload of an Ethernet frame (length from
+     * the IP total length), stored in network order, returned read little-endian as CLISP does.
+     * @throws IllegalArgumentException when the frame is shorter than its headers claim
+     */
+    public static int icmpcsum(byte[] frame) {
+        return icmpcsum(frame, 0, frame.length);
+    }
+
+    /** {@link #icmpcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    public static int icmpcsum(byte[] frame, int start, int end) {
+        return dev.rawsock.packet.Checksums.icmpcsum(frame, start, end);
+    }
+
+    /**
+     * The seed's TCPCSUM: the TCP checksum (IPv4 pseudo-header, lengths from the IP header) of an
+     * Ethernet frame, stored in network order and returned as that big-endian value.
+     * @throws IllegalArgumentException when the frame is shorter than its headers claim
+     */
+    public static int tcpcsum(byte[] frame) {
+        return tcpcsum(frame, 0, frame.length);
+    }
+
+    /** {@link #tcpcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    public static int tcpcsum(byte[] frame, int start, int end) {
+        return dev.rawsock.packet.Checksums.tcpcsum(frame, start, end);
+    }
+
+    /**
+     * The seed's UDPCSUM: as {@link #tcpcsum(byte[])} for UDP (covering the IP payload length, as
+     * CLISP does), stored in network order and returned as that big-endian value.
+     * @throws IllegalArgumentException when the frame is shorter than its headers claim
+     */
+    public static int udpcsum(byte[] frame) {
+        return udpcsum(frame, 0, frame.length);
+    }
+
+    /** {@link #udpcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    public static int udpcsum(byte[] frame, int start, int end) {
+        return dev.rawsock.packet.Checksums.udpcsum(frame, start, end);
+    }
+
 }

@@ -1,0 +1,57 @@
+package dev.rawsock.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+
+/** An ARP packet (RFC 826) of any hardware and protocol address sizes, viewed in place. */
+public final class ArpPacket extends HeaderView {
+    public static final int OP_REQUEST = 1, OP_REPLY = 2;
+    public static final int HTYPE_ETHERNET = 1;
+    /** Length of an Ethernet/IPv4 ARP packet. */
+    public static final int LENGTH_ETHERNET_IPV4 = 28;
+
+    private ArpPacket(MemorySegment seg, long off) {
+        super(seg, off, 8, "ARP packet");
+        require(seg, off, 8 + 2L * (hardwareLength() + protocolLength()), "ARP packet");
+    }
+
+    public static ArpPacket of(MemorySegment segment, long offset) { return new ArpPacket(segment, offset); }
+    public static ArpPacket of(ByteBuffer buffer, int offset) { return new ArpPacket(of(buffer), offset); }
+    public static ArpPacket of(byte[] array, int offset) { return new ArpPacket(MemorySegment.ofArray(array), offset); }
+
+    @Override public int headerLength() { return 8 + 2 * (hardwareLength() + protocolLength()); }
+
+    public int hardwareType() { return u16(0); }
+    public int protocolType() { return u16(2); }
+    public int hardwareLength() { return u8(4); }
+    public int protocolLength() { return u8(5); }
+    public int operation() { return u16(6); }
+    public byte[] senderHardwareAddress() { return bytes(8, hardwareLength()); }
+    public byte[] senderProtocolAddress() { return bytes(8 + hardwareLength(), protocolLength()); }
+    public byte[] targetHardwareAddress() { return bytes(8 + hardwareLength() + protocolLength(), hardwareLength()); }
+    public byte[] targetProtocolAddress() { return bytes(8 + 2L * hardwareLength() + protocolLength(), protocolLength()); }
+
+    public ArpPacket setHardwareType(int v) { u16(0, v); return this; }
+    public ArpPacket setProtocolType(int v) { u16(2, v); return this; }
+    public ArpPacket setOperation(int v) { u16(6, v); return this; }
+    public ArpPacket setSenderHardwareAddress(byte[] a) { bytes(8, a, hardwareLength(), "sender hardware address"); return this; }
+    public ArpPacket setSenderProtocolAddress(byte[] a) { bytes(8 + hardwareLength(), a, protocolLength(), "sender protocol address"); return this; }
+    public ArpPacket setTargetHardwareAddress(byte[] a) { bytes(8 + hardwareLength() + protocolLength(), a, hardwareLength(), "target hardware address"); return this; }
+    public ArpPacket setTargetProtocolAddress(byte[] a) { bytes(8 + 2L * hardwareLength() + protocolLength(), a, protocolLength(), "target protocol address"); return this; }
+
+    /** The sender's IP address, or null when the protocol addresses are not 4 or 16 bytes. */
+    public InetAddress senderInetAddress() { return inet(senderProtocolAddress()); }
+    /** The target's IP address, or null when the protocol addresses are not 4 or 16 bytes. */
+    public InetAddress targetInetAddress() { return inet(targetProtocolAddress()); }
+
+    private static InetAddress inet(byte[] a) {
+        if (a.length != 4 && a.length != 16) return null;
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.rawsock.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+
+/**
+ * An Ethernet II header (destination, source, ethertype), with up to two 802.1Q / 802.1ad VLAN
+ * tags between source and ethertype, viewed in place.
+ */
+public final class EthernetHeader extends HeaderView {
+    /** Length of an untagged header. */
+    public static final int LENGTH = 14;
+    public static final int TYPE_IPV4 = 0x0800, TYPE_ARP = 0x0806, TYPE_IPV6 = 0x86DD,
+            TYPE_VLAN = 0x8100, TYPE_QINQ = 0x88A8, TYPE_QINQ_OLD = 0x9100;
+
+    private final int tags;
+
+    private EthernetHeader(MemorySegment seg, long off) {
+        super(seg, off, LENGTH, "Ethernet header");
+        int n = 0;
+        while (n < 2 && isTag(u16(12 + 4L * n))) {
+            require(seg, off, LENGTH + 4L * (n + 1), "802.1Q-tagged Ethernet header");
+            n++;
+        }
+        tags = n;
+    }
+
+    private static boolean isTag(int type) {
+        return type == TYPE_VLAN || type == TYPE_QINQ || type == TYPE_QINQ_OLD;
+    }
+
+    /** A view of the header at {@code offset} of {@code segment}. */
+    public static EthernetHeader of(MemorySegment segment, long offset) { return new EthernetHeader(segment, offset); }
+    /** A view of the header at absolute index {@code offset} of {@code buffer}. */
+    public static EthernetHeader of(ByteBuffer buffer, int offset) { return new EthernetHeader(of(buffer), offset); }
+    /** A view of the header at {@code offset} of {@code array}. */
+    public static EthernetHeader of(byte[] array, int offset) { return new EthernetHeader(MemorySegment.ofArray(array), offset); }
+
+    @Override public int headerLength() { return LENGTH + 4 * tags; }
+
+    public byte[] destination() { return bytes(0, 6); }
+    public byte[] source() { return bytes(6, 6); }
+    public EthernetHeader setDestination(byte[] mac) { bytes(0, mac, 6, "a MAC address"); return this; }
+    public EthernetHeader setSource(byte[] mac) { bytes(6, mac, 6, "a MAC address"); return this; }
+
+    /** Number of VLAN tags (0..2). */
+    public int vlanTags() { return tags; }
+    /** The outer tag's VLAN id (12 bits), or -1 when untagged. */
+    public int vlanId() { return tags == 0 ? -1 : u16(14) & 0xFFF; }
+    /** The outer tag's priority code point (3 bits), or -1 when untagged. */
+    public int vlanPriority() { return tags == 0 ? -1 : u16(14) >>> 13; }
+
+    /** The ethertype of the payload (after any VLAN tags). */
+    public int etherType() { return u16(12 + 4L * tags); }
+    /** Sets the ethertype of the payload (after any VLAN tags). */
+    public EthernetHeader setEtherType(int type) { u16(12 + 4L * tags, type); return this; }
+
+    /** {@code aa:bb:cc:dd:ee:ff}. */
+    public static String formatMac(byte[] mac) {
+        return HexFormat.ofDelimiter(":").formatHex(mac);
+    }
+
+    @Override public String toString() {
+        return formatMac(source()) + " > " + formatMac(destination()) + String.format(", ethertype 0x%04x", etherType())
+                + (tags > 0 ? ", vlan " + vlanId() : "");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rawsock.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An IPv6 header (RFC 8200), viewed in place, with a walk along its extension header chain
+ * (hop-by-hop, routing, fragment, destination options, AH, mobility) to the upper-layer header.
+ */
+public final class Ipv6Header extends HeaderView {
+    public static final int LENGTH = 40;
+    public static final int HOP_BY_HOP = 0, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NO_NEXT_HEADER = 59,
+            DESTINATION_OPTIONS = 60, MOBILITY = 135;
+
+    /** One extension header: its type (the next-header value that named it), offset in the segment and length. */
+    public record Extension(int type, long offset, int length) {}
+
+    private Ipv6Header(MemorySegment seg, long off) {
+        super(seg, off, LENGTH, "IPv6 header");
+    }
+
+    public static Ipv6Header of(MemorySegment segment, long offset) { return new Ipv6Header(segment, offset); }
+    public static Ipv6Header of(ByteBuffer buffer, int offset) { return new Ipv6Header(of(buffer), offset); }
+    public static Ipv6Header of(byte[] array, int offset) { return new Ipv6Header(MemorySegment.ofArray(array), offset); }
+
+    @Override public int headerLength() { return LENGTH; }
+
+    public int version() { return u8(0) >>> 4; }
+    public int trafficClass() { return (int) (u32(0) >>> 20) & 0xFF; }
+    public int flowLabel() { return (int) u32(0) & 0xFFFFF; }
+    public int payloadLength() { return u16(4); }
+    public int nextHeader() { return u8(6); }
+    public int hopLimit() { return u8(7); }
+    public byte[] sourceBytes() { return bytes(8, 16); }
+    public byte[] destinationBytes() { return bytes(24, 16); }
+    public Inet6Address source() { return inet(sourceBytes()); }
+    public Inet6Address destination() { return inet(destinationBytes()); }
+
+    /** Sets version 6, traffic class and flow label. */
+    public Ipv6Header setVersionClassFlow(int trafficClass, int flowLabel) {
+        check(trafficClass, 0xFF);
+        check(flowLabel, 0xFFFFF);
+        u32(0, 6L << 28 | (long) trafficClass << 20 | flowLabel);
+        return this;
+    }
+    public Ipv6Header setPayloadLength(int v) { u16(4, v); return this; }
+    public Ipv6Header setNextHeader(int v) { u8(6, v); return this; }
+    public Ipv6Header setHopLimit(int v) { u8(7, v); return this; }
+    public Ipv6Header setSource(Inet6Address a) { bytes(8, a.getAddress(), 16, "an IPv6 address"); return this; }
+    public Ipv6Header setDestination(Inet6Address a) { bytes(24, a.getAddress(), 16, "an IPv6 address"); return this; }
+
+    /** The extension headers in order; ends at the first header that is not one (or ESP, whose length is hidden). */
+    public List<Extension> extensionHeaders() {
+        List<Extension> list = new ArrayList<>();
+        walk(list);
+        return list;
+    }
+
+    /** The upper-layer protocol: the next-header value after the extension headers (59 when there is none). */
+    public int upperLayerProtocol() { return (int) (walk(null) >>> 48); }
+
+    /** Offset in the segment of the upper-layer header. */
+    public long upperLayerOffset() { return walk(null) & 0xFFFF_FFFF_FFFFL; }
+
+    /** Walks the chain; returns (protocol << 48 | offset). Every step advances >= 8 bytes within the buffer, so it ends. */
+    private long walk(List<Extension> out) {
+        int next = nextHeader();
+        long p = off + LENGTH;
+        while (next == HOP_BY_HOP || next == ROUTING || next == FRAGMENT || next == DESTINATION_OPTIONS
+                || next == AH || next == MOBILITY) {
+            require(seg, p, 8, "IPv6 extension header " + next);
+            int b1 = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p + 1) & 0xFF;
+            int len = next == FRAGMENT ? 8 : next == AH ? (b1 + 2) * 4 : (b1 + 1) * 8;
+            require(seg, p, len, "IPv6 extension header " + next);
+            if (out != null) out.add(new Extension(next, p, len));
+            next = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p) & 0xFF;
+            p += len;
+        }
+        return (long) next << 48 | p;
+    }
+
+    /** The payload (extension headers included) from the end of the fixed header to the payload length. */
+    public MemorySegment payload() {
+        require(seg, off, LENGTH + (long) payloadLength(), "IPv6 packet (payload length)");
+        return seg.asSlice(off + LENGTH, payloadLength());
+    }
+
+    static Inet6Address inet(byte[] a) {
+        try {
+            return Inet6Address.getByAddress(null, a, null);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override public String toString() {
+        return "IP6 " + Packets.v6(sourceBytes()) + " > " + Packets.v6(destinationBytes()) + ": next " + nextHeader()
+                + ", payload length " + payloadLength();
+    }
+}

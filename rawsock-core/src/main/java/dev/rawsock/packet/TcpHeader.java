@@ -1,0 +1,93 @@
+package dev.rawsock.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.OptionalInt;
+
+/** A TCP header (RFC 9293) with its options, viewed in place; the data offset must be 5..15 and fit. */
+public final class TcpHeader extends HeaderView {
+    public static final int MIN_LENGTH = 20;
+    public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20, ECE = 0x40, CWR = 0x80;
+    /** Option kinds. */
+    public static final int OPT_END = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WINDOW_SCALE = 3, OPT_SACK_PERMITTED = 4,
+            OPT_SACK = 5, OPT_TIMESTAMPS = 8;
+
+    private TcpHeader(MemorySegment seg, long off) {
+        super(seg, off, MIN_LENGTH, "TCP header");
+        int doff = dataOffset();
+        if (doff < 5) throw new IllegalArgumentException("TCP data offset " + doff + " is below 5");
+        require(seg, off, doff * 4L, "TCP header");
+    }
+
+    public static TcpHeader of(MemorySegment segment, long offset) { return new TcpHeader(segment, offset); }
+    public static TcpHeader of(ByteBuffer buffer, int offset) { return new TcpHeader(of(buffer), offset); }
+    public static TcpHeader of(byte[] array, int offset) { return new TcpHeader(MemorySegment.ofArray(array), offset); }
+
+    @Override public int headerLength() { return dataOffset() * 4; }
+
+    public int sourcePort() { return u16(0); }
+    public int destinationPort() { return u16(2); }
+    public long sequence() { return u32(4); }
+    public long acknowledgment() { return u32(8); }
+    /** Header length in 32-bit words. */
+    public int dataOffset() { return u8(12) >>> 4; }
+    /** The flag bits CWR..FIN (see the constants). */
+    public int flags() { return u8(13); }
+    public boolean syn() { return (flags() & SYN) != 0; }
+    public boolean ack() { return (flags() & ACK) != 0; }
+    public boolean fin() { return (flags() & FIN) != 0; }
+    public boolean rst() { return (flags() & RST) != 0; }
+    public int window() { return u16(14); }
+    public int checksum() { return u16(16); }
+    public int urgentPointer() { return u16(18); }
+    /** The option bytes (empty when the data offset is 5). */
+    public byte[] options() { return bytes(MIN_LENGTH, headerLength() - MIN_LENGTH); }
+
+    /** The maximum segment size option, if present and well formed. */
+    public OptionalInt mss() {
+        int end = headerLength();
+        int p = MIN_LENGTH;
+        while (p < end) {
+            int kind = u8(p);
+            if (kind == OPT_END) break;
+            if (kind == OPT_NOP) { p++; continue; }
+            if (p + 1 >= end) break;
+            int len = u8(p + 1);
+            if (len < 2 || p + len > end) break;
+            if (kind == OPT_MSS && len == 4) return OptionalInt.of(u16(p + 2));
+            p += len;
+        }
+        return OptionalInt.empty();
+    }
+
+    public TcpHeader setSourcePort(int v) { u16(0, v); return this; }
+    public TcpHeader setDestinationPort(int v) { u16(2, v); return this; }
+    public TcpHeader setSequence(long v) { u32(4, v); return this; }
+    public TcpHeader setAcknowledgment(long v) { u32(8, v); return this; }
+    /** Sets the data offset (5..15): the caller must have room for the options. */
+    public TcpHeader setDataOffset(int words) {
+        if (words < 5 || words > 15) throw new IllegalArgumentException("data offset must be 5..15: " + words);
+        require(seg, off, words * 4L, "TCP header");
+        u8(12, words << 4 | (u8(12) & 0xF));
+        return this;
+    }
+    public TcpHeader setFlags(int v) { u8(13, v); return this; }
+    public TcpHeader setWindow(int v) { u16(14, v); return this; }
+    public TcpHeader setChecksum(int v) { u16(16, v); return this; }
+    public TcpHeader setUrgentPointer(int v) { u16(18, v); return this; }
+
+    /** tcpdump's flag letters: {@code S}, {@code S.}, {@code P.}, {@code F.}, {@code R}... */
+    public String flagString() {
+        int f = flags();
+        StringBuilder b = new StringBuilder();
+        if ((f & SYN) != 0) b.append('S');
+        if ((f & FIN) != 0) b.append('F');
+        if ((f & PSH) != 0) b.append('P');
+        if ((f & RST) != 0) b.append('R');
+        if ((f & URG) != 0) b.append('U');
+        if ((f & ECE) != 0) b.append('E');
+        if ((f & CWR) != 0) b.append('W');
+        if ((f & ACK) != 0) b.append('.');
+        return b.isEmpty() ? "none" : b.toString();
+    }
+}
