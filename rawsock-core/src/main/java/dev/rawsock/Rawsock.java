@@ -554,7 +554,80 @@ public final class Rawsock {
     }
 
     // ================================================================ socket options, configdev (issue 5)
-    // socketOption(s), setSocketOption(s), configdev.
+
+    /**
+     * {@code getsockopt(2)}: the value of one option (the seed's {@code socket-option} with a name).
+     * @throws UnsupportedOperationException when the option is write-only
+     * @throws ErrnoException when the kernel refuses (ENOPROTOOPT for an option this socket lacks)
+     */
+    public static <T> T socketOption(int fd, SockOpt<T> option) throws ErrnoException {
+        return Objects.requireNonNull(option, "option").get(fd);
+    }
+
+    /**
+     * {@code setsockopt(2)}: sets one option. The value is checked (type and range) before the call.
+     * @throws UnsupportedOperationException when the option is read-only
+     * @throws IllegalArgumentException when the value is out of the option's range
+     */
+    public static <T> void setSocketOption(int fd, SockOpt<T> option, T value) throws ErrnoException {
+        Objects.requireNonNull(option, "option").set(fd, value);
+    }
+
+    /**
+     * {@code getsockopt(2)} of every readable option of the catalogue at {@code level}, in catalogue
+     * order; an option the kernel refuses maps to its {@link ErrnoException} (the seed's {@code :ERROR}).
+     * Reading {@link SockOpt#SO_ERROR} clears the pending error and {@link SockOpt#PACKET_STATISTICS}
+     * resets the counters, as in C.
+     */
+    public static java.util.Map<SockOpt<?>, Object> socketOptions(int fd, Level level) {
+        Sys.checkFd(fd);
+        java.util.Map<SockOpt<?>, Object> m = new java.util.LinkedHashMap<>();
+        for (SockOpt<?> o : SockOpt.known(level)) if (o.readable()) m.put(o, o.getOrError(fd));
+        return m;
+    }
+
+    /**
+     * {@code getsockopt(2)} of every readable option at every level (the seed's {@code socket-option}
+     * with {@code :ALL}): level to option to value, a refused option mapping to its {@link ErrnoException}.
+     */
+    public static java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> socketOptions(int fd) {
+        Sys.checkFd(fd);
+        java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> m = new java.util.LinkedHashMap<>();
+        for (Level l : SockOpt.levels()) m.put(l, socketOptions(fd, l));
+        return m;
+    }
+
+    /**
+     * {@code setsockopt(2)} of several options, in the map's order. Every value is checked before the
+     * first call; the first refusal stops the rest and throws.
+     */
+    public static void setSocketOptions(int fd, java.util.Map<SockOpt<?>, ?> options) throws ErrnoException {
+        Sys.checkFd(fd);
+        Objects.requireNonNull(options, "options");
+        java.util.List<Object> checked = new java.util.ArrayList<>(options.size());
+        for (java.util.Map.Entry<SockOpt<?>, ?> e : options.entrySet())
+            checked.add(Objects.requireNonNull(e.getKey(), "option").check(e.getValue()));
+        int i = 0;
+        for (SockOpt<?> o : options.keySet()) setUnchecked(fd, o, checked.get(i++));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void setUnchecked(int fd, SockOpt<T> option, Object value) throws ErrnoException {
+        option.setChecked(fd, (T) value);
+    }
+
+    /**
+     * The seed's {@code configdev}: with {@code ioctl(2)} on the caller's socket {@code fd} (any AF_INET
+     * socket), turns PROMISC and NOARP on or off for {@code ifname} (SIOCGIFFLAGS/SIOCSIFFLAGS) and, when
+     * {@code addressOrNull} is given, sets its IPv4 address (SIOCSIFADDR). CLISP copies the name with
+     * strncpy and so cuts a long one silently; a name of 16+ bytes is an IllegalArgumentException here.
+     * @throws ErrnoException ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN
+     */
+    public static void configdev(int fd, String ifname, java.net.Inet4Address addressOrNull, boolean promisc, boolean noarp)
+            throws ErrnoException {
+        Sys.checkFd(fd);
+        Interfaces.configdev(fd, ifname, addressOrNull, promisc, noarp);
+    }
 
     // ================================================================ checksums (issue 6)
     // ipcsum, icmpcsum, tcpcsum, udpcsum with the seed's semantics.

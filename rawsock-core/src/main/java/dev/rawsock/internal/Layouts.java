@@ -294,7 +294,117 @@ public final class Layouts {
     // in_pktinfo, in6_pktinfo, sock_extended_err, ... go here.
 
     // ------------------------------------------------------------- socket options and ioctls (issue 5)
-    // tcp_info, ip_mreqn, ipv6_mreq, icmp_filter, ... go here.
+
+    /** {@code struct ip_mreqn} ({@code <netinet/in.h>}): IP_ADD_MEMBERSHIP, IP_MULTICAST_IF. */
+    public static final StructLayout IP_MREQN = structLayout(
+            U32.withName("imr_multiaddr"),
+            U32.withName("imr_address"),
+            JAVA_INT.withName("imr_ifindex")).withName("ip_mreqn");
+    public static final long IMR_MULTIADDR = off(IP_MREQN, "imr_multiaddr");
+    public static final long IMR_ADDRESS = off(IP_MREQN, "imr_address");
+    public static final long IMR_IFINDEX = off(IP_MREQN, "imr_ifindex");
+
+    /** {@code struct ipv6_mreq} ({@code <netinet/in.h>}): IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP. */
+    public static final StructLayout IPV6_MREQ = structLayout(
+            sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface")).withName("ipv6_mreq");
+    public static final long IPV6MR_MULTIADDR = off(IPV6_MREQ, "ipv6mr_multiaddr");
+    public static final long IPV6MR_INTERFACE = off(IPV6_MREQ, "ipv6mr_interface");
+
+    /** {@code struct icmp_filter} ({@code <linux/icmp.h>}): bit n set drops ICMP type n. */
+    public static final StructLayout ICMP_FILTER = structLayout(
+            U32.withName("data")).withName("icmp_filter");
+
+    /** {@code struct tpacket_stats} ({@code <linux/if_packet.h>}): PACKET_STATISTICS for TPACKET_V1/V2. */
+    public static final StructLayout TPACKET_STATS = structLayout(
+            U32.withName("tp_packets"),
+            U32.withName("tp_drops")).withName("tpacket_stats");
+
+    /** {@code struct tpacket_stats_v3} ({@code <linux/if_packet.h>}): PACKET_STATISTICS for TPACKET_V3. */
+    public static final StructLayout TPACKET_STATS_V3 = structLayout(
+            U32.withName("tp_packets"),
+            U32.withName("tp_drops"),
+            U32.withName("tp_freeze_q_cnt")).withName("tpacket_stats_v3");
+    public static final long TP_PACKETS = off(TPACKET_STATS_V3, "tp_packets");
+    public static final long TP_DROPS = off(TPACKET_STATS_V3, "tp_drops");
+    public static final long TP_FREEZE_Q_CNT = off(TPACKET_STATS_V3, "tp_freeze_q_cnt");
+
+    /**
+     * {@code struct tcp_info} ({@code <linux/tcp.h>}, the kernel's uapi header, not glibc's shorter
+     * {@code <netinet/tcp.h>} copy). Bytes 6 and 7 are bitfields (snd_wscale:4, rcv_wscale:4;
+     * delivery_rate_app_limited:1, fastopen_client_fail:2): unnamed here because offsetof cannot
+     * name a bitfield; {@link #TCPI_WSCALE} and {@link #TCPI_FLAGS7} address them. Newer kernels
+     * append fields; getsockopt(2) writes min(our size, theirs), and older kernels write less,
+     * so readers check the returned length per field.
+     */
+    public static final StructLayout TCP_INFO = structLayout(
+            JAVA_BYTE.withName("tcpi_state"),
+            JAVA_BYTE.withName("tcpi_ca_state"),
+            JAVA_BYTE.withName("tcpi_retransmits"),
+            JAVA_BYTE.withName("tcpi_probes"),
+            JAVA_BYTE.withName("tcpi_backoff"),
+            JAVA_BYTE.withName("tcpi_options"),
+            paddingLayout(2),
+            U32.withName("tcpi_rto"),
+            U32.withName("tcpi_ato"),
+            U32.withName("tcpi_snd_mss"),
+            U32.withName("tcpi_rcv_mss"),
+            U32.withName("tcpi_unacked"),
+            U32.withName("tcpi_sacked"),
+            U32.withName("tcpi_lost"),
+            U32.withName("tcpi_retrans"),
+            U32.withName("tcpi_fackets"),
+            U32.withName("tcpi_last_data_sent"),
+            U32.withName("tcpi_last_ack_sent"),
+            U32.withName("tcpi_last_data_recv"),
+            U32.withName("tcpi_last_ack_recv"),
+            U32.withName("tcpi_pmtu"),
+            U32.withName("tcpi_rcv_ssthresh"),
+            U32.withName("tcpi_rtt"),
+            U32.withName("tcpi_rttvar"),
+            U32.withName("tcpi_snd_ssthresh"),
+            U32.withName("tcpi_snd_cwnd"),
+            U32.withName("tcpi_advmss"),
+            U32.withName("tcpi_reordering"),
+            U32.withName("tcpi_rcv_rtt"),
+            U32.withName("tcpi_rcv_space"),
+            U32.withName("tcpi_total_retrans"),
+            paddingLayout(4),
+            JAVA_LONG.withName("tcpi_pacing_rate"),
+            JAVA_LONG.withName("tcpi_max_pacing_rate"),
+            JAVA_LONG.withName("tcpi_bytes_acked"),
+            JAVA_LONG.withName("tcpi_bytes_received"),
+            U32.withName("tcpi_segs_out"),
+            U32.withName("tcpi_segs_in"),
+            U32.withName("tcpi_notsent_bytes"),
+            U32.withName("tcpi_min_rtt"),
+            U32.withName("tcpi_data_segs_in"),
+            U32.withName("tcpi_data_segs_out"),
+            JAVA_LONG.withName("tcpi_delivery_rate"),
+            JAVA_LONG.withName("tcpi_busy_time"),
+            JAVA_LONG.withName("tcpi_rwnd_limited"),
+            JAVA_LONG.withName("tcpi_sndbuf_limited"),
+            U32.withName("tcpi_delivered"),
+            U32.withName("tcpi_delivered_ce"),
+            JAVA_LONG.withName("tcpi_bytes_sent"),
+            JAVA_LONG.withName("tcpi_bytes_retrans"),
+            U32.withName("tcpi_dsack_dups"),
+            U32.withName("tcpi_reord_seen"),
+            U32.withName("tcpi_rcv_ooopack"),
+            U32.withName("tcpi_snd_wnd")).withName("tcp_info");
+    /** Byte 6 of tcp_info: snd_wscale in the low nibble, rcv_wscale in the high (little-endian bitfield order). */
+    public static final long TCPI_WSCALE = off(TCP_INFO, "tcpi_options") + 1;
+    /** Byte 7 of tcp_info: delivery_rate_app_limited in bit 0, fastopen_client_fail in bits 1-2. */
+    public static final long TCPI_FLAGS7 = off(TCP_INFO, "tcpi_options") + 2;
+
+    /**
+     * {@code struct sockaddr} ({@code <bits/socket.h>}): what {@code ifr_hwaddr} holds, a family
+     * (ARPHRD_*) then 14 bytes of address.
+     */
+    public static final StructLayout SOCKADDR = structLayout(
+            U16.withName("sa_family"),
+            sequenceLayout(14, JAVA_BYTE).withName("sa_data")).withName("sockaddr");
+    public static final long SA_DATA = off(SOCKADDR, "sa_data");
 
     // ------------------------------------------------------------- capture (issue 7)
     // tpacket_req3, tpacket_block_desc, tpacket3_hdr, sock_fprog, packet_mreq, ... go here.

@@ -256,6 +256,28 @@ public final class Sys {
         }
     }
 
+    /** getsockopt(2) into {@code val} with the caller's scratch (for errno and the length word); returns the length written. */
+    public static int getsockopt(Scratch s, int fd, int level, int name, MemorySegment val, String what) throws ErrnoException {
+        int r;
+        do {
+            s.len.set(JAVA_INT, 0, (int) val.byteSize());
+            r = Libc.getsockopt(s.errno, fd, level, name, val, s.len);
+        } while (retry(r, s, what, fd));
+        return s.len.get(JAVA_INT, 0);
+    }
+
+    /** setsockopt(2) from {@code val} (its whole size) with the caller's scratch. */
+    public static void setsockopt(Scratch s, int fd, int level, int name, MemorySegment val, String what) throws ErrnoException {
+        int r;
+        do r = Libc.setsockopt(s.errno, fd, level, name, val, (int) val.byteSize()); while (retry(r, s, what, fd));
+    }
+
+    /** ioctl(2) with a pointer argument (struct ifreq, ...), with the caller's scratch. */
+    public static void ioctl(Scratch s, int fd, long request, MemorySegment arg, String what) throws ErrnoException {
+        int r;
+        do r = Libc.ioctl(s.errno, fd, request, arg); while (retry(r, s, what, fd));
+    }
+
     /** An int-valued option (SO_ERROR, SO_TYPE, ...). */
     public static int getsockoptInt(int fd, int level, int name, String what) throws ErrnoException {
         try (Scratch s = Scratch.acquire()) {
