@@ -1,0 +1,621 @@
+package dev.rawsock.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A verified classic BPF program (the Linux {@code struct sock_fprog} of {@code SO_ATTACH_FILTER},
+ * {@code socket(7)}; the machine of {@code bpf(4)}), with a pure-Java compiler for the pcap-filter
+ * language ({@link #compile(String)}), a reader of {@code tcpdump -dd} output ({@link #parse(String)})
+ * and an interpreter ({@link #matches(byte[])}).
+ *
+ * <p>Every instance has passed the same checks the kernel's {@code bpf_check_classic} makes, so a
+ * program built here is never refused with {@code EINVAL} on attach: 1..4096 instructions, only the
+ * opcodes the kernel accepts, every jump forward and inside the program, a return as the last
+ * instruction, scratch memory indexes below 16 and never read before written, no constant division by
+ * zero, constant shifts below 32. Instances are immutable.
+ *
+ * <p>The interpreter follows the kernel: a packet load outside the captured bytes ends the program
+ * with 0 (reject), as does a division or modulus by a zero X; ALU arithmetic wraps at 32 bits and is
+ * unsigned, shifts by X use its low five bits. Loads at the kernel's negative ancillary offsets
+ * ({@code SKF_AD_OFF}, {@code SKF_NET_OFF}, {@code SKF_LL_OFF}) have no packet metadata to read
+ * here and reject too.
+ */
+public final class BpfProgram {
+
+    /** {@code BPF_MAXINSNS} of {@code <linux/bpf_common.h>}. */
+    public static final int MAX_INSTRUCTIONS = 4096;
+    /** {@code BPF_MEMWORDS}: scratch memory words. */
+    public static final int MEMORY_WORDS = 16;
+    /** What an accepting program returns, as tcpdump's programs do: the largest snapshot length. */
+    public static final int ACCEPT_SNAPLEN = 262144;
+
+    // Opcode parts, <linux/bpf_common.h>.
+    static final int LD = 0x00, LDX = 0x01, ST = 0x02, STX = 0x03, ALU = 0x04, JMP = 0x05, RET = 0x06, MISC = 0x07;
+    static final int W = 0x00, H = 0x08, B = 0x10;
+    static final int IMM = 0x00, ABS = 0x20, IND = 0x40, MEM = 0x60, LEN = 0x80, MSH = 0xa0;
+    static final int ADD = 0x00, SUB = 0x10, MUL = 0x20, DIV = 0x30, OR = 0x40, AND = 0x50, LSH = 0x60,
+            RSH = 0x70, NEG = 0x80, MOD = 0x90, XOR = 0xa0;
+    static final int JA = 0x00, JEQ = 0x10, JGT = 0x20, JGE = 0x30, JSET = 0x40;
+    static final int K = 0x00, X = 0x08, A = 0x10;
+    static final int TAX = 0x00, TXA = 0x80;
+
+    /** Exactly the opcodes the kernel's {@code chk_code_allowed} lets through. */
+    private static final boolean[] ALLOWED = new boolean[0x10000];
+
+    static {
+        int[] aluOps = {ADD, SUB, MUL, DIV, MOD, AND, OR, XOR, LSH, RSH};
+        for (int op : aluOps) {
+            ALLOWED[ALU | op | K] = true;
+            ALLOWED[ALU | op | X] = true;
+        }
+        ALLOWED[ALU | NEG] = true;
+        for (int size : new int[] {W, H, B}) {
+            ALLOWED[LD | size | ABS] = true;
+            ALLOWED[LD | size | IND] = true;
+        }
+        ALLOWED[LD | W | LEN] = true;
+        ALLOWED[LD | IMM] = true;
+        ALLOWED[LD | MEM] = true;
+        ALLOWED[LDX | W | LEN] = true;
+        ALLOWED[LDX | B | MSH] = true;
+        ALLOWED[LDX | IMM] = true;
+        ALLOWED[LDX | MEM] = true;
+        ALLOWED[ST] = true;
+        ALLOWED[STX] = true;
+        ALLOWED[MISC | TAX] = true;
+        ALLOWED[MISC | TXA] = true;
+        ALLOWED[RET | K] = true;
+        ALLOWED[RET | A] = true;
+        ALLOWED[JMP | JA] = true;
+        for (int op : new int[] {JEQ, JGT, JGE, JSET}) {
+            ALLOWED[JMP | op | K] = true;
+            ALLOWED[JMP | op | X] = true;
+        }
+    }
+
+    private static final BpfProgram ACCEPT_ALL =
+            new BpfProgram(List.of(BpfInstruction.stmt(RET | K, ACCEPT_SNAPLEN)));
+
+    private final List<BpfInstruction> instructions;
+    // The same program unpacked into arrays for the interpreter's loop.
+    private final short[] codes;
+    private final byte[] jts;
+    private final byte[] jfs;
+    private final int[] ks;
+
+    /**
+     * A program from its instructions, checked by the verifier.
+     *
+     * @throws IllegalArgumentException if the kernel would refuse the program (the message says why
+     *                                  and at which instruction)
+     */
+    public BpfProgram(List<BpfInstruction> instructions) {
+        List<BpfInstruction> copy = List.copyOf(instructions);
+        verify(copy);
+        this.instructions = copy;
+        int n = copy.size();
+        codes = new short[n];
+        jts = new byte[n];
+        jfs = new byte[n];
+        ks = new int[n];
+        for (int i = 0; i < n; i++) {
+            BpfInstruction in = copy.get(i);
+            codes[i] = (short) in.code();
+            jts[i] = (byte) in.jt();
+            jfs[i] = (byte) in.jf();
+            ks[i] = in.k();
+        }
+    }
+
+    /** Same as the constructor. */
+    public static BpfProgram of(List<BpfInstruction> instructions) {
+        return new BpfProgram(instructions);
+    }
+
+    /** Same as the constructor. */
+    public static BpfProgram of(BpfInstruction... instructions) {
+        return new BpfProgram(Arrays.asList(instructions));
+    }
+
+    /** The program that accepts every packet whole: {@code ret #262144}, what tcpdump compiles for an empty filter. */
+    public static BpfProgram acceptAll() {
+        return ACCEPT_ALL;
+    }
+
+    /**
+     * Compiles a pcap-filter expression ({@code pcap-filter(7)}) for Ethernet frames
+     * ({@code LINKTYPE_ETHERNET}), in pure Java; the program accepts with {@value #ACCEPT_SNAPLEN}
+     * and rejects with 0, as tcpdump's do, and gives the same verdicts as tcpdump's program for the
+     * same expression.
+     *
+     * <p>The language: protocols {@code ether ip ip6 arp rarp tcp udp sctp icmp icmp6 igmp};
+     * {@code [src|dst|src or dst|src and dst] host|net|port|portrange} with these protocols as
+     * qualifiers where pcap-filter allows them (numeric addresses only: no name lookups;
+     * {@code net a.b.c.d/len}, {@code net a.b.c.d mask m.m.m.m}, {@code net a.b}, IPv6 prefixes);
+     * {@code ether host|src|dst MAC}, {@code ether proto N}, {@code ether broadcast|multicast},
+     * {@code broadcast}, {@code multicast}, {@code ip multicast}, {@code ip6 multicast};
+     * {@code ip proto N}, {@code ip6 proto N}, {@code proto N}; {@code vlan [id]} (which, as in
+     * libpcap, moves every later network-layer offset by 4 bytes); {@code less N},
+     * {@code greater N}; comparisons of arithmetic expressions over {@code len}, numbers and packet
+     * bytes {@code proto[expr]}/{@code proto[expr:size]} (e.g. {@code tcp[tcpflags] & tcp-syn != 0});
+     * {@code and or not && || !} (and/or of equal precedence, left to right; not binds tighter),
+     * parentheses, and the libpcap shorthand that lets a bare value repeat the qualifiers before it
+     * ({@code port 80 or 443}). The empty (or blank) filter accepts everything.
+     *
+     * @throws IllegalArgumentException if the expression does not parse or asks for something that
+     *                                  cannot be compiled; the message gives the position (0-based
+     *                                  character index) and what was expected there
+     */
+    public static BpfProgram compile(String pcapFilter) {
+        return new BpfProgram(BpfCompiler.compile(pcapFilter));
+    }
+
+    private static final Pattern DD_LINE = Pattern.compile(
+            "\\{\\s*(0[xX][0-9a-fA-F]+|\\d+)\\s*,\\s*(0[xX][0-9a-fA-F]+|\\d+)\\s*,\\s*"
+                    + "(0[xX][0-9a-fA-F]+|\\d+)\\s*,\\s*(0[xX][0-9a-fA-F]+|\\d+)\\s*}\\s*,?");
+
+    /**
+     * Reads the output of {@code tcpdump -dd} (or {@code bpf_dump(3PCAP)} level 1): one
+     * {@code { code, jt, jf, k },} per line, decimal or 0x-hexadecimal. Blank lines and lines
+     * without a brace (such as tcpdump's "reading from file" notice) are ignored.
+     *
+     * @throws IllegalArgumentException if a line does not parse (the message names the line) or the
+     *                                  program fails the verifier
+     */
+    public static BpfProgram parse(String tcpdumpDd) {
+        List<BpfInstruction> out = new ArrayList<>();
+        String[] lines = tcpdumpDd.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.indexOf('{') < 0) {
+                continue;
+            }
+            Matcher m = DD_LINE.matcher(line);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": expected { code, jt, jf, k }, got: " + line);
+            }
+            try {
+                long code = number(m.group(1));
+                long jt = number(m.group(2));
+                long jf = number(m.group(3));
+                long k = number(m.group(4));
+                if (code > 0xffff || jt > 0xff || jf > 0xff || k > 0xffffffffL) {
+                    throw new IllegalArgumentException("line " + (i + 1) + ": field out of range: " + line);
+                }
+                out.add(new BpfInstruction((int) code, (int) jt, (int) jf, (int) k));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("line " + (i + 1) + ": number out of range: " + line, e);
+            }
+        }
+        return new BpfProgram(out);
+    }
+
+    private static long number(String s) {
+        return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+    }
+
+    /** The instructions, unmodifiable. */
+    public List<BpfInstruction> instructions() {
+        return instructions;
+    }
+
+    /** The number of instructions ({@code sock_fprog.len}). */
+    public int size() {
+        return instructions.size();
+    }
+
+    /** Bytes one instruction takes in a {@code struct sock_filter} array. */
+    public static final int INSTRUCTION_BYTES = 8;
+
+    /**
+     * The program as the {@code struct sock_filter} array {@code SO_ATTACH_FILTER} points at, in
+     * native byte order: per instruction {@code u16 code, u8 jt, u8 jf, u32 k}, 8 bytes.
+     */
+    public byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(size() * INSTRUCTION_BYTES);
+        encode(b);
+        return b.array();
+    }
+
+    /**
+     * Writes the {@code struct sock_filter} array at the buffer's position, in native byte order
+     * whatever the buffer's order, and advances the position by {@code 8 * size()}.
+     *
+     * @throws java.nio.BufferOverflowException if fewer bytes remain
+     */
+    public void encode(ByteBuffer dst) {
+        if (dst.remaining() < size() * INSTRUCTION_BYTES) {
+            throw new java.nio.BufferOverflowException();
+        }
+        ByteOrder saved = dst.order();
+        dst.order(ByteOrder.nativeOrder());
+        try {
+            for (BpfInstruction in : instructions) {
+                dst.putShort((short) in.code()).put((byte) in.jt()).put((byte) in.jf()).putInt(in.k());
+            }
+        } finally {
+            dst.order(saved);
+        }
+    }
+
+    /**
+     * Writes the {@code struct sock_filter} array at the start of a segment (native or heap), in
+     * native byte order.
+     *
+     * @throws IndexOutOfBoundsException if the segment is smaller than {@code 8 * size()} bytes
+     */
+    public void encode(MemorySegment dst) {
+        long need = (long) size() * INSTRUCTION_BYTES;
+        if (dst.byteSize() < need) {
+            throw new IndexOutOfBoundsException("segment of " + dst.byteSize() + " bytes, program needs " + need);
+        }
+        long off = 0;
+        for (BpfInstruction in : instructions) {
+            dst.set(ValueLayout.JAVA_SHORT_UNALIGNED, off, (short) in.code());
+            dst.set(ValueLayout.JAVA_BYTE, off + 2, (byte) in.jt());
+            dst.set(ValueLayout.JAVA_BYTE, off + 3, (byte) in.jf());
+            dst.set(ValueLayout.JAVA_INT_UNALIGNED, off + 4, in.k());
+            off += INSTRUCTION_BYTES;
+        }
+    }
+
+    /** Whether the program accepts the frame (returns non-zero); the wire length is the frame's length. */
+    public boolean matches(byte[] frame) {
+        return run(frame, 0, frame.length, frame.length) != 0;
+    }
+
+    /**
+     * Whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
+     * {@code wireLength} bytes long ({@code len} and {@code ld #pktlen} see the wire length).
+     *
+     * @throws IllegalArgumentException if {@code wireLength < frame.length}
+     */
+    public boolean matches(byte[] frame, int wireLength) {
+        return run(frame, 0, frame.length, wireLength) != 0;
+    }
+
+    /** Whether the program accepts the bytes from the buffer's position to its limit; the position is unchanged. */
+    public boolean matches(ByteBuffer frame) {
+        int len = frame.remaining();
+        if (frame.hasArray()) {
+            return run(frame.array(), frame.arrayOffset() + frame.position(), len, len) != 0;
+        }
+        byte[] copy = new byte[len];
+        frame.get(frame.position(), copy);
+        return run(copy, 0, len, len) != 0;
+    }
+
+    /** The frame's verdict and the captured length, as the kernel runs the program. */
+    public int run(byte[] frame, int wireLength) {
+        return run(frame, 0, frame.length, wireLength);
+    }
+
+    /**
+     * Runs the program over {@code length} bytes of {@code packet} from {@code offset}, for a packet
+     * that was {@code wireLength} bytes on the wire, and returns what the program returns: 0 drops the
+     * packet, anything else is the number of bytes to keep.
+     *
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     * @throws IllegalArgumentException  if {@code wireLength < length}
+     */
+    public int run(byte[] packet, int offset, int length, int wireLength) {
+        java.util.Objects.checkFromIndexSize(offset, length, packet.length);
+        if (wireLength < length) {
+            throw new IllegalArgumentException("wire length " + wireLength + " < captured length " + length);
+        }
+        final short[] codes = this.codes;
+        final int[] ks = this.ks;
+        int a = 0;
+        int x = 0;
+        int[] mem = null;
+        int pc = 0;
+        while (true) {
+            int code = codes[pc] & 0xffff;
+            int k = ks[pc];
+            switch (code) {
+                case LD | W | ABS, LD | H | ABS, LD | B | ABS -> {
+                    long v = load(packet, offset, length, code & 0x18, k);
+                    if (v < 0) {
+                        return 0;
+                    }
+                    a = (int) v;
+                }
+                case LD | W | IND, LD | H | IND, LD | B | IND -> {
+                    long v = load(packet, offset, length, code & 0x18, x + k);
+                    if (v < 0) {
+                        return 0;
+                    }
+                    a = (int) v;
+                }
+                case LD | W | LEN -> a = wireLength;
+                case LDX | W | LEN -> x = wireLength;
+                case LD | IMM -> a = k;
+                case LDX | IMM -> x = k;
+                case LD | MEM -> a = mem[k];
+                case LDX | MEM -> x = mem[k];
+                case LDX | B | MSH -> {
+                    if (k < 0 || k >= length) {
+                        return 0;
+                    }
+                    x = (packet[offset + k] & 0xf) << 2;
+                }
+                case ST -> {
+                    if (mem == null) {
+                        mem = new int[MEMORY_WORDS];
+                    }
+                    mem[k] = a;
+                }
+                case STX -> {
+                    if (mem == null) {
+                        mem = new int[MEMORY_WORDS];
+                    }
+                    mem[k] = x;
+                }
+                case ALU | ADD | K -> a += k;
+                case ALU | ADD | X -> a += x;
+                case ALU | SUB | K -> a -= k;
+                case ALU | SUB | X -> a -= x;
+                case ALU | MUL | K -> a *= k;
+                case ALU | MUL | X -> a *= x;
+                case ALU | DIV | K -> a = Integer.divideUnsigned(a, k);
+                case ALU | DIV | X -> {
+                    if (x == 0) {
+                        return 0;
+                    }
+                    a = Integer.divideUnsigned(a, x);
+                }
+                case ALU | MOD | K -> a = Integer.remainderUnsigned(a, k);
+                case ALU | MOD | X -> {
+                    if (x == 0) {
+                        return 0;
+                    }
+                    a = Integer.remainderUnsigned(a, x);
+                }
+                case ALU | AND | K -> a &= k;
+                case ALU | AND | X -> a &= x;
+                case ALU | OR | K -> a |= k;
+                case ALU | OR | X -> a |= x;
+                case ALU | XOR | K -> a ^= k;
+                case ALU | XOR | X -> a ^= x;
+                case ALU | LSH | K -> a <<= k;
+                case ALU | LSH | X -> a <<= x; // Java uses the low five bits, as the kernel's ALU32 does
+                case ALU | RSH | K -> a >>>= k;
+                case ALU | RSH | X -> a >>>= x;
+                case ALU | NEG -> a = -a;
+                case MISC | TAX -> x = a;
+                case MISC | TXA -> a = x;
+                case RET | K -> {
+                    return k;
+                }
+                case RET | A -> {
+                    return a;
+                }
+                case JMP | JA -> pc += k;
+                case JMP | JEQ | K -> pc += a == k ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JEQ | X -> pc += a == x ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JGT | K -> pc += Integer.compareUnsigned(a, k) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JGT | X -> pc += Integer.compareUnsigned(a, x) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JGE | K -> pc += Integer.compareUnsigned(a, k) >= 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JGE | X -> pc += Integer.compareUnsigned(a, x) >= 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JSET | K -> pc += (a & k) != 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case JMP | JSET | X -> pc += (a & x) != 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                default -> throw new AssertionError("verifier let opcode 0x" + Integer.toHexString(code) + " through");
+            }
+            pc++;
+        }
+    }
+
+    /**
+     * A big-endian load of 1, 2 or 4 bytes at {@code off}, or -1 when it is outside the captured
+     * bytes. The offset is 32-bit and signed as in the kernel, where negative ones are its ancillary
+     * areas (packet metadata a Java caller does not have).
+     */
+    private static long load(byte[] p, int base, int length, int size, int off) {
+        int n = size == W ? 4 : size == H ? 2 : 1;
+        if (off < 0 || off > length - n) {
+            return -1;
+        }
+        int i = base + off;
+        return switch (n) {
+            case 4 -> Integer.toUnsignedLong(((p[i] & 0xff) << 24) | ((p[i + 1] & 0xff) << 16)
+                    | ((p[i + 2] & 0xff) << 8) | (p[i + 3] & 0xff));
+            case 2 -> ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
+            default -> p[i] & 0xff;
+        };
+    }
+
+    /**
+     * The verifier: the checks of the kernel's {@code bpf_check_classic} and
+     * {@code check_load_and_stores} (net/core/filter.c).
+     *
+     * @throws IllegalArgumentException naming the first offending instruction
+     */
+    static void verify(List<BpfInstruction> prog) {
+        int n = prog.size();
+        if (n < 1 || n > MAX_INSTRUCTIONS) {
+            throw new IllegalArgumentException("a BPF program has 1.." + MAX_INSTRUCTIONS + " instructions, this one " + n);
+        }
+        for (int pc = 0; pc < n; pc++) {
+            BpfInstruction in = prog.get(pc);
+            int code = in.code();
+            long k = in.unsignedK();
+            if (!ALLOWED[code]) {
+                throw bad(pc, in, "unknown opcode 0x" + Integer.toHexString(code));
+            }
+            switch (code) {
+                case ALU | DIV | K, ALU | MOD | K -> {
+                    if (k == 0) {
+                        throw bad(pc, in, "division by constant zero");
+                    }
+                }
+                case ALU | LSH | K, ALU | RSH | K -> {
+                    if (k >= 32) {
+                        throw bad(pc, in, "shift by " + k + " (must be below 32)");
+                    }
+                }
+                case LD | MEM, LDX | MEM, ST, STX -> {
+                    if (k >= MEMORY_WORDS) {
+                        throw bad(pc, in, "scratch memory index " + k + " (must be below " + MEMORY_WORDS + ")");
+                    }
+                }
+                case JMP | JA -> {
+                    if (k >= n - pc - 1) {
+                        throw bad(pc, in, "jump past the end of the program");
+                    }
+                }
+                default -> {
+                    if ((code & 0x07) == JMP) {
+                        if (pc + 1 + in.jt() >= n || pc + 1 + in.jf() >= n) {
+                            throw bad(pc, in, "jump past the end of the program");
+                        }
+                    }
+                }
+            }
+        }
+        int last = prog.get(n - 1).code();
+        if (last != (RET | K) && last != (RET | A)) {
+            throw bad(n - 1, prog.get(n - 1), "the last instruction must be a return");
+        }
+        // Scratch memory must be written on every path before it is read: as all jumps go forward,
+        // one pass in program order sees every predecessor of an instruction before it.
+        int[] valid = new int[n];
+        Arrays.fill(valid, -1);
+        valid[0] = 0;
+        for (int pc = 0; pc < n; pc++) {
+            int memValid = valid[pc];
+            if (memValid == -1) {
+                continue; // unreachable: the kernel does not care what it holds
+            }
+            BpfInstruction in = prog.get(pc);
+            int code = in.code();
+            switch (code) {
+                case ST, STX -> memValid |= 1 << in.k();
+                case LD | MEM, LDX | MEM -> {
+                    if ((memValid & (1 << in.k())) == 0) {
+                        throw bad(pc, in, "reads scratch memory M[" + in.k() + "] before any store to it");
+                    }
+                }
+                default -> { }
+            }
+            if ((code & 0x07) == RET) {
+                continue;
+            }
+            if (code == (JMP | JA)) {
+                flow(valid, pc + 1 + in.k(), memValid);
+            } else if ((code & 0x07) == JMP) {
+                flow(valid, pc + 1 + in.jt(), memValid);
+                flow(valid, pc + 1 + in.jf(), memValid);
+            } else {
+                flow(valid, pc + 1, memValid);
+            }
+        }
+    }
+
+    private static void flow(int[] valid, int to, int mask) {
+        valid[to] = valid[to] == -1 ? mask : valid[to] & mask;
+    }
+
+    private static IllegalArgumentException bad(int pc, BpfInstruction in, String why) {
+        return new IllegalArgumentException("invalid BPF program at instruction " + pc + " " + in + ": " + why);
+    }
+
+    /** The program in {@code tcpdump -dd} form, one {@code { code, jt, jf, k },} per line; {@link #parse} reads it back. */
+    public String toDdString() {
+        StringBuilder sb = new StringBuilder();
+        for (BpfInstruction in : instructions) {
+            sb.append(in).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The program as {@code tcpdump -d} prints it ({@code bpf_image(3PCAP)}), one instruction a line. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < instructions.size(); i++) {
+            sb.append(image(instructions.get(i), i)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String image(BpfInstruction p, int n) {
+        int k = p.k();
+        long uk = p.unsignedK();
+        String op;
+        String operand;
+        switch (p.code()) {
+            case RET | K -> { op = "ret"; operand = "#" + uk; }
+            case RET | A -> { op = "ret"; operand = ""; }
+            case LD | W | ABS -> { op = "ld"; operand = "[" + uk + "]"; }
+            case LD | H | ABS -> { op = "ldh"; operand = "[" + uk + "]"; }
+            case LD | B | ABS -> { op = "ldb"; operand = "[" + uk + "]"; }
+            case LD | W | LEN -> { op = "ld"; operand = "#pktlen"; }
+            case LD | W | IND -> { op = "ld"; operand = "[x + " + uk + "]"; }
+            case LD | H | IND -> { op = "ldh"; operand = "[x + " + uk + "]"; }
+            case LD | B | IND -> { op = "ldb"; operand = "[x + " + uk + "]"; }
+            case LD | IMM -> { op = "ld"; operand = "#0x" + Integer.toHexString(k); }
+            case LDX | IMM -> { op = "ldx"; operand = "#0x" + Integer.toHexString(k); }
+            case LDX | W | LEN -> { op = "ldx"; operand = "#pktlen"; }
+            case LDX | B | MSH -> { op = "ldxb"; operand = "4*([" + uk + "]&0xf)"; }
+            case LD | MEM -> { op = "ld"; operand = "M[" + uk + "]"; }
+            case LDX | MEM -> { op = "ldx"; operand = "M[" + uk + "]"; }
+            case ST -> { op = "st"; operand = "M[" + uk + "]"; }
+            case STX -> { op = "stx"; operand = "M[" + uk + "]"; }
+            case JMP | JA -> { op = "ja"; operand = Long.toString(n + 1 + uk); }
+            case JMP | JGT | K -> { op = "jgt"; operand = "#0x" + Integer.toHexString(k); }
+            case JMP | JGE | K -> { op = "jge"; operand = "#0x" + Integer.toHexString(k); }
+            case JMP | JEQ | K -> { op = "jeq"; operand = "#0x" + Integer.toHexString(k); }
+            case JMP | JSET | K -> { op = "jset"; operand = "#0x" + Integer.toHexString(k); }
+            case JMP | JGT | X -> { op = "jgt"; operand = "x"; }
+            case JMP | JGE | X -> { op = "jge"; operand = "x"; }
+            case JMP | JEQ | X -> { op = "jeq"; operand = "x"; }
+            case JMP | JSET | X -> { op = "jset"; operand = "x"; }
+            case ALU | ADD | X -> { op = "add"; operand = "x"; }
+            case ALU | SUB | X -> { op = "sub"; operand = "x"; }
+            case ALU | MUL | X -> { op = "mul"; operand = "x"; }
+            case ALU | DIV | X -> { op = "div"; operand = "x"; }
+            case ALU | MOD | X -> { op = "mod"; operand = "x"; }
+            case ALU | AND | X -> { op = "and"; operand = "x"; }
+            case ALU | OR | X -> { op = "or"; operand = "x"; }
+            case ALU | XOR | X -> { op = "xor"; operand = "x"; }
+            case ALU | LSH | X -> { op = "lsh"; operand = "x"; }
+            case ALU | RSH | X -> { op = "rsh"; operand = "x"; }
+            case ALU | ADD | K -> { op = "add"; operand = "#" + uk; }
+            case ALU | SUB | K -> { op = "sub"; operand = "#" + uk; }
+            case ALU | MUL | K -> { op = "mul"; operand = "#" + uk; }
+            case ALU | DIV | K -> { op = "div"; operand = "#" + uk; }
+            case ALU | MOD | K -> { op = "mod"; operand = "#" + uk; }
+            case ALU | AND | K -> { op = "and"; operand = "#0x" + Integer.toHexString(k); }
+            case ALU | OR | K -> { op = "or"; operand = "#0x" + Integer.toHexString(k); }
+            case ALU | XOR | K -> { op = "xor"; operand = "#0x" + Integer.toHexString(k); }
+            case ALU | LSH | K -> { op = "lsh"; operand = "#" + uk; }
+            case ALU | RSH | K -> { op = "rsh"; operand = "#" + uk; }
+            case ALU | NEG -> { op = "neg"; operand = ""; }
+            case MISC | TAX -> { op = "tax"; operand = ""; }
+            case MISC | TXA -> { op = "txa"; operand = ""; }
+            default -> { op = "unimp"; operand = "0x" + Integer.toHexString(p.code()); }
+        }
+        if ((p.code() & 0x07) == JMP && p.code() != (JMP | JA)) {
+            return String.format("(%03d) %-8s %-16s jt %d\tjf %d", n, op, operand, n + 1 + p.jt(), n + 1 + p.jf());
+        }
+        return String.format("(%03d) %-8s %s", n, op, operand);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BpfProgram other && instructions.equals(other.instructions);
+    }
+
+    @Override
+    public int hashCode() {
+        return instructions.hashCode();
+    }
+}
