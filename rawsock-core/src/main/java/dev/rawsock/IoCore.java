@@ -1,5 +1,6 @@
 package dev.rawsock;
 
+import dev.rawsock.internal.Cmsg;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.FdHandle;
@@ -228,6 +229,313 @@ final class IoCore {
             p.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, events);
             int r = Sys.poll(s, p, 1, timeoutMillis);
             return r <= 0 ? 0 : p.get(JAVA_SHORT, Layouts.POLLFD_REVENTS) & 0xffff;
+        }
+    }
+
+    // ================================================================ messages, batches, streams (issue 3)
+
+    private static final long MMSG = Layouts.MMSGHDR.byteSize();
+    private static final long IOV = Layouts.IOVEC.byteSize();
+    private static final int NAME_SIZE = Layouts.SOCKADDR_STORAGE_SIZE;
+
+    private static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /**
+     * Checks one message before any call: parts {@code start..end} of its iovec exist, none is null,
+     * at most IOV_MAX of them, and (on send) its control bytes are well-formed.
+     * @return the total data bytes of those parts
+     */
+    static long checkMessage(Message m, int start, int end, boolean send) {
+        if (m == null) throw new IllegalArgumentException("message is null");
+        byte[][] iov = m.iovec();
+        if (start < 0 || end > iov.length || start > end)
+            throw new IllegalArgumentException("iovec range [" + start + ", " + end + ") outside 0.." + iov.length);
+        if (end - start > Consts.IOV_MAX)
+            throw new IllegalArgumentException((end - start) + " iovec parts, over IOV_MAX " + Consts.IOV_MAX);
+        long total = 0;
+        for (int i = start; i < end; i++) {
+            if (iov[i] == null) throw new IllegalArgumentException("iovec part " + i + " is null");
+            total += iov[i].length;
+        }
+        if (send) ControlMessage.checkOutgoing(m.control());
+        return total;
+    }
+
+    /** Scratch bytes one message takes after its mmsghdr: iovec array, name, control, data. */
+    private static long region(Message m, int start, int end, long total) {
+        return align8((end - start) * IOV) + (m.addr() != null ? NAME_SIZE : 0) + align8(m.control().length) + align8(total);
+    }
+
+    /**
+     * sendmsg/recvmsg ({@code batch} false: one message, iovec parts {@code start..end}) or
+     * sendmmsg/recvmmsg ({@code batch} true: {@code msgs[0..n)}, each whole iovec). Every msghdr,
+     * iovec array, address, control buffer and data byte is staged in the one scratch buffer.
+     * @return bytes moved (single) or messages moved (batch)
+     */
+    static long message(FdHandle h, int fd, boolean send, Message[] msgs, int n, int start, int end, int flags,
+                        boolean batch) throws IOException {
+        String name = batch ? (send ? "sendmmsg" : "recvmmsg") : (send ? "sendmsg" : "recvmsg");
+        long need = n * MMSG;
+        for (int i = 0; i < n; i++) {
+            Message m = msgs[i];
+            int a = batch ? 0 : start, b = batch ? (m == null ? 0 : m.iovec().length) : end;
+            need += region(m, a, b, checkMessage(m, a, b, send));
+        }
+        boolean facade = h == null;
+        if (facade) Sys.checkFd(fd);
+        if (!send) flags |= Consts.MSG_CMSG_CLOEXEC;
+        // recvmmsg on a blocking fd would otherwise wait until all n arrived (recvmmsg(2) BUGS)
+        if (batch && !send && facade) flags |= Consts.MSG_WAITFORONE;
+        boolean emulate = facade && (flags & Consts.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
+        int callFlags = emulate ? flags | Consts.MSG_DONTWAIT : flags;
+        long deadline = 0;
+        if (!facade) fd = h.begin(name);
+        try {
+            while (true) {
+                try (Scratch s = Scratch.acquire()) {
+                    MemorySegment all = s.buffer(need);
+                    stage(all, send, msgs, n, start, end, batch);
+                    MemorySegment hdrs = all.asSlice(0, n * MMSG);
+                    long r;
+                    if (batch) r = send ? Sys.sendmmsg(s, fd, hdrs, n, callFlags) : Sys.recvmmsg(s, fd, hdrs, n, callFlags);
+                    else r = send ? Sys.sendmsg(s, fd, hdrs, callFlags) : Sys.recvmsg(s, fd, hdrs, callFlags);
+                    if (r >= 0) {
+                        unstage(all, send, msgs, n, batch ? (int) r : 1, start, end, batch, r);
+                        return r;
+                    }
+                }
+                deadline = awaitReady(h, fd, send, emulate, flags, deadline, name);
+            }
+        } finally {
+            if (!facade) h.end();
+        }
+    }
+
+    /** Lays the messages out in {@code all}: mmsghdrs first, then each message's region. */
+    private static void stage(MemorySegment all, boolean send, Message[] msgs, int n, int start, int end, boolean batch) {
+        long off = n * MMSG;
+        for (int i = 0; i < n; i++) {
+            Message m = msgs[i];
+            byte[][] iov = m.iovec();
+            int a = batch ? 0 : start, b = batch ? iov.length : end;
+            long hdr = i * MMSG;
+            long vec = off;
+            off += align8((b - a) * IOV);
+            SockAddr sa = m.addr();
+            if (sa != null) {
+                MemorySegment name = all.asSlice(off, NAME_SIZE);
+                if (send) MemorySegment.copy(sa.storage, 0, name, JAVA_BYTE, 0, sa.size);
+                all.set(ADDRESS, hdr + Layouts.MSG_NAME, name);
+                all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, send ? sa.size : NAME_SIZE);
+                off += NAME_SIZE;
+            } else {
+                all.set(ADDRESS, hdr + Layouts.MSG_NAME, MemorySegment.NULL);
+                all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, 0);
+            }
+            all.set(ADDRESS, hdr + Layouts.MSG_IOV, b > a ? all.asSlice(vec, (b - a) * IOV) : MemorySegment.NULL);
+            all.set(JAVA_LONG, hdr + Layouts.MSG_IOVLEN, b - a);
+            byte[] ctl = m.control();
+            if (ctl.length > 0) {
+                MemorySegment c = all.asSlice(off, ctl.length);
+                if (send) MemorySegment.copy(ctl, 0, c, JAVA_BYTE, 0, ctl.length);
+                else c.fill((byte) 0);
+                all.set(ADDRESS, hdr + Layouts.MSG_CONTROL, c);
+            } else {
+                all.set(ADDRESS, hdr + Layouts.MSG_CONTROL, MemorySegment.NULL);
+            }
+            all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN, ctl.length);
+            off += align8(ctl.length);
+            all.set(JAVA_INT, hdr + Layouts.MSG_FLAGS, 0);
+            all.set(JAVA_INT, hdr + Layouts.MMSG_LEN, 0);
+            for (int k = a; k < b; k++) {
+                int len = iov[k].length;
+                MemorySegment part = all.asSlice(off, len);
+                if (send) MemorySegment.copy(iov[k], 0, part, JAVA_BYTE, 0, len);
+                long at = vec + (k - a) * IOV;
+                all.set(ADDRESS, at + Layouts.IOV_BASE, part);
+                all.set(JAVA_LONG, at + Layouts.IOV_LEN, len);
+                off += len;
+            }
+            off = align8(off);
+        }
+    }
+
+    /** Copies results back into the first {@code done} messages (data, address, control, flags, length). */
+    private static void unstage(MemorySegment all, boolean send, Message[] msgs, int n, int done, int start, int end,
+                                boolean batch, long r) {
+        long off = n * MMSG;
+        // regions were laid out for the n messages passed in; walk them in the same order
+        for (int i = 0; i < done; i++) {
+            Message m = msgs[i];
+            byte[][] iov = m.iovec();
+            int a = batch ? 0 : start, b = batch ? iov.length : end;
+            long hdr = i * MMSG;
+            long moved = batch ? all.get(JAVA_INT, hdr + Layouts.MMSG_LEN) & 0xffffffffL : r;
+            off += align8((b - a) * IOV);
+            SockAddr sa = m.addr();
+            if (sa != null) {
+                if (!send) {
+                    int len = Math.min(all.get(JAVA_INT, hdr + Layouts.MSG_NAMELEN), NAME_SIZE);
+                    MemorySegment.copy(all, JAVA_BYTE, off, sa.storage, 0, Math.max(0, len));
+                    sa.filled(Math.max(0, len));
+                }
+                off += NAME_SIZE;
+            }
+            byte[] ctl = m.control();
+            long ctlOff = off;
+            off += align8(ctl.length);
+            if (send) {
+                m.sent((int) Math.min(moved, Integer.MAX_VALUE));
+            } else {
+                int mflags = all.get(JAVA_INT, hdr + Layouts.MSG_FLAGS);
+                long clen = ctl.length == 0 ? 0 : Math.min(all.get(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN), ctl.length);
+                if (clen < 0) clen = 0;
+                if (clen > 0) {
+                    MemorySegment c = all.asSlice(ctlOff, ctl.length);
+                    if ((mflags & Consts.MSG_CTRUNC) != 0) closeCutFds(c, clen);
+                    MemorySegment.copy(c, JAVA_BYTE, 0, ctl, 0, (int) clen);
+                }
+                long left = moved;
+                for (int k = a; k < b && left > 0; k++) {
+                    int len = iov[k].length;
+                    int take = (int) Math.min(left, len);
+                    MemorySegment.copy(all, JAVA_BYTE, off, iov[k], 0, take);
+                    left -= take;
+                    off += len;
+                }
+                m.received((int) Math.min(moved, Integer.MAX_VALUE), mflags, (int) clen);
+            }
+            // skip the rest of this message's data region
+            long total = 0;
+            for (int k = a; k < b; k++) total += iov[k].length;
+            off = ctlOff + align8(ctl.length) + align8(total);
+        }
+    }
+
+    /**
+     * With MSG_CTRUNC, an SCM_RIGHTS message whose cmsg_len reaches past what the kernel delivered is
+     * not returned to the caller, so the fds whose numbers did arrive in it are closed here.
+     */
+    static void closeCutFds(MemorySegment control, long limit) {
+        for (long off = Cmsg.first(control, limit); off >= 0; off = Cmsg.next(control, limit, off)) {
+            if (Cmsg.whole(control, limit, off)) continue;
+            if (Cmsg.level(control, off) == Consts.SOL_SOCKET && Cmsg.type(control, off) == Consts.SCM_RIGHTS) {
+                long avail = Cmsg.available(control, limit, off);
+                for (long k = 0; k + 4 <= avail; k += 4)
+                    Sys.closeQuietly(control.get(JAVA_INT.withByteAlignment(1), Cmsg.data(off) + k));
+            }
+            return;
+        }
+    }
+
+    /** The facade's message calls: only system-call errors can happen. */
+    static long messageFacade(int fd, boolean send, Message[] msgs, int n, int start, int end, int flags, boolean batch)
+            throws ErrnoException {
+        try {
+            return message(null, fd, send, msgs, n, start, end, flags, batch);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected on a caller's fd", e);
+        }
+    }
+
+    /**
+     * Waits the face's way after EAGAIN: the facade throws EAGAIN on a non-blocking fd (as C does)
+     * and parks a virtual thread in the Poller; a handle waits through {@link FdHandle#await}.
+     * The error queue never blocks (MSG_ERRQUEUE gives EAGAIN when empty, as in C).
+     * @return the operation's deadline (computed on the first wait)
+     */
+    private static long awaitReady(FdHandle h, int fd, boolean out, boolean emulate, int flags, long deadline, String name)
+            throws IOException {
+        if ((flags & Consts.MSG_ERRQUEUE) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+        if (h == null) {
+            if (!emulate || (Sys.getFlags(fd) & Consts.O_NONBLOCK) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+            Poller.get().await(fd, out ? Consts.EPOLLOUT : Consts.EPOLLIN, 0);
+            return deadline;
+        }
+        if ((flags & Consts.MSG_DONTWAIT) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+        if (deadline == 0) deadline = h.deadline();
+        h.await(out ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
+        return deadline;
+    }
+
+    /**
+     * sendmmsg/recvmmsg of slots {@code 0..n)} of a {@link DatagramBatch}: its native arrays go to
+     * the kernel as they are, so once warm this allocates nothing.
+     * @return the number of datagrams moved
+     */
+    static int batch(FdHandle h, int fd, boolean send, DatagramBatch b, int n, int flags) throws IOException {
+        Objects.requireNonNull(b, "batch");
+        if (n < 0 || n > b.count()) throw new IllegalArgumentException("n must be 0.." + b.count() + ": " + n);
+        boolean facade = h == null;
+        if (facade) Sys.checkFd(fd);
+        if (n == 0) return 0;
+        String name = send ? "sendmmsg" : "recvmmsg";
+        if (!send && facade) flags |= Consts.MSG_WAITFORONE;
+        boolean emulate = facade && (flags & Consts.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
+        int callFlags = emulate ? flags | Consts.MSG_DONTWAIT : flags;
+        long deadline = 0;
+        if (!facade) fd = h.begin(name);
+        try {
+            while (true) {
+                if (send) b.prepareSend(n);
+                else b.prepareReceive(n);
+                try (Scratch s = Scratch.acquire()) {
+                    int r = send ? Sys.sendmmsg(s, fd, b.hdrs, n, callFlags) : Sys.recvmmsg(s, fd, b.hdrs, n, callFlags);
+                    if (r >= 0) return r;
+                }
+                deadline = awaitReady(h, fd, send, emulate, flags, deadline, name);
+            }
+        } finally {
+            if (!facade) h.end();
+        }
+    }
+
+    /** The facade's batch calls. */
+    static int batchFacade(int fd, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
+        try {
+            return batch(null, fd, send, b, n, flags);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected on a caller's fd", e);
+        }
+    }
+
+    /**
+     * One read or write for {@link FdStream}: on a socket, recv/send with MSG_DONTWAIT (so the fd's
+     * own mode does not matter) and a wait through the handle on EAGAIN; on anything else, a wait
+     * for readiness before read/write, so a blocking fd never blocks inside the call and close can
+     * always wake the thread. Heap bytes are staged through the scratch buffer.
+     * @return bytes moved; 0 at end of stream (read)
+     */
+    static long stream(FdHandle h, boolean socket, boolean write, MemorySegment data) throws IOException {
+        String name = write ? (socket ? "send" : "write") : (socket ? "recv" : "read");
+        int fd = h.begin(name);
+        try {
+            long deadline = h.deadline();
+            boolean ready = socket;
+            while (true) {
+                if (!ready) h.await(write ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
+                ready = false;
+                try (Scratch s = Scratch.acquire()) {
+                    long len = data.byteSize();
+                    MemorySegment m = data.isNative() ? data : s.buffer(len);
+                    if (m != data && write) MemorySegment.copy(data, 0, m, 0, len);
+                    long n;
+                    if (socket) n = write ? Sys.send(s, fd, m, len, Consts.MSG_DONTWAIT) : Sys.recv(s, fd, m, len, Consts.MSG_DONTWAIT);
+                    else n = write ? Sys.write(s, fd, m, len) : Sys.read(s, fd, m, len);
+                    if (n >= 0) {
+                        if (m != data && !write) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
+                        return n;
+                    }
+                }
+            }
+        } finally {
+            h.end();
         }
     }
 }

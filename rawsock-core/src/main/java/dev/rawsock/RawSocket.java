@@ -424,7 +424,91 @@ public final class RawSocket implements AutoCloseable {
     }
 
     // ================================================================ messages, batches, streams (issue 3)
-    // sendMsg, recvMsg, send(DatagramBatch, n), recv(DatagramBatch), inputStream, outputStream.
+
+    /**
+     * {@code sendmsg(2)} of every iovec part of {@code message}, to its address (null: the peer),
+     * with its control data; waits while the send buffer is full. See {@link Rawsock#sendmsg(int, Message, MsgFlag...)}.
+     * @return the bytes sent
+     */
+    public int sendMsg(Message message, MsgFlag... flags) throws IOException {
+        return sendMsg(message, 0, Message.require(message).iovec().length, flags);
+    }
+
+    /** {@code sendmsg(2)} of the iovec parts {@code start..end}. */
+    public int sendMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
+        return (int) IoCore.message(handle, -1, true, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+    }
+
+    /**
+     * {@code recvmsg(2)} into every iovec part of {@code message}; fills its address, control
+     * buffer, flags and length; waits for data (or the timeout). Received fds are close-on-exec;
+     * those in a control message cut short (MSG_CTRUNC) are closed. MSG_ERRQUEUE never waits.
+     * See {@link Rawsock#recvmsg(int, Message, MsgFlag...)}.
+     * @return the bytes received
+     */
+    public int recvMsg(Message message, MsgFlag... flags) throws IOException {
+        return recvMsg(message, 0, Message.require(message).iovec().length, flags);
+    }
+
+    /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
+    public int recvMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
+        return (int) IoCore.message(handle, -1, false, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+    }
+
+    /** {@code sendmmsg(2)} of {@code messages} in one call; returns how many were sent. */
+    public int sendMmsg(Message[] messages, MsgFlag... flags) throws IOException {
+        return (int) IoCore.message(handle, -1, true, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+    }
+
+    /**
+     * {@code recvmmsg(2)} into {@code messages}: waits for the first, then takes what else is queued
+     * (the fd is non-blocking); returns how many arrived.
+     */
+    public int recvMmsg(Message[] messages, MsgFlag... flags) throws IOException {
+        return (int) IoCore.message(handle, -1, false, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+    }
+
+    /**
+     * {@code sendmmsg(2)} of slots {@code 0..n)} of {@code batch}, each to its address (none: the
+     * connected peer); no copy, no allocation once warm. Waits while the send buffer is full.
+     * @return how many datagrams were sent
+     */
+    public int send(DatagramBatch batch, int n) throws IOException {
+        return IoCore.batch(handle, -1, true, batch, n, 0);
+    }
+
+    /** {@link #send(DatagramBatch, int)} with flags. */
+    public int send(DatagramBatch batch, int n, MsgFlag... flags) throws IOException {
+        return IoCore.batch(handle, -1, true, batch, n, MsgFlag.mask(flags));
+    }
+
+    /**
+     * {@code recvmmsg(2)} into {@code batch}: waits for the first datagram (or the timeout), then
+     * takes up to {@code batch.count()} that are queued; no copy, no allocation once warm.
+     * @return how many datagrams arrived (slots {@code 0..r)})
+     */
+    public int recv(DatagramBatch batch) throws IOException {
+        return IoCore.batch(handle, -1, false, batch, batch.count(), 0);
+    }
+
+    /** {@link #recv(DatagramBatch)} with flags. */
+    public int recv(DatagramBatch batch, MsgFlag... flags) throws IOException {
+        return IoCore.batch(handle, -1, false, batch, batch.count(), MsgFlag.mask(flags));
+    }
+
+    /**
+     * An {@link java.io.InputStream} reading this socket ({@code recv(2)}): blocks as the socket
+     * does (timeout included), -1 at end of stream. Closing it closes the socket, as with
+     * {@link java.net.Socket#getInputStream()}.
+     */
+    public java.io.InputStream inputStream() {
+        return FdStream.input(handle, true, this::close);
+    }
+
+    /** An {@link java.io.OutputStream} writing this socket ({@code send(2)}, every byte); closing it closes the socket. */
+    public java.io.OutputStream outputStream() {
+        return FdStream.output(handle, true, this::close);
+    }
 
     // ================================================================ options (issue 5)
     // option, setOption.

@@ -394,8 +394,120 @@ public final class Rawsock {
     }
 
     // ================================================================ messages, batches, streams (issue 3)
-    // Message/ControlMessage calls (sendmsg, recvmsg, sendmmsg, recvmmsg), makeStream,
-    // openUnixSocketStream.
+
+    /**
+     * {@code sendmsg(2)} of every part of the message's iovec, to its {@link Message#addr()} (null:
+     * the connected peer), with its control data. Sets {@link Message#length()}.
+     * @return the bytes sent
+     * @throws IllegalArgumentException for a null iovec part, more than IOV_MAX parts, or control
+     *         bytes that are not whole control messages (before any call)
+     */
+    public static int sendmsg(int fd, Message message, MsgFlag... flags) throws ErrnoException {
+        return sendmsg(fd, message, 0, Message.require(message).iovec().length, flags);
+    }
+
+    /** {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec). */
+    public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
+        return (int) IoCore.messageFacade(fd, true, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+    }
+
+    /**
+     * {@code recvmsg(2)} into every part of the message's iovec; fills its address (when not null),
+     * its control buffer (up to the buffer's length), {@link Message#flags()} and
+     * {@link Message#length()}. Received fds are close-on-exec (MSG_CMSG_CLOEXEC); those in a
+     * control message cut short (MSG_CTRUNC) are closed. {@link MsgFlag#ERRQUEUE} reads the error
+     * queue and, as in C, never waits (EAGAIN when empty).
+     * @return the bytes received (with {@link MsgFlag#TRUNC}: the datagram's real length)
+     */
+    public static int recvmsg(int fd, Message message, MsgFlag... flags) throws ErrnoException {
+        return recvmsg(fd, message, 0, Message.require(message).iovec().length, flags);
+    }
+
+    /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
+    public static int recvmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
+        return (int) IoCore.messageFacade(fd, false, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+    }
+
+    /**
+     * {@code sendmmsg(2)}: sends the messages in order (each its whole iovec) in one call. Each sent
+     * message's {@link Message#length()} is its {@code msg_len}.
+     * @return how many messages were sent (the kernel sends at most 1024 per call)
+     */
+    public static int sendmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
+        return (int) IoCore.messageFacade(fd, true, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+    }
+
+    /**
+     * {@code recvmmsg(2)}: receives up to {@code messages.length} messages in one call; each received
+     * one gets its address, control data, flags and {@link Message#length()} ({@code msg_len}).
+     * Unlike bare C, it waits only for the first message (MSG_WAITFORONE is always added): on a
+     * blocking fd, C would wait until every slot is filled.
+     * @return how many messages arrived
+     */
+    public static int recvmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
+        return (int) IoCore.messageFacade(fd, false, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+    }
+
+    /**
+     * {@code recvmmsg(2)} into a {@link DatagramBatch}'s native slots: allocates nothing once warm.
+     * Waits for the first datagram only (MSG_WAITFORONE), then takes what else is queued.
+     * @return how many datagrams arrived (slots {@code 0..r)})
+     */
+    public static int recvmmsg(int fd, DatagramBatch batch) throws ErrnoException {
+        return IoCore.batchFacade(fd, false, batch, batch.count(), 0);
+    }
+
+    /** {@link #recvmmsg(int, DatagramBatch)} with flags. */
+    public static int recvmmsg(int fd, DatagramBatch batch, MsgFlag... flags) throws ErrnoException {
+        return IoCore.batchFacade(fd, false, batch, batch.count(), MsgFlag.mask(flags));
+    }
+
+    /** {@code sendmmsg(2)} of a {@link DatagramBatch}'s slots {@code 0..n)}; returns how many were sent. */
+    public static int sendmmsg(int fd, DatagramBatch batch, int n) throws ErrnoException {
+        return IoCore.batchFacade(fd, true, batch, n, 0);
+    }
+
+    /** {@link #sendmmsg(int, DatagramBatch, int)} with flags. */
+    public static int sendmmsg(int fd, DatagramBatch batch, int n, MsgFlag... flags) throws ErrnoException {
+        return IoCore.batchFacade(fd, true, batch, n, MsgFlag.mask(flags));
+    }
+
+    /**
+     * The seed's {@code EXT:MAKE-STREAM}: {@code dup(2)}s {@code fd} (close-on-exec) and returns
+     * streams over the copy. Closing the stream closes only the copy; the caller still closes
+     * {@code fd}. The streams block until data can move whatever the fd's mode (they wait in
+     * {@code poll(2)}, or in rawsock's poller on a virtual thread), and closing the stream wakes a
+     * thread blocked in it.
+     */
+    public static FdStream makeStream(int fd) throws ErrnoException {
+        Sys.checkFd(fd);
+        int dup = Sys.dup(fd);
+        try {
+            return new FdStream(dup);
+        } catch (ErrnoException | RuntimeException e) {
+            Sys.closeQuietly(dup);
+            throw e;
+        }
+    }
+
+    /**
+     * The seed's {@code open-unix-socket-stream}: {@link #openUnixSocket(Path, SocketType)} with its
+     * socket made a stream (which owns the socket: closing the stream closes it).
+     */
+    public static OpenedStream openUnixSocketStream(Path path, SocketType type) throws ErrnoException {
+        OpenedSocket s = openUnixSocket(path, type);
+        try {
+            return new OpenedStream(new FdStream(s.fd()), s.address());
+        } catch (ErrnoException | RuntimeException e) {
+            Sys.closeQuietly(s.fd());
+            throw e;
+        }
+    }
+
+    /** {@link #openUnixSocketStream(Path, SocketType)} with SOCK_STREAM. */
+    public static OpenedStream openUnixSocketStream(Path path) throws ErrnoException {
+        return openUnixSocketStream(path, SocketType.STREAM);
+    }
 
     // ================================================================ names and interfaces (issue 4)
     // getaddrinfo, getnameinfo, protocol, network, ifNameIndex, ifaddrs.

@@ -216,7 +216,14 @@ public final class Consts {
     public static final int INET_ADDRSTRLEN = 16, INET6_ADDRSTRLEN = 46;
 
     // ------------------------------------------------------------- messages and control messages (issue 3)
-    // SO_EE_ORIGIN_*, ICMP types, ... go here.
+    // <linux/errqueue.h>: where a queued error came from (sock_extended_err.ee_origin)
+    public static final int SO_EE_ORIGIN_NONE = 0, SO_EE_ORIGIN_LOCAL = 1, SO_EE_ORIGIN_ICMP = 2,
+            SO_EE_ORIGIN_ICMP6 = 3, SO_EE_ORIGIN_TXSTATUS = 4, SO_EE_ORIGIN_ZEROCOPY = 5, SO_EE_ORIGIN_TXTIME = 6;
+    // <linux/icmp.h>: the ICMP types and codes an IP_RECVERR error names
+    public static final int ICMP_ECHOREPLY = 0, ICMP_DEST_UNREACH = 3, ICMP_SOURCE_QUENCH = 4, ICMP_REDIRECT = 5,
+            ICMP_ECHO = 8, ICMP_TIME_EXCEEDED = 11, ICMP_PARAMETERPROB = 12;
+    public static final int ICMP_NET_UNREACH = 0, ICMP_HOST_UNREACH = 1, ICMP_PROT_UNREACH = 2,
+            ICMP_PORT_UNREACH = 3, ICMP_FRAG_NEEDED = 4;
 
     // ------------------------------------------------------------- socket options and ioctls (issue 5)
     // <linux/in.h>: IP_MTU_DISCOVER values beyond the four above

@@ -65,6 +65,21 @@ public final class FdHandle {
         this.cleanable = CLEANER.register(owner, fds);
     }
 
+    /**
+     * Takes ownership of {@code fd} as it is, its blocking mode kept (a {@code dup} shares that
+     * mode with the caller's fd, so rawsock's streams over one must not change it): the stream
+     * code waits in {@link #await} before any call that could block.
+     */
+    public FdHandle(int fd, Object owner, boolean keepMode) throws ErrnoException {
+        this.fd = fd;
+        if (!keepMode) {
+            Sys.setNonBlocking(fd, true);
+            Sys.fcntl(fd, Consts.F_SETFD, Consts.FD_CLOEXEC);
+        }
+        this.fds = new Fds(fd);
+        this.cleanable = CLEANER.register(owner, fds);
+    }
+
     /** The fd number (valid while open). */
     public int fd() {
         return fd;

@@ -291,7 +291,52 @@ public final class Layouts {
     public static final long RTNL_LINK_STATS_READ = off(RTNL_LINK_STATS, "multicast") + 4;
 
     // ------------------------------------------------------------- messages and control messages (issue 3)
-    // in_pktinfo, in6_pktinfo, sock_extended_err, ... go here.
+
+    /** {@code struct in_pktinfo} ({@code <netinet/in.h>}): the IP_PKTINFO payload; addresses in network order. */
+    public static final StructLayout IN_PKTINFO = structLayout(
+            JAVA_INT.withName("ipi_ifindex"),
+            U32.withName("ipi_spec_dst"),
+            U32.withName("ipi_addr")).withName("in_pktinfo");
+    public static final long IPI_IFINDEX = off(IN_PKTINFO, "ipi_ifindex");
+    public static final long IPI_SPEC_DST = off(IN_PKTINFO, "ipi_spec_dst");
+    public static final long IPI_ADDR = off(IN_PKTINFO, "ipi_addr");
+
+    /** {@code struct in6_pktinfo} ({@code <netinet/in.h>}, _GNU_SOURCE): the IPV6_PKTINFO payload. */
+    public static final StructLayout IN6_PKTINFO = structLayout(
+            sequenceLayout(16, JAVA_BYTE).withName("ipi6_addr"),
+            JAVA_INT.withName("ipi6_ifindex")).withName("in6_pktinfo");
+    public static final long IPI6_ADDR = off(IN6_PKTINFO, "ipi6_addr");
+    public static final long IPI6_IFINDEX = off(IN6_PKTINFO, "ipi6_ifindex");
+
+    /**
+     * {@code struct sock_extended_err} ({@code <linux/errqueue.h>}): the IP_RECVERR/IPV6_RECVERR
+     * payload; the offender's sockaddr ({@code SO_EE_OFFENDER}) follows it in the same control message.
+     */
+    public static final StructLayout SOCK_EXTENDED_ERR = structLayout(
+            U32.withName("ee_errno"),
+            JAVA_BYTE.withName("ee_origin"),
+            JAVA_BYTE.withName("ee_type"),
+            JAVA_BYTE.withName("ee_code"),
+            JAVA_BYTE.withName("ee_pad"),
+            U32.withName("ee_info"),
+            U32.withName("ee_data")).withName("sock_extended_err");
+    public static final long EE_ERRNO = off(SOCK_EXTENDED_ERR, "ee_errno");
+    public static final long EE_ORIGIN = off(SOCK_EXTENDED_ERR, "ee_origin");
+    public static final long EE_TYPE = off(SOCK_EXTENDED_ERR, "ee_type");
+    public static final long EE_CODE = off(SOCK_EXTENDED_ERR, "ee_code");
+    public static final long EE_INFO = off(SOCK_EXTENDED_ERR, "ee_info");
+    public static final long EE_DATA = off(SOCK_EXTENDED_ERR, "ee_data");
+
+    /** cmsghdr field offsets (the struct is declared above, with msghdr). */
+    public static final long CMSG_LEN_FIELD = off(CMSGHDR, "cmsg_len");
+    public static final long CMSG_LEVEL = off(CMSGHDR, "cmsg_level");
+    public static final long CMSG_TYPE = off(CMSGHDR, "cmsg_type");
+    /** msghdr inside mmsghdr starts at 0: offsets of MSGHDR apply to an mmsghdr too. */
+    public static final long MMSG_HDR = off(MMSGHDR, "msg_hdr");
+    /** ucred field offsets. */
+    public static final long UCRED_PID = off(UCRED, "pid");
+    public static final long UCRED_UID = off(UCRED, "uid");
+    public static final long UCRED_GID = off(UCRED, "gid");
 
     // ------------------------------------------------------------- socket options and ioctls (issue 5)
 

@@ -375,4 +375,20 @@ public final class Sys {
         }
         return r;
     }
+
+    // ------------------------------------------------------------- messages (issue 3)
+
+    /** sendmmsg(2) over {@code vlen} mmsghdrs; the count sent, -1 on EAGAIN. MSG_NOSIGNAL is always added. */
+    public static int sendmmsg(Scratch s, int fd, MemorySegment vec, int vlen, int flags) throws ErrnoException {
+        int r;
+        do r = Libc.sendmmsg(s.errno, fd, vec, vlen, flags | Consts.MSG_NOSIGNAL); while (retryIo(r, s, "sendmmsg", fd));
+        return r;
+    }
+
+    /** recvmmsg(2) over {@code vlen} mmsghdrs, no timeout; the count received, -1 on EAGAIN. */
+    public static int recvmmsg(Scratch s, int fd, MemorySegment vec, int vlen, int flags) throws ErrnoException {
+        int r;
+        do r = Libc.recvmmsg(s.errno, fd, vec, vlen, flags, MemorySegment.NULL); while (retryIo(r, s, "recvmmsg", fd));
+        return r;
+    }
 }

@@ -1,0 +1,158 @@
+package dev.rawsock;
+
+import dev.rawsock.internal.Consts;
+import dev.rawsock.internal.FdHandle;
+import dev.rawsock.internal.Sys;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * An {@link InputStream} and an {@link OutputStream} over one file descriptor, which the stream
+ * owns: what {@link Rawsock#makeStream(int)} (the seed's {@code EXT:MAKE-STREAM}, over a
+ * {@code dup(2)} of the caller's fd) and {@link Rawsock#openUnixSocketStream} return.
+ *
+ * <p>Reads and writes block until data can move whatever the fd's mode, without changing that
+ * mode (a dup shares it with the caller's fd): sockets are read and written with MSG_DONTWAIT and
+ * a wait in {@code poll(2)} (a virtual thread parks in rawsock's poller instead), other fds wait for
+ * readiness first. Closing the stream, or either of its two streams, closes the fd once, after
+ * waking any thread blocked in it (that thread gets an {@link java.nio.channels.AsynchronousCloseException}).
+ * A read returns -1 at end of stream. Writes write every byte.
+ */
+public final class FdStream implements Closeable {
+    /** Largest single transfer; larger requests loop (writes) or return short (reads). */
+    private static final int CHUNK = 64 * 1024;
+
+    private final FdHandle handle;
+    private final InputStream in;
+    private final OutputStream out;
+
+    /** Takes ownership of {@code fd} (its mode kept). */
+    FdStream(int fd) throws ErrnoException {
+        this.handle = new FdHandle(fd, this, true);
+        boolean socket = isSocket(fd);
+        this.in = new In(handle, socket, this);
+        this.out = new Out(handle, socket, this);
+    }
+
+    /** The fd the streams read and write (the dup, for {@link Rawsock#makeStream}). */
+    public int fd() {
+        return handle.fd();
+    }
+
+    /** The input side (the same object on every call). */
+    public InputStream input() {
+        return in;
+    }
+
+    /** The output side (the same object on every call). */
+    public OutputStream output() {
+        return out;
+    }
+
+    /** Closes the fd (once), waking any thread blocked in a read or write first. */
+    @Override
+    public void close() throws IOException {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FdStream[fd=" + handle.fd() + (handle.isOpen() ? "" : ", closed") + "]";
+    }
+
+    static boolean isSocket(int fd) {
+        try {
+            Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_TYPE, "getsockopt");
+            return true;
+        } catch (ErrnoException e) {
+            return false;  // ENOTSOCK: a pipe, a tty, a file
+        }
+    }
+
+    /** An InputStream over a handle (also RawSocket's {@code inputStream()}); close runs {@code closer}. */
+    static InputStream input(FdHandle h, boolean socket, Closeable closer) {
+        return new In(h, socket, closer);
+    }
+
+    /** An OutputStream over a handle (also RawSocket's {@code outputStream()}); close runs {@code closer}. */
+    static OutputStream output(FdHandle h, boolean socket, Closeable closer) {
+        return new Out(h, socket, closer);
+    }
+
+    private static void checkOpen(FdHandle h) throws IOException {
+        if (!h.isOpen()) throw new IOException("stream closed");
+    }
+
+    private static final class In extends InputStream {
+        private final FdHandle h;
+        private final boolean socket;
+        private final Closeable closer;
+
+        In(FdHandle h, boolean socket, Closeable closer) {
+            this.h = h;
+            this.socket = socket;
+            this.closer = closer;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            checkOpen(h);
+            if (len == 0) return 0;
+            MemorySegment seg = MemorySegment.ofArray(b).asSlice(off, Math.min(len, CHUNK));
+            long n = IoCore.stream(h, socket, false, seg);
+            return n == 0 ? -1 : (int) n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
+    }
+
+    private static final class Out extends OutputStream {
+        private final FdHandle h;
+        private final boolean socket;
+        private final Closeable closer;
+
+        Out(FdHandle h, boolean socket, Closeable closer) {
+            this.h = h;
+            this.socket = socket;
+            this.closer = closer;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            checkOpen(h);
+            MemorySegment all = MemorySegment.ofArray(b);
+            int done = 0;
+            while (done < len) {
+                long n = IoCore.stream(h, socket, true, all.asSlice(off + done, Math.min(len - done, CHUNK)));
+                done += (int) n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
+    }
+}
