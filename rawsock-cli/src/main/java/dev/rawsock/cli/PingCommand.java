@@ -1,6 +1,13 @@
 package dev.rawsock.cli;
 
+import dev.rawsock.ControlMessage;
 import dev.rawsock.Domain;
+import dev.rawsock.Level;
+import dev.rawsock.Message;
+import dev.rawsock.Rawsock;
+import dev.rawsock.SockOpt;
+import dev.rawsock.packet.Icmpv6Header;
+import dev.rawsock.packet.Packets;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Protocol;
 import dev.rawsock.RawSocket;
@@ -38,6 +45,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PingCommand implements Callable<Integer> {
     static final int ICMP_ECHOREPLY = 0, ICMP_DEST_UNREACH = 3, ICMP_ECHO = 8, ICMP_TIME_EXCEEDED = 11;
     static final int ICMP6_ECHO_REQUEST = 128, ICMP6_ECHO_REPLY = 129;
+    /** IPV6_HOPLIMIT, the type of the control message IPV6_RECVHOPLIMIT asks for ({@code <netinet/in.h>}). */
+    static final int IPV6_HOPLIMIT_CMSG = 52;
 
     @Spec
     CommandSpec spec;
@@ -102,7 +111,13 @@ final class PingCommand implements Callable<Integer> {
             }
         }
         try (RawSocket s = sock) {
-            if (ttl != null) TtlSupport.set(s, v6, ttl);
+            if (ttl != null) {
+                if (v6) Rawsock.setSocketOption(s.fd(), SockOpt.IPV6_UNICAST_HOPS, ttl);
+                else Rawsock.setSocketOption(s.fd(), SockOpt.IP_TTL, ttl);
+            }
+            // The TTL of a reply: raw IPv4 reads it from the IP header; the others ask for it as a control message.
+            if (v6) Rawsock.setSocketOption(s.fd(), SockOpt.IPV6_RECVHOPLIMIT, true);
+            else if (!raw) Rawsock.setSocketOption(s.fd(), SockOpt.IP_RECVTTL, true);
             return run(s, raw, v6, target, out);
         }
     }
@@ -129,9 +144,11 @@ final class PingCommand implements Callable<Integer> {
         int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
         SockAddr to = v6 ? SockAddr.inet6(target, 0) : SockAddr.inet(target, 0);
         SockAddr from = SockAddr.of(v6 ? Domain.INET6 : Domain.INET);
-        byte[] packet = new byte[8 + size];
-        for (int i = 8; i < packet.length; i++) packet[i] = (byte) (i - 8);
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) payload[i] = (byte) i;
         byte[] buf = new byte[65536 + 60];
+        byte[] control = new byte[ControlMessage.space(4) * 4];
+        Message msg = new Message(from, buf);
         long[] sentAt = new long[0x10000];
         BitSet seen = new BitSet(0x10000);
         long intervalNanos = (long) (interval * 1e9);
@@ -139,7 +156,7 @@ final class PingCommand implements Callable<Integer> {
         // Load and link the receive path now, so the first reply's time is not the JVM's warm-up.
         s.timeout(Duration.ofMillis(1));
         try {
-            s.recvFrom(buf, from);
+            s.recvMsg(msg.control(control));
         } catch (SocketTimeoutException expected) {
             // nothing there, as expected
         }
@@ -151,19 +168,7 @@ final class PingCommand implements Callable<Integer> {
             }
             for (int seq = 1; count == null || seq <= count; seq++) {
                 int seq16 = seq & 0xffff;
-                packet[0] = (byte) (v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO);
-                packet[1] = 0;
-                packet[2] = packet[3] = 0;
-                packet[4] = (byte) (id >> 8);
-                packet[5] = (byte) id;
-                packet[6] = (byte) (seq16 >> 8);
-                packet[7] = (byte) seq16;
-                // ICMPv6 and the ping socket: the kernel fills the checksum; raw ICMPv4: we must.
-                if (!v6) {
-                    int c = IcmpChecksum.internet(packet, 0, packet.length);
-                    packet[2] = (byte) (c >> 8);
-                    packet[3] = (byte) c;
-                }
+                byte[] packet = v6 ? icmpv6Echo(id, seq16, payload) : Packets.icmpEchoRequest(id, seq16, payload);
                 seen.clear(seq16);
                 long now = System.nanoTime();
                 sentAt[seq16] = now;
@@ -181,12 +186,12 @@ final class PingCommand implements Callable<Integer> {
                     s.timeout(Duration.ofNanos(left));
                     int n;
                     try {
-                        n = s.recvFrom(buf, from);
+                        n = s.recvMsg(msg.addr(from).control(control));
                     } catch (SocketTimeoutException e) {
                         break;
                     }
                     long arrived = System.nanoTime();
-                    handle(buf, n, raw, v6, id, from, arrived, sentAt, seen, out);
+                    handle(buf, n, raw, v6, id, from, ttlOf(msg), arrived, sentAt, seen, out);
                 }
             }
         } finally {
@@ -214,10 +219,9 @@ final class PingCommand implements Callable<Integer> {
     }
 
     /** One received datagram: an echo reply of ours, an ICMP error about one of ours, or someone else's. */
-    private void handle(byte[] buf, int n, boolean raw, boolean v6, int id, SockAddr from, long arrived, long[] sentAt,
-                        BitSet seen, PrintWriter out) {
+    private void handle(byte[] buf, int n, boolean raw, boolean v6, int id, SockAddr from, int ttlSeen, long arrived,
+                        long[] sentAt, BitSet seen, PrintWriter out) {
         int off = 0;
-        int ttlSeen = -1;
         if (raw && !v6) { // a raw IPv4 socket gets the IP header too
             if (n < 20) return;
             off = (buf[0] & 0x0f) * 4;
@@ -261,6 +265,26 @@ final class PingCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+    }
+
+    /**
+     * An ICMPv6 echo request without its checksum: the kernel computes it for ICMPv6 sockets (RFC 3542),
+     * and it needs the source address the kernel picks.
+     */
+    private static byte[] icmpv6Echo(int id, int seq, byte[] payload) {
+        byte[] m = new byte[Icmpv6Header.LENGTH + payload.length];
+        Icmpv6Header.of(m, 0).setType(Icmpv6Header.ECHO_REQUEST).setIdentifier(id).setSequence(seq);
+        System.arraycopy(payload, 0, m, Icmpv6Header.LENGTH, payload.length);
+        return m;
+    }
+
+    /** The IP_TTL or IPV6_HOPLIMIT control message's value, or -1. */
+    private static int ttlOf(Message msg) {
+        for (ControlMessage c : msg.controlMessages()) {
+            if (c.level().equals(Level.IP) && c.type() == SockOpt.IP_TTL.optname()) return c.ttl();
+            if (c.level().equals(Level.IPV6) && c.type() == IPV6_HOPLIMIT_CMSG) return c.hopLimit();
+        }
+        return -1;
     }
 
     static String errorText(int type, int code) {
