@@ -414,7 +414,6 @@ public final class Layouts {
             U32.withName("tcpi_rcv_rtt"),
             U32.withName("tcpi_rcv_space"),
             U32.withName("tcpi_total_retrans"),
-            paddingLayout(4),
             JAVA_LONG.withName("tcpi_pacing_rate"),
             JAVA_LONG.withName("tcpi_max_pacing_rate"),
             JAVA_LONG.withName("tcpi_bytes_acked"),
