@@ -153,13 +153,7 @@ final class PingCommand implements Callable<Integer> {
         BitSet seen = new BitSet(0x10000);
         long intervalNanos = (long) (interval * 1e9);
 
-        // Load and link the receive path now, so the first reply's time is not the JVM's warm-up.
-        s.timeout(Duration.ofMillis(1));
-        try {
-            s.recvMsg(msg.control(control));
-        } catch (SocketTimeoutException expected) {
-            // nothing there, as expected
-        }
+        warmUp(s, v6, id, payload, buf, control);
         Thread hook = new Thread(() -> summary(out, addr, true), "rawsock-ping-summary");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -264,6 +258,30 @@ final class PingCommand implements Callable<Integer> {
                 out.printf("From %s icmp_seq=%d %s%n", src, oseq, errorText(type, buf[off + 1] & 0xff));
                 out.flush();
             }
+        }
+    }
+
+    /**
+     * Loads and links the send and receive paths (a datagram through a Unix socket pair, one empty
+     * receive on the ICMP socket) so the first reply's time is the network's, not the JVM's warm-up.
+     */
+    private static void warmUp(RawSocket s, boolean v6, int id, byte[] payload, byte[] buf, byte[] control) throws IOException {
+        byte[] probe = v6 ? icmpv6Echo(id, 0, payload) : Packets.icmpEchoRequest(id, 0, payload);
+        RawSocket[] pair = RawSocket.pair(Domain.UNIX, SocketType.DGRAM);
+        try {
+            pair[0].send(probe);
+            Message m = new Message(SockAddr.of(Domain.UNIX), buf).control(control);
+            pair[1].timeout(Duration.ofSeconds(1)).recvMsg(m);
+            ttlOf(m);
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
+        s.timeout(Duration.ofMillis(1));
+        try {
+            s.recvMsg(new Message(SockAddr.of(v6 ? Domain.INET6 : Domain.INET), buf).control(control));
+        } catch (SocketTimeoutException expected) {
+            // nothing there, as expected
         }
     }
 
