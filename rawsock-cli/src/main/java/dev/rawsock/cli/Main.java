@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "rawsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Full BSD and raw socket access for Java: a tool over the rawsock library.",
-        subcommands = {DoctorCommand.class, IfaddrsCommand.class, ResolveCommand.class, PingCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, IfaddrsCommand.class, ResolveCommand.class, PingCommand.class, TracerouteCommand.class, SendCommand.class, SockoptsCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -44,7 +44,7 @@ public final class Main implements Runnable {
             PrintWriter err = commandLine.getErr();
             Throwable t = ex;
             String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            err.println("rawsock " + commandLine.getCommandName() + ": " + msg);
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + msg);
             if (debug) t.printStackTrace(err);
             err.flush();
             return 1;
@@ -52,7 +52,7 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // One line, as for failures: what was wrong and where the usage is.
-            String cmd = ex.getCommandLine().getCommandName().equals("rawsock") ? "rawsock" : "rawsock " + ex.getCommandLine().getCommandName();
+            String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
             err.println(cmd + ": " + ex.getMessage() + " (try '" + cmd + " --help')");
             err.flush();
             return 2;
