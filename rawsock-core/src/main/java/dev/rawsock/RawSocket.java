@@ -516,6 +516,36 @@ public final class RawSocket implements AutoCloseable {
     // ================================================================ filters (issue 7)
     // attachFilter, detachFilter.
 
+    /**
+     * Attaches a classic BPF program: {@code setsockopt(SO_ATTACH_FILTER)} with a native
+     * {@code struct sock_fprog} ({@code socket(7)}, {@code <linux/filter.h>}). A {@code BpfProgram}
+     * has passed the verifier when it was made, so the kernel gets only programs it accepts; this
+     * replaces any filter the socket had. From then on the kernel queues only what the program accepts.
+     */
+    public void attachFilter(dev.rawsock.packet.BpfProgram program) throws ErrnoException {
+        Objects.requireNonNull(program, "program");
+        byte[] insns = program.toBytes();
+        int fd = handle.begin("setsockopt(SO_ATTACH_FILTER)");
+        try {
+            dev.rawsock.internal.SockFilters.attach(fd, insns);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /**
+     * Removes the socket's filter: {@code setsockopt(SO_DETACH_FILTER)} ({@code socket(7)}).
+     * Returns false, with nothing changed, when the socket had none (the kernel's ENOENT).
+     */
+    public boolean detachFilter() throws ErrnoException {
+        int fd = handle.begin("setsockopt(SO_DETACH_FILTER)");
+        try {
+            return dev.rawsock.internal.SockFilters.detach(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
     /** {@code fd=N} or {@code closed}, with the local address when it has one. */
     @Override
     public String toString() {

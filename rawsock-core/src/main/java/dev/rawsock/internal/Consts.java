@@ -255,6 +255,19 @@ public final class Consts {
     public static final int IPV6_MIN_MTU = 1280;
 
     // ------------------------------------------------------------- capture (issue 7)
-    // BPF opcodes, TP_FT_* ... go here.
+
+    // <linux/if_packet.h>: tp_status bits of a received frame and block, beyond KERNEL/USER above
+    public static final int TP_STATUS_COPY = 0x2, TP_STATUS_LOSING = 0x4, TP_STATUS_CSUMNOTREADY = 0x8,
+            TP_STATUS_BLK_TMO = 0x20, TP_STATUS_CSUM_VALID = 0x80;
+    // <linux/if_packet.h>: tp_feature_req_word of tpacket_req3
+    public static final int TP_FT_REQ_FILL_RXHASH = 0x1;
+    // <linux/if_packet.h>: PACKET_FANOUT flags beyond ROLLOVER/DEFRAG above. (PACKET_FANOUT_FLAG_IGNORE_OUTGOING,
+    // 0x4000, is newer than the headers the C probe sees here: it lives in Capture.)
+    public static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
+    /** {@code TPACKET_ALIGNMENT} ({@code <linux/if_packet.h>}): frames and headers align to 16. */
+    public static final int TPACKET_ALIGNMENT = 16;
+    // <linux/filter.h>: classic BPF
+    /** {@code BPF_MAXINSNS}: the longest classic program the kernel takes. */
+    public static final int BPF_MAXINSNS = 4096;
 
 }

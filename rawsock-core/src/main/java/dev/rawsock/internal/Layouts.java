@@ -451,6 +451,124 @@ public final class Layouts {
     public static final long SA_DATA = off(SOCKADDR, "sa_data");
 
     // ------------------------------------------------------------- capture (issue 7)
-    // tpacket_req3, tpacket_block_desc, tpacket3_hdr, sock_fprog, packet_mreq, ... go here.
+
+    /** {@code struct tpacket_req3} ({@code <linux/if_packet.h>}): PACKET_RX_RING's argument for TPACKET_V3. */
+    public static final StructLayout TPACKET_REQ3 = structLayout(
+            U32.withName("tp_block_size"),
+            U32.withName("tp_block_nr"),
+            U32.withName("tp_frame_size"),
+            U32.withName("tp_frame_nr"),
+            U32.withName("tp_retire_blk_tov"),
+            U32.withName("tp_sizeof_priv"),
+            U32.withName("tp_feature_req_word")).withName("tpacket_req3");
+    public static final long TP_BLOCK_SIZE = off(TPACKET_REQ3, "tp_block_size");
+    public static final long TP_BLOCK_NR = off(TPACKET_REQ3, "tp_block_nr");
+    public static final long TP_FRAME_SIZE = off(TPACKET_REQ3, "tp_frame_size");
+    public static final long TP_FRAME_NR = off(TPACKET_REQ3, "tp_frame_nr");
+    public static final long TP_RETIRE_BLK_TOV = off(TPACKET_REQ3, "tp_retire_blk_tov");
+    public static final long TP_SIZEOF_PRIV = off(TPACKET_REQ3, "tp_sizeof_priv");
+    public static final long TP_FEATURE_REQ_WORD = off(TPACKET_REQ3, "tp_feature_req_word");
+
+    /** {@code struct tpacket_bd_ts} ({@code <linux/if_packet.h>}): ts_usec and ts_nsec share the second word. */
+    public static final StructLayout TPACKET_BD_TS = structLayout(
+            U32.withName("ts_sec"),
+            U32.withName("ts_nsec")).withName("tpacket_bd_ts");
+
+    /** {@code struct tpacket_hdr_v1} ({@code <linux/if_packet.h>}): the header of one TPACKET_V3 block. */
+    public static final StructLayout TPACKET_HDR_V1 = structLayout(
+            U32.withName("block_status"),
+            U32.withName("num_pkts"),
+            U32.withName("offset_to_first_pkt"),
+            U32.withName("blk_len"),
+            JAVA_LONG.withName("seq_num"),
+            TPACKET_BD_TS.withName("ts_first_pkt"),
+            TPACKET_BD_TS.withName("ts_last_pkt")).withName("tpacket_hdr_v1");
+
+    /** {@code struct tpacket_block_desc} ({@code <linux/if_packet.h>}); {@code hdr} is a one-member union. */
+    public static final StructLayout TPACKET_BLOCK_DESC = structLayout(
+            U32.withName("version"),
+            U32.withName("offset_to_priv"),
+            TPACKET_HDR_V1.withName("hdr")).withName("tpacket_block_desc");
+    private static final long BD_HDR = off(TPACKET_BLOCK_DESC, "hdr");
+    /** Offsets inside a block, from its start (the block descriptor). */
+    public static final long BD_BLOCK_STATUS = BD_HDR + off(TPACKET_HDR_V1, "block_status");
+    public static final long BD_NUM_PKTS = BD_HDR + off(TPACKET_HDR_V1, "num_pkts");
+    public static final long BD_OFFSET_TO_FIRST_PKT = BD_HDR + off(TPACKET_HDR_V1, "offset_to_first_pkt");
+    public static final long BD_BLK_LEN = BD_HDR + off(TPACKET_HDR_V1, "blk_len");
+    public static final long BD_SEQ_NUM = BD_HDR + off(TPACKET_HDR_V1, "seq_num");
+
+    /** {@code struct tpacket_hdr_variant1} ({@code <linux/if_packet.h>}): RX hash and VLAN tag. */
+    public static final StructLayout TPACKET_HDR_VARIANT1 = structLayout(
+            U32.withName("tp_rxhash"),
+            U32.withName("tp_vlan_tci"),
+            U16.withName("tp_vlan_tpid"),
+            U16.withName("tp_padding")).withName("tpacket_hdr_variant1");
+
+    /** {@code struct tpacket3_hdr} ({@code <linux/if_packet.h>}): one frame's header inside a block. */
+    public static final StructLayout TPACKET3_HDR = structLayout(
+            U32.withName("tp_next_offset"),
+            U32.withName("tp_sec"),
+            U32.withName("tp_nsec"),
+            U32.withName("tp_snaplen"),
+            U32.withName("tp_len"),
+            U32.withName("tp_status"),
+            U16.withName("tp_mac"),
+            U16.withName("tp_net"),
+            TPACKET_HDR_VARIANT1.withName("hv1"),
+            sequenceLayout(8, JAVA_BYTE).withName("tp_padding")).withName("tpacket3_hdr");
+    public static final long TP3_NEXT_OFFSET = off(TPACKET3_HDR, "tp_next_offset");
+    public static final long TP3_SEC = off(TPACKET3_HDR, "tp_sec");
+    public static final long TP3_NSEC = off(TPACKET3_HDR, "tp_nsec");
+    public static final long TP3_SNAPLEN = off(TPACKET3_HDR, "tp_snaplen");
+    public static final long TP3_LEN = off(TPACKET3_HDR, "tp_len");
+    public static final long TP3_STATUS = off(TPACKET3_HDR, "tp_status");
+    public static final long TP3_MAC = off(TPACKET3_HDR, "tp_mac");
+    public static final long TP3_NET = off(TPACKET3_HDR, "tp_net");
+    private static final long TP3_HV1 = off(TPACKET3_HDR, "hv1");
+    public static final long TP3_VLAN_TCI = TP3_HV1 + off(TPACKET_HDR_VARIANT1, "tp_vlan_tci");
+    public static final long TP3_VLAN_TPID = TP3_HV1 + off(TPACKET_HDR_VARIANT1, "tp_vlan_tpid");
+    /**
+     * Where the frame's {@code struct sockaddr_ll} starts, from the frame's start: the kernel puts it
+     * right after the TPACKET_ALIGN'ed header ({@code TPACKET3_HDRLEN} minus the sockaddr_ll).
+     */
+    public static final long TP3_SOCKADDR_LL = (TPACKET3_HDR.byteSize() + 15) & ~15L;
+
+    /** {@code struct tpacket_stats_v3} ({@code <linux/if_packet.h>}): PACKET_STATISTICS with TPACKET_V3. */
+    public static final StructLayout TPACKET_STATS_V3 = structLayout(
+            U32.withName("tp_packets"),
+            U32.withName("tp_drops"),
+            U32.withName("tp_freeze_q_cnt")).withName("tpacket_stats_v3");
+    public static final long TP_STATS_PACKETS = off(TPACKET_STATS_V3, "tp_packets");
+    public static final long TP_STATS_DROPS = off(TPACKET_STATS_V3, "tp_drops");
+    public static final long TP_STATS_FREEZE_Q_CNT = off(TPACKET_STATS_V3, "tp_freeze_q_cnt");
+
+    /** {@code struct sock_filter} ({@code <linux/filter.h>}): one classic BPF instruction. */
+    public static final StructLayout SOCK_FILTER = structLayout(
+            U16.withName("code"),
+            JAVA_BYTE.withName("jt"),
+            JAVA_BYTE.withName("jf"),
+            U32.withName("k")).withName("sock_filter");
+    public static final long SF_CODE = off(SOCK_FILTER, "code");
+    public static final long SF_JT = off(SOCK_FILTER, "jt");
+    public static final long SF_JF = off(SOCK_FILTER, "jf");
+    public static final long SF_K = off(SOCK_FILTER, "k");
+
+    /** {@code struct sock_fprog} ({@code <linux/filter.h>}): SO_ATTACH_FILTER's argument. */
+    public static final StructLayout SOCK_FPROG = structLayout(
+            U16.withName("len"),
+            paddingLayout(6),
+            ADDRESS.withName("filter")).withName("sock_fprog");
+    public static final long FPROG_LEN = off(SOCK_FPROG, "len");
+    public static final long FPROG_FILTER = off(SOCK_FPROG, "filter");
+
+    /** {@code struct packet_mreq} ({@code <linux/if_packet.h>}): PACKET_ADD/DROP_MEMBERSHIP's argument. */
+    public static final StructLayout PACKET_MREQ = structLayout(
+            JAVA_INT.withName("mr_ifindex"),
+            U16.withName("mr_type"),
+            U16.withName("mr_alen"),
+            sequenceLayout(8, JAVA_BYTE).withName("mr_address")).withName("packet_mreq");
+    public static final long MR_IFINDEX = off(PACKET_MREQ, "mr_ifindex");
+    public static final long MR_TYPE = off(PACKET_MREQ, "mr_type");
+    public static final long MR_ALEN = off(PACKET_MREQ, "mr_alen");
 
 }

@@ -287,6 +287,38 @@ public final class Sys {
         }
     }
 
+    /**
+     * mmap(2) of {@code len} bytes of {@code fd} at offset 0: the mapping, as a zero-length segment
+     * the caller reinterprets to {@code len} under its own arena.
+     */
+    public static MemorySegment mmap(long len, int prot, int flags, int fd) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment m;
+            while (true) {
+                m = Libc.mmap(s.errno, MemorySegment.NULL, len, prot, flags, fd, 0L);
+                if (m.address() != -1L) return m;  // MAP_FAILED is (void *) -1
+                if (s.errno() != EINTR) throw new ErrnoException("mmap", s.errno(), fd);
+            }
+        }
+    }
+
+    /** munmap(2). */
+    public static void munmap(MemorySegment addr, long len) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.munmap(s.errno, addr, len); while (retry(r, s, "munmap", -1));
+        }
+    }
+
+    /** ioctl(2) with a pointer argument; returns its non-negative result. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.ioctl(s.errno, fd, request, arg); while (retry(r, s, what, fd));
+            return r;
+        }
+    }
+
     // ------------------------------------------------------------- I/O: -1 means EAGAIN
 
     /** send(2) on a native segment; -1 on EAGAIN. MSG_NOSIGNAL is always added. */

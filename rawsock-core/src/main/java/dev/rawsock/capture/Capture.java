@@ -1,0 +1,815 @@
+package dev.rawsock.capture;
+
+import dev.rawsock.Domain;
+import dev.rawsock.ErrnoException;
+import dev.rawsock.MsgFlag;
+import dev.rawsock.PollEvent;
+import dev.rawsock.RawSocket;
+import dev.rawsock.SockAddr;
+import dev.rawsock.SocketType;
+import dev.rawsock.internal.Consts;
+import dev.rawsock.internal.Errno;
+import dev.rawsock.internal.Layouts;
+import dev.rawsock.internal.NetIf;
+import dev.rawsock.internal.Scratch;
+import dev.rawsock.internal.Sys;
+import dev.rawsock.packet.BpfProgram;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Packet capture on an {@code AF_PACKET} socket ({@code packet(7)}), the way libpcap does it on
+ * Linux, in pure Java: a {@code TPACKET_V3} receive ring shared with the kernel through
+ * {@code mmap(2)}, walked in place, each block handed back to the kernel when its packets are done.
+ *
+ * <pre>{@code
+ * try (Capture c = Capture.open("lo", Capture.Options.defaults().filter("udp port 53"));
+ *      PcapWriter w = PcapWriter.create(Path.of("dns.pcap"))) {
+ *     c.forEach(100, Duration.ofSeconds(10), w::write);
+ * }
+ * }</pre>
+ *
+ * <p>How it is set up, in libpcap's order: the socket is opened with protocol 0, so that it receives
+ * nothing yet; the filter is attached (verified first); the ring is configured
+ * ({@code PACKET_VERSION} = {@code TPACKET_V3}, {@code PACKET_RX_RING} with a
+ * {@code struct tpacket_req3}) and mapped; only then is the socket bound to the interface with
+ * {@code ETH_P_ALL}, so that no packet the filter would reject is ever queued. Promiscuous mode is a
+ * {@code PACKET_ADD_MEMBERSHIP} of type {@code PACKET_MR_PROMISC}: it belongs to the socket, and the
+ * kernel drops it when the socket closes. Where the kernel refuses the ring (the setsockopt or the
+ * mmap fails) the capture falls back to one {@code recvfrom(2)} per packet; {@link #usesRing()}
+ * tells which.
+ *
+ * <p>On the loopback device every packet passes the tap twice, once going out and once coming in;
+ * as libpcap does, the outgoing copy is skipped (by {@code PACKET_IGNORE_OUTGOING} when capturing on
+ * the loopback interface itself, in Java when capturing on all interfaces), so each packet is seen
+ * once.
+ *
+ * <p>Threads: one thread at a time reads ({@link #next}, {@link #forEach}); others wait for it.
+ * {@link #close()} may come from any thread, once or many times: it closes the socket, which wakes a
+ * reader waiting in {@code next} or {@code forEach} (that reader throws
+ * {@link AsynchronousCloseException}), waits for the reader to leave the ring (and for a running
+ * {@link Handler} call to return), then unmaps the ring. Waiting is {@code poll(2)} through
+ * {@link RawSocket#poll}: a virtual thread parks instead of blocking its carrier. Calls after close
+ * throw {@link ErrnoException} EBADF. A capture nobody closed is closed when it becomes unreachable.
+ */
+public final class Capture implements AutoCloseable {
+    /** What {@link #forEach} calls for each packet; may throw {@link IOException} (so {@code pcapWriter::write} fits). */
+    @FunctionalInterface
+    public interface Handler {
+        /** Takes one packet; its {@link CapturedPacket#data()} is valid only during this call. */
+        void handle(CapturedPacket packet) throws IOException;
+    }
+
+    /**
+     * How to open a capture; fluent, starting from {@link #defaults()}. Bad values are an
+     * {@link IllegalArgumentException} at once, before any system call.
+     */
+    public static final class Options {
+        /** libpcap's MAXIMUM_SNAPLEN: the longest packet any link carries. */
+        public static final int MAX_SNAPLEN = 262_144;
+        private static final int PAGE = 4096;
+
+        private BpfProgram filter;
+        private boolean promiscuous;
+        private int snaplen = MAX_SNAPLEN;
+        private int blockSize = 256 * 1024;
+        private int blockCount = 0;             // 0: from ringBytes
+        private long ringBytes = 4L << 20;
+        private Duration blockTimeout = Duration.ofMillis(10);
+        private int fanoutGroup = -1;
+        private FanoutMode fanoutMode;
+        private boolean ignoreOutgoing;
+        private boolean ring = true;
+
+        private Options() {}
+
+        /**
+         * No filter, not promiscuous, snaplen 262144, a 4 MiB ring of 256 KiB blocks retired after
+         * 10 ms, no fanout, outgoing packets kept (except the loopback's duplicate copy).
+         */
+        public static Options defaults() {
+            return new Options();
+        }
+
+        /** A copy to change without changing this one. */
+        public Options copy() {
+            Options o = new Options();
+            o.filter = filter;
+            o.promiscuous = promiscuous;
+            o.snaplen = snaplen;
+            o.blockSize = blockSize;
+            o.blockCount = blockCount;
+            o.ringBytes = ringBytes;
+            o.blockTimeout = blockTimeout;
+            o.fanoutGroup = fanoutGroup;
+            o.fanoutMode = fanoutMode;
+            o.ignoreOutgoing = ignoreOutgoing;
+            o.ring = ring;
+            return o;
+        }
+
+        /**
+         * A pcap-filter expression, compiled now by {@link BpfProgram#compile(String)} (an expression
+         * that does not parse is an {@link IllegalArgumentException}); null for none.
+         */
+        public Options filter(String pcapFilter) {
+            this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter);
+            return this;
+        }
+
+        /** A classic BPF program the kernel runs on each packet; null for none. */
+        public Options filter(BpfProgram program) {
+            this.filter = program;
+            return this;
+        }
+
+        /** Whether to put the interface in promiscuous mode while the capture is open (needs an interface). */
+        public Options promiscuous(boolean on) {
+            this.promiscuous = on;
+            return this;
+        }
+
+        /** At most this many bytes of each packet are kept (1..262144). */
+        public Options snaplen(int bytes) {
+            if (bytes < 1 || bytes > MAX_SNAPLEN)
+                throw new IllegalArgumentException("snaplen must be 1.." + MAX_SNAPLEN + ": " + bytes);
+            this.snaplen = bytes;
+            return this;
+        }
+
+        /**
+         * The ring's total size; the block count becomes {@code ceil(bytes / blockSize)}. At most
+         * {@code Integer.MAX_VALUE} bytes in all.
+         */
+        public Options ringSize(long bytes) {
+            if (bytes < PAGE || bytes > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("ring size must be " + PAGE + ".." + Integer.MAX_VALUE + " bytes: " + bytes);
+            this.ringBytes = bytes;
+            this.blockCount = 0;
+            return this;
+        }
+
+        /**
+         * The size of one ring block ({@code tp_block_size}): a multiple of 4096; a packet longer
+         * than a block (less its 48-byte header) is cut to fit.
+         */
+        public Options blockSize(int bytes) {
+            if (bytes < PAGE || bytes % PAGE != 0)
+                throw new IllegalArgumentException("block size must be a positive multiple of " + PAGE + ": " + bytes);
+            this.blockSize = bytes;
+            return this;
+        }
+
+        /** The number of ring blocks ({@code tp_block_nr}), at least 1. */
+        public Options blockCount(int count) {
+            if (count < 1) throw new IllegalArgumentException("block count must be >= 1: " + count);
+            this.blockCount = count;
+            return this;
+        }
+
+        /**
+         * How long the kernel waits before handing over a block that is not full
+         * ({@code tp_retire_blk_tov}, whole milliseconds, 1..65535); {@link Duration#ZERO} lets the
+         * kernel choose from the link speed. This bounds how late a packet shows up on a quiet link.
+         */
+        public Options blockTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            long ms = timeout.toMillis();
+            if (timeout.isNegative() || ms > 0xFFFF || (!timeout.isZero() && ms == 0))
+                throw new IllegalArgumentException("block timeout must be 0 or 1..65535 ms: " + timeout);
+            this.blockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Joins fanout group {@code group} (0..65535) with {@code mode} ({@code PACKET_FANOUT}): the
+         * kernel spreads the interface's packets over the group's sockets.
+         */
+        public Options fanout(int group, FanoutMode mode) {
+            Objects.requireNonNull(mode, "mode");
+            if (group < 0 || group > 0xFFFF) throw new IllegalArgumentException("fanout group must be 0..65535: " + group);
+            this.fanoutGroup = group;
+            this.fanoutMode = mode;
+            return this;
+        }
+
+        /** Whether to skip packets this host sends ({@code PACKET_IGNORE_OUTGOING}). */
+        public Options ignoreOutgoing(boolean on) {
+            this.ignoreOutgoing = on;
+            return this;
+        }
+
+        /**
+         * Whether to use the mmap ring (the default); false receives each packet with {@code recvfrom(2)},
+         * as happens anyway where the kernel refuses the ring.
+         */
+        public Options ring(boolean on) {
+            this.ring = on;
+            return this;
+        }
+
+        int blocks() {
+            return blockCount > 0 ? blockCount : (int) Math.max(1, (ringBytes + blockSize - 1) / blockSize);
+        }
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final Set<PollEvent> IN = EnumSet.of(PollEvent.IN);
+    /** tp_frame_size: with TPACKET_V3 frames are variable; this only sizes the kernel's frame count check. */
+    private static final int FRAME_SIZE = Consts.TPACKET_ALIGNMENT << 7;
+    private static final int ETH_P_ALL = 0x0003;
+    /**
+     * {@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING} (include/uapi/linux/if_packet.h, Linux 4.20+): the
+     * group's hook skips outgoing packets. Not in Consts because the userspace headers that the C probe
+     * test compiles against here predate it; the kernel refuses it with EINVAL where unknown.
+     */
+    private static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
+
+    private final RawSocket sock;
+    private final int ifindex;
+    private final int snaplen;
+    private boolean skipOutgoing;                       // every OUTGOING packet, not only loopback's; set before open returns
+    private boolean ignoringOutgoing;                   // PACKET_IGNORE_OUTGOING is on
+    private final ReentrantLock ioLock = new ReentrantLock();  // the reader; close takes it to unmap
+    private final ReentrantLock fdLock = new ReentrantLock();  // raw calls on sock.fd() vs. closing it
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private volatile boolean closed;
+    private final Arena arena;                          // shared: the ring mapping or the receive buffer
+    private final Cleaner.Cleanable cleanable;
+    private final String ringRefused;                   // why there is no ring, or null
+
+    // ring state (ring != null); guarded by ioLock
+    private final MemorySegment ring;
+    private final ByteBuffer ringView;
+    private final int blockSize;
+    private final int blockCount;
+    private int block;
+    private boolean inBlock;
+    private int left;
+    private long frame;
+
+    // recvfrom state (ring == null); guarded by ioLock
+    private final MemorySegment recvBuf;
+    private final ByteBuffer recvView;
+    private final SockAddr from;
+
+    // PACKET_STATISTICS resets the kernel's counters on each read: the totals live here. Guarded by fdLock.
+    private long received;
+    private long dropped;
+
+    /**
+     * Opens a capture on interface {@code ifnameOrNull} (null: every interface), set up as
+     * {@code options} say (see the class comment for the system calls, in order). A missing interface
+     * is an {@link ErrnoException} ENODEV; a process without {@code CAP_NET_RAW} gets an
+     * {@link ErrnoException} EPERM whose message says that capture needs it.
+     */
+    public static Capture open(String ifnameOrNull, Options options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Options o = options.copy();
+        if (o.promiscuous && ifnameOrNull == null)
+            throw new IllegalArgumentException("promiscuous mode needs an interface, not all of them");
+        long ringTotal = (long) o.blockSize * o.blocks();
+        if (o.ring && ringTotal > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("ring of " + ringTotal + " bytes is over " + Integer.MAX_VALUE);
+        int ifindex = ifnameOrNull == null ? 0 : NetIf.index(ifnameOrNull);
+        RawSocket sock;
+        try {
+            // Protocol 0: the socket receives nothing until bind names ETH_P_ALL, after the filter and ring are in place.
+            sock = RawSocket.open(Domain.PACKET, SocketType.RAW);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) throw new NeedsCapNetRaw(e);
+            throw e;
+        }
+        Capture c;
+        try {
+            c = new Capture(sock, ifindex, o);
+        } catch (Throwable t) {
+            try {
+                sock.close();
+            } catch (ErrnoException ignored) {
+                // the setup error is the one to report
+            }
+            throw t;
+        }
+        try {
+            c.start(o);
+            return c;
+        } catch (Throwable t) {
+            try {
+                c.close();
+            } catch (ErrnoException ignored) {
+                // the setup error is the one to report
+            }
+            throw t;
+        }
+    }
+
+    /** EPERM from socket(AF_PACKET), saying what is missing. */
+    private static final class NeedsCapNetRaw extends ErrnoException {
+        private static final long serialVersionUID = 1L;
+
+        NeedsCapNetRaw(ErrnoException cause) {
+            super(cause.function(), cause.errno(), cause.socket());
+            initCause(cause);
+        }
+
+        @Override
+        public String getMessage() {
+            return super.getMessage() + ": packet capture needs CAP_NET_RAW (run as root, or give the java"
+                    + " binary the capability: setcap cap_net_raw+ep)";
+        }
+    }
+
+    private Capture(RawSocket sock, int ifindex, Options o) throws IOException {
+        this.sock = sock;
+        this.ifindex = ifindex;
+        this.snaplen = o.snaplen;
+        int fd = sock.fd();
+
+        if (o.filter != null) {
+            sock.attachFilter(o.filter);
+            drain(fd);
+        }
+
+        boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
+        if (o.ignoreOutgoing || loopback) {
+            try {
+                setInt(fd, Consts.SOL_PACKET, Consts.PACKET_IGNORE_OUTGOING, 1, "setsockopt(PACKET_IGNORE_OUTGOING)");
+                ignoringOutgoing = true;
+            } catch (ErrnoException e) {
+                // Older kernels (< 4.20) lack it: skip in Java instead (the loopback's copies are always skipped there).
+                skipOutgoing = o.ignoreOutgoing;
+            }
+        }
+
+        Arena a = Arena.ofShared();
+        this.arena = a;
+        this.cleanable = CLEANER.register(this, () -> closeArena(a));
+        MemorySegment r = null;
+        String refused = o.ring ? null : "ring turned off in the options";
+        int bs = o.blockSize, bn = o.blocks();
+        if (o.ring) {
+            try {
+                r = mapRing(fd, a, bs, bn, o.blockTimeout);
+            } catch (ErrnoException e) {
+                refused = e.getMessage();
+            }
+        }
+        this.ringRefused = refused;
+        this.ring = r;
+        if (r != null) {
+            this.ringView = r.asByteBuffer().asReadOnlyBuffer();
+            this.blockSize = bs;
+            this.blockCount = bn;
+            this.recvBuf = null;
+            this.recvView = null;
+            this.from = null;
+        } else {
+            this.ringView = null;
+            this.blockSize = 0;
+            this.blockCount = 0;
+            this.recvBuf = a.allocate(snaplen, 16);
+            this.recvView = recvBuf.asByteBuffer().asReadOnlyBuffer();
+            this.from = SockAddr.of(Domain.PACKET);
+        }
+
+    }
+
+    /** Binds (from here on packets arrive), then joins the promiscuous membership and the fanout group. */
+    private void start(Options o) throws IOException {
+        int fd = sock.fd();
+        sock.bind(SockAddr.packet(ifindex, ETH_P_ALL));
+
+        if (o.promiscuous) {
+            try (Scratch s = Scratch.acquire()) {
+                MemorySegment mreq = s.misc(Layouts.PACKET_MREQ.byteSize());
+                mreq.set(JAVA_INT, Layouts.MR_IFINDEX, ifindex);
+                mreq.set(JAVA_SHORT, Layouts.MR_TYPE, (short) Consts.PACKET_MR_PROMISC);
+                Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_ADD_MEMBERSHIP, mreq, "setsockopt(PACKET_ADD_MEMBERSHIP)");
+            }
+        }
+        if (o.fanoutMode != null) {
+            // The kernel takes a fanout only on a bound (running) socket. A group's packets go through the
+            // group's own hook, which ignores the member's PACKET_IGNORE_OUTGOING: the group must be told
+            // itself, or on lo it would hand the outgoing copies (skipped here) to some members and the
+            // incoming ones to others.
+            int arg = o.fanoutGroup | (o.fanoutMode.value() << 16);
+            if (ignoringOutgoing) {
+                try {
+                    setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg | (PACKET_FANOUT_FLAG_IGNORE_OUTGOING << 16),
+                            "setsockopt(PACKET_FANOUT)");
+                    return;
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EINVAL) throw e;
+                    skipOutgoing = o.ignoreOutgoing;  // a kernel without the flag: skip in Java
+                }
+            }
+            setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
+        }
+    }
+
+    /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */
+    private static MemorySegment mapRing(int fd, Arena arena, int blockSize, int blockCount, Duration tov) throws ErrnoException {
+        setInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
+        long size = (long) blockSize * blockCount;
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment req = s.misc(Layouts.TPACKET_REQ3.byteSize());
+            req.set(JAVA_INT, Layouts.TP_BLOCK_SIZE, blockSize);
+            req.set(JAVA_INT, Layouts.TP_BLOCK_NR, blockCount);
+            req.set(JAVA_INT, Layouts.TP_FRAME_SIZE, FRAME_SIZE);
+            req.set(JAVA_INT, Layouts.TP_FRAME_NR, blockSize / FRAME_SIZE * blockCount);
+            req.set(JAVA_INT, Layouts.TP_RETIRE_BLK_TOV, (int) tov.toMillis());
+            req.set(JAVA_INT, Layouts.TP_SIZEOF_PRIV, 0);
+            req.set(JAVA_INT, Layouts.TP_FEATURE_REQ_WORD, 0);
+            Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, req, "setsockopt(PACKET_RX_RING)");
+        }
+        MemorySegment m;
+        try {
+            m = Sys.mmap(size, Consts.PROT_READ | Consts.PROT_WRITE, Consts.MAP_SHARED, fd);
+        } catch (ErrnoException e) {
+            try (Scratch s = Scratch.acquire()) {
+                // An all-zero request frees the ring, so packets go to the receive queue for recvfrom.
+                Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, s.misc(Layouts.TPACKET_REQ3.byteSize()),
+                        "setsockopt(PACKET_RX_RING)");
+            }
+            throw e;
+        }
+        return m.reinterpret(size, arena, seg -> {
+            try {
+                Sys.munmap(seg, size);
+            } catch (ErrnoException ignored) {
+                // nothing to do about a failed munmap at close
+            }
+        });
+    }
+
+    private static void setInt(int fd, int level, int name, int value, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment v = s.misc(4);
+            v.set(JAVA_INT, 0, value);
+            Sys.setsockopt(fd, level, name, v, what);
+        }
+    }
+
+    /** SIOCGIFFLAGS on the interface: whether it is a loopback. */
+    private static boolean isLoopback(int fd, int ifindex) throws ErrnoException {
+        String name = NetIf.name(ifindex);
+        byte[] b = NetIf.checkName(name);
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment ifr = s.misc(Layouts.IFREQ.byteSize());
+            MemorySegment.copy(b, 0, ifr, JAVA_BYTE, 0, b.length);
+            Sys.ioctl(fd, Consts.SIOCGIFFLAGS, ifr, "ioctl(SIOCGIFFLAGS)");
+            return (ifr.get(JAVA_SHORT, Layouts.IFR_IFRU) & Consts.IFF_LOOPBACK) != 0;
+        }
+    }
+
+    /**
+     * Empties the receive queue of whatever arrived before the filter was in place (bounded). With the
+     * socket still unbound on protocol 0 there is normally nothing; this keeps the guarantee if that changes.
+     */
+    private static void drain(int fd) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment one = s.misc(1);
+            for (int i = 0; i < 100_000; i++) {
+                if (Sys.recv(s, fd, one, 1, Consts.MSG_DONTWAIT | Consts.MSG_TRUNC) < 0) return;
+            }
+        }
+    }
+
+    // ================================================================ reading
+
+    /**
+     * The next packet, waiting at most {@code timeout} for it (null: no limit; zero: only what is
+     * already there); null when the time runs out. The packet's data stay valid until the next call.
+     *
+     * @throws AsynchronousCloseException when another thread closes the capture meanwhile
+     * @throws ErrnoException EBADF after close, or the socket's error (e.g. ENETDOWN when the interface goes away)
+     */
+    public CapturedPacket next(Duration timeout) throws IOException {
+        long deadline = deadline(timeout);
+        ioLock.lock();
+        try {
+            ensureOpen("next");
+            return ring != null ? nextFromRing(deadline) : nextFromSocket(deadline);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /**
+     * Hands packets to {@code handler} until {@code count} have been handled ({@code count <= 0}: no
+     * limit) or {@code timeout} has passed in all (null: no limit), or the capture is closed from
+     * within the handler. Returns how many were handled. A {@link Handler} exception ends the loop
+     * and propagates.
+     *
+     * @throws AsynchronousCloseException when another thread closes the capture while this one waits
+     */
+    public int forEach(int count, Duration timeout, Handler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        long deadline = deadline(timeout);
+        int n = 0;
+        ioLock.lock();  // held across the handler, so that a concurrent close does not unmap the packet under it
+        try {
+            ensureOpen("forEach");
+            while (count <= 0 || n < count) {
+                CapturedPacket p = ring != null ? nextFromRing(deadline) : nextFromSocket(deadline);
+                if (p == null) break;
+                handler.handle(p);
+                n++;
+                if (closed) break;
+            }
+            return n;
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** 0 for no limit, else an absolute System.nanoTime() deadline (never 0). */
+    private static long deadline(Duration timeout) {
+        if (timeout == null) return 0;
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return 0;
+        }
+        long d = System.nanoTime() + nanos;
+        return d == 0 ? 1 : d;
+    }
+
+    private CapturedPacket nextFromRing(long deadline) throws IOException {
+        MemorySegment r = ring;
+        while (true) {
+            if (inBlock) {
+                while (left > 0) {
+                    long f = frame;
+                    left--;
+                    frame = f + Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NEXT_OFFSET));
+                    CapturedPacket p = ringFrame(r, f);
+                    if (p != null) return p;
+                }
+                releaseBlock(r);
+            }
+            long base = (long) block * blockSize;
+            int status = (int) INT.getAcquire(r, base + Layouts.BD_BLOCK_STATUS);
+            if ((status & Consts.TP_STATUS_USER) != 0) {
+                inBlock = true;
+                left = r.get(JAVA_INT, base + Layouts.BD_NUM_PKTS);
+                frame = base + Integer.toUnsignedLong(r.get(JAVA_INT, base + Layouts.BD_OFFSET_TO_FIRST_PKT));
+                continue;
+            }
+            if (!await(deadline)) return null;
+        }
+    }
+
+    /** Gives the current block back to the kernel; every read of it happens before the status store. */
+    private void releaseBlock(MemorySegment r) {
+        long base = (long) block * blockSize;
+        VarHandle.fullFence();
+        INT.setRelease(r, base + Layouts.BD_BLOCK_STATUS, Consts.TP_STATUS_KERNEL);
+        inBlock = false;
+        block = block + 1 == blockCount ? 0 : block + 1;
+    }
+
+    /** The frame at offset {@code f}, or null when it is an outgoing copy to skip. */
+    private CapturedPacket ringFrame(MemorySegment r, long f) {
+        long sll = f + Layouts.TP3_SOCKADDR_LL;
+        int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
+        if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing
+                || Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE)) == Consts.ARPHRD_LOOPBACK)) {
+            return null;
+        }
+        int status = r.get(JAVA_INT, f + Layouts.TP3_STATUS);
+        long sec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_SEC));
+        long nsec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NSEC));
+        int snap = r.get(JAVA_INT, f + Layouts.TP3_SNAPLEN);
+        int len = r.get(JAVA_INT, f + Layouts.TP3_LEN);
+        int mac = Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_MAC));
+        int tci = (status & Consts.TP_STATUS_VLAN_VALID) != 0 ? r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI) & 0xFFFF : -1;
+        int tpid = (status & Consts.TP_STATUS_VLAN_TPID_VALID) != 0
+                ? Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID)) : -1;
+        int cap = snap < 0 || snap > snaplen ? snaplen : snap;
+        ByteBuffer data = ringView.slice((int) (f + mac), cap);
+        return new CapturedPacket(sec * 1_000_000_000L + nsec, len, data,
+                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, tci, tpid);
+    }
+
+    private CapturedPacket nextFromSocket(long deadline) throws IOException {
+        ByteBuffer d = null;
+        while (true) {
+            long n;
+            try {
+                n = sock.recvFrom(recvBuf, from, MsgFlag.TRUNC, MsgFlag.DONTWAIT);
+            } catch (ErrnoException e) {
+                if (closed) throw closedMeanwhile(e);
+                if (e.errno() != Errno.EAGAIN) throw e;
+                n = -1;
+            } catch (IOException e) {
+                if (closed) throw closedMeanwhile(e);
+                throw e;
+            }
+            if (n >= 0) {
+                if (d == null) d = from.data().order(ByteOrder.nativeOrder());
+                int pkttype = Byte.toUnsignedInt(d.get((int) Layouts.SLL_PKTTYPE - 2));
+                int hatype = Short.toUnsignedInt(d.getShort((int) Layouts.SLL_HATYPE - 2));
+                if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) continue;
+                int cap = (int) Math.min(n, snaplen);
+                return new CapturedPacket(receiveTime(), (int) Math.min(n, Integer.MAX_VALUE), recvView.slice(0, cap),
+                        from.ifindex(), pkttype, -1, -1);
+            }
+            if (!await(deadline)) return null;
+        }
+    }
+
+    /** SIOCGSTAMPNS: when the kernel received the last packet read; the clock if it cannot say. */
+    private long receiveTime() throws IOException {
+        fdLock.lock();
+        try {
+            if (closed) throw new AsynchronousCloseException();
+            try (Scratch s = Scratch.acquire()) {
+                MemorySegment ts = s.misc(Layouts.TIMESPEC.byteSize());
+                Sys.ioctl(sock.fd(), Consts.SIOCGSTAMPNS, ts, "ioctl(SIOCGSTAMPNS)");
+                long sec = ts.get(JAVA_LONG, 0), nsec = ts.get(JAVA_LONG, 8);
+                if (sec > 0) return sec * 1_000_000_000L + nsec;
+            } catch (ErrnoException e) {
+                // fall through to the clock
+            }
+        } finally {
+            fdLock.unlock();
+        }
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * Waits for POLLIN until the deadline: false when it has passed. POLLERR means the socket has an
+     * error (SO_ERROR), which is thrown.
+     */
+    private boolean await(long deadline) throws IOException {
+        int ms;
+        if (deadline == 0) ms = -1;
+        else {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            ms = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
+        }
+        Set<PollEvent> ev;
+        try {
+            ev = sock.poll(IN, ms);
+        } catch (IOException e) {
+            if (closed) throw closedMeanwhile(e);
+            throw e;
+        }
+        if (closed) throw new AsynchronousCloseException();
+        if (ev.contains(PollEvent.ERR)) {
+            fdLock.lock();
+            try {
+                if (closed) throw new AsynchronousCloseException();
+                int fd = sock.fd();
+                int err = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_ERROR, "getsockopt(SO_ERROR)");
+                if (err != 0) throw new ErrnoException("capture", err, fd);
+            } finally {
+                fdLock.unlock();
+            }
+        }
+        return true;
+    }
+
+    private static AsynchronousCloseException closedMeanwhile(IOException cause) {
+        if (cause instanceof AsynchronousCloseException ace) return ace;
+        AsynchronousCloseException e = new AsynchronousCloseException();
+        e.initCause(cause);
+        return e;
+    }
+
+    private void ensureOpen(String what) throws ErrnoException {
+        if (closed) throw new ErrnoException(what, Errno.EBADF, -1);
+    }
+
+    // ================================================================ state
+
+    /**
+     * The counters since the capture was opened: {@code getsockopt(PACKET_STATISTICS)}
+     * ({@code packet(7)}), which reads and resets the kernel's counters, added to the totals so far.
+     */
+    public CaptureStats stats() throws ErrnoException {
+        fdLock.lock();
+        try {
+            ensureOpen("stats");
+            try (Scratch s = Scratch.acquire()) {
+                MemorySegment st = s.misc(Layouts.TPACKET_STATS_V3.byteSize());
+                Sys.getsockopt(sock.fd(), Consts.SOL_PACKET, Consts.PACKET_STATISTICS, st, "getsockopt(PACKET_STATISTICS)");
+                received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_STATS_PACKETS));
+                dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_STATS_DROPS));
+                return new CaptureStats(received, dropped);
+            }
+        } finally {
+            fdLock.unlock();
+        }
+    }
+
+    /** Whether packets come through the mmap ring (false: recvfrom, because the ring was turned off or refused). */
+    public boolean usesRing() {
+        return ring != null;
+    }
+
+    /** Why there is no ring (the kernel's refusal or the option), or null when there is one. */
+    public String ringRefusedReason() {
+        return ringRefused;
+    }
+
+    /** The interface index captured on, 0 for all. */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** The ring's size in bytes (0 without a ring). */
+    public long ringSize() {
+        return ring == null ? 0 : ring.byteSize();
+    }
+
+    /** The socket's fd while open (for poll/epoll loops of one's own); owned by the capture. */
+    public int fd() {
+        return sock.fd();
+    }
+
+    /** Whether {@link #close()} has not been called. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Closes once, from any thread: closes the socket (a reader waiting in {@link #next} or
+     * {@link #forEach} throws {@link AsynchronousCloseException}; the kernel drops the promiscuous
+     * membership and the fanout), waits for the reader to leave the ring and any running
+     * {@link Handler} to return, then unmaps the ring ({@code munmap(2)}). Later calls do nothing.
+     */
+    @Override
+    public void close() throws ErrnoException {
+        if (!closeStarted.compareAndSet(false, true)) return;
+        closed = true;
+        ErrnoException failure = null;
+        fdLock.lock();
+        try {
+            sock.close();
+        } catch (ErrnoException e) {
+            failure = e;
+        } finally {
+            fdLock.unlock();
+        }
+        ioLock.lock();
+        try {
+            cleanable.clean();
+        } finally {
+            ioLock.unlock();
+        }
+        if (failure != null) throw failure;
+    }
+
+    /**
+     * Closes the shared arena (munmap of the ring). Closing waits for no one; should another thread
+     * be reading an old packet's buffer at that instant, the JDK refuses, and we try again shortly.
+     */
+    private static void closeArena(Arena a) {
+        for (int i = 0; i < 1000; i++) {
+            try {
+                a.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (!a.scope().isAlive()) return;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Capture[" + (closed ? "closed" : "fd=" + sock.fd()) + " ifindex=" + ifindex
+                + (ring != null ? " ring " + blockCount + "x" + blockSize : " recvfrom") + "]";
+    }
+}

@@ -1,0 +1,103 @@
+package dev.rawsock.capture;
+
+import dev.rawsock.packet.Frame;
+
+import java.nio.ByteBuffer;
+import java.util.OptionalInt;
+
+/**
+ * One packet from a {@link Capture}: its {@code tpacket3_hdr} and {@code sockaddr_ll} in Java form,
+ * and its bytes from the link-layer header on.
+ *
+ * <p>{@link #data()} is a read-only view of the capture's ring (or receive buffer): it stays valid
+ * only until the next call on the capture ({@code next}, or the next packet of {@code forEach}) and
+ * never after {@code close()} (then reading it throws {@link IllegalStateException}). Copy what you
+ * keep.
+ */
+public final class CapturedPacket implements Frame {
+    private final long timestampNanos;
+    private final int wireLength;
+    private final ByteBuffer data;
+    private final int ifindex;
+    private final int pkttype;
+    private final int vlanTci;  // -1: none
+    private final int vlanTpid; // -1: none
+
+    CapturedPacket(long timestampNanos, int wireLength, ByteBuffer data, int ifindex, int pkttype, int vlanTci, int vlanTpid) {
+        this.timestampNanos = timestampNanos;
+        this.wireLength = wireLength;
+        this.data = data;
+        this.ifindex = ifindex;
+        this.pkttype = pkttype;
+        this.vlanTci = vlanTci;
+        this.vlanTpid = vlanTpid;
+    }
+
+    /** When the kernel received the packet ({@code tp_sec}, {@code tp_nsec}), nanoseconds since the epoch. */
+    @Override
+    public long timestampNanos() {
+        return timestampNanos;
+    }
+
+    /** The packet's length on the wire ({@code tp_len}); more than {@code data().remaining()} when cut to the snaplen. */
+    @Override
+    public int wireLength() {
+        return wireLength;
+    }
+
+    /**
+     * The captured bytes ({@code tp_snaplen} of them, at most the capture's snaplen), from the
+     * link-layer header on; each call returns a new read-only buffer with its own position. Valid
+     * until the next call on the capture.
+     */
+    @Override
+    public ByteBuffer data() {
+        return data.duplicate();
+    }
+
+    /** The number of bytes captured: {@code data().remaining()}. */
+    public int capturedLength() {
+        return data.remaining();
+    }
+
+    /** The interface the packet was seen on ({@code sll_ifindex}). */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** Where the packet was going ({@code sll_pkttype}); null for a packet type this library does not know. */
+    public Direction direction() {
+        return Direction.ofPacketType(pkttype);
+    }
+
+    /** The raw {@code sll_pkttype}. */
+    public int packetType() {
+        return pkttype;
+    }
+
+    /**
+     * The VLAN tag control information (priority, DEI, VLAN id) the NIC stripped from the frame
+     * ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when there was none. The tag
+     * is not put back into {@link #data()}.
+     */
+    public OptionalInt vlanTci() {
+        return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci);
+    }
+
+    /** The stripped VLAN tag's TPID, e.g. 0x8100 ({@code hv1.tp_vlan_tpid} under {@code TP_STATUS_VLAN_TPID_VALID}). */
+    public OptionalInt vlanTpid() {
+        return vlanTpid < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTpid);
+    }
+
+    /** The VLAN id (the low 12 bits of the TCI), when a tag was stripped. */
+    public OptionalInt vlan() {
+        return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci & 0xFFF);
+    }
+
+    @Override
+    public String toString() {
+        return "CapturedPacket[ts=" + timestampNanos + " len=" + wireLength + " caplen=" + data.remaining()
+                + " ifindex=" + ifindex + " " + (direction() == null ? "pkttype " + pkttype : direction())
+                + (vlanTci < 0 ? "" : " vlan " + (vlanTci & 0xFFF)) + "]";
+    }
+}

@@ -1,0 +1,187 @@
+package dev.rawsock.capture;
+
+import dev.rawsock.Domain;
+import dev.rawsock.RawSocket;
+import dev.rawsock.SocketType;
+import dev.rawsock.internal.NetIf;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/** What the capture tests share: privilege probe, loopback traffic, fd/mapping counts, a private netns thread. */
+final class CaptureSupport {
+    private CaptureSupport() {}
+
+    /** Whether this process may open AF_PACKET sockets (CAP_NET_RAW). */
+    static boolean canCapture() {
+        try (RawSocket s = RawSocket.open(Domain.PACKET, SocketType.RAW)) {
+            return s.isOpen();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static final String NEEDS_CAP = "needs CAP_NET_RAW (run as root, as CI does)";
+
+    static int loIndex() throws IOException {
+        return NetIf.index("lo");
+    }
+
+    /** A UDP socket bound on 127.0.0.1 that nobody reads: datagrams to it make no ICMP errors. */
+    static DatagramChannel sink() throws IOException {
+        DatagramChannel c = DatagramChannel.open();
+        c.bind(new InetSocketAddress("127.0.0.1", 0));
+        return c;
+    }
+
+    static int port(DatagramChannel c) throws IOException {
+        return ((InetSocketAddress) c.getLocalAddress()).getPort();
+    }
+
+    static void sendUdp(DatagramChannel from, int port, byte[] payload) throws IOException {
+        from.send(ByteBuffer.wrap(payload), new InetSocketAddress("127.0.0.1", port));
+    }
+
+    /** Open file descriptors of this process. */
+    static long fdCount() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    /** Lines of /proc/self/maps, and of them those that map a socket (a packet ring shows as socket:[inode]). */
+    static long[] mapCounts() throws IOException {
+        long all = 0, sockets = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            all++;
+            if (line.contains("socket:[")) sockets++;
+        }
+        return new long[] {all, sockets};
+    }
+
+    /** The bytes from the frame's buffer. */
+    static byte[] bytes(CapturedPacket p) {
+        ByteBuffer b = p.data();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    /** Whether {@code hay} contains {@code needle}. */
+    static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- per-thread namespace and capabilities
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle UNSHARE = LINKER.downcallHandle(LINKER.defaultLookup().find("unshare").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CAPGET = LINKER.downcallHandle(LINKER.defaultLookup().find("capget").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle CAPSET = LINKER.downcallHandle(LINKER.defaultLookup().find("capset").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETTID = LINKER.downcallHandle(LINKER.defaultLookup().find("gettid").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT));
+
+    /** The calling thread's kernel id. */
+    static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * The {@code promiscuity} counter that {@code ip -d link show IF} prints, read in the network
+     * namespace of the calling thread (through nsenter on /proc/PID/task/TID/ns/net).
+     */
+    static int promiscuity(String ifname) throws IOException, InterruptedException {
+        String ns = "/proc/" + ProcessHandle.current().pid() + "/task/" + gettid() + "/ns/net";
+        Process p = new ProcessBuilder("nsenter", "--net=" + ns, "ip", "-d", "link", "show", ifname)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new IOException("ip -d link show " + ifname + " failed: " + out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("promiscuity (\\d+)").matcher(out);
+        if (!m.find()) throw new IOException("no promiscuity in: " + out);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static final int CLONE_NEWNET = 0x40000000;
+    private static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+    private static final int CAP_NET_RAW = 13;
+
+    /**
+     * Runs {@code body} on a fresh platform thread that first moves itself (only itself: namespaces
+     * are per thread on Linux) into a new, empty network namespace: whatever it does to interfaces
+     * stays there, and the namespace goes away with the thread and its sockets.
+     */
+    static <T> T inPrivateNetns(Callable<T> body) throws Exception {
+        return onOwnThread(() -> {
+            int r = (int) UNSHARE.invokeExact(CLONE_NEWNET);
+            if (r != 0) throw new IllegalStateException("unshare(CLONE_NEWNET) failed");
+            return body.call();
+        });
+    }
+
+    /** Runs {@code body} on a fresh platform thread whose effective capabilities lack CAP_NET_RAW. */
+    static <T> T withoutCapNetRaw(Callable<T> body) throws Exception {
+        return onOwnThread(() -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment hdr = a.allocate(8, 4);
+                MemorySegment data = a.allocate(24, 4);
+                hdr.set(JAVA_INT, 0, LINUX_CAPABILITY_VERSION_3);
+                hdr.set(JAVA_INT, 4, 0);
+                if ((int) CAPGET.invokeExact(hdr, data) != 0) throw new IllegalStateException("capget failed");
+                data.set(JAVA_INT, 0, data.get(JAVA_INT, 0) & ~(1 << CAP_NET_RAW));  // data[0].effective
+                if ((int) CAPSET.invokeExact(hdr, data) != 0) throw new IllegalStateException("capset failed");
+            }
+            return body.call();
+        });
+    }
+
+    private interface Body<T> {
+        T call() throws Throwable;
+    }
+
+    private static <T> T onOwnThread(Body<T> body) throws Exception {
+        AtomicReference<T> out = new AtomicReference<>();
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("capture-test-private").start(() -> {
+            try {
+                out.set(body.call());
+            } catch (Throwable e) {
+                err.set(e);
+            }
+        });
+        t.join(60_000);
+        if (t.isAlive()) throw new AssertionError("private thread did not finish in 60 s");
+        Throwable e = err.get();
+        if (e instanceof Exception ex) throw ex;
+        if (e instanceof Error er) throw er;
+        if (e != null) throw new RuntimeException(e);
+        return out.get();
+    }
+}
