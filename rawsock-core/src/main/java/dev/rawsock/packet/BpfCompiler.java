@@ -372,6 +372,10 @@ final class BpfCompiler {
     }
 
     static Node eqMasked(int size, int off, int mask, int value) {
+        if (mask == 0) {
+            // No bits to test, so no load: libpcap's optimizer drops it too, which matters for short frames.
+            return new Bool(value == 0);
+        }
         if (mask == -1) {
             return eq(size, off, value);
         }
@@ -1024,9 +1028,10 @@ final class BpfCompiler {
             return and(all.toArray(Node[]::new));
         }
 
-        // Precedence as libpcap's grammar.y: | ^ < & < << >> < + - < * / % < unary minus.
-        private static final List<Set<String>> LEVELS = List.of(Set.of("|", "^"), Set.of("&"), Set.of("<<", ">>"),
-                Set.of("+", "-"), Set.of("*", "/", "%"));
+        // Precedence as libpcap's grammar.y: | < & < << >> < + - < * / < unary minus. '%' and '^' have
+        // no declared precedence there, so bison always shifts them: "a * b % c + d" is a * (b % (c + d)).
+        private static final List<Set<String>> LEVELS = List.of(Set.of("|"), Set.of("&"), Set.of("<<", ">>"),
+                Set.of("+", "-"), Set.of("*", "/"));
 
         private Ar parseArith(int level) {
             if (level == LEVELS.size()) {
@@ -1086,6 +1091,15 @@ final class BpfCompiler {
                 Ar e = parseUnary();
                 return e instanceof Num n ? new Num(-n.value()) : new Neg(e);
             }
+            Ar e = parsePrimary();
+            if (peek().is("%") || peek().is("^")) {
+                Tok op = next();
+                return binary(op, e, parseArith(0));
+            }
+            return e;
+        }
+
+        private Ar parsePrimary() {
             Tok t = peek();
             if (accept("(")) {
                 Ar e = parseArith(0);
