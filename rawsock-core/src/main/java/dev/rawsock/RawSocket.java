@@ -511,7 +511,72 @@ public final class RawSocket implements AutoCloseable {
     }
 
     // ================================================================ options (issue 5)
-    // option, setOption.
+
+    /**
+     * {@code getsockopt(2)}: the value of one option, as {@link Rawsock#socketOption}.
+     * @throws UnsupportedOperationException when the option is write-only
+     */
+    public <T> T option(SockOpt<T> option) throws ErrnoException {
+        Objects.requireNonNull(option, "option");
+        if (!option.readable()) throw new UnsupportedOperationException(option.name() + " is write-only");
+        int fd = handle.begin("getsockopt");
+        try {
+            return option.get(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /**
+     * {@code setsockopt(2)}: sets one option, the value checked (type, range) before the call, as
+     * {@link Rawsock#setSocketOption}. Returns this socket, for chaining.
+     * @throws UnsupportedOperationException when the option is read-only
+     */
+    public <T> RawSocket setOption(SockOpt<T> option, T value) throws ErrnoException {
+        T v = Objects.requireNonNull(option, "option").check(value);
+        int fd = handle.begin("setsockopt");
+        try {
+            option.setChecked(fd, v);
+        } finally {
+            handle.end();
+        }
+        return this;
+    }
+
+    /** Every readable option at {@code level}, refused ones mapped to their {@link ErrnoException}: {@link Rawsock#socketOptions(int, Level)}. */
+    public java.util.Map<SockOpt<?>, Object> options(Level level) throws ErrnoException {
+        Objects.requireNonNull(level, "level");
+        int fd = handle.begin("getsockopt");
+        try {
+            return Rawsock.socketOptions(fd, level);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** Every readable option at every level: {@link Rawsock#socketOptions(int)}. */
+    public java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> options() throws ErrnoException {
+        int fd = handle.begin("getsockopt");
+        try {
+            return Rawsock.socketOptions(fd);
+        } finally {
+            handle.end();
+        }
+    }
+
+    /** Sets several options, all checked before the first call: {@link Rawsock#setSocketOptions}. */
+    public RawSocket setOptions(java.util.Map<SockOpt<?>, ?> options) throws ErrnoException {
+        Objects.requireNonNull(options, "options");
+        for (java.util.Map.Entry<SockOpt<?>, ?> e : options.entrySet())
+            Objects.requireNonNull(e.getKey(), "option").check(e.getValue());
+        int fd = handle.begin("setsockopt");
+        try {
+            Rawsock.setSocketOptions(fd, options);
+        } finally {
+            handle.end();
+        }
+        return this;
+    }
 
     // ================================================================ filters (issue 7)
     // attachFilter, detachFilter.

@@ -40,6 +40,13 @@ public final class SockOpt<T> {
     private static final Map<String, SockOpt<?>> BY_NAME = new LinkedHashMap<>();
     private static final int RO = 1, WO = 2, RW = 3;
 
+    /** {@code TCP_CA_NAME_MAX} (the kernel's {@code include/net/tcp.h}): a congestion control name, NUL included. */
+    static final int TCP_CA_NAME_MAX = 16;
+    /** {@code IPV6_MIN_MTU} (the kernel's {@code include/net/ipv6.h}; RFC 8200): the smallest IPv6 MTU. */
+    static final int IPV6_MIN_MTU = 1280;
+    /** {@code MAX_IPOPTLEN} ({@code <netinet/ip.h>}): the most bytes of IPv4 options. */
+    static final int MAX_IPOPTLEN = 40;
+
     private final String name;
     private final Level level;
     private final int optname;
@@ -239,7 +246,7 @@ public final class SockOpt<T> {
             def("IP_NODEFRAG", Level.IP, Consts.IP_NODEFRAG, OptCodec.bool(), RW);
     /** {@code IP_OPTIONS}: IP options sent with every packet. */
     public static final SockOpt<byte[]> IP_OPTIONS =
-            def("IP_OPTIONS", Level.IP, Consts.IP_OPTIONS, OptCodec.bytes(Consts.MAX_IPOPTLEN, 0), RW);
+            def("IP_OPTIONS", Level.IP, Consts.IP_OPTIONS, OptCodec.bytes(MAX_IPOPTLEN, 0), RW);
     /** {@code IP_PASSSEC}: Receive SCM_SECURITY control messages. */
     public static final SockOpt<Boolean> IP_PASSSEC =
             def("IP_PASSSEC", Level.IP, Consts.IP_PASSSEC, OptCodec.bool(), RW);
@@ -316,7 +323,7 @@ public final class SockOpt<T> {
             def("IPV6_MINHOPCOUNT", Level.IPV6, Consts.IPV6_MINHOPCOUNT, OptCodec.integer(0, 255), RW);
     /** {@code IPV6_MTU}: Read: the path MTU of a connected socket. Set: the MTU used for fragmentation. */
     public static final SockOpt<Integer> IPV6_MTU =
-            def("IPV6_MTU", Level.IPV6, Consts.IPV6_MTU, OptCodec.integer("0 (path MTU) or >= 1280", v -> v == 0 || v >= Consts.IPV6_MIN_MTU), RW);
+            def("IPV6_MTU", Level.IPV6, Consts.IPV6_MTU, OptCodec.integer("0 (path MTU) or >= 1280", v -> v == 0 || v >= IPV6_MIN_MTU), RW);
     /** {@code IPV6_MTU_DISCOVER}: Path MTU discovery mode (IPV6_PMTUDISC_*). */
     public static final SockOpt<Integer> IPV6_MTU_DISCOVER =
             def("IPV6_MTU_DISCOVER", Level.IPV6, Consts.IPV6_MTU_DISCOVER, OptCodec.integer(Consts.IPV6_PMTUDISC_DONT, Consts.IPV6_PMTUDISC_OMIT), RW);
@@ -384,7 +391,7 @@ public final class SockOpt<T> {
     // ---------------------------------------------------------------- TCP
     /** {@code TCP_CONGESTION}: The congestion control algorithm ("cubic", "reno", ...). */
     public static final SockOpt<String> TCP_CONGESTION =
-            def("TCP_CONGESTION", Level.TCP, Consts.TCP_CONGESTION, OptCodec.cString(Consts.TCP_CA_NAME_MAX, false), RW);
+            def("TCP_CONGESTION", Level.TCP, Consts.TCP_CONGESTION, OptCodec.cString(TCP_CA_NAME_MAX, false), RW);
     /** {@code TCP_CORK}: Hold back partial frames until uncorked. */
     public static final SockOpt<Boolean> TCP_CORK =
             def("TCP_CORK", Level.TCP, Consts.TCP_CORK, OptCodec.bool(), RW);

@@ -96,11 +96,11 @@ class SockOptRoundTripTest {
                 {"SO_LINGER", 5}, {"SO_MARK", 42}, {"SO_MAX_PACING_RATE", 1_000_000L}, {"SO_PEEK_OFF", 0},
                 {"SO_PRIORITY", 3}, {"SO_RCVBUF", 65536}, {"SO_SNDBUF", 65536}, {"SO_RCVLOWAT", 10},
                 {"SO_RCVTIMEO", Duration.ofMillis(1500)}, {"SO_SNDTIMEO", Duration.ofMillis(2250)},
-                {"SO_TIMESTAMPING", Consts.SOF_TIMESTAMPING_RX_SOFTWARE | Consts.SOF_TIMESTAMPING_SOFTWARE},
+                {"SO_TIMESTAMPING", 0x8 | 0x10 /* SOF_TIMESTAMPING_RX_SOFTWARE | SOFTWARE */},
                 {"SO_RCVBUFFORCE", 65536}, {"SO_SNDBUFFORCE", 65536},
                 {"IP_MINTTL", 5}, {"IP_MTU_DISCOVER", Consts.IP_PMTUDISC_PROBE}, {"IP_MULTICAST_TTL", 7},
                 {"IP_OPTIONS", new byte[] {1, 1, 1, 0}}, {"IP_TOS", 0x10}, {"IP_TTL", 33}, {"IP_UNICAST_IF", 1},
-                {"IPV6_ADDR_PREFERENCES", Consts.IPV6_PREFER_SRC_TMP}, {"IPV6_CHECKSUM", 6}, {"IPV6_MINHOPCOUNT", 5},
+                {"IPV6_ADDR_PREFERENCES", 0x1 /* IPV6_PREFER_SRC_TMP */}, {"IPV6_CHECKSUM", 6}, {"IPV6_MINHOPCOUNT", 5},
                 {"IPV6_MTU", 1400}, {"IPV6_MTU_DISCOVER", Consts.IPV6_PMTUDISC_PROBE}, {"IPV6_MULTICAST_HOPS", 7},
                 {"IPV6_MULTICAST_IF", 1}, {"IPV6_TCLASS", 0x20}, {"IPV6_UNICAST_HOPS", 33}, {"IPV6_UNICAST_IF", 1},
                 {"TCP_CONGESTION", "reno"}, {"TCP_DEFER_ACCEPT", 10}, {"TCP_FASTOPEN", 5}, {"TCP_KEEPCNT", 4},
@@ -109,7 +109,7 @@ class SockOptRoundTripTest {
                 {"TCP_WINDOW_CLAMP", 65536}, {"UDP_SEGMENT", 1200},
                 {"ICMP_FILTER", 1 << 8}, {"ICMPV6_FILTER", icmp6},
                 {"PACKET_FANOUT", 42 | (Consts.PACKET_FANOUT_LB << 16)}, {"PACKET_RESERVE", 64},
-                {"PACKET_TIMESTAMP", Consts.SOF_TIMESTAMPING_SOFTWARE}, {"PACKET_VERSION", Consts.TPACKET_V2},
+                {"PACKET_TIMESTAMP", 0x10 /* SOF_TIMESTAMPING_SOFTWARE */}, {"PACKET_VERSION", Consts.TPACKET_V2},
                 {"IP_MULTICAST_IF", loopback4()},
                 {"IP_ADD_MEMBERSHIP", IpMreqn.of(group4(), 1)}, {"IPV6_JOIN_GROUP", new Ipv6Mreq(group6(), 1)},
         };
@@ -129,7 +129,7 @@ class SockOptRoundTripTest {
         // tcp(7): the seconds are converted to a number of retransmits, so reading gives at least what was set
         READ_BACK.put("TCP_DEFER_ACCEPT", (set, got) -> assertTrue((Integer) got >= (Integer) set, "got " + got));
         // ipv6(7): reading IPV6_MTU gives the path MTU of the connected socket, not the value set
-        READ_BACK.put("IPV6_MTU", (set, got) -> assertTrue((Integer) got >= Consts.IPV6_MIN_MTU, "got " + got));
+        READ_BACK.put("IPV6_MTU", (set, got) -> assertTrue((Integer) got >= SockOpt.IPV6_MIN_MTU, "got " + got));
     }
 
     static Inet4Address loopback4() {

@@ -226,33 +226,15 @@ public final class Consts {
             ICMP_PORT_UNREACH = 3, ICMP_FRAG_NEEDED = 4;
 
     // ------------------------------------------------------------- socket options and ioctls (issue 5)
-    // <linux/in.h>: IP_MTU_DISCOVER values beyond the four above
+    // <bits/in.h>: IP_MTU_DISCOVER values beyond the four above, and IPV6_MTU_DISCOVER's
     public static final int IP_PMTUDISC_INTERFACE = 4, IP_PMTUDISC_OMIT = 5;
-    // <linux/in6.h>: IPV6_MTU_DISCOVER values
     public static final int IPV6_PMTUDISC_DONT = 0, IPV6_PMTUDISC_WANT = 1, IPV6_PMTUDISC_DO = 2,
             IPV6_PMTUDISC_PROBE = 3, IPV6_PMTUDISC_INTERFACE = 4, IPV6_PMTUDISC_OMIT = 5;
-    // <linux/in6.h>: IPV6_ADDR_PREFERENCES flags
-    public static final int IPV6_PREFER_SRC_TMP = 0x0001, IPV6_PREFER_SRC_PUBLIC = 0x0002,
-            IPV6_PREFER_SRC_COA = 0x0004, IPV6_PREFER_SRC_HOME = 0x0400, IPV6_PREFER_SRC_CGA = 0x0008,
-            IPV6_PREFER_SRC_NONCGA = 0x0800;
-    /** {@code TCP_CA_NAME_MAX} ({@code <linux/tcp.h>}): a congestion control name, NUL included. */
-    public static final int TCP_CA_NAME_MAX = 16;
-    // <netinet/tcp.h>: tcp_info.tcpi_state values (TCP_ESTABLISHED, ...)
-    public static final int TCP_ESTABLISHED = 1, TCP_SYN_SENT = 2, TCP_SYN_RECV = 3, TCP_FIN_WAIT1 = 4,
-            TCP_FIN_WAIT2 = 5, TCP_TIME_WAIT = 6, TCP_CLOSE = 7, TCP_CLOSE_WAIT = 8, TCP_LAST_ACK = 9,
-            TCP_LISTEN = 10, TCP_CLOSING = 11;
-    // <linux/tcp.h>: tcp_info.tcpi_options bits
+    // <netinet/tcp.h>: tcp_info.tcpi_options bits
     public static final int TCPI_OPT_TIMESTAMPS = 1, TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4, TCPI_OPT_ECN = 8,
             TCPI_OPT_ECN_SEEN = 16, TCPI_OPT_SYN_DATA = 32;
-    // <linux/net_tstamp.h>: SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*)
-    public static final int SOF_TIMESTAMPING_TX_HARDWARE = 1, SOF_TIMESTAMPING_TX_SOFTWARE = 2,
-            SOF_TIMESTAMPING_RX_HARDWARE = 4, SOF_TIMESTAMPING_RX_SOFTWARE = 8, SOF_TIMESTAMPING_SOFTWARE = 16,
-            SOF_TIMESTAMPING_RAW_HARDWARE = 64, SOF_TIMESTAMPING_OPT_ID = 128;
-    // <linux/if_packet.h>: PACKET_TIMESTAMP values are SOF_TIMESTAMPING_* too
-    /** {@code IP_MAX_MEMBERSHIPS}-unrelated: the kernel's limit on IP_OPTIONS ({@code MAX_IPOPTLEN}, 40 bytes). */
-    public static final int MAX_IPOPTLEN = 40;
-    /** {@code IPV6_MIN_MTU} ({@code include/net/ipv6.h}): the smallest IPv6 MTU. */
-    public static final int IPV6_MIN_MTU = 1280;
+    // (TCP_CA_NAME_MAX, IPV6_MIN_MTU are kernel-internal and MAX_IPOPTLEN is <netinet/ip.h>'s: they live
+    // next to their one use in SockOpt, checked by SockOptProbeTest.)
 
     // ------------------------------------------------------------- capture (issue 7)
 

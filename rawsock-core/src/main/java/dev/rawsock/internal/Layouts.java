@@ -381,8 +381,12 @@ public final class Layouts {
      * name a bitfield; {@link #TCPI_WSCALE} and {@link #TCPI_FLAGS7} address them. Newer kernels
      * append fields; getsockopt(2) writes min(our size, theirs), and older kernels write less,
      * so readers check the returned length per field.
+     *
+     * <p>Not public: glibc's {@code <netinet/tcp.h>} declares an older, shorter {@code struct tcp_info}
+     * that clashes with the kernel's, so {@code CProbeTest} (which sees public layouts, through glibc's
+     * headers) cannot check it; {@code SockOptProbeTest} checks it against {@code <linux/tcp.h>}.
      */
-    public static final StructLayout TCP_INFO = structLayout(
+    static final StructLayout TCP_INFO = structLayout(
             JAVA_BYTE.withName("tcpi_state"),
             JAVA_BYTE.withName("tcpi_ca_state"),
             JAVA_BYTE.withName("tcpi_retransmits"),
