@@ -454,7 +454,7 @@ public final class ControlMessage {
 
     private ByteBuffer wrap(long need) {
         if (data.length < need)
-            throw new IllegalArgumentException(this + ": data of " + data.length + " bytes, its kind needs " + need);
+            throw new IllegalArgumentException(raw() + ": data of " + data.length + " bytes, its kind needs " + need);
         return wrap();
     }
 
@@ -496,6 +496,11 @@ public final class ControlMessage {
         } catch (RuntimeException e) {
             // malformed payload: print it raw
         }
+        return raw();
+    }
+
+    /** The raw form, which never decodes (so it is safe inside error messages of the decoders). */
+    private String raw() {
         return "cmsg " + level + " type " + type + " " + HexFormat.of().formatHex(data);
     }
 }

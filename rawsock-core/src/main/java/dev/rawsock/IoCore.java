@@ -389,7 +389,8 @@ final class IoCore {
             if (send) {
                 m.sent((int) Math.min(moved, Integer.MAX_VALUE));
             } else {
-                int mflags = all.get(JAVA_INT, hdr + Layouts.MSG_FLAGS);
+                // the kernel echoes MSG_CMSG_CLOEXEC (a request, not news about the message): leave it out
+                int mflags = all.get(JAVA_INT, hdr + Layouts.MSG_FLAGS) & ~Consts.MSG_CMSG_CLOEXEC;
                 long clen = ctl.length == 0 ? 0 : Math.min(all.get(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN), ctl.length);
                 if (clen < 0) clen = 0;
                 if (clen > 0) {
