@@ -9,6 +9,11 @@ import java.util.Set;
  * Flags of {@code getnameinfo(3)} ({@code NI_*}, {@code <netdb.h>}): the seed's
  * {@code :NOFQDN :NUMERICHOST :NAMEREQD :NUMERICSERV :NUMERICSCOPE :DGRAM} keywords, plus glibc's
  * {@code NI_IDN}.
+ *
+ * <p>{@link #NUMERICSCOPE} is RFC 3493's {@code NI_NUMERICSCOPE}, which glibc does not define (it
+ * answers the bit with EAI_BADFLAGS and always names a link-local scope by interface): rawsock never
+ * passes it to C and instead writes the scope id as a number itself ({@code fe80::1%2}, not
+ * {@code fe80::1%eth0}).
  */
 public enum NiFlag {
     NUMERICHOST(Consts.NI_NUMERICHOST), NUMERICSERV(Consts.NI_NUMERICSERV), NOFQDN(Consts.NI_NOFQDN),

@@ -544,13 +544,22 @@ public final class Rawsock {
 
     /**
      * {@code getnameinfo(3)}: host and service of a socket address (numeric where a name is not
-     * found, unless {@link NiFlag#NAMEREQD}). The seed's {@code (getnameinfo address ...)}.
+     * found, unless {@link NiFlag#NAMEREQD}). The seed's {@code (getnameinfo address ...)}. A scoped
+     * IPv6 address reads {@code fe80::1%eth0}, or {@code fe80::1%2} with {@link NiFlag#NUMERICSCOPE}.
      * @throws GaiException when the resolver fails (EAI_NONAME with NAMEREQD, EAI_FAMILY, ...)
      */
     public static NameInfo getnameinfo(SockAddr address, NiFlag... flags) throws GaiException {
         Objects.requireNonNull(address, "address");
-        String[] r = NetDb.getnameinfo(address.storage, address.size, NiFlag.mask(flags));
-        return new NameInfo(r[0], r[1]);
+        int mask = NiFlag.mask(flags);
+        // glibc has no NI_NUMERICSCOPE (it rejects the RFC 3493 bit with EAI_BADFLAGS) and names the
+        // scope of a link-local address by interface; so the flag is applied here, on its output.
+        String[] r = NetDb.getnameinfo(address.storage, address.size, mask & ~NiFlag.NUMERICSCOPE.value());
+        String node = r[0];
+        int pct = node.indexOf('%');
+        if ((mask & NiFlag.NUMERICSCOPE.value()) != 0 && pct >= 0 && address.familyValue() == Consts.AF_INET6) {
+            node = node.substring(0, pct + 1) + Integer.toUnsignedString(address.scopeId());
+        }
+        return new NameInfo(node, r[1]);
     }
 
     /**

@@ -35,7 +35,8 @@ class CProbeTest {
             "arpa/inet.h", "netdb.h", "net/if.h", "net/if_arp.h", "ifaddrs.h", "poll.h", "sys/epoll.h",
             "sys/eventfd.h", "fcntl.h", "sys/mman.h", "sys/uio.h", "sys/time.h", "time.h", "limits.h",
             "linux/if_packet.h", "linux/if_ether.h", "linux/netlink.h", "linux/sockios.h", "linux/icmp.h",
-            "linux/errqueue.h", "linux/filter.h", "linux/net_tstamp.h", "sys/ioctl.h", "stddef.h", "stdio.h");
+            "linux/errqueue.h", "linux/filter.h", "linux/net_tstamp.h", "sys/ioctl.h", "stddef.h", "stdio.h",
+            "linux/if_link.h");
 
     /**
      * Constants the probe cannot see, each checked by hand in {@link #constantsOutsideTheHeaders()}:
