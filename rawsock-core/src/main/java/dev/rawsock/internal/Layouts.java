@@ -537,11 +537,7 @@ public final class Layouts {
      */
     public static final long TP3_SOCKADDR_LL = (TPACKET3_HDR.byteSize() + 15) & ~15L;
 
-    /** {@code struct tpacket_stats_v3} ({@code <linux/if_packet.h>}): PACKET_STATISTICS with TPACKET_V3. */
-    public static final StructLayout TPACKET_STATS_V3 = structLayout(
-            U32.withName("tp_packets"),
-            U32.withName("tp_drops"),
-            U32.withName("tp_freeze_q_cnt")).withName("tpacket_stats_v3");
+    // struct tpacket_stats_v3 is TPACKET_STATS_V3 in issue 5's section (both branches defined it; merged into one).
     public static final long TP_STATS_PACKETS = off(TPACKET_STATS_V3, "tp_packets");
     public static final long TP_STATS_DROPS = off(TPACKET_STATS_V3, "tp_drops");
     public static final long TP_STATS_FREEZE_Q_CNT = off(TPACKET_STATS_V3, "tp_freeze_q_cnt");
