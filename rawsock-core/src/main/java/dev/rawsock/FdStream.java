@@ -22,6 +22,9 @@ import java.util.Objects;
  * readiness first. Closing the stream, or either of its two streams, closes the fd once, after
  * waking any thread blocked in it (that thread gets an {@link java.nio.channels.AsynchronousCloseException}).
  * A read returns -1 at end of stream. Writes write every byte.
+ *
+ * <p>One limit on non-socket fds (pipes, ttys) left in blocking mode: a write larger than the room
+ * the fd reported may still block inside {@code write(2)}, and then a close waits for it.
  */
 public final class FdStream implements Closeable {
     /** Largest single transfer; larger requests loop (writes) or return short (reads). */

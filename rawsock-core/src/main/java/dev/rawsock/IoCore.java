@@ -88,15 +88,7 @@ final class IoCore {
                         return n;
                     }
                 }
-                if (facade) {
-                    if (!emulate || (Sys.getFlags(fd) & Consts.O_NONBLOCK) != 0)
-                        throw new ErrnoException(NAME[op], Errno.EAGAIN, fd);
-                    Poller.get().await(fd, output(op) ? Consts.EPOLLOUT : Consts.EPOLLIN, 0);
-                } else {
-                    if ((flags & Consts.MSG_DONTWAIT) != 0) throw new ErrnoException(NAME[op], Errno.EAGAIN, fd);
-                    if (deadline == 0) deadline = h.deadline();
-                    h.await(output(op) ? Consts.POLLOUT : Consts.POLLIN, deadline, NAME[op]);
-                }
+                deadline = awaitReady(h, fd, output(op), emulate, flags, deadline, NAME[op]);
             }
         } finally {
             if (!facade) h.end();
@@ -108,11 +100,18 @@ final class IoCore {
         Sys.checkFd(fd);
         try {
             return transfer(null, fd, op, data, flags, addr);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
+    }
+
+    /**
+     * On a caller's fd only system calls can fail (there is no handle to close or time out), so an
+     * IOException there is an ErrnoException; anything else is a bug in rawsock.
+     */
+    static ErrnoException onlyErrno(IOException e) {
+        if (e instanceof ErrnoException ee) return ee;
+        throw new IllegalStateException("unexpected on a caller's fd", e);
     }
 
     /** The SockAddr the kernel wrote into the scratch's address area. */
@@ -175,9 +174,7 @@ final class IoCore {
                         return n;
                     }
                 }
-                if (facade) throw new ErrnoException(name, Errno.EAGAIN, fd);
-                if (deadline == 0) deadline = h.deadline();
-                h.await(write ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
+                deadline = awaitReady(h, fd, write, false, 0, deadline, name);
             }
         } finally {
             if (!facade) h.end();
@@ -188,10 +185,8 @@ final class IoCore {
     static long vectorFacade(int fd, boolean write, byte[][] iov, int start, int end) throws ErrnoException {
         try {
             return vector(null, fd, write, iov, start, end);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
     }
 
@@ -269,17 +264,19 @@ final class IoCore {
     }
 
     /**
-     * sendmsg/recvmsg ({@code batch} false: one message, iovec parts {@code start..end}) or
-     * sendmmsg/recvmmsg ({@code batch} true: {@code msgs[0..n)}, each whole iovec). Every msghdr,
+     * sendmsg/recvmsg ({@code batch} false: the message {@code one}, iovec parts {@code start..end}) or
+     * sendmmsg/recvmmsg ({@code batch} true: {@code msgs[0..n)}, each whole iovec; {@code one} null).
+     * A single message is passed alone, not in an array, so the call allocates nothing once warm. Every msghdr,
      * iovec array, address, control buffer and data byte is staged in the one scratch buffer.
      * @return bytes moved (single) or messages moved (batch)
      */
-    static long message(FdHandle h, int fd, boolean send, Message[] msgs, int n, int start, int end, int flags,
+    static long message(FdHandle h, int fd, boolean send, Message one, Message[] msgs, int n, int start, int end, int flags,
                         boolean batch) throws IOException {
         String name = batch ? (send ? "sendmmsg" : "recvmmsg") : (send ? "sendmsg" : "recvmsg");
+        if (!batch && one == null) throw new IllegalArgumentException("message is null");
         long need = n * MMSG;
         for (int i = 0; i < n; i++) {
-            Message m = msgs[i];
+            Message m = one != null ? one : msgs[i];
             int a = batch ? 0 : start, b = batch ? (m == null ? 0 : m.iovec().length) : end;
             need += region(m, a, b, checkMessage(m, a, b, send));
         }
@@ -296,13 +293,12 @@ final class IoCore {
             while (true) {
                 try (Scratch s = Scratch.acquire()) {
                     MemorySegment all = s.buffer(need);
-                    stage(all, send, msgs, n, start, end, batch);
-                    MemorySegment hdrs = all.asSlice(0, n * MMSG);
+                    stage(all, send, one, msgs, n, start, end, batch);
                     long r;
-                    if (batch) r = send ? Sys.sendmmsg(s, fd, hdrs, n, callFlags) : Sys.recvmmsg(s, fd, hdrs, n, callFlags);
-                    else r = send ? Sys.sendmsg(s, fd, hdrs, callFlags) : Sys.recvmsg(s, fd, hdrs, callFlags);
+                    if (batch) r = send ? Sys.sendmmsg(s, fd, all, n, callFlags) : Sys.recvmmsg(s, fd, all, n, callFlags);
+                    else r = send ? Sys.sendmsg(s, fd, all, callFlags) : Sys.recvmsg(s, fd, all, callFlags);
                     if (r >= 0) {
-                        unstage(all, send, msgs, n, batch ? (int) r : 1, start, end, batch, r);
+                        unstage(all, send, one, msgs, n, batch ? (int) r : 1, start, end, batch, r);
                         return r;
                     }
                 }
@@ -314,10 +310,12 @@ final class IoCore {
     }
 
     /** Lays the messages out in {@code all}: mmsghdrs first, then each message's region. */
-    private static void stage(MemorySegment all, boolean send, Message[] msgs, int n, int start, int end, boolean batch) {
+    private static void stage(MemorySegment all, boolean send, Message one, Message[] msgs, int n, int start, int end, boolean batch) {
+        // pointers are written as 64-bit addresses (LP64: a pointer is a long), so staging makes no slice objects
+        long base = all.address();
         long off = n * MMSG;
         for (int i = 0; i < n; i++) {
-            Message m = msgs[i];
+            Message m = one != null ? one : msgs[i];
             byte[][] iov = m.iovec();
             int a = batch ? 0 : start, b = batch ? iov.length : end;
             long hdr = i * MMSG;
@@ -325,25 +323,23 @@ final class IoCore {
             off += align8((b - a) * IOV);
             SockAddr sa = m.addr();
             if (sa != null) {
-                MemorySegment name = all.asSlice(off, NAME_SIZE);
-                if (send) MemorySegment.copy(sa.storage, 0, name, JAVA_BYTE, 0, sa.size);
-                all.set(ADDRESS, hdr + Layouts.MSG_NAME, name);
+                if (send) MemorySegment.copy(sa.storage, 0, all, JAVA_BYTE, off, sa.size);
+                all.set(JAVA_LONG, hdr + Layouts.MSG_NAME, base + off);
                 all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, send ? sa.size : NAME_SIZE);
                 off += NAME_SIZE;
             } else {
-                all.set(ADDRESS, hdr + Layouts.MSG_NAME, MemorySegment.NULL);
+                all.set(JAVA_LONG, hdr + Layouts.MSG_NAME, 0L);
                 all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, 0);
             }
-            all.set(ADDRESS, hdr + Layouts.MSG_IOV, b > a ? all.asSlice(vec, (b - a) * IOV) : MemorySegment.NULL);
+            all.set(JAVA_LONG, hdr + Layouts.MSG_IOV, b > a ? base + vec : 0L);
             all.set(JAVA_LONG, hdr + Layouts.MSG_IOVLEN, b - a);
             byte[] ctl = m.control();
             if (ctl.length > 0) {
-                MemorySegment c = all.asSlice(off, ctl.length);
-                if (send) MemorySegment.copy(ctl, 0, c, JAVA_BYTE, 0, ctl.length);
-                else c.fill((byte) 0);
-                all.set(ADDRESS, hdr + Layouts.MSG_CONTROL, c);
+                // on receive only the msg_controllen bytes the kernel wrote are read back: no need to clear
+                if (send) MemorySegment.copy(ctl, 0, all, JAVA_BYTE, off, ctl.length);
+                all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, base + off);
             } else {
-                all.set(ADDRESS, hdr + Layouts.MSG_CONTROL, MemorySegment.NULL);
+                all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, 0L);
             }
             all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN, ctl.length);
             off += align8(ctl.length);
@@ -351,10 +347,9 @@ final class IoCore {
             all.set(JAVA_INT, hdr + Layouts.MMSG_LEN, 0);
             for (int k = a; k < b; k++) {
                 int len = iov[k].length;
-                MemorySegment part = all.asSlice(off, len);
-                if (send) MemorySegment.copy(iov[k], 0, part, JAVA_BYTE, 0, len);
+                if (send) MemorySegment.copy(iov[k], 0, all, JAVA_BYTE, off, len);
                 long at = vec + (k - a) * IOV;
-                all.set(ADDRESS, at + Layouts.IOV_BASE, part);
+                all.set(JAVA_LONG, at + Layouts.IOV_BASE, base + off);
                 all.set(JAVA_LONG, at + Layouts.IOV_LEN, len);
                 off += len;
             }
@@ -363,12 +358,12 @@ final class IoCore {
     }
 
     /** Copies results back into the first {@code done} messages (data, address, control, flags, length). */
-    private static void unstage(MemorySegment all, boolean send, Message[] msgs, int n, int done, int start, int end,
+    private static void unstage(MemorySegment all, boolean send, Message one, Message[] msgs, int n, int done, int start, int end,
                                 boolean batch, long r) {
         long off = n * MMSG;
         // regions were laid out for the n messages passed in; walk them in the same order
         for (int i = 0; i < done; i++) {
-            Message m = msgs[i];
+            Message m = one != null ? one : msgs[i];
             byte[][] iov = m.iovec();
             int a = batch ? 0 : start, b = batch ? iov.length : end;
             long hdr = i * MMSG;
@@ -394,9 +389,8 @@ final class IoCore {
                 long clen = ctl.length == 0 ? 0 : Math.min(all.get(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN), ctl.length);
                 if (clen < 0) clen = 0;
                 if (clen > 0) {
-                    MemorySegment c = all.asSlice(ctlOff, ctl.length);
-                    if ((mflags & Consts.MSG_CTRUNC) != 0) closeCutFds(c, clen);
-                    MemorySegment.copy(c, JAVA_BYTE, 0, ctl, 0, (int) clen);
+                    if ((mflags & Consts.MSG_CTRUNC) != 0) closeCutFds(all.asSlice(ctlOff, ctl.length), clen);
+                    MemorySegment.copy(all, JAVA_BYTE, ctlOff, ctl, 0, (int) clen);
                 }
                 long left = moved;
                 for (int k = a; k < b && left > 0; k++) {
@@ -432,14 +426,12 @@ final class IoCore {
     }
 
     /** The facade's message calls: only system-call errors can happen. */
-    static long messageFacade(int fd, boolean send, Message[] msgs, int n, int start, int end, int flags, boolean batch)
-            throws ErrnoException {
+    static long messageFacade(int fd, boolean send, Message one, Message[] msgs, int n, int start, int end, int flags,
+                              boolean batch) throws ErrnoException {
         try {
-            return message(null, fd, send, msgs, n, start, end, flags, batch);
-        } catch (ErrnoException e) {
-            throw e;
+            return message(null, fd, send, one, msgs, n, start, end, flags, batch);
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
     }
 
@@ -499,10 +491,8 @@ final class IoCore {
     static int batchFacade(int fd, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
         try {
             return batch(null, fd, send, b, n, flags);
-        } catch (ErrnoException e) {
-            throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("unexpected on a caller's fd", e);
+            throw onlyErrno(e);
         }
     }
 

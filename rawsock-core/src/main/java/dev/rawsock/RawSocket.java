@@ -436,7 +436,7 @@ public final class RawSocket implements AutoCloseable {
 
     /** {@code sendmsg(2)} of the iovec parts {@code start..end}. */
     public int sendMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, true, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.message(handle, -1, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /**
@@ -452,12 +452,12 @@ public final class RawSocket implements AutoCloseable {
 
     /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
     public int recvMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, false, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.message(handle, -1, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /** {@code sendmmsg(2)} of {@code messages} in one call; returns how many were sent. */
     public int sendMmsg(Message[] messages, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, true, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.message(handle, -1, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**
@@ -465,7 +465,7 @@ public final class RawSocket implements AutoCloseable {
      * (the fd is non-blocking); returns how many arrived.
      */
     public int recvMmsg(Message[] messages, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, false, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.message(handle, -1, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**

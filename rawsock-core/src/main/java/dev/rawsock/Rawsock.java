@@ -159,10 +159,8 @@ public final class Rawsock {
     public static Set<PollEvent> poll(int fd, Set<PollEvent> events, int timeoutMillis) throws ErrnoException {
         try {
             return PollEvent.of(IoCore.poll(null, fd, PollEvent.mask(events), timeoutMillis));
-        } catch (ErrnoException e) {
-            throw e;
         } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            throw IoCore.onlyErrno(e);
         }
     }
 
@@ -408,7 +406,7 @@ public final class Rawsock {
 
     /** {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec). */
     public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.messageFacade(fd, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /**
@@ -425,7 +423,7 @@ public final class Rawsock {
 
     /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
     public static int recvmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, new Message[] {message}, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.messageFacade(fd, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
     /**
@@ -434,7 +432,7 @@ public final class Rawsock {
      * @return how many messages were sent (the kernel sends at most 1024 per call)
      */
     public static int sendmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.messageFacade(fd, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**
@@ -445,7 +443,7 @@ public final class Rawsock {
      * @return how many messages arrived
      */
     public static int recvmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.messageFacade(fd, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
 
     /**

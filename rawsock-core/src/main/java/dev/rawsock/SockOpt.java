@@ -537,15 +537,28 @@ public final class SockOpt<T> {
         return KNOWN.stream().map(SockOpt::level).distinct().toList();
     }
 
+    /** The prefixes a seed keyword drops: {@code :rcvbuf} is SO_RCVBUF. */
+    private static final List<String> PREFIXES = List.of("SO_", "IP_", "IPV6_", "TCP_", "UDP_", "PACKET_");
+
     /**
-     * The option with C name {@code name} ({@code "SO_RCVBUF"}, any case).
-     * @throws IllegalArgumentException for an unknown name; the message lists every known one
+     * The option with C name {@code name} ({@code "SO_RCVBUF"}, any case). The seed's keyword form
+     * without the prefix ({@code "rcvbuf"}, {@code ":debug"}, {@code "v6only"}) is accepted too when it
+     * names one option only ({@code "mtu"} is both IP_MTU and IPV6_MTU, so it is not).
+     * @throws IllegalArgumentException for an unknown or ambiguous name; the message lists the candidates
      */
     public static SockOpt<?> valueOf(String name) {
         Objects.requireNonNull(name, "name");
-        SockOpt<?> o = BY_NAME.get(name.toUpperCase(Locale.ROOT));
-        if (o == null) throw new IllegalArgumentException("unknown socket option '" + name + "'; known: " + BY_NAME.keySet());
-        return o;
+        String key = name.strip().replaceFirst("^:", "").replace('-', '_').toUpperCase(Locale.ROOT);
+        SockOpt<?> o = BY_NAME.get(key);
+        if (o != null) return o;
+        List<SockOpt<?>> found = new ArrayList<>();
+        for (String p : PREFIXES) {
+            SockOpt<?> c = BY_NAME.get(p + key);
+            if (c != null) found.add(c);
+        }
+        if (found.size() == 1) return found.get(0);
+        if (found.size() > 1) throw new IllegalArgumentException("socket option '" + name + "' is ambiguous: " + found);
+        throw new IllegalArgumentException("unknown socket option '" + name + "'; known: " + BY_NAME.keySet());
     }
 
     /**

@@ -236,7 +236,7 @@ class MessagesTest {
         Sys.close(closed);
 
         int s = udpBound();
-        setInt(s, Consts.SOL_IP, Consts.IP_RECVERR, 1);
+        Rawsock.setSocketOption(s, SockOpt.IP_RECVERR, true);  // the typed catalogue (issue 5) and messages together
         Rawsock.sendto(s, ascii("anyone?"), nobody);
         assertTrue(Rawsock.poll(s, Set.of(PollEvent.ERR), 5000).contains(PollEvent.ERR), "no error queued within 5 s");
 

@@ -1,7 +1,6 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
-import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.Sys;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -13,12 +12,9 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
@@ -173,6 +169,13 @@ class SockOptRoundTripTest {
         assertEquals(Consts.SO_RCVBUF, SockOpt.SO_RCVBUF.optname());
         // names are unique and every constant is in known()
         assertEquals(SockOpt.known().size(), SockOpt.known().stream().map(SockOpt::name).distinct().count());
+        // the seed's keywords
+        assertEquals(SockOpt.SO_RCVBUF, SockOpt.valueOf("rcvbuf"));
+        assertEquals(SockOpt.SO_DEBUG, SockOpt.valueOf(":debug"));
+        assertEquals(SockOpt.IPV6_V6ONLY, SockOpt.valueOf("v6only"));
+        assertEquals(SockOpt.IP_MULTICAST_TTL, SockOpt.valueOf("multicast-ttl"));
+        IllegalArgumentException amb = assertThrows(IllegalArgumentException.class, () -> SockOpt.valueOf("mtu"));
+        assertTrue(amb.getMessage().contains("IP_MTU") && amb.getMessage().contains("IPV6_MTU"), amb.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SockOpt.valueOf("SO_NOPE"));
         assertTrue(e.getMessage().contains("SO_RCVBUF"), e.getMessage());
     }

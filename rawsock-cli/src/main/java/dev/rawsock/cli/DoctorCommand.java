@@ -54,9 +54,27 @@ final class DoctorCommand implements Callable<Integer> {
             out.printf("%-12s ok%n", what + ":");
             return true;
         } catch (ErrnoException e) {
-            out.printf("%-12s no (%s)%n", what + ":", e.errnoName() + (e.errnoName().equals("EPERM") || e.errnoName().equals("EACCES")
-                    ? ", needs CAP_NET_RAW or net.ipv4.ping_group_range" : ""));
+            out.printf("%-12s no (%s%s)%n", what + ":", e.errnoName(), why(e, d, t));
             return false;
+        }
+    }
+
+    /** Why a socket kind was refused, when the reason is a privilege or a sysctl. */
+    private static String why(ErrnoException e, Domain d, SocketType t) {
+        if (!e.errnoName().equals("EPERM") && !e.errnoName().equals("EACCES")) return "";
+        if (t.equals(SocketType.DGRAM)) {
+            String range = sysctl("net/ipv4/ping_group_range");  // one sysctl serves ICMP and ICMPv6 ping sockets
+            return ": net.ipv4.ping_group_range is \"" + range + "\" and does not include this process's group";
+        }
+        return ": needs CAP_NET_RAW";
+    }
+
+    private static String sysctl(String key) {
+        try {
+            // readAllLines, not readString: readString trusts the size /proc reports and stops early
+            return String.join(" ", Files.readAllLines(Path.of("/proc/sys", key))).trim().replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            return "?";
         }
     }
 

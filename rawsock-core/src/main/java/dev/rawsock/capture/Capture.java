@@ -13,18 +13,22 @@ import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
+import dev.rawsock.packet.BpfInstruction;
 import dev.rawsock.packet.BpfProgram;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Packet capture on an {@code AF_PACKET} socket ({@code packet(7)}), the way libpcap does it on
@@ -47,11 +52,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * }
  * }</pre>
  *
- * <p>How it is set up, in libpcap's order: the socket is opened with protocol 0, so that it receives
- * nothing yet; the filter is attached (verified first); the ring is configured
- * ({@code PACKET_VERSION} = {@code TPACKET_V3}, {@code PACKET_RX_RING} with a
- * {@code struct tpacket_req3}) and mapped; only then is the socket bound to the interface with
- * {@code ETH_P_ALL}, so that no packet the filter would reject is ever queued. Promiscuous mode is a
+ * <p>How it is set up: as libpcap does, the socket is opened with protocol 0, so that it receives
+ * nothing yet; the ring is configured ({@code PACKET_VERSION} = {@code TPACKET_V3},
+ * {@code PACKET_RX_RING} with a {@code struct tpacket_req3}) and mapped; the filter is attached
+ * ({@code SO_ATTACH_FILTER}, its {@code ret} values lowered to the snaplen so that the kernel copies no
+ * more); only then is the socket bound to the interface with {@code ETH_P_ALL}, so that no packet the
+ * filter would reject is ever queued. Promiscuous mode is a
  * {@code PACKET_ADD_MEMBERSHIP} of type {@code PACKET_MR_PROMISC}: it belongs to the socket, and the
  * kernel drops it when the socket closes. Where the kernel refuses the ring (the setsockopt or the
  * mmap fails) the capture falls back to one {@code recvfrom(2)} per packet; {@link #usesRing()}
@@ -323,6 +329,11 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /** {@link #open(String, Options)} with {@link Options#defaults()}. */
+    public static Capture open(String ifnameOrNull) throws IOException {
+        return open(ifnameOrNull, Options.defaults());
+    }
+
     /** EPERM from socket(AF_PACKET), saying what is missing. */
     private static final class NeedsCapNetRaw extends ErrnoException {
         private static final long serialVersionUID = 1L;
@@ -344,11 +355,6 @@ public final class Capture implements AutoCloseable {
         this.ifindex = ifindex;
         this.snaplen = o.snaplen;
         int fd = sock.fd();
-
-        if (o.filter != null) {
-            sock.attachFilter(o.filter);
-            drain(fd);
-        }
 
         boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
         if (o.ignoreOutgoing || loopback) {
@@ -391,12 +397,22 @@ public final class Capture implements AutoCloseable {
             this.recvView = recvBuf.asByteBuffer().asReadOnlyBuffer();
             this.from = SockAddr.of(Domain.PACKET);
         }
-
     }
 
-    /** Binds (from here on packets arrive), then joins the promiscuous membership and the fanout group. */
+    /**
+     * Attaches the filter, binds (from here on packets arrive), then joins the promiscuous membership
+     * and the fanout group. On failure {@link #open} closes the capture, ring and all.
+     */
     private void start(Options o) throws IOException {
         int fd = sock.fd();
+        // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
+        // program; recvfrom would then report the cut length as the packet's, so without the ring the
+        // program stays as given and the data are cut in Java.
+        BpfProgram program = ring != null ? withSnaplen(o.filter, o.snaplen) : o.filter;
+        if (program != null) {
+            sock.attachFilter(program);
+            drain(fd);
+        }
         sock.bind(SockAddr.packet(ifindex, ETH_P_ALL));
 
         if (o.promiscuous) {
@@ -427,9 +443,40 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    private static final int BPF_RET_K = 0x06;
+    private static final int VLAN_TAG_LEN = 4;
+    private static final ValueLayout.OfShort NET16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The program the kernel runs: the filter with every {@code ret #k} (k &gt; 0) lowered to the
+     * snaplen, as libpcap compiles it, because the kernel copies no more of a packet than its filter
+     * returns; that keeps long packets from filling the ring with bytes the capture would cut anyway.
+     * With no filter and a snaplen below the maximum, {@code ret #snaplen} alone. (A {@code ret a} is
+     * left as it is; the data are cut in Java too.)
+     */
+    static BpfProgram withSnaplen(BpfProgram filter, int snaplen) {
+        if (filter == null) {
+            return snaplen >= Options.MAX_SNAPLEN ? null : BpfProgram.of(BpfInstruction.stmt(BPF_RET_K, snaplen));
+        }
+        List<BpfInstruction> in = filter.instructions();
+        List<BpfInstruction> out = new ArrayList<>(in.size());
+        boolean changed = false;
+        for (BpfInstruction i : in) {
+            if (i.code() == BPF_RET_K && Integer.compareUnsigned(i.k(), snaplen) > 0) {
+                out.add(new BpfInstruction(i.code(), i.jt(), i.jf(), snaplen));
+                changed = true;
+            } else {
+                out.add(i);
+            }
+        }
+        return changed ? BpfProgram.of(out) : filter;
+    }
+
     /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */
     private static MemorySegment mapRing(int fd, Arena arena, int blockSize, int blockCount, Duration tov) throws ErrnoException {
         setInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
+        // Room before each frame's MAC header to put back a VLAN tag the NIC or the stack took off (as libpcap).
+        setInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, VLAN_TAG_LEN, "setsockopt(PACKET_RESERVE)");
         long size = (long) blockSize * blockCount;
         try (Scratch s = Scratch.acquire()) {
             MemorySegment req = s.misc(Layouts.TPACKET_REQ3.byteSize());
@@ -595,10 +642,8 @@ public final class Capture implements AutoCloseable {
     private CapturedPacket ringFrame(MemorySegment r, long f) {
         long sll = f + Layouts.TP3_SOCKADDR_LL;
         int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
-        if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing
-                || Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE)) == Consts.ARPHRD_LOOPBACK)) {
-            return null;
-        }
+        int hatype = Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE));
+        if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) return null;
         int status = r.get(JAVA_INT, f + Layouts.TP3_STATUS);
         long sec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_SEC));
         long nsec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NSEC));
@@ -608,10 +653,23 @@ public final class Capture implements AutoCloseable {
         int tci = (status & Consts.TP_STATUS_VLAN_VALID) != 0 ? r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI) & 0xFFFF : -1;
         int tpid = (status & Consts.TP_STATUS_VLAN_TPID_VALID) != 0
                 ? Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID)) : -1;
-        int cap = snap < 0 || snap > snaplen ? snaplen : snap;
-        ByteBuffer data = ringView.slice((int) (f + mac), cap);
+        long start = f + mac;
+        if (snap < 0) snap = Integer.MAX_VALUE;
+        if (tci >= 0 && snap >= 2 * Consts.ETH_ALEN
+                && start - VLAN_TAG_LEN >= sll + Layouts.SOCKADDR_LL.byteSize()) {
+            // The tag came off before the tap (hardware or skb_vlan_untag): put it back between the MAC
+            // addresses and the ethertype, in the PACKET_RESERVE room, so the data are the frame as sent.
+            MemorySegment.copy(r, start, r, start - VLAN_TAG_LEN, 2 * Consts.ETH_ALEN);
+            start -= VLAN_TAG_LEN;
+            r.set(NET16, start + 2 * Consts.ETH_ALEN, (short) (tpid >= 0 ? tpid : Consts.ETH_P_8021Q));
+            r.set(NET16, start + 2 * Consts.ETH_ALEN + 2, (short) tci);
+            snap += VLAN_TAG_LEN;
+            len += VLAN_TAG_LEN;
+        }
+        int cap = Math.min(snap, snaplen);
+        ByteBuffer data = ringView.slice((int) start, cap);
         return new CapturedPacket(sec * 1_000_000_000L + nsec, len, data,
-                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, tci, tpid);
+                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
     }
 
     private CapturedPacket nextFromSocket(long deadline) throws IOException {
@@ -635,7 +693,7 @@ public final class Capture implements AutoCloseable {
                 if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) continue;
                 int cap = (int) Math.min(n, snaplen);
                 return new CapturedPacket(receiveTime(), (int) Math.min(n, Integer.MAX_VALUE), recvView.slice(0, cap),
-                        from.ifindex(), pkttype, -1, -1);
+                        from.ifindex(), pkttype, hatype, -1, -1);
             }
             if (!await(deadline)) return null;
         }
@@ -719,8 +777,8 @@ public final class Capture implements AutoCloseable {
             try (Scratch s = Scratch.acquire()) {
                 MemorySegment st = s.misc(Layouts.TPACKET_STATS_V3.byteSize());
                 Sys.getsockopt(sock.fd(), Consts.SOL_PACKET, Consts.PACKET_STATISTICS, st, "getsockopt(PACKET_STATISTICS)");
-                received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_STATS_PACKETS));
-                dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_STATS_DROPS));
+                received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_PACKETS));
+                dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_DROPS));
                 return new CaptureStats(received, dropped);
             }
         } finally {

@@ -20,15 +20,18 @@ public final class CapturedPacket implements Frame {
     private final ByteBuffer data;
     private final int ifindex;
     private final int pkttype;
+    private final int hatype;
     private final int vlanTci;  // -1: none
     private final int vlanTpid; // -1: none
 
-    CapturedPacket(long timestampNanos, int wireLength, ByteBuffer data, int ifindex, int pkttype, int vlanTci, int vlanTpid) {
+    CapturedPacket(long timestampNanos, int wireLength, ByteBuffer data, int ifindex, int pkttype, int hatype,
+                   int vlanTci, int vlanTpid) {
         this.timestampNanos = timestampNanos;
         this.wireLength = wireLength;
         this.data = data;
         this.ifindex = ifindex;
         this.pkttype = pkttype;
+        this.hatype = hatype;
         this.vlanTci = vlanTci;
         this.vlanTpid = vlanTpid;
     }
@@ -76,9 +79,21 @@ public final class CapturedPacket implements Frame {
     }
 
     /**
-     * The VLAN tag control information (priority, DEI, VLAN id) the NIC stripped from the frame
-     * ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when there was none. The tag
-     * is not put back into {@link #data()}.
+     * The link-layer type of the interface ({@code sll_hatype}, an {@code ARPHRD_*} value of
+     * {@code <net/if_arp.h>}: 1 for Ethernet, 772 for loopback, 65534 for a device without a link-layer
+     * header such as tun), which says what header {@link #data()} starts with. It matters when capturing
+     * on all interfaces, where devices differ.
+     */
+    public int hardwareType() {
+        return hatype;
+    }
+
+    /**
+     * The VLAN tag control information (priority, DEI, VLAN id) that the NIC or the stack took off the
+     * frame before the tap ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when
+     * there was none. With the ring, the tag is put back into {@link #data()} (and counted in
+     * {@link #wireLength()}) as libpcap does, so the data are the frame as it was on the wire; packets
+     * received with {@code recvfrom} (no ring) carry neither.
      */
     public OptionalInt vlanTci() {
         return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci);

@@ -537,10 +537,7 @@ public final class Layouts {
      */
     public static final long TP3_SOCKADDR_LL = (TPACKET3_HDR.byteSize() + 15) & ~15L;
 
-    // struct tpacket_stats_v3 is TPACKET_STATS_V3 in issue 5's section (both branches defined it; merged into one).
-    public static final long TP_STATS_PACKETS = off(TPACKET_STATS_V3, "tp_packets");
-    public static final long TP_STATS_DROPS = off(TPACKET_STATS_V3, "tp_drops");
-    public static final long TP_STATS_FREEZE_Q_CNT = off(TPACKET_STATS_V3, "tp_freeze_q_cnt");
+    // struct tpacket_stats_v3 (PACKET_STATISTICS) is in the options section above.
 
     /** {@code struct sock_filter} ({@code <linux/filter.h>}): one classic BPF instruction. */
     public static final StructLayout SOCK_FILTER = structLayout(

@@ -42,9 +42,11 @@ public final class Scratch implements AutoCloseable {
     private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
     private static final ConcurrentLinkedQueue<Scratch> POOL = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger POOLED = new AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
 
     private Scratch(boolean pooled) {
         this.pooled = pooled;
+        CREATED.incrementAndGet();
         // errno state at 0 (glibc: 4 bytes, at most 16 here), socklen at 16, sockaddr_storage at 32, misc after.
         if (Libc.CAPTURE_LAYOUT.byteSize() > 16) throw new AssertionError("capture state over 16 bytes");
         MemorySegment all = arena.allocate(32 + Layouts.SOCKADDR_STORAGE_SIZE + MISC_SIZE, 16);
@@ -76,6 +78,11 @@ public final class Scratch implements AutoCloseable {
         else s = new Scratch(true);
         s.inUse = true;
         return s;
+    }
+
+    /** How many scratch areas were ever made (for tests that check memory stays bounded). */
+    public static long created() {
+        return CREATED.get();
     }
 
     /** errno as the last call with {@link #errno} left it. */

@@ -17,28 +17,47 @@ public final class ArpPacket extends HeaderView {
         require(seg, off, 8 + 2L * (hardwareLength() + protocolLength()), "ARP packet");
     }
 
+    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
     public static ArpPacket of(MemorySegment segment, long offset) { return new ArpPacket(segment, offset); }
+    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
     public static ArpPacket of(ByteBuffer buffer, int offset) { return new ArpPacket(of(buffer), offset); }
+    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
     public static ArpPacket of(byte[] array, int offset) { return new ArpPacket(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return 8 + 2 * (hardwareLength() + protocolLength()); }
 
+    /** The hardware type. */
     public int hardwareType() { return u16(0); }
+    /** The protocol type. */
     public int protocolType() { return u16(2); }
+    /** The hardware length. */
     public int hardwareLength() { return u8(4); }
+    /** The protocol length. */
     public int protocolLength() { return u8(5); }
+    /** The operation (1 request, 2 reply). */
     public int operation() { return u16(6); }
+    /** The sender hardware address. */
     public byte[] senderHardwareAddress() { return bytes(8, hardwareLength()); }
+    /** The sender protocol address. */
     public byte[] senderProtocolAddress() { return bytes(8 + hardwareLength(), protocolLength()); }
+    /** The target hardware address. */
     public byte[] targetHardwareAddress() { return bytes(8 + hardwareLength() + protocolLength(), hardwareLength()); }
+    /** The target protocol address. */
     public byte[] targetProtocolAddress() { return bytes(8 + 2L * hardwareLength() + protocolLength(), protocolLength()); }
 
+    /** Sets the hardware type in place; returns this view. */
     public ArpPacket setHardwareType(int v) { u16(0, v); return this; }
+    /** Sets the protocol type in place; returns this view. */
     public ArpPacket setProtocolType(int v) { u16(2, v); return this; }
+    /** Sets the operation in place; returns this view. */
     public ArpPacket setOperation(int v) { u16(6, v); return this; }
+    /** Sets the sender hardware address in place; returns this view. */
     public ArpPacket setSenderHardwareAddress(byte[] a) { bytes(8, a, hardwareLength(), "sender hardware address"); return this; }
+    /** Sets the sender protocol address in place; returns this view. */
     public ArpPacket setSenderProtocolAddress(byte[] a) { bytes(8 + hardwareLength(), a, protocolLength(), "sender protocol address"); return this; }
+    /** Sets the target hardware address in place; returns this view. */
     public ArpPacket setTargetHardwareAddress(byte[] a) { bytes(8 + hardwareLength() + protocolLength(), a, hardwareLength(), "target hardware address"); return this; }
+    /** Sets the target protocol address in place; returns this view. */
     public ArpPacket setTargetProtocolAddress(byte[] a) { bytes(8 + 2L * hardwareLength() + protocolLength(), a, protocolLength(), "target protocol address"); return this; }
 
     /** The sender's IP address, or null when the protocol addresses are not 4 or 16 bytes. */

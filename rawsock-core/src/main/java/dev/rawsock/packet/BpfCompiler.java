@@ -69,9 +69,14 @@ final class BpfCompiler {
         } catch (FilterError e) {
             throw toIae(filter, e);
         }
-        Parser p = new Parser(filter, toks);
-        Node tree = p.parseAll();
-        return new Gen(filter).generate(tree);
+        try {
+            Node tree = new Parser(filter, toks).parseAll();
+            return new Gen(filter).generate(tree);
+        } catch (StackOverflowError e) {
+            // Recursive descent over a filter nested thousands deep: a bad filter, not a broken JVM.
+            throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()
+                    + " characters)");
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -88,12 +93,28 @@ final class BpfCompiler {
     }
 
     private static IllegalArgumentException toIae(String filter, FilterError e) {
-        return new IllegalArgumentException("bad pcap filter \"" + filter + "\" at position " + e.pos + ": "
+        return new IllegalArgumentException("bad pcap filter \"" + abbreviate(filter) + "\" at position " + e.pos + ": "
                 + e.getMessage());
     }
 
+    /** The filter as quoted in messages: whole unless it is very long. */
+    static String abbreviate(String filter) {
+        return filter.length() <= 200 ? filter : filter.substring(0, 200) + "...";
+    }
+
+    /** How deep parentheses, negations and unary minus may nest; libpcap's own parser stack is smaller. */
+    static final int MAX_NESTING = 1000;
+
     // ------------------------------------------------------------------------------------------
     // Lexer
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("0[xX][0-9a-fA-F]+|[0-9]+");
+    private static final java.util.regex.Pattern DOTTED = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
+    private static final java.util.regex.Pattern MAC_COLONS = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}");
+    private static final java.util.regex.Pattern MAC_DASHES = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(-[0-9a-fA-F]{1,2}){5}");
+    private static final java.util.regex.Pattern MAC_DOTS = java.util.regex.Pattern.compile("[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}");
+    private static final java.util.regex.Pattern HEX_GROUP = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,4}");
+    private static final java.util.regex.Pattern IPV4_PARTS = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
     enum Kind { WORD, NUM, HID, IP6, MAC, PUNCT, END }
 
@@ -152,12 +173,12 @@ final class BpfCompiler {
                     }
                     String w = s.substring(i, end);
                     Kind k;
-                    if (w.matches("0[xX][0-9a-fA-F]+|[0-9]+")) {
+                    if (NUMBER.matcher(w).matches()) {
                         k = Kind.NUM;
-                    } else if (w.matches("[0-9]+(\\.[0-9]+){1,3}")) {
-                        k = Kind.HID;
                     } else if (Addr.mac(w) != null) {
-                        k = Kind.MAC;
+                        k = Kind.MAC; // before HID: 0011.2233.4455 is a MAC address, as libpcap reads it
+                    } else if (DOTTED.matcher(w).matches()) {
+                        k = Kind.HID;
                     } else {
                         k = Kind.WORD;
                     }
@@ -198,9 +219,9 @@ final class BpfCompiler {
         /** A MAC address as 6 bytes: xx:xx:xx:xx:xx:xx, xx-xx-..., or xxxx.xxxx.xxxx; else null. */
         static byte[] mac(String s) {
             String[] parts;
-            if (s.matches("[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}") || s.matches("[0-9a-fA-F]{1,2}(-[0-9a-fA-F]{1,2}){5}")) {
+            if (MAC_COLONS.matcher(s).matches() || MAC_DASHES.matcher(s).matches()) {
                 parts = s.split("[:-]");
-            } else if (s.matches("[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}")) {
+            } else if (MAC_DOTS.matcher(s).matches()) {
                 String h = s.replace(".", "");
                 parts = new String[6];
                 for (int i = 0; i < 6; i++) {
@@ -265,7 +286,7 @@ final class BpfCompiler {
                     out.add((int) (v4[0] & 0xffff));
                     continue;
                 }
-                if (!g.matches("[0-9a-fA-F]{1,4}")) {
+                if (!HEX_GROUP.matcher(g).matches()) {
                     return false;
                 }
                 out.add(Integer.parseInt(g, 16));
@@ -278,7 +299,7 @@ final class BpfCompiler {
          * {@code __pcap_atoin} reads it: "10.1" is 0x0a01 of 16 bits; else null.
          */
         static long[] ipv4(String s) {
-            if (!s.matches("[0-9]+(\\.[0-9]+){0,3}")) {
+            if (!IPV4_PARTS.matcher(s).matches()) {
                 return null;
             }
             String[] parts = s.split("\\.");
@@ -294,6 +315,50 @@ final class BpfCompiler {
                 v = (v << 8) | b;
             }
             return new long[] {v, 8L * parts.length};
+        }
+    }
+
+    /** Service names of /etc/services ({@code services(5)}), read once, as getservbyname would find them. */
+    static final class Services {
+        static final Map<String, Integer> TCP = new java.util.HashMap<>();
+        static final Map<String, Integer> UDP = new java.util.HashMap<>();
+
+        static {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/services"),
+                        java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    int hash = line.indexOf('#');
+                    String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
+                    if (f.length < 2) {
+                        continue;
+                    }
+                    int slash = f[1].indexOf('/');
+                    if (slash <= 0) {
+                        continue;
+                    }
+                    Map<String, Integer> m = switch (f[1].substring(slash + 1)) {
+                        case "tcp" -> TCP;
+                        case "udp" -> UDP;
+                        default -> null;
+                    };
+                    int port;
+                    try {
+                        port = Integer.parseInt(f[1].substring(0, slash));
+                    } catch (NumberFormatException e) {
+                        continue;
+                    }
+                    if (m == null || port < 0 || port > 65535) {
+                        continue;
+                    }
+                    for (int i = 0; i < f.length; i++) {
+                        if (i != 1) {
+                            m.putIfAbsent(f[i], port);
+                        }
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // No services database: only numeric ports then, and names say they are unknown.
+            }
         }
     }
 
@@ -394,6 +459,11 @@ final class BpfCompiler {
     static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
             "icmp", "icmp6", "igmp");
 
+    /** Words the grammar reserves: never a service or host name. */
+    static final Set<String> KEYWORDS = Set.of("and", "or", "not", "host", "net", "port", "portrange", "src", "dst",
+            "proto", "vlan", "less", "greater", "broadcast", "multicast", "len", "mask", "gateway", "inbound",
+            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "llc");
+
     static final Map<String, Integer> NAMED = Map.ofEntries(
             Map.entry("tcpflags", 13), Map.entry("tcp-fin", 0x01), Map.entry("tcp-syn", 0x02),
             Map.entry("tcp-rst", 0x04), Map.entry("tcp-push", 0x08), Map.entry("tcp-ack", 0x10),
@@ -423,6 +493,14 @@ final class BpfCompiler {
         /** Qualifiers of the last primitive, or null when a bare value cannot follow. */
         private Quals last;
         private FilterError furthest;
+        private int depth;
+
+        private void enter() {
+            if (++depth > MAX_NESTING) {
+                depth--;
+                throw new FilterError(peek().pos(), "nested more than " + MAX_NESTING + " deep");
+            }
+        }
 
         Parser(String src, List<Tok> toks) {
             this.src = src;
@@ -539,6 +617,15 @@ final class BpfCompiler {
         // ---- boolean structure: and/or have one precedence, left to right (pcap-filter(7))
 
         Node parseExpr() {
+            enter();
+            try {
+                return parseExpr0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Node parseExpr0() {
             Node left = parseTerm();
             while (isAnd() || isOr()) {
                 boolean and = isAnd();
@@ -557,6 +644,15 @@ final class BpfCompiler {
 
         /** A bare value (or not/parenthesized list of them) that takes the last primitive's qualifiers. */
         private Node parseId(Quals q) {
+            enter();
+            try {
+                return parseId0(q);
+            } finally {
+                depth--;
+            }
+        }
+
+        private Node parseId0(Quals q) {
             if (isNot()) {
                 next();
                 return not(parseId(q));
@@ -573,13 +669,23 @@ final class BpfCompiler {
                 return n;
             }
             Tok t = peek();
-            if (t.kind() == Kind.WORD || t.kind() == Kind.PUNCT || t.kind() == Kind.END) {
+            if ((t.kind() == Kind.WORD && (KEYWORDS.contains(t.text()) || PROTOS.contains(t.text())
+                    || NAMED.containsKey(t.text()))) || t.kind() == Kind.PUNCT || t.kind() == Kind.END) {
                 throw error(t, "a primitive");
             }
             return valuePrimitive(q);
         }
 
         private Node parseTerm() {
+            enter();
+            try {
+                return parseTerm0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Node parseTerm0() {
             if (isNot()) {
                 next();
                 return not(parseTerm());
@@ -783,6 +889,22 @@ final class BpfCompiler {
                     }
                     int lo;
                     int hi;
+                    if (type.equals("port") && t.kind() == Kind.WORD) {
+                        // A service name, looked up as libpcap's pcap_nametoport does: a name that is
+                        // only TCP (or only UDP) in /etc/services matches only that protocol.
+                        Integer tcp = Services.TCP.get(t.text());
+                        Integer udp = Services.UDP.get(t.text());
+                        if (tcp == null && udp == null) {
+                            throw fail(t, "unknown port '" + t.text() + "': expected a port number or a service name"
+                                    + " from /etc/services");
+                        }
+                        String only = tcp == null ? "udp" : udp == null || !udp.equals(tcp) ? "tcp" : null;
+                        if (proto != null && only != null && !proto.equals(only)) {
+                            throw fail(t, "port '" + t.text() + "' is " + only);
+                        }
+                        int port = tcp != null ? tcp : udp;
+                        return ports(proto != null ? proto : only, q.dir(), port, port, false);
+                    }
                     if (type.equals("port")) {
                         lo = hi = (int) number(t, 65535, "a port number");
                     } else {
@@ -1087,6 +1209,15 @@ final class BpfCompiler {
         }
 
         private Ar parseUnary() {
+            enter();
+            try {
+                return parseUnary0();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Ar parseUnary0() {
             if (accept("-")) {
                 Ar e = parseUnary();
                 return e instanceof Num n ? new Num(-n.value()) : new Neg(e);
@@ -1203,6 +1334,28 @@ final class BpfCompiler {
         }
 
         List<BpfInstruction> generate(Node tree) {
+            // Every leaf takes at least one instruction: refuse a huge tree before recursing over it.
+            int leaves = 0;
+            java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(tree));
+            while (!todo.isEmpty()) {
+                switch (todo.pop()) {
+                    case AndN a -> {
+                        todo.push(a.a());
+                        todo.push(a.b());
+                    }
+                    case OrN o -> {
+                        todo.push(o.a());
+                        todo.push(o.b());
+                    }
+                    case NotN x -> todo.push(x.a());
+                    case Test t -> leaves++;
+                    case Bool b -> leaves++;
+                }
+                if (leaves > BpfProgram.MAX_INSTRUCTIONS) {
+                    throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src) + "\": it compiles to more"
+                            + " than the kernel's " + BpfProgram.MAX_INSTRUCTIONS + " instructions");
+                }
+            }
             if (tree instanceof Bool b) {
                 return List.of(BpfInstruction.stmt(RET | K, b.value() ? BpfProgram.ACCEPT_SNAPLEN : 0));
             }
@@ -1268,7 +1421,7 @@ final class BpfCompiler {
         /** Code that leaves the value of e in A, using scratch words from {@code depth} up. */
         private void arith(Ar e, int depth) {
             if (depth >= BpfProgram.MEMORY_WORDS) {
-                throw new IllegalArgumentException("bad pcap filter \"" + src
+                throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src)
                         + "\": expression too complex for the 16 words of BPF scratch memory");
             }
             switch (e) {
@@ -1311,12 +1464,20 @@ final class BpfCompiler {
             }
         }
 
+        private void tooLarge() {
+            if (code.size() > BpfProgram.MAX_INSTRUCTIONS) {
+                throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src) + "\": it compiles to " + code.size()
+                        + " instructions, more than the kernel's " + BpfProgram.MAX_INSTRUCTIONS);
+            }
+        }
+
         /**
          * Resolves labels to offsets. A conditional jump reaches at most 255 instructions ahead; a
          * longer one goes through an unconditional {@code ja} (32-bit offset) inserted right after
          * it, as libpcap does; repeated until everything fits.
          */
         private List<BpfInstruction> layout() {
+            tooLarge();
             while (true) {
                 Map<Ins, Integer> index = new IdentityHashMap<>();
                 for (int i = 0; i < code.size(); i++) {
@@ -1351,10 +1512,7 @@ final class BpfCompiler {
                 if (changed) {
                     continue;
                 }
-                if (code.size() > BpfProgram.MAX_INSTRUCTIONS) {
-                    throw new IllegalArgumentException("bad pcap filter \"" + src + "\": it compiles to " + code.size()
-                            + " instructions, more than the kernel's " + BpfProgram.MAX_INSTRUCTIONS);
-                }
+                tooLarge();
                 List<BpfInstruction> out = new ArrayList<>(code.size());
                 for (int i = 0; i < code.size(); i++) {
                     Ins in = code.get(i);

@@ -86,7 +86,7 @@ public final class BpfProgram {
 
     private final List<BpfInstruction> instructions;
     // The same program unpacked into arrays for the interpreter's loop.
-    private final short[] codes;
+    private final byte[] ops;
     private final byte[] jts;
     private final byte[] jfs;
     private final int[] ks;
@@ -102,13 +102,13 @@ public final class BpfProgram {
         verify(copy);
         this.instructions = copy;
         int n = copy.size();
-        codes = new short[n];
+        ops = new byte[n];
         jts = new byte[n];
         jfs = new byte[n];
         ks = new int[n];
         for (int i = 0; i < n; i++) {
             BpfInstruction in = copy.get(i);
-            codes[i] = (short) in.code();
+            ops[i] = decode(in.code());
             jts[i] = (byte) in.jt();
             jfs[i] = (byte) in.jf();
             ks[i] = in.k();
@@ -293,6 +293,22 @@ public final class BpfProgram {
         return run(copy, 0, len, len) != 0;
     }
 
+    /**
+     * Whether the program accepts a captured or stored packet: its data from position to limit, with
+     * {@code len} seeing its wire length (or the captured length, if a damaged record claims less).
+     */
+    public boolean matches(Frame frame) {
+        ByteBuffer data = frame.data();
+        int len = data.remaining();
+        int wire = Math.max(frame.wireLength(), len);
+        if (data.hasArray()) {
+            return run(data.array(), data.arrayOffset() + data.position(), len, wire) != 0;
+        }
+        byte[] copy = new byte[len];
+        data.get(data.position(), copy);
+        return run(copy, 0, len, wire) != 0;
+    }
+
     /** The frame's verdict and the captured length, as the kernel runs the program. */
     public int run(byte[] frame, int wireLength) {
         return run(frame, 0, frame.length, wireLength);
@@ -311,124 +327,204 @@ public final class BpfProgram {
         if (wireLength < length) {
             throw new IllegalArgumentException("wire length " + wireLength + " < captured length " + length);
         }
-        final short[] codes = this.codes;
+        final byte[] ops = this.ops;
         final int[] ks = this.ks;
+        final byte[] jts = this.jts;
+        final byte[] jfs = this.jfs;
         int a = 0;
         int x = 0;
         int[] mem = null;
         int pc = 0;
         while (true) {
-            int code = codes[pc] & 0xffff;
             int k = ks[pc];
-            switch (code) {
-                case LD | W | ABS, LD | H | ABS, LD | B | ABS -> {
-                    long v = load(packet, offset, length, code & 0x18, k);
-                    if (v < 0) {
+            switch (ops[pc]) {
+                case O_LD_W_ABS -> {
+                    if (k < 0 || k > length - 4) {
                         return 0;
                     }
-                    a = (int) v;
+                    a = word(packet, offset + k);
                 }
-                case LD | W | IND, LD | H | IND, LD | B | IND -> {
-                    long v = load(packet, offset, length, code & 0x18, x + k);
-                    if (v < 0) {
+                case O_LD_H_ABS -> {
+                    if (k < 0 || k > length - 2) {
                         return 0;
                     }
-                    a = (int) v;
+                    a = half(packet, offset + k);
                 }
-                case LD | W | LEN -> a = wireLength;
-                case LDX | W | LEN -> x = wireLength;
-                case LD | IMM -> a = k;
-                case LDX | IMM -> x = k;
-                case LD | MEM -> a = mem[k];
-                case LDX | MEM -> x = mem[k];
-                case LDX | B | MSH -> {
+                case O_LD_B_ABS -> {
+                    if (k < 0 || k >= length) {
+                        return 0;
+                    }
+                    a = packet[offset + k] & 0xff;
+                }
+                case O_LD_W_IND -> {
+                    int at = x + k; // 32-bit, signed, as the kernel computes it
+                    if (at < 0 || at > length - 4) {
+                        return 0;
+                    }
+                    a = word(packet, offset + at);
+                }
+                case O_LD_H_IND -> {
+                    int at = x + k;
+                    if (at < 0 || at > length - 2) {
+                        return 0;
+                    }
+                    a = half(packet, offset + at);
+                }
+                case O_LD_B_IND -> {
+                    int at = x + k;
+                    if (at < 0 || at >= length) {
+                        return 0;
+                    }
+                    a = packet[offset + at] & 0xff;
+                }
+                case O_LD_LEN -> a = wireLength;
+                case O_LDX_LEN -> x = wireLength;
+                case O_LD_IMM -> a = k;
+                case O_LDX_IMM -> x = k;
+                case O_LD_MEM -> a = mem[k]; // the verifier proved a store came first
+                case O_LDX_MEM -> x = mem[k];
+                case O_LDX_MSH -> {
                     if (k < 0 || k >= length) {
                         return 0;
                     }
                     x = (packet[offset + k] & 0xf) << 2;
                 }
-                case ST -> {
+                case O_ST -> {
                     if (mem == null) {
                         mem = new int[MEMORY_WORDS];
                     }
                     mem[k] = a;
                 }
-                case STX -> {
+                case O_STX -> {
                     if (mem == null) {
                         mem = new int[MEMORY_WORDS];
                     }
                     mem[k] = x;
                 }
-                case ALU | ADD | K -> a += k;
-                case ALU | ADD | X -> a += x;
-                case ALU | SUB | K -> a -= k;
-                case ALU | SUB | X -> a -= x;
-                case ALU | MUL | K -> a *= k;
-                case ALU | MUL | X -> a *= x;
-                case ALU | DIV | K -> a = Integer.divideUnsigned(a, k);
-                case ALU | DIV | X -> {
+                case O_ADD_K -> a += k;
+                case O_ADD_X -> a += x;
+                case O_SUB_K -> a -= k;
+                case O_SUB_X -> a -= x;
+                case O_MUL_K -> a *= k;
+                case O_MUL_X -> a *= x;
+                case O_DIV_K -> a = Integer.divideUnsigned(a, k);
+                case O_DIV_X -> {
                     if (x == 0) {
                         return 0;
                     }
                     a = Integer.divideUnsigned(a, x);
                 }
-                case ALU | MOD | K -> a = Integer.remainderUnsigned(a, k);
-                case ALU | MOD | X -> {
+                case O_MOD_K -> a = Integer.remainderUnsigned(a, k);
+                case O_MOD_X -> {
                     if (x == 0) {
                         return 0;
                     }
                     a = Integer.remainderUnsigned(a, x);
                 }
-                case ALU | AND | K -> a &= k;
-                case ALU | AND | X -> a &= x;
-                case ALU | OR | K -> a |= k;
-                case ALU | OR | X -> a |= x;
-                case ALU | XOR | K -> a ^= k;
-                case ALU | XOR | X -> a ^= x;
-                case ALU | LSH | K -> a <<= k;
-                case ALU | LSH | X -> a <<= x; // Java uses the low five bits, as the kernel's ALU32 does
-                case ALU | RSH | K -> a >>>= k;
-                case ALU | RSH | X -> a >>>= x;
-                case ALU | NEG -> a = -a;
-                case MISC | TAX -> x = a;
-                case MISC | TXA -> a = x;
-                case RET | K -> {
+                case O_AND_K -> a &= k;
+                case O_AND_X -> a &= x;
+                case O_OR_K -> a |= k;
+                case O_OR_X -> a |= x;
+                case O_XOR_K -> a ^= k;
+                case O_XOR_X -> a ^= x;
+                case O_LSH_K -> a <<= k;
+                case O_LSH_X -> a <<= x; // Java uses the low five bits, as the kernel's 32-bit ALU does
+                case O_RSH_K -> a >>>= k;
+                case O_RSH_X -> a >>>= x;
+                case O_NEG -> a = -a;
+                case O_TAX -> x = a;
+                case O_TXA -> a = x;
+                case O_RET_K -> {
                     return k;
                 }
-                case RET | A -> {
+                case O_RET_A -> {
                     return a;
                 }
-                case JMP | JA -> pc += k;
-                case JMP | JEQ | K -> pc += a == k ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JEQ | X -> pc += a == x ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JGT | K -> pc += Integer.compareUnsigned(a, k) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JGT | X -> pc += Integer.compareUnsigned(a, x) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JGE | K -> pc += Integer.compareUnsigned(a, k) >= 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JGE | X -> pc += Integer.compareUnsigned(a, x) >= 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JSET | K -> pc += (a & k) != 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                case JMP | JSET | X -> pc += (a & x) != 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
-                default -> throw new AssertionError("verifier let opcode 0x" + Integer.toHexString(code) + " through");
+                case O_JA -> pc += k;
+                case O_JEQ_K -> pc += a == k ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JEQ_X -> pc += a == x ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JGT_K -> pc += Integer.compareUnsigned(a, k) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JGT_X -> pc += Integer.compareUnsigned(a, x) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JGE_K -> pc += Integer.compareUnsigned(a, k) >= 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JGE_X -> pc += Integer.compareUnsigned(a, x) >= 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JSET_K -> pc += (a & k) != 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                case O_JSET_X -> pc += (a & x) != 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
+                default -> throw new AssertionError("undecoded op " + ops[pc]);
             }
             pc++;
         }
     }
 
-    /**
-     * A big-endian load of 1, 2 or 4 bytes at {@code off}, or -1 when it is outside the captured
-     * bytes. The offset is 32-bit and signed as in the kernel, where negative ones are its ancillary
-     * areas (packet metadata a Java caller does not have).
-     */
-    private static long load(byte[] p, int base, int length, int size, int off) {
-        int n = size == W ? 4 : size == H ? 2 : 1;
-        if (off < 0 || off > length - n) {
-            return -1;
-        }
-        int i = base + off;
-        return switch (n) {
-            case 4 -> Integer.toUnsignedLong(((p[i] & 0xff) << 24) | ((p[i + 1] & 0xff) << 16)
-                    | ((p[i + 2] & 0xff) << 8) | (p[i + 3] & 0xff));
-            case 2 -> ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
-            default -> p[i] & 0xff;
+    private static int word(byte[] p, int i) {
+        return ((p[i] & 0xff) << 24) | ((p[i + 1] & 0xff) << 16) | ((p[i + 2] & 0xff) << 8) | (p[i + 3] & 0xff);
+    }
+
+    private static int half(byte[] p, int i) {
+        return ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
+    }
+
+    // The interpreter's dense operation numbers: a tableswitch instead of a sparse one over opcodes.
+    private static final byte O_LD_W_ABS = 0, O_LD_H_ABS = 1, O_LD_B_ABS = 2, O_LD_W_IND = 3, O_LD_H_IND = 4,
+            O_LD_B_IND = 5, O_LD_LEN = 6, O_LDX_LEN = 7, O_LD_IMM = 8, O_LDX_IMM = 9, O_LD_MEM = 10, O_LDX_MEM = 11,
+            O_LDX_MSH = 12, O_ST = 13, O_STX = 14, O_ADD_K = 15, O_ADD_X = 16, O_SUB_K = 17, O_SUB_X = 18,
+            O_MUL_K = 19, O_MUL_X = 20, O_DIV_K = 21, O_DIV_X = 22, O_MOD_K = 23, O_MOD_X = 24, O_AND_K = 25,
+            O_AND_X = 26, O_OR_K = 27, O_OR_X = 28, O_XOR_K = 29, O_XOR_X = 30, O_LSH_K = 31, O_LSH_X = 32,
+            O_RSH_K = 33, O_RSH_X = 34, O_NEG = 35, O_TAX = 36, O_TXA = 37, O_RET_K = 38, O_RET_A = 39, O_JA = 40,
+            O_JEQ_K = 41, O_JEQ_X = 42, O_JGT_K = 43, O_JGT_X = 44, O_JGE_K = 45, O_JGE_X = 46, O_JSET_K = 47,
+            O_JSET_X = 48;
+
+    private static byte decode(int code) {
+        return switch (code) {
+            case LD | W | ABS -> O_LD_W_ABS;
+            case LD | H | ABS -> O_LD_H_ABS;
+            case LD | B | ABS -> O_LD_B_ABS;
+            case LD | W | IND -> O_LD_W_IND;
+            case LD | H | IND -> O_LD_H_IND;
+            case LD | B | IND -> O_LD_B_IND;
+            case LD | W | LEN -> O_LD_LEN;
+            case LDX | W | LEN -> O_LDX_LEN;
+            case LD | IMM -> O_LD_IMM;
+            case LDX | IMM -> O_LDX_IMM;
+            case LD | MEM -> O_LD_MEM;
+            case LDX | MEM -> O_LDX_MEM;
+            case LDX | B | MSH -> O_LDX_MSH;
+            case ST -> O_ST;
+            case STX -> O_STX;
+            case ALU | ADD | K -> O_ADD_K;
+            case ALU | ADD | X -> O_ADD_X;
+            case ALU | SUB | K -> O_SUB_K;
+            case ALU | SUB | X -> O_SUB_X;
+            case ALU | MUL | K -> O_MUL_K;
+            case ALU | MUL | X -> O_MUL_X;
+            case ALU | DIV | K -> O_DIV_K;
+            case ALU | DIV | X -> O_DIV_X;
+            case ALU | MOD | K -> O_MOD_K;
+            case ALU | MOD | X -> O_MOD_X;
+            case ALU | AND | K -> O_AND_K;
+            case ALU | AND | X -> O_AND_X;
+            case ALU | OR | K -> O_OR_K;
+            case ALU | OR | X -> O_OR_X;
+            case ALU | XOR | K -> O_XOR_K;
+            case ALU | XOR | X -> O_XOR_X;
+            case ALU | LSH | K -> O_LSH_K;
+            case ALU | LSH | X -> O_LSH_X;
+            case ALU | RSH | K -> O_RSH_K;
+            case ALU | RSH | X -> O_RSH_X;
+            case ALU | NEG -> O_NEG;
+            case MISC | TAX -> O_TAX;
+            case MISC | TXA -> O_TXA;
+            case RET | K -> O_RET_K;
+            case RET | A -> O_RET_A;
+            case JMP | JA -> O_JA;
+            case JMP | JEQ | K -> O_JEQ_K;
+            case JMP | JEQ | X -> O_JEQ_X;
+            case JMP | JGT | K -> O_JGT_K;
+            case JMP | JGT | X -> O_JGT_X;
+            case JMP | JGE | K -> O_JGE_K;
+            case JMP | JGE | X -> O_JGE_X;
+            case JMP | JSET | K -> O_JSET_K;
+            case JMP | JSET | X -> O_JSET_X;
+            default -> throw new AssertionError("verifier let opcode 0x" + Integer.toHexString(code) + " through");
         };
     }
 

@@ -22,6 +22,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p>The {@link #ipcsum}, {@link #icmpcsum}, {@link #tcpcsum} and {@link #udpcsum} methods keep
  * the exact semantics of CLISP's RAWSOCK functions of the same names (Ethernet frame in, value
  * returned as CLISP returns it on x86), but check the lengths the headers claim against the frame.
+ *
+ * <p>Speed: the sum reads native-order 32-bit words into one {@code long} and swaps bytes once at
+ * the end, a loop C2 auto-vectorizes, with one copy of the loop per segment class so a call site
+ * that sees both heap and native memory keeps the vectorized form. Measured ad hoc on the shared
+ * 2-core build machine under load (JDK 25, 1500-byte buffers; no JMH run yet): 9-15 GB/s for byte[],
+ * native segments and direct buffers alike, about 3x the same code with {@code -XX:-UseSuperWord};
+ * the one-loop version fell to 0.4 GB/s once its profile had seen both kinds of memory.
  */
 public final class Checksums {
     private Checksums() {}
@@ -314,10 +321,16 @@ public final class Checksums {
     /**
      * CLISP's {@code RAWSOCK:ICMPCSUM}: the ICMP checksum over the IPv4 payload (IP total length
      * minus header length), stored in network order, returned read little-endian as CLISP does.
+     * @throws IllegalArgumentException when the IHL is below 5, the total length is below the header
+     *         length, or the packet or its checksum field lies past the frame
      */
     public static int icmpcsum(byte[] frame, int start, int end) {
         MemorySegment f = seedFrame(frame, start, end);
-        return swap16(fillIcmp(f, 14));
+        long[] l4 = seedPayload(f, 2, "ICMP");
+        f.set(BE16, l4[0] + 2, (short) 0);
+        int c = internet(f, l4[0], l4[1]);
+        f.set(BE16, l4[0] + 2, (short) c);
+        return swap16(c);
     }
 
     /**
@@ -326,7 +339,7 @@ public final class Checksums {
      * stored in network order and returned as the big-endian value.
      */
     public static int tcpcsum(byte[] frame, int start, int end) {
-        return seedTransport(frame, start, end, 16, 20, "TCP");
+        return seedTransport(frame, start, end, 16, "TCP");
     }
 
     /**
@@ -335,7 +348,7 @@ public final class Checksums {
      * computed 0 is stored as 0, as CLISP does.
      */
     public static int udpcsum(byte[] frame, int start, int end) {
-        return seedTransport(frame, start, end, 6, 8, "UDP");
+        return seedTransport(frame, start, end, 6, "UDP");
     }
 
     private static MemorySegment seedFrame(byte[] frame, int start, int end) {
@@ -346,9 +359,22 @@ public final class Checksums {
         return f;
     }
 
-    private static int seedTransport(byte[] frame, int start, int end, int checksumAt, int minLength, String what) {
+    /**
+     * The seed functions' payload: CLISP reads the IP total length and writes the checksum at a
+     * fixed place after the IP header; both must lie within the frame (CLISP never checked).
+     * Within those bounds any lengths give what CLISP gives, even an L4 part shorter than its header.
+     */
+    private static long[] seedPayload(MemorySegment f, int checksumAt, String what) {
+        long[] l4 = ipv4Payload(f, 14, 0, what);
+        if (l4[0] + checksumAt + 2 > f.byteSize())
+            throw new IllegalArgumentException(what + " checksum field at frame offset " + (l4[0] + checksumAt)
+                    + " lies past the " + f.byteSize() + "-byte frame");
+        return l4;
+    }
+
+    private static int seedTransport(byte[] frame, int start, int end, int checksumAt, String what) {
         MemorySegment f = seedFrame(frame, start, end);
-        long[] l4 = ipv4Payload(f, 14, minLength, what);
+        long[] l4 = seedPayload(f, checksumAt, what);
         f.set(BE16, l4[0] + checksumAt, (short) 0);
         long s = words(f, 26, 8) + (f.get(JAVA_BYTE, 23) & 0xFF) + l4[1];
         int c = ~add(fold(s), sum(f, l4[0], l4[1])) & 0xFFFF;

@@ -39,9 +39,13 @@ public final class EthernetHeader extends HeaderView {
 
     @Override public int headerLength() { return LENGTH + 4 * tags; }
 
+    /** The destination MAC address (a copy of its 6 bytes). */
     public byte[] destination() { return bytes(0, 6); }
+    /** The source MAC address (a copy of its 6 bytes). */
     public byte[] source() { return bytes(6, 6); }
+    /** Sets the destination in place; returns this view. */
     public EthernetHeader setDestination(byte[] mac) { bytes(0, mac, 6, "a MAC address"); return this; }
+    /** Sets the source in place; returns this view. */
     public EthernetHeader setSource(byte[] mac) { bytes(6, mac, 6, "a MAC address"); return this; }
 
     /** Number of VLAN tags (0..2). */

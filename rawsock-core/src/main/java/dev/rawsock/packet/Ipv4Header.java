@@ -19,31 +19,50 @@ public final class Ipv4Header extends HeaderView {
         Checksums.ipv4HeaderLength(seg, off);
     }
 
+    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
     public static Ipv4Header of(MemorySegment segment, long offset) { return new Ipv4Header(segment, offset); }
+    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
     public static Ipv4Header of(ByteBuffer buffer, int offset) { return new Ipv4Header(of(buffer), offset); }
+    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
     public static Ipv4Header of(byte[] array, int offset) { return new Ipv4Header(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return ihl() * 4; }
 
+    /** The version nibble (4 for IPv4). */
     public int version() { return u8(0) >>> 4; }
+    /** The IHL: header length in 32-bit words (5..15). */
     public int ihl() { return u8(0) & 0xF; }
+    /** The type-of-service byte (DSCP and ECN). */
     public int tos() { return u8(1); }
+    /** The differentiated services code point (6 bits). */
     public int dscp() { return u8(1) >>> 2; }
+    /** The explicit congestion notification bits. */
     public int ecn() { return u8(1) & 3; }
+    /** The total length. */
     public int totalLength() { return u16(2); }
+    /** The identification. */
     public int identification() { return u16(4); }
     /** The three flag bits (reserved, DF, MF). */
     public int flags() { return u16(6) >>> 13; }
+    /** Whether the DF (don't fragment) flag is set. */
     public boolean dontFragment() { return (flags() & 2) != 0; }
+    /** Whether the MF (more fragments) flag is set. */
     public boolean moreFragments() { return (flags() & 1) != 0; }
     /** Fragment offset in 8-byte units. */
     public int fragmentOffset() { return u16(6) & 0x1FFF; }
+    /** The time to live. */
     public int ttl() { return u8(8); }
+    /** The protocol of the payload (1 ICMP, 6 TCP, 17 UDP, ...). */
     public int protocol() { return u8(9); }
+    /** The stored checksum (network order value). */
     public int checksum() { return u16(10); }
+    /** The source address bytes. */
     public byte[] sourceBytes() { return bytes(12, 4); }
+    /** The destination address bytes. */
     public byte[] destinationBytes() { return bytes(16, 4); }
+    /** The source address. */
     public Inet4Address source() { return inet(sourceBytes()); }
+    /** The destination address. */
     public Inet4Address destination() { return inet(destinationBytes()); }
     /** The option bytes (empty when IHL is 5). */
     public byte[] options() { return bytes(MIN_LENGTH, headerLength() - MIN_LENGTH); }
@@ -67,15 +86,25 @@ public final class Ipv4Header extends HeaderView {
         u8(0, 0x40 | ihl);
         return this;
     }
+    /** Sets the tos in place; returns this view. */
     public Ipv4Header setTos(int v) { u8(1, v); return this; }
+    /** Sets the total length in place; returns this view. */
     public Ipv4Header setTotalLength(int v) { u16(2, v); return this; }
+    /** Sets the identification in place; returns this view. */
     public Ipv4Header setIdentification(int v) { u16(4, v); return this; }
+    /** Sets the flags in place; returns this view. */
     public Ipv4Header setFlags(int v) { check(v, 7); u16(6, v << 13 | fragmentOffset()); return this; }
+    /** Sets the fragment offset in place; returns this view. */
     public Ipv4Header setFragmentOffset(int v) { check(v, 0x1FFF); u16(6, flags() << 13 | v); return this; }
+    /** Sets the ttl in place; returns this view. */
     public Ipv4Header setTtl(int v) { u8(8, v); return this; }
+    /** Sets the protocol in place; returns this view. */
     public Ipv4Header setProtocol(int v) { u8(9, v); return this; }
+    /** Sets the checksum in place; returns this view. */
     public Ipv4Header setChecksum(int v) { u16(10, v); return this; }
+    /** Sets the source in place; returns this view. */
     public Ipv4Header setSource(Inet4Address a) { bytes(12, a.getAddress(), 4, "an IPv4 address"); return this; }
+    /** Sets the destination in place; returns this view. */
     public Ipv4Header setDestination(Inet4Address a) { bytes(16, a.getAddress(), 4, "an IPv4 address"); return this; }
     /** Computes and stores the header checksum; returns it. */
     public int fillChecksum() { return Checksums.fillIpv4Header(seg, off); }

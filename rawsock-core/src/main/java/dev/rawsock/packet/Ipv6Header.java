@@ -24,21 +24,34 @@ public final class Ipv6Header extends HeaderView {
         super(seg, off, LENGTH, "IPv6 header");
     }
 
+    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
     public static Ipv6Header of(MemorySegment segment, long offset) { return new Ipv6Header(segment, offset); }
+    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
     public static Ipv6Header of(ByteBuffer buffer, int offset) { return new Ipv6Header(of(buffer), offset); }
+    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
     public static Ipv6Header of(byte[] array, int offset) { return new Ipv6Header(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH; }
 
+    /** The version nibble (6 for IPv6). */
     public int version() { return u8(0) >>> 4; }
+    /** The traffic class. */
     public int trafficClass() { return (int) (u32(0) >>> 20) & 0xFF; }
+    /** The flow label. */
     public int flowLabel() { return (int) u32(0) & 0xFFFFF; }
+    /** The payload length. */
     public int payloadLength() { return u16(4); }
+    /** The next header. */
     public int nextHeader() { return u8(6); }
+    /** The hop limit. */
     public int hopLimit() { return u8(7); }
+    /** The source address bytes. */
     public byte[] sourceBytes() { return bytes(8, 16); }
+    /** The destination address bytes. */
     public byte[] destinationBytes() { return bytes(24, 16); }
+    /** The source address. */
     public Inet6Address source() { return inet(sourceBytes()); }
+    /** The destination address. */
     public Inet6Address destination() { return inet(destinationBytes()); }
 
     /** Sets version 6, traffic class and flow label. */
@@ -48,10 +61,15 @@ public final class Ipv6Header extends HeaderView {
         u32(0, 6L << 28 | (long) trafficClass << 20 | flowLabel);
         return this;
     }
+    /** Sets the payload length in place; returns this view. */
     public Ipv6Header setPayloadLength(int v) { u16(4, v); return this; }
+    /** Sets the next header in place; returns this view. */
     public Ipv6Header setNextHeader(int v) { u8(6, v); return this; }
+    /** Sets the hop limit in place; returns this view. */
     public Ipv6Header setHopLimit(int v) { u8(7, v); return this; }
+    /** Sets the source in place; returns this view. */
     public Ipv6Header setSource(Inet6Address a) { bytes(8, a.getAddress(), 16, "an IPv6 address"); return this; }
+    /** Sets the destination in place; returns this view. */
     public Ipv6Header setDestination(Inet6Address a) { bytes(24, a.getAddress(), 16, "an IPv6 address"); return this; }
 
     /** The extension headers in order; ends at the first header that is not one (or ESP, whose length is hidden). */

@@ -162,6 +162,16 @@ public final class Packets {
         return describe(MemorySegment.ofArray(packet), linktype);
     }
 
+    /** One tcpdump-like line for a stored or captured Ethernet frame. */
+    public static String describe(Frame frame) {
+        return describe(frame.data(), LINKTYPE_ETHERNET);
+    }
+
+    /** One tcpdump-like line for a whole segment holding an Ethernet frame. */
+    public static String describe(MemorySegment frame) {
+        return describe(frame, LINKTYPE_ETHERNET);
+    }
+
     /** One tcpdump-like line for a stored or captured frame of the given link type. */
     public static String describe(Frame frame, int linktype) {
         return describe(frame.data(), linktype);

@@ -99,6 +99,7 @@ public final class PcapReader implements Closeable {
         if (incl > limit) throw damaged(at, "record of " + incl + " bytes is longer than the snaplen " + limit);
         if (incl > size - at - 16)
             throw damaged(at, "record of " + incl + " bytes is longer than the " + (size - at - 16) + " bytes left in the file");
+        if (incl > Integer.MAX_VALUE - 16) throw damaged(at, "record of " + incl + " bytes is too large to hold");
         if (orig < incl) throw damaged(at, "wire length " + orig + " is less than the captured length " + incl);
         if (orig > Integer.MAX_VALUE) throw damaged(at, "wire length " + orig + " is too large");
         ByteBuffer data = ByteBuffer.allocate((int) incl);

@@ -19,26 +19,40 @@ public final class TcpHeader extends HeaderView {
         require(seg, off, doff * 4L, "TCP header");
     }
 
+    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
     public static TcpHeader of(MemorySegment segment, long offset) { return new TcpHeader(segment, offset); }
+    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
     public static TcpHeader of(ByteBuffer buffer, int offset) { return new TcpHeader(of(buffer), offset); }
+    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
     public static TcpHeader of(byte[] array, int offset) { return new TcpHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return dataOffset() * 4; }
 
+    /** The source port. */
     public int sourcePort() { return u16(0); }
+    /** The destination port. */
     public int destinationPort() { return u16(2); }
+    /** The sequence number. */
     public long sequence() { return u32(4); }
+    /** The acknowledgment number. */
     public long acknowledgment() { return u32(8); }
     /** Header length in 32-bit words. */
     public int dataOffset() { return u8(12) >>> 4; }
     /** The flag bits CWR..FIN (see the constants). */
     public int flags() { return u8(13); }
+    /** Whether the SYN flag is set. */
     public boolean syn() { return (flags() & SYN) != 0; }
+    /** Whether the ACK flag is set. */
     public boolean ack() { return (flags() & ACK) != 0; }
+    /** Whether the FIN flag is set. */
     public boolean fin() { return (flags() & FIN) != 0; }
+    /** Whether the RST flag is set. */
     public boolean rst() { return (flags() & RST) != 0; }
+    /** The receive window (unscaled). */
     public int window() { return u16(14); }
+    /** The stored checksum (network order value). */
     public int checksum() { return u16(16); }
+    /** The urgent pointer. */
     public int urgentPointer() { return u16(18); }
     /** The option bytes (empty when the data offset is 5). */
     public byte[] options() { return bytes(MIN_LENGTH, headerLength() - MIN_LENGTH); }
@@ -60,9 +74,13 @@ public final class TcpHeader extends HeaderView {
         return OptionalInt.empty();
     }
 
+    /** Sets the source port in place; returns this view. */
     public TcpHeader setSourcePort(int v) { u16(0, v); return this; }
+    /** Sets the destination port in place; returns this view. */
     public TcpHeader setDestinationPort(int v) { u16(2, v); return this; }
+    /** Sets the sequence in place; returns this view. */
     public TcpHeader setSequence(long v) { u32(4, v); return this; }
+    /** Sets the acknowledgment in place; returns this view. */
     public TcpHeader setAcknowledgment(long v) { u32(8, v); return this; }
     /** Sets the data offset (5..15): the caller must have room for the options. */
     public TcpHeader setDataOffset(int words) {
@@ -71,9 +89,13 @@ public final class TcpHeader extends HeaderView {
         u8(12, words << 4 | (u8(12) & 0xF));
         return this;
     }
+    /** Sets the flags in place; returns this view. */
     public TcpHeader setFlags(int v) { u8(13, v); return this; }
+    /** Sets the window in place; returns this view. */
     public TcpHeader setWindow(int v) { u16(14, v); return this; }
+    /** Sets the checksum in place; returns this view. */
     public TcpHeader setChecksum(int v) { u16(16, v); return this; }
+    /** Sets the urgent pointer in place; returns this view. */
     public TcpHeader setUrgentPointer(int v) { u16(18, v); return this; }
 
     /** tcpdump's flag letters: {@code S}, {@code S.}, {@code P.}, {@code F.}, {@code R}... */

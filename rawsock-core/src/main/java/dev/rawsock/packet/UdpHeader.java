@@ -9,21 +9,31 @@ public final class UdpHeader extends HeaderView {
 
     private UdpHeader(MemorySegment seg, long off) { super(seg, off, LENGTH, "UDP header"); }
 
+    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
     public static UdpHeader of(MemorySegment segment, long offset) { return new UdpHeader(segment, offset); }
+    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
     public static UdpHeader of(ByteBuffer buffer, int offset) { return new UdpHeader(of(buffer), offset); }
+    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
     public static UdpHeader of(byte[] array, int offset) { return new UdpHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH; }
 
+    /** The source port. */
     public int sourcePort() { return u16(0); }
+    /** The destination port. */
     public int destinationPort() { return u16(2); }
     /** Header plus data, in bytes. */
     public int length() { return u16(4); }
+    /** The stored checksum (network order value). */
     public int checksum() { return u16(6); }
 
+    /** Sets the source port in place; returns this view. */
     public UdpHeader setSourcePort(int v) { u16(0, v); return this; }
+    /** Sets the destination port in place; returns this view. */
     public UdpHeader setDestinationPort(int v) { u16(2, v); return this; }
+    /** Sets the length in place; returns this view. */
     public UdpHeader setLength(int v) { u16(4, v); return this; }
+    /** Sets the checksum in place; returns this view. */
     public UdpHeader setChecksum(int v) { u16(6, v); return this; }
 
     /** The data after the header, {@code length() - 8} bytes. */

@@ -129,6 +129,17 @@ final class CaptureSupport {
         return Integer.parseInt(m.group(1));
     }
 
+    /** Runs {@code ip ARGS} in the calling thread's network namespace; fails unless it succeeds. */
+    static void ip(String... args) throws IOException, InterruptedException {
+        String ns = "/proc/" + ProcessHandle.current().pid() + "/task/" + gettid() + "/ns/net";
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("nsenter", "--net=" + ns, "ip"));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+    }
+
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;
     private static final int CAP_NET_RAW = 13;

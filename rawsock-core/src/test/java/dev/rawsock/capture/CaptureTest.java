@@ -77,6 +77,7 @@ class CaptureTest {
                     assertEquals(d.length, p.capturedLength());
                     assertEquals(lo, p.ifindex());
                     assertEquals(Direction.HOST, p.direction());
+                    assertEquals(772, p.hardwareType(), "ARPHRD_LOOPBACK");
                     assertEquals(0x0800, ((d[12] & 0xff) << 8) | (d[13] & 0xff), "IPv4 ethertype");
                     assertTrue(Math.abs(p.timestampNanos() - now) < 60_000_000_000L, "timestamp near now: " + p.timestampNanos());
                     assertTrue(p.data().isReadOnly());
@@ -89,18 +90,46 @@ class CaptureTest {
         }
     }
 
-    @Test
-    void snaplenCutsTheDataButNotTheWireLength() throws Exception {
+    @ParameterizedTest(name = "ring={0}")
+    @ValueSource(booleans = {true, false})
+    void snaplenCutsTheDataButNotTheWireLength(boolean ring) throws Exception {
         assumeTrue(cap, CaptureSupport.NEEDS_CAP);
         try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
             int port = CaptureSupport.port(sink);
-            try (Capture c = Capture.open("lo", Capture.Options.defaults().snaplen(40).filter("udp dst port " + port))) {
+            try (Capture c = Capture.open("lo", Capture.Options.defaults().ring(ring).snaplen(40).filter("udp dst port " + port))) {
                 CaptureSupport.sendUdp(src, port, new byte[1000]);
                 CapturedPacket p = c.next(Duration.ofSeconds(10));
                 assertNotNull(p);
                 assertEquals(40, p.capturedLength());
                 assertEquals(40, p.data().remaining());
                 assertEquals(14 + 20 + 8 + 1000, p.wireLength());
+            }
+        }
+    }
+
+    @Test
+    void snaplenIsAppliedByTheKernelThroughTheFilterToo() throws Exception {
+        assumeTrue(cap, CaptureSupport.NEEDS_CAP);
+        dev.rawsock.packet.BpfProgram f = dev.rawsock.packet.BpfProgram.compile("udp");
+        dev.rawsock.packet.BpfProgram cut = Capture.withSnaplen(f, 40);
+        assertEquals(f.instructions().size(), cut.instructions().size());
+        assertTrue(cut.instructions().stream().filter(i -> i.code() == 0x06).allMatch(i -> i.k() == 0 || i.k() == 40), cut.toString());
+        assertNull(Capture.withSnaplen(null, Capture.Options.MAX_SNAPLEN));
+        assertEquals(1, Capture.withSnaplen(null, 100).instructions().size());
+        // no filter, small snaplen: the kernel's ret #snaplen cuts the frames
+        try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
+            int port = CaptureSupport.port(sink);
+            try (Capture c = Capture.open("lo", Capture.Options.defaults().snaplen(64))) {
+                CaptureSupport.sendUdp(src, port, new byte[2000]);
+                long end = System.nanoTime() + 10_000_000_000L;
+                boolean sawBig = false;
+                while (!sawBig && System.nanoTime() < end) {
+                    CapturedPacket p = c.next(Duration.ofMillis(500));
+                    if (p == null) continue;
+                    assertTrue(p.capturedLength() <= 64);
+                    sawBig = p.wireLength() == 14 + 20 + 8 + 2000;
+                }
+                assertTrue(sawBig, "the 2000-byte datagram arrived, cut to 64 bytes");
             }
         }
     }
@@ -287,6 +316,54 @@ class CaptureTest {
         assertEquals(0, counts[0], "not promiscuous before");
         assertEquals(1, counts[1], "promiscuous while the capture is open");
         assertEquals(0, counts[2], "membership dropped on close");
+    }
+
+    @Test
+    void vlanTagTakenOffBeforeTheTapIsReportedAndPutBackInAPrivateNetns() throws Exception {
+        assumeTrue(cap, CaptureSupport.NEEDS_CAP);
+        assumeTrue(new java.io.File("/usr/bin/nsenter").canExecute() || new java.io.File("/bin/nsenter").canExecute(),
+                "needs nsenter (util-linux) to make a veth pair in the private namespace");
+        byte[] frame = new byte[14 + 4 + 32];
+        java.util.Arrays.fill(frame, 0, 6, (byte) 0xff);                     // broadcast
+        byte[] srcMac = {0x02, 0, 0, 0, 0, 0x01};
+        System.arraycopy(srcMac, 0, frame, 6, 6);
+        int tci = (5 << 13) | 123;
+        frame[12] = (byte) 0x81; frame[13] = 0x00;                           // 802.1Q
+        frame[14] = (byte) (tci >> 8); frame[15] = (byte) tci;
+        frame[16] = (byte) 0x88; frame[17] = (byte) 0xb5;                    // local experimental ethertype
+        byte[] mark = "rawsock vlan test".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(mark, 0, frame, 18, mark.length);
+        CapturedPacket[] seen = new CapturedPacket[1];
+        byte[] data = CaptureSupport.inPrivateNetns(() -> {
+            CaptureSupport.ip("link", "add", "rsva", "type", "veth", "peer", "name", "rsvb");
+            CaptureSupport.ip("link", "set", "rsva", "up");
+            CaptureSupport.ip("link", "set", "rsvb", "up");
+            try (Capture c = Capture.open("rsvb", Capture.Options.defaults().filter("ether src 02:00:00:00:00:01"));
+                 RawSocket tx = RawSocket.open(Domain.PACKET, SocketType.RAW)) {
+                tx.sendTo(frame, dev.rawsock.SockAddr.packet(dev.rawsock.internal.NetIf.index("rsva"), 0));
+                long end = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < end) {
+                    CapturedPacket p = c.next(Duration.ofMillis(500));
+                    if (p == null) continue;
+                    byte[] d = CaptureSupport.bytes(p);
+                    if (CaptureSupport.contains(d, mark)) {
+                        seen[0] = p;
+                        return d;
+                    }
+                }
+                return null;
+            }
+        });
+        assertNotNull(data, "the tagged frame arrived on the peer");
+        CapturedPacket p = seen[0];
+        assertEquals(tci, p.vlanTci().orElseThrow(), "tp_vlan_tci");
+        assertEquals(123, p.vlan().orElseThrow());
+        assertEquals(0x8100, p.vlanTpid().orElse(0x8100));
+        assertEquals(Direction.BROADCAST, p.direction());
+        assertEquals(1, p.hardwareType(), "ARPHRD_ETHER");
+        assertEquals(frame.length, p.wireLength(), "wire length counts the tag");
+        assertEquals(java.util.HexFormat.of().formatHex(frame), java.util.HexFormat.of().formatHex(data),
+                "the tag is back between the MAC addresses and the ethertype");
     }
 
     @Test

@@ -65,7 +65,24 @@ class BpfDifferentialTest {
             "ip[9] = 6 and ip[(ip[0] & 0xf) * 4 + 13] & 2 != 0 and ip[6:2] & 0x1fff = 0",
             "len >= 0x100 && (ip6 || arp) || vlan 200",
             "ip[8] % 7 * 2 > 5", "ip[8] * 3 % 7 > 200", "ip[8] ^ 0xf0 & 0x0f > 0x70", "len % 7 + 1 = 3",
-            "-ip[8] % 3 < 5", "- len < 0xfffffe00");
+            "-ip[8] % 3 < 5", "- len < 0xfffffe00",
+            "src and dst net 2001:db8::/32", "ip6 src or dst host 2001:db8::2", "dst 2001:db8::1", "arp src 10.0.0.1",
+            "(vlan 100) or ip", "vlan and ether src 66:77:88:99:aa:bb", "vlan and ether[12:2] = 0x8100",
+            "icmp6 and ip6[40] = 135", "udp port 53 and ip6", "ether dst 1:0:5e:0:0:1 or ether src 0011.2233.4455",
+            "tcp portrange 0-1024 or udp portrange 60-50", "ip and not ip[6:2] & 0x3fff = 0",
+            "port ssh or domain", "src port http", "tcp port https", "udp dst port domain",
+            "ip[0]&0xf!=5", "ether src 66:77:88:99:AA:BB", "ip6 host FE80::1", "tcp[13]==2",
+            "net 10.0.0.0/8 or net 192.168.0.0/16 and port 0x50");
+
+    /** Expressions naming services: they need /etc/services (Debian's netbase), as tcpdump does. */
+    static final java.util.Set<String> NEEDS_SERVICES = java.util.Set.of("port ssh or domain", "src port http",
+            "tcp port https", "udp dst port domain");
+
+    /** The corpus minus what this machine cannot compile. */
+    static List<String> corpusHere() {
+        boolean services = Files.isReadable(Path.of("/etc/services"));
+        return CORPUS.stream().filter(e -> services || !NEEDS_SERVICES.contains(e)).toList();
+    }
 
     private static Path tmp;
     private static String tcpdump;
@@ -150,6 +167,7 @@ class BpfDifferentialTest {
     @TestFactory
     Stream<DynamicTest> sameVerdictAsTcpdump() {
         return CORPUS.stream().map(expr -> DynamicTest.dynamicTest("\"" + expr + "\"", () -> {
+            Assumptions.assumeTrue(corpusHere().contains(expr), "no /etc/services to look service names up in");
             BpfProgram theirs = BpfProgram.parse(tcpdump("-dd", expr));
             BpfProgram ours = BpfProgram.compile(expr);
             int accepted = 0;

@@ -137,6 +137,27 @@ class BpfProgramTest {
     }
 
     @Test
+    void matchesFrameSeesItsWireLength() {
+        BpfProgram p = BpfProgram.compile("greater 1000");
+        Frame cut = new Frame() {
+            public long timestampNanos() {
+                return 0;
+            }
+
+            public int wireLength() {
+                return 1514;
+            }
+
+            public ByteBuffer data() {
+                return ByteBuffer.wrap(FRAME).asReadOnlyBuffer();
+            }
+        };
+        assertTrue(p.matches(cut));
+        assertFalse(BpfProgram.compile("ether[10] = 0").matches(cut), "byte 10 is past the 10 captured");
+        assertTrue(BpfProgram.compile("ether[9] = 0x0a").matches(cut));
+    }
+
+    @Test
     void matchesByteBufferFromItsPosition() {
         BpfProgram p = BpfProgram.of(s(LD_B_ABS, 0), j(JEQ_K, 0x33, 0, 1), s(RET_K, 1), s(RET_K, 0));
         ByteBuffer heap = ByteBuffer.wrap(FRAME).position(2);
@@ -268,7 +289,7 @@ class BpfProgramTest {
         assertEquals(p, BpfProgram.parse(p.toDdString()));
         assertEquals(p, BpfProgram.parse("{ 40, 0, 0, 12 }, { 0x15, 0, 1, 2054 }\n{ 6,0,0,262144 }\n{ 6, 0, 0, 0 }"
                 .replace("}, {", "},\n{")));
-        for (String f : BpfDifferentialTest.CORPUS) {
+        for (String f : BpfDifferentialTest.corpusHere()) {
             BpfProgram c = BpfProgram.compile(f);
             assertEquals(c, BpfProgram.parse(c.toDdString()), f);
             assertEquals(c.size(), c.toString().lines().count(), f);
@@ -341,7 +362,7 @@ class BpfProgramTest {
     @ParameterizedTest(name = "\"{0}\"")
     @CsvSource(delimiter = '|', value = {
         "tcp port|8|expected a port number, found end of filter",
-        "tcp port http|9|expected a port number",
+        "tcp port nosuchservice|9|unknown port 'nosuchservice': expected a port number",
         "host 10.0.0.1 and|17|expected",
         "(tcp or udp|11|expected \")\", found end of filter",
         "tcp or udp)|10|expected \"and\", \"or\" or the end of the filter, found \")\"",
@@ -376,6 +397,15 @@ class BpfProgramTest {
         assertTrue(m.contains("at position " + pos + ":"), () -> "position " + pos + " in: " + m);
         assertTrue(m.contains(expected), () -> "\"" + expected + "\" in: " + m);
         assertTrue(m.contains("\"" + filter + "\""), () -> "the filter in: " + m);
+    }
+
+    @Test
+    void absurdFiltersAreRefusedNotCrashed() {
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("(".repeat(20_000) + "tcp" + ")".repeat(20_000)));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("not ".repeat(20_000) + "tcp"));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("tcp" + " or udp".repeat(10_000)));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("-".repeat(20_000) + "len = 1"));
+        assertEquals(BpfProgram.compile("tcp"), BpfProgram.compile("(".repeat(50) + "tcp" + ")".repeat(50)));
     }
 
     @Test

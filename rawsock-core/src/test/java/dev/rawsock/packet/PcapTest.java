@@ -83,6 +83,25 @@ class PcapTest {
         }
     }
 
+    @Test
+    void recordsLargerThanTheWriteBuffer() throws IOException {
+        Path f = dir.resolve("large.pcap");
+        byte[] big = new byte[200_003];
+        new java.util.Random(7).nextBytes(big);
+        try (PcapWriter w = PcapWriter.create(f)) {
+            w.write(1, big);
+            w.write(2, new byte[] {1});
+            w.write(3, big);
+        }
+        try (PcapReader r = PcapReader.open(f)) {
+            assertArrayEquals(big, r.next().bytes());
+            assertArrayEquals(new byte[] {1}, r.next().bytes());
+            assertArrayEquals(big, r.next().bytes());
+            assertNull(r.next());
+        }
+        assertEquals(24 + 3 * 16 + 2L * big.length + 1, Files.size(f));
+    }
+
     /** A file written big-endian (as on SPARC or by some tools) reads the same. */
     @Test
     void readsBothByteOrders() throws IOException {

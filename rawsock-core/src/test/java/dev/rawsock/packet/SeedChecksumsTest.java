@@ -96,6 +96,16 @@ class SeedChecksumsTest {
         huge[16] = (byte) 0xFF;
         assertThrows(IllegalArgumentException.class, () -> Rawsock.udpcsum(huge));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.icmpcsum(huge));
+        // A TCP part shorter than a TCP header is CLISP's business as long as the frame holds the
+        // checksum field: total length 20 (no TCP bytes at all) still gives CLISP's value.
+        byte[] empty = seedFrame();
+        empty[17] = 20;
+        byte[] emptyRef = empty.clone();
+        assertEquals(Reference.tcpcsum(emptyRef), Rawsock.tcpcsum(empty));
+        assertArrayEquals(emptyRef, empty);
+        // ...but not when the checksum field (frame bytes 50-51) is past the frame's end.
+        assertThrows(IllegalArgumentException.class, () -> Rawsock.tcpcsum(Arrays.copyOf(emptyRef, 14 + 20 + 17)));
+        assertDoesNotThrow(() -> Rawsock.tcpcsum(Arrays.copyOf(emptyRef, 14 + 20 + 18)));
         byte[] shortTotal = seedFrame();
         shortTotal[17] = 10; // less than the IP header itself
         assertThrows(IllegalArgumentException.class, () -> Rawsock.tcpcsum(shortTotal));
@@ -107,7 +117,7 @@ class SeedChecksumsTest {
     @Provide
     Arbitrary<byte[]> frames() {
         Arbitrary<Integer> ihl = Arbitraries.integers().between(5, 15);
-        Arbitrary<Integer> l4 = Arbitraries.integers().between(20, 300);
+        Arbitrary<Integer> l4 = Arbitraries.integers().between(0, 300);
         Arbitrary<Integer> slack = Arbitraries.integers().between(0, 20);
         Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofSize(14 + 60 + 300 + 20);
         return Combinators.combine(ihl, l4, slack, noise).as((h, l, s, n) -> {
@@ -120,17 +130,26 @@ class SeedChecksumsTest {
         });
     }
 
-    @Property(tries = 300)
+    /**
+     * Wherever CLISP stays inside the frame, the four give CLISP's value and leave CLISP's bytes;
+     * where it would not (the checksum field past the frame's end), they throw instead.
+     */
+    @Property(tries = 400)
     void allFourMatchClispOnRandomFrames(@ForAll("frames") byte[] frame) {
-        check(frame, Rawsock::ipcsum, Reference::ipcsum);
-        check(frame, Rawsock::icmpcsum, Reference::icmpcsum);
-        check(frame, Rawsock::tcpcsum, Reference::tcpcsum);
-        check(frame, Rawsock::udpcsum, Reference::udpcsum);
+        int hl = (frame[14] & 0xF) * 4;
+        check(frame, Rawsock::ipcsum, Reference::ipcsum, true);
+        check(frame, Rawsock::icmpcsum, Reference::icmpcsum, 14 + hl + 4 <= frame.length);
+        check(frame, Rawsock::tcpcsum, Reference::tcpcsum, 14 + hl + 18 <= frame.length);
+        check(frame, Rawsock::udpcsum, Reference::udpcsum, 14 + hl + 8 <= frame.length);
     }
 
     private static void check(byte[] frame, java.util.function.ToIntFunction<byte[]> ours,
-            java.util.function.ToIntFunction<byte[]> clisp) {
+            java.util.function.ToIntFunction<byte[]> clisp, boolean inBounds) {
         byte[] a = frame.clone(), b = frame.clone();
+        if (!inBounds) {
+            assertThrows(IllegalArgumentException.class, () -> ours.applyAsInt(a));
+            return;
+        }
         assertEquals(clisp.applyAsInt(b), ours.applyAsInt(a));
         assertArrayEquals(b, a);
     }

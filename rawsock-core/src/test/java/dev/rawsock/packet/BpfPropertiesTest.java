@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /** Robustness: the verifier is the only thing that may refuse a program, and a verified program never throws. */
-class BpfProperties {
+class BpfPropertiesTest {
 
     /** Every opcode the kernel accepts, plus room for invalid ones. */
     static final int[] VALID = {0x04, 0x0c, 0x14, 0x1c, 0x24, 0x2c, 0x34, 0x3c, 0x94, 0x9c, 0x54, 0x5c, 0x44, 0x4c,
@@ -68,7 +68,7 @@ class BpfProperties {
 
     @Provide
     Arbitrary<BpfProgram> compiled() {
-        return Arbitraries.of(BpfDifferentialTest.CORPUS).map(BpfProgram::compile);
+        return Arbitraries.of(BpfDifferentialTest.corpusHere()).map(BpfProgram::compile);
     }
 
     @Property(tries = 1000)
