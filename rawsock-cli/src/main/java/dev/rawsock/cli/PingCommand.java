@@ -154,7 +154,7 @@ final class PingCommand implements Callable<Integer> {
         long intervalNanos = (long) (interval * 1e9);
 
         warmUp(s, v6, id, payload, buf, control);
-        Thread hook = new Thread(() -> summary(out, addr, true), "rawsock-ping-summary");
+        Thread hook = new Thread(() -> summary(out), "rawsock-ping-summary");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             synchronized (lock) {
@@ -195,7 +195,7 @@ final class PingCommand implements Callable<Integer> {
                 // the hook prints the summary
             }
         }
-        summary(out, addr, false);
+        summary(out);
         synchronized (lock) {
             if (received == 0) {
                 spec.commandLine().getErr().println("rawsock ping: no reply from " + addr);
@@ -332,12 +332,12 @@ final class PingCommand implements Callable<Integer> {
         return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
-    private void summary(PrintWriter out, String addr, boolean interrupted) {
+    private void summary(PrintWriter out) {
         synchronized (lock) {
             if (finished) return;
             finished = true;
             long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-            if (interrupted) out.println();
+            out.println(); // iputils leaves a blank line before the statistics (after ^C, it ends the echoed line)
             out.printf("--- %s ping statistics ---%n", host);
             double loss = transmitted == 0 ? 0 : (transmitted - received) * 100.0 / transmitted;
             out.printf("%d packets transmitted, %d received,%s %s%% packet loss, time %dms%n", transmitted, received,

@@ -154,7 +154,7 @@ final class SniffCommand implements Callable<Integer> {
                             err.flush();
                         }
                     } else {
-                        out.println(line(p, Packets.LINKTYPE_ETHERNET));
+                        out.println(line(p, linktypeOf(p.hardwareType())));
                         out.flush();
                     }
                 });
@@ -206,6 +206,11 @@ final class SniffCommand implements Callable<Integer> {
             }
             err.flush();
         }
+    }
+
+    /** The pcap link type for an interface's ARPHRD_* type: Ethernet and loopback carry Ethernet headers; tun none. */
+    static int linktypeOf(int arphrd) {
+        return arphrd == 0xFFFE || arphrd == 0xFFFF ? Packets.LINKTYPE_RAW : Packets.LINKTYPE_ETHERNET;
     }
 
     /** {@code HH:MM:SS.micros} (local time, as tcpdump) and the packet's one-line description. */

@@ -35,13 +35,14 @@ class PingCommandTest {
             assertTrue(m.matches(), lines.get(seq));
             assertEquals(seq, Integer.parseInt(m.group(1)));
         }
-        assertEquals("--- 127.0.0.1 ping statistics ---", lines.get(4));
-        Matcher s = SUMMARY.matcher(lines.get(5));
-        assertTrue(s.matches(), lines.get(5));
+        assertEquals("", lines.get(4));
+        assertEquals("--- 127.0.0.1 ping statistics ---", lines.get(5));
+        Matcher s = SUMMARY.matcher(lines.get(6));
+        assertTrue(s.matches(), lines.get(6));
         assertEquals("3", s.group(1));
         assertEquals("3", s.group(2));
-        assertTrue(RTT.matcher(lines.get(6)).matches(), lines.get(6));
-        assertEquals(7, lines.size(), r::toString);
+        assertTrue(RTT.matcher(lines.get(7)).matches(), lines.get(7));
+        assertEquals(8, lines.size(), r::toString);
         assertEquals(List.of(), r.errLines());
     }
 
