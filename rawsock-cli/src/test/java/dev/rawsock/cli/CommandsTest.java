@@ -39,6 +39,17 @@ class CommandsTest {
     }
 
     @Test
+    void debugAddsTheStackTrace() {
+        String host = "a".repeat(64) + ".invalid";
+        Cli.Result quiet = Cli.run("resolve", host);
+        assertEquals(1, quiet.errLines().size(), quiet::toString);
+        Cli.Result debug = Cli.run("--debug", "resolve", host);
+        assertEquals(1, debug.rc(), debug::toString);
+        assertEquals("rawsock resolve: " + host + ": Name or service not known", debug.errLines().get(0));
+        assertTrue(debug.errLines().size() > 3 && debug.err().contains("\tat dev.rawsock.cli.ResolveCommand"), debug::toString);
+    }
+
+    @Test
     void doctorSaysWhatWorks() {
         Cli.Result r = Cli.run("doctor");
         assertEquals(0, r.rc(), r::toString);
