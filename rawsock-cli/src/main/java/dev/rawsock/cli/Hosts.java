@@ -19,6 +19,19 @@ final class Hosts {
         return Rawsock.convertAddress(a instanceof Inet6Address ? Domain.INET6 : Domain.INET, a.getAddress());
     }
 
+    /** Whether {@code host} is an IPv4 or IPv6 address in text form rather than a name. */
+    static boolean isNumeric(String host) {
+        for (Domain d : new Domain[] {Domain.INET, Domain.INET6}) {
+            try {
+                Rawsock.convertAddress(d, host);
+                return true;
+            } catch (IllegalArgumentException notThisFamily) {
+                // try the next
+            }
+        }
+        return false;
+    }
+
     /**
      * The first address of {@code host} in the wanted family ({@code 4}, {@code 6}, or {@code 0} for
      * either, IPv4 first as ping does). A failure is a {@link CliException} with the resolver's words.

@@ -69,11 +69,27 @@ final class PingCommand implements Callable<Integer> {
     @Option(names = "-t", paramLabel = "ttl", description = "IP time to live (IPv6 hop limit).")
     Integer ttl;
 
+    @Option(names = "-n", description = "Numeric output only: no reverse lookup of the repliers' names.")
+    boolean numeric;
+
     @Option(names = "-W", paramLabel = "timeout", description = "Seconds to wait for the last reply (default 10).")
     double timeout = 10;
 
     @Parameters(paramLabel = "host", description = "Name or address to ping.")
     String host;
+
+    /** Reverse lookups done so far (one per replier, not one per reply). */
+    private final java.util.Map<SockAddr, String> names = new java.util.HashMap<>();
+
+    /** {@code name (address)} by getnameinfo(3), or the address alone when it has no name. */
+    private static String nameAndAddress(SockAddr a) {
+        String text = Hosts.text(a.inetAddress());
+        try {
+            return Rawsock.getnameinfo(a, dev.rawsock.NiFlag.NAMEREQD).node() + " (" + text + ")";
+        } catch (dev.rawsock.GaiException e) {
+            return text;
+        }
+    }
 
     /** What a run counted; also read by the Ctrl-C hook, so guarded by its own monitor. */
     private final Object lock = new Object();
@@ -92,6 +108,8 @@ final class PingCommand implements Callable<Integer> {
         if (!(timeout > 0) || timeout > 1e6) throw new ParameterException(spec.commandLine(), "bad linger time: " + timeout);
 
         InetAddress target = Hosts.resolve(host, ipv4 ? 4 : ipv6 ? 6 : 0);
+        // As iputils: a target given as an address is answered by addresses; a name, by "name (address)".
+        if (Hosts.isNumeric(host)) numeric = true;
         boolean v6 = target instanceof Inet6Address;
         Domain domain = v6 ? Domain.INET6 : Domain.INET;
         Protocol proto = v6 ? Protocol.ICMPV6 : Protocol.ICMP;
@@ -225,7 +243,7 @@ final class PingCommand implements Callable<Integer> {
         int type = buf[off] & 0xff;
         int gotId = ((buf[off + 4] & 0xff) << 8) | (buf[off + 5] & 0xff);
         int seq = ((buf[off + 6] & 0xff) << 8) | (buf[off + 7] & 0xff);
-        String src = Hosts.text(from.inetAddress());
+        String src = numeric ? Hosts.text(from.inetAddress()) : names.computeIfAbsent(from, PingCommand::nameAndAddress);
         if (type == (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY)) {
             if (raw && gotId != id) return; // the ping socket's kernel already matched the id
             if (sentAt[seq] == 0) return;

@@ -56,6 +56,18 @@ class PingCommandTest {
     }
 
     @Test
+    void aNameIsAnsweredByNameAndAddressUnlessNumeric() {
+        assumeTrue(Cli.capNetRaw(), "needs CAP_NET_RAW for a raw ICMP socket");
+        Cli.Result r = Cli.run("ping", "-4", "-c", "1", "localhost"); // /etc/hosts: no query leaves the machine
+        assertEquals(0, r.rc(), r::toString);
+        assertEquals("PING localhost (127.0.0.1) 56(84) bytes of data.", r.outLines().get(0));
+        assertTrue(r.outLines().get(1).matches("64 bytes from \\S+ \\(127\\.0\\.0\\.1\\): icmp_seq=1 ttl=64 time=.*"), r::toString);
+        assertEquals("--- localhost ping statistics ---", r.outLines().get(3));
+        Cli.Result n = Cli.run("ping", "-4", "-n", "-c", "1", "localhost");
+        assertTrue(n.outLines().get(1).startsWith("64 bytes from 127.0.0.1: icmp_seq=1 "), n::toString);
+    }
+
+    @Test
     void pingsIpv6Loopback() throws Exception {
         assumeTrue(Files.readString(Path.of("/proc/net/if_inet6")).contains("00000000000000000000000000000001"),
                 "::1 is not configured here");
