@@ -115,6 +115,15 @@ class PingCommandTest {
             assertTrue(r.out().contains("64 bytes from 127.0.0.1: icmp_seq=2 ttl=64 time="), r::toString);
             assertTrue(r.out().contains("2 packets transmitted, 2 received, 0% packet loss"), r::toString);
 
+            // ICMPv6 through the ping socket too (the same sysctl governs both families)
+            if (ns.in("ip", "-6", "addr", "show", "dev", "lo").out().contains("::1/128")) {
+                Cli.Result r6 = ns.in(Duration.ofSeconds(60), "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        Cli.java(), "--enable-native-access=ALL-UNNAMED", "-cp", Cli.classPathOf(cp), "dev.rawsock.cli.Main",
+                        "ping", "-6", "-c", "1", "::1");
+                assertEquals(0, r6.rc(), r6::toString);
+                assertTrue(r6.out().contains("64 bytes from ::1: icmp_seq=1 ttl=64 time="), r6::toString);
+            }
+
             // The same user where the range admits no group: neither socket is allowed.
             ns.must("sysctl", "-qw", "net.ipv4.ping_group_range=1 0");
             Cli.Result denied = ns.in(Duration.ofSeconds(60), "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
