@@ -130,12 +130,12 @@ final class PingCommand implements Callable<Integer> {
         }
         try (RawSocket s = sock) {
             if (ttl != null) {
-                if (v6) Rawsock.setSocketOption(s.fd(), SockOpt.IPV6_UNICAST_HOPS, ttl);
-                else Rawsock.setSocketOption(s.fd(), SockOpt.IP_TTL, ttl);
+                if (v6) s.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
+                else s.setOption(SockOpt.IP_TTL, ttl);
             }
             // The TTL of a reply: raw IPv4 reads it from the IP header; the others ask for it as a control message.
-            if (v6) Rawsock.setSocketOption(s.fd(), SockOpt.IPV6_RECVHOPLIMIT, true);
-            else if (!raw) Rawsock.setSocketOption(s.fd(), SockOpt.IP_RECVTTL, true);
+            if (v6) s.setOption(SockOpt.IPV6_RECVHOPLIMIT, true);
+            else if (!raw) s.setOption(SockOpt.IP_RECVTTL, true);
             return run(s, raw, v6, target, out);
         }
     }

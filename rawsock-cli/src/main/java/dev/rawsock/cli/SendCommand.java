@@ -124,8 +124,8 @@ final class SendCommand implements Runnable {
                     if (sport != null) u.bind(v6 ? SockAddr.inet6(InetAddress.getByAddress(new byte[16]), sport)
                             : SockAddr.inet(InetAddress.getByAddress(new byte[4]), sport));
                     if (ttl != null) {
-                        if (v6) Rawsock.setSocketOption(u.fd(), SockOpt.IPV6_UNICAST_HOPS, ttl);
-                        else Rawsock.setSocketOption(u.fd(), SockOpt.IP_TTL, ttl);
+                        if (v6) u.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
+                        else u.setOption(SockOpt.IP_TTL, ttl);
                     }
                     u.sendTo(data, v6 ? SockAddr.inet6(to, port) : SockAddr.inet(to, port));
                     SockAddr local = u.localAddress();
@@ -187,8 +187,8 @@ final class SendCommand implements Runnable {
             }
             try (RawSocket sock = s) {
                 if (ttl != null) {
-                    if (v6) Rawsock.setSocketOption(sock.fd(), SockOpt.IPV6_UNICAST_HOPS, ttl);
-                    else Rawsock.setSocketOption(sock.fd(), SockOpt.IP_TTL, ttl);
+                    if (v6) sock.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
+                    else sock.setOption(SockOpt.IP_TTL, ttl);
                 }
                 byte[] m;
                 if (v6) { // the kernel computes ICMPv6 checksums (RFC 3542)

@@ -89,12 +89,12 @@ final class TracerouteCommand implements Callable<Integer> {
         byte[] control = new byte[1024];
         int probe = 0;
         try (RawSocket s = RawSocket.open(domain, SocketType.DGRAM)) {
-            Rawsock.setSocketOption(s.fd(), v6 ? SockOpt.IPV6_RECVERR : SockOpt.IP_RECVERR, true);
+            s.setOption(v6 ? SockOpt.IPV6_RECVERR : SockOpt.IP_RECVERR, true);
             // Load and link the waiting and error-queue paths now, so the first hop's time is the network's.
             await(s, domain, -1, System.nanoTime() + 1_000_000, buf, control);
             for (int ttl = firstHop; ttl <= maxHops; ttl++) {
-                if (v6) Rawsock.setSocketOption(s.fd(), SockOpt.IPV6_UNICAST_HOPS, ttl);
-                else Rawsock.setSocketOption(s.fd(), SockOpt.IP_TTL, ttl);
+                if (v6) s.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
+                else s.setOption(SockOpt.IP_TTL, ttl);
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%2d", ttl));
                 String last = null;
                 boolean done = false;
