@@ -3,13 +3,13 @@ package dev.rawsock;
 import dev.rawsock.internal.Cmsg;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
+import dev.rawsock.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -459,11 +459,7 @@ public final class ControlMessage {
     }
 
     private InetAddress addr(long off, int n) {
-        try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(data, (int) off, (int) off + n));
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return InetBytes.address(Arrays.copyOfRange(data, (int) off, (int) off + n));
     }
 
     @Override

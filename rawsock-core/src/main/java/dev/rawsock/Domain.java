@@ -53,8 +53,7 @@ public record Domain(int value) {
     /** The C name when known ({@code AF_INET}), else the number. */
     @Override
     public String toString() {
-        String n = TABLE.name(value);
-        return n != null ? n : Integer.toString(value);
+        return TABLE.nameOrNumber(value);
     }
 
     static int of(Domain d) {

@@ -2,12 +2,11 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.IfReq;
+import dev.rawsock.internal.InetBytes;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Sys;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -115,13 +114,13 @@ public final class Interfaces {
     /** {@code ioctl(SIOCGIFADDR)}, {@code netdevice(7)}: the primary IPv4 address (EADDRNOTAVAIL when none). */
     public static Inet4Address address(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
-        return inet4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFADDR)));
+        return InetBytes.v4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFADDR)));
     }
 
     /** {@code ioctl(SIOCGIFNETMASK)}, {@code netdevice(7)}: the netmask of the primary IPv4 address. */
     public static Inet4Address netmask(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
-        return inet4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFNETMASK)));
+        return InetBytes.v4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFNETMASK)));
     }
 
     /** The prefix length of {@link #netmask}: 24 for 255.255.255.0. */
@@ -158,13 +157,5 @@ public final class Interfaces {
         int off = (promisc ? 0 : Consts.IFF_PROMISC) | (noarp ? 0 : Consts.IFF_NOARP);
         IfReq.changeFlags(fd, ifname, on, off);
         if (addressOrNull != null) IfReq.setInetAddr(fd, ifname, Consts.SIOCSIFADDR, addressOrNull.getAddress());
-    }
-
-    private static Inet4Address inet4(byte[] a) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
     }
 }

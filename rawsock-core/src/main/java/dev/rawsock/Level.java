@@ -41,7 +41,6 @@ public record Level(int value) {
 
     @Override
     public String toString() {
-        String n = TABLE.name(value);
-        return n != null ? n : Integer.toString(value);
+        return TABLE.nameOrNumber(value);
     }
 }

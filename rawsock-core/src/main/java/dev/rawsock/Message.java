@@ -117,10 +117,6 @@ public final class Message {
         this.flags = 0;
     }
 
-    int flagBits() {
-        return flags;
-    }
-
     @Override
     public String toString() {
         return "Message[addr=" + addr + ", iovec=" + iovec.length + " parts, control=" + controlLength + "/"

@@ -1,17 +1,15 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
+import dev.rawsock.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
-import dev.rawsock.internal.NetDb;
 import dev.rawsock.internal.NetIf;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -231,16 +229,12 @@ public final class SockAddr {
     /** The IP address of an inet or inet6 address ({@link Inet6Address} with its scope id). */
     public InetAddress inetAddress() {
         int f = requireFamily("inetAddress", Consts.AF_INET, Consts.AF_INET6);
-        try {
-            if (f == Consts.AF_INET) {
-                return InetAddress.getByAddress(Arrays.copyOfRange(storage, (int) Layouts.SIN_ADDR, (int) Layouts.SIN_ADDR + 4));
-            }
-            byte[] b = Arrays.copyOfRange(storage, (int) Layouts.SIN6_ADDR, (int) Layouts.SIN6_ADDR + 16);
-            int scope = scopeId();
-            return scope != 0 ? Inet6Address.getByAddress(null, b, scope) : InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);  // only for wrong lengths, which cannot happen here
+        if (f == Consts.AF_INET) {
+            return InetBytes.address(Arrays.copyOfRange(storage, (int) Layouts.SIN_ADDR, (int) Layouts.SIN_ADDR + 4));
         }
+        byte[] b = Arrays.copyOfRange(storage, (int) Layouts.SIN6_ADDR, (int) Layouts.SIN6_ADDR + 16);
+        int scope = scopeId();
+        return scope != 0 ? InetBytes.v6(b, scope) : InetBytes.address(b);
     }
 
     /** The scope id of an inet6 address (0 when none). */
@@ -412,9 +406,5 @@ public final class SockAddr {
 
     private void host32(long off, int v) {
         ByteBuffer.wrap(storage, (int) off, 4).order(ByteOrder.nativeOrder()).putInt(v);
-    }
-
-    static void checkNoNul(String s, String what) {
-        NetDb.checkName(s, what);
     }
 }

@@ -48,8 +48,7 @@ public record SocketType(int value) {
 
     @Override
     public String toString() {
-        String n = TABLE.name(value);
-        return n != null ? n : Integer.toString(value);
+        return TABLE.nameOrNumber(value);
     }
 
     static int of(SocketType t) {

@@ -4,8 +4,6 @@ import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Sys;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -16,8 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** sendmmsg/recvmmsg: Message[] on the facade, DatagramBatch on RawSocket and the facade, and their allocation. */
@@ -30,14 +26,6 @@ class BatchTest {
         ByteBuffer b = ByteBuffer.allocate(SIZE).putInt(seq);
         while (b.hasRemaining()) b.put((byte) (seq * 31 + b.position()));
         return b.array();
-    }
-
-    static void setInt(int fd, int level, int name, int value) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(JAVA_INT);
-            v.set(JAVA_INT, 0, value);
-            Sys.setsockopt(fd, level, name, v, "setsockopt");
-        }
     }
 
     @Test
@@ -87,7 +75,7 @@ class BatchTest {
         try (RawSocket rx = RawSocket.open(Domain.INET, SocketType.DGRAM);
              RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM);
              DatagramBatch inBatch = DatagramBatch.allocate(BATCH, 2048)) {
-            setInt(rx.fd(), Consts.SOL_SOCKET, Consts.SO_RCVBUF, 4 << 20);
+            Sys.setsockoptInt(rx.fd(), Consts.SOL_SOCKET, Consts.SO_RCVBUF, 4 << 20, "setsockopt");
             rx.bind(SockAddr.inet(LO, 0));
             tx.bind(SockAddr.inet(LO, 0));
             rx.timeout(java.time.Duration.ofSeconds(10));
@@ -173,7 +161,10 @@ class BatchTest {
         }
     }
 
-    /** The fewest bytes allocated in a 1,000-round window, after warming up (at most 30 windows). */
+    /**
+     * The fewest bytes allocated in a 1,000-round window, after warming up: at least 30 windows, and
+     * on a loaded machine (where C2 compiles late) more, until one allocates nothing or 60 s pass.
+     */
     static long minAllocated(ThrowingRunnable body) throws Throwable {
         return minAllocated(3_000, body);
     }
@@ -181,7 +172,8 @@ class BatchTest {
     static long minAllocated(int warm, ThrowingRunnable body) throws Throwable {
         allocated(warm, body);
         long min = Long.MAX_VALUE;
-        for (int w = 0; w < 30 && min > 0; w++) min = Math.min(min, allocated(1_000, body));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int w = 0; min > 0 && (w < 30 || System.nanoTime() < deadline); w++) min = Math.min(min, allocated(1_000, body));
         return min;
     }
 

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,18 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The concurrency behaviour DESIGN.md promises for RawSocket. Every wait is bounded. */
 class ConcurrencyTest {
-    static long openFds() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
     /** Waits until {@code t} is blocked (parked or in a native wait), bounded. */
     static void awaitBlocked(Thread t) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -165,15 +156,15 @@ class ConcurrencyTest {
     void hundredThousandOpenCloseCyclesLeakNoFd() throws Exception {
         // warm up (the JDK opens its own fds lazily), then count
         for (int i = 0; i < 100; i++) RawSocket.open(Domain.INET, SocketType.DGRAM).close();
-        long before = openFds();
+        long before = TestSupport.openFds();
         for (int i = 0; i < 100_000; i++) {
             RawSocket s = RawSocket.open(Domain.INET, SocketType.DGRAM);
             s.close();
             s.close();  // idempotent
         }
-        assertEquals(before, openFds());
+        assertEquals(before, TestSupport.openFds());
         for (int i = 0; i < 1000; i++) Rawsock.sockClose(Rawsock.socket(Domain.UNIX, SocketType.STREAM));
-        assertEquals(before, openFds());
+        assertEquals(before, TestSupport.openFds());
     }
 
     @Test
@@ -232,14 +223,14 @@ class ConcurrencyTest {
     @Test
     void unreachableSocketsAreClosedByTheCleaner() throws Exception {
         for (int i = 0; i < 50; i++) RawSocket.open(Domain.INET, SocketType.DGRAM).close();
-        long before = openFds();
+        long before = TestSupport.openFds();
         for (int i = 0; i < 200; i++) RawSocket.open(Domain.INET, SocketType.DGRAM);  // never closed
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (openFds() > before + 10 && System.nanoTime() < end) {
+        while (TestSupport.openFds() > before + 10 && System.nanoTime() < end) {
             System.gc();
             Thread.sleep(50);
         }
-        assertTrue(openFds() <= before + 10, "fds still open: " + (openFds() - before));
+        assertTrue(TestSupport.openFds() <= before + 10, "fds still open: " + (TestSupport.openFds() - before));
     }
 
     @Test

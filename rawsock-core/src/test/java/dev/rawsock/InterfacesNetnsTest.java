@@ -16,15 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.rawsock.TestSupport.addNetns;
+import static dev.rawsock.TestSupport.deleteNetns;
+import static dev.rawsock.TestSupport.ip;
+import static dev.rawsock.TestSupport.javaInNetns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link Interfaces} and {@link Rawsock#configdev} on a veth pair in a network namespace this test
@@ -41,16 +43,10 @@ class InterfacesNetnsTest {
 
     @BeforeAll
     static void createNamespaceAndChild() throws Exception {
-        assumeTrue(onPath("ip"), "iproute2 (ip) is not installed");
-        ns = "rs-if-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(100000);
-        Result add = sh("ip", "netns", "add", ns);
-        assumeTrue(add.code == 0, "cannot create a network namespace (needs root/CAP_SYS_ADMIN): " + add.out);
-        ok(sh("ip", "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1"));
-        String java = ProcessHandle.current().info().command().orElseThrow();
+        ns = addNetns("rs-if-");
+        ip("-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
         childErr = Files.createTempFile("rawsock-ifchild", ".err");
-        child = new ProcessBuilder("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), IfConfigChild.class.getName())
-                .redirectError(childErr.toFile()).start();
+        child = new ProcessBuilder(javaInNetns(ns, IfConfigChild.class)).redirectError(childErr.toFile()).start();
         toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
         fromChild = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     }
@@ -68,7 +64,7 @@ class InterfacesNetnsTest {
                 if (!child.waitFor(10, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } finally {
-            if (ns != null) sh("ip", "netns", "del", ns);  // takes the veth pair with it
+            deleteNetns(ns);  // takes the veth pair with it
             if (childErr != null) Files.deleteIfExists(childErr);
         }
     }
@@ -98,7 +94,7 @@ class InterfacesNetnsTest {
     // ---------------------------------------------------------------- iproute2's view
 
     static String link(String ifname) throws Exception {
-        return ok(sh("ip", "-n", ns, "-j", "link", "show", "dev", ifname));
+        return ip("-n", ns, "-j", "link", "show", "dev", ifname);
     }
 
     static Set<String> ipFlags(String ifname) throws Exception {
@@ -116,7 +112,7 @@ class InterfacesNetnsTest {
     }
 
     static String ipAddr(String ifname) throws Exception {
-        return ok(sh("ip", "-n", ns, "-j", "-4", "addr", "show", "dev", ifname));
+        return ip("-n", ns, "-j", "-4", "addr", "show", "dev", ifname);
     }
 
     // ---------------------------------------------------------------- the tests
@@ -206,29 +202,5 @@ class InterfacesNetnsTest {
                 "hwaddr rsnosuch0", "sethwaddr rsnosuch0 02:00:00:00:00:01", "setaddr rsnosuch0 10.1.1.1 24",
                 "configdev rsnosuch0 10.1.1.1 true false"))
             assertEquals("err ErrnoException ENODEV", ask(c), c);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    record Result(int code, String out) {}
-
-    static Result sh(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + String.join(" ", cmd));
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    static String ok(Result r) {
-        assertEquals(0, r.code, r.out);
-        return r.out;
-    }
-
-    static boolean onPath(String cmd) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) if (Files.isExecutable(Path.of(d, cmd))) return true;
-        return false;
     }
 }

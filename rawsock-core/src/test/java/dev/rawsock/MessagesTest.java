@@ -8,7 +8,6 @@ import dev.rawsock.internal.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -18,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import static dev.rawsock.TestSupport.ascii;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,28 +38,6 @@ class MessagesTest {
     @AfterEach
     void closeAll() {
         for (int fd : fds) Sys.closeQuietly(fd);
-    }
-
-    /** setsockopt(fd, level, name, &int, 4), raw: the typed SockOpt catalogue is another issue's. */
-    static void setInt(int fd, int level, int name, int value) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(JAVA_INT);
-            v.set(JAVA_INT, 0, value);
-            Sys.setsockopt(fd, level, name, v, "setsockopt");
-        }
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.US_ASCII);
-    }
-
-    static int openFds() {
-        String[] l = new File("/proc/self/fd").list();
-        return l == null ? -1 : l.length;
     }
 
     int udpBound() throws ErrnoException {
@@ -150,7 +128,7 @@ class MessagesTest {
 
     @Test
     void pass200FdsAndUseThem() throws Exception {
-        int before = openFds();
+        long before = TestSupport.openFds();
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int[] peer = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int[] dups = new int[200];
@@ -173,7 +151,7 @@ class MessagesTest {
         }
         for (int fd : got) Sys.close(fd);
         for (int fd : new int[] {pair[0], pair[1], peer[0], peer[1]}) Sys.close(fd);
-        assertEquals(before, openFds());
+        assertEquals(before, TestSupport.openFds());
     }
 
     @Test
@@ -181,7 +159,7 @@ class MessagesTest {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         track(pair[0]);
         track(pair[1]);
-        setInt(pair[1], Consts.SOL_SOCKET, Consts.SO_PASSCRED, 1);
+        Sys.setsockoptInt(pair[1], Consts.SOL_SOCKET, Consts.SO_PASSCRED, 1, "setsockopt");
         int pid = (int) ProcessHandle.current().pid(), uid = Libc.getuid(), gid = Libc.getgid();
         ControlMessage.Credentials me = new ControlMessage.Credentials(pid, uid, gid);
 
@@ -201,7 +179,7 @@ class MessagesTest {
     @Test
     void pktinfoGivesLoopbackAndItsIndex() throws Exception {
         int rx = udpBound(), tx = udpBound();
-        setInt(rx, Consts.SOL_IP, Consts.IP_PKTINFO, 1);
+        Sys.setsockoptInt(rx, Consts.SOL_IP, Consts.IP_PKTINFO, 1, "setsockopt");
         Rawsock.sendto(tx, ascii("p"), Rawsock.getsockname(rx));
         Message in = new Message(null, new byte[4]).control(new byte[ControlMessage.space(12)]);
         Rawsock.recvmsg(rx, in);
@@ -214,8 +192,8 @@ class MessagesTest {
     @Test
     void ttlIsReceived() throws Exception {
         int rx = udpBound(), tx = udpBound();
-        setInt(rx, Consts.SOL_IP, Consts.IP_RECVTTL, 1);
-        setInt(tx, Consts.SOL_IP, Consts.IP_TTL, 77);
+        Sys.setsockoptInt(rx, Consts.SOL_IP, Consts.IP_RECVTTL, 1, "setsockopt");
+        Sys.setsockoptInt(tx, Consts.SOL_IP, Consts.IP_TTL, 77, "setsockopt");
         SockAddr to = Rawsock.getsockname(rx);
         Rawsock.sendto(tx, ascii("t"), to);
         Message in = new Message(null, new byte[4]).control(new byte[ControlMessage.space(4)]);
@@ -260,7 +238,7 @@ class MessagesTest {
 
     @Test
     void threeFdsIntoRoomForTwo() throws Exception {
-        int before = openFds();
+        long before = TestSupport.openFds();
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
         int[] three = {Sys.dup(pair[0]), Sys.dup(pair[0]), Sys.dup(pair[0])};
         Rawsock.sendmsg(pair[0], new Message(null, ascii("3")).control(ControlMessage.scmRights(three)));
@@ -284,7 +262,7 @@ class MessagesTest {
 
         Sys.close(pair[0]);
         Sys.close(pair[1]);
-        assertEquals(before, openFds());
+        assertEquals(before, TestSupport.openFds());
     }
 
     @Test
@@ -343,8 +321,8 @@ class MessagesTest {
     @Test
     void tosAndTimestampAreReceived() throws Exception {
         int rx = udpBound(), tx = udpBound();
-        setInt(rx, Consts.SOL_IP, Consts.IP_RECVTOS, 1);
-        setInt(rx, Consts.SOL_SOCKET, Consts.SO_TIMESTAMPNS, 1);
+        Sys.setsockoptInt(rx, Consts.SOL_IP, Consts.IP_RECVTOS, 1, "setsockopt");
+        Sys.setsockoptInt(rx, Consts.SOL_SOCKET, Consts.SO_TIMESTAMPNS, 1, "setsockopt");
         java.time.Instant before = java.time.Instant.now();
         Rawsock.sendmsg(tx, new Message(Rawsock.getsockname(rx), ascii("tos")).control(ControlMessage.tos(0x10)));
         Message in = new Message(null, new byte[4]).control(new byte[ControlMessage.space(16) + ControlMessage.space(4)]);
@@ -368,9 +346,9 @@ class MessagesTest {
             org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
             return;
         }
-        setInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVPKTINFO, 1);
-        setInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVHOPLIMIT, 1);
-        setInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVTCLASS, 1);
+        Sys.setsockoptInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVPKTINFO, 1, "setsockopt");
+        Sys.setsockoptInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVHOPLIMIT, 1, "setsockopt");
+        Sys.setsockoptInt(rx, Consts.SOL_IPV6, Consts.IPV6_RECVTCLASS, 1, "setsockopt");
         Rawsock.sendmsg(tx, new Message(Rawsock.getsockname(rx), ascii("six"))
                 .control(ControlMessage.hopLimit(9), ControlMessage.trafficClass(0x20)));
         Message in = new Message(SockAddr.of(Domain.INET6), new byte[4]).control(new byte[128]);
@@ -407,7 +385,7 @@ class MessagesTest {
             assertEquals(k, in.iovec()[0][0]);
         }
         // with UDP_GRO, a coalesced datagram carries its segment size; an uncoalesced one carries none
-        setInt(rx, Consts.SOL_UDP, Consts.UDP_GRO, 1);
+        Sys.setsockoptInt(rx, Consts.SOL_UDP, Consts.UDP_GRO, 1, "setsockopt");
         Rawsock.sendmsg(tx, new Message(to, three).control(ControlMessage.udpSegment(1000)));
         Message in = new Message(null, new byte[4000]).control(new byte[ControlMessage.space(4)]);
         int n = Rawsock.recvmsg(rx, in);

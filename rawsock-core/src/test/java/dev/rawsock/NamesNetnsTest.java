@@ -20,11 +20,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.rawsock.TestSupport.addNetns;
+import static dev.rawsock.TestSupport.deleteNetns;
+import static dev.rawsock.TestSupport.ip;
+import static dev.rawsock.TestSupport.javaInNetns;
 
 /**
  * {@code ifaddrs}, link counters and IPv6 scope ids inside two network namespaces this test makes
@@ -44,13 +46,9 @@ class NamesNetnsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        assumeTrue(onPath("ip"), "iproute2's ip is not installed (Debian package iproute2)");
-        int r = ThreadLocalRandom.current().nextInt(1 << 20);
-        String a = "rs-names-a-" + r, b = "rs-names-b-" + r;
-        Result add = exec(List.of("ip", "netns", "add", a));
-        assumeTrue(add.rc == 0, "cannot create a network namespace here (needs root / CAP_SYS_ADMIN): " + add.out);
-        nsA = a;
-        ip("netns", "add", b);
+        nsA = addNetns("rs-names-a-");
+        String b = nsA.replace("rs-names-a-", "rs-names-b-");
+        ip("netns", "add", b);  // A worked, so a failure here is one to see, not to skip
         nsB = b;
         ip("-n", nsA, "link", "add", IF_A, "type", "veth", "peer", "name", IF_B, "netns", nsB);
         // no kernel-made link-local address: the test's own addresses are all the interface has
@@ -67,9 +65,7 @@ class NamesNetnsTest {
         for (int i = 0; i < 100 && !"UP".equals(link(nsA, IF_A).get("operstate")); i++) Thread.sleep(50);
         assertEquals("UP", link(nsA, IF_A).get("operstate"), "veth did not come up");
 
-        List<String> cmd = List.of("ip", "netns", "exec", nsA, ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                NetnsProbeMain.class.getName(), IF_A, "10.77.0.2", Integer.toString(DATAGRAMS));
+        List<String> cmd = javaInNetns(nsA, NetnsProbeMain.class, IF_A, "10.77.0.2", Integer.toString(DATAGRAMS));
         Path err = Files.createTempFile("rs-netns-probe", ".err");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         try {
@@ -108,8 +104,8 @@ class NamesNetnsTest {
     @AfterAll
     static void tearDown() throws Exception {
         // deleting a namespace destroys the veth end in it, and with it the pair
-        if (nsA != null) exec(List.of("ip", "netns", "del", nsA));
-        if (nsB != null) exec(List.of("ip", "netns", "del", nsB));
+        deleteNetns(nsA);
+        deleteNetns(nsB);
     }
 
     @Test
@@ -212,9 +208,8 @@ class NamesNetnsTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> link(String ns, String ifname) {
         try {
-            Result r = exec(List.of("ip", "-n", ns, "-j", "-s", "link", "show", "dev", ifname));
-            assertEquals(0, r.rc, r.out);
-            return (Map<String, Object>) ((List<Object>) MiniJson.parse(r.out)).get(0);
+            String out = ip("-n", ns, "-j", "-s", "link", "show", "dev", ifname);
+            return (Map<String, Object>) ((List<Object>) MiniJson.parse(out)).get(0);
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -233,31 +228,4 @@ class NamesNetnsTest {
             return "(" + e + ")";
         }
     }
-
-    record Result(int rc, String out) {}
-
-    static void ip(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ip"));
-        cmd.addAll(List.of(args));
-        Result r = exec(cmd);
-        assertEquals(0, r.rc, () -> String.join(" ", cmd) + ": " + r.out);
-    }
-
-    static Result exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, out + " (timed out)");
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    static boolean onPath(String cmd) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, cmd))) return true;
-        }
-        return Files.isExecutable(Path.of("/usr/sbin", cmd)) || Files.isExecutable(Path.of("/sbin", cmd));
-    }
-
 }

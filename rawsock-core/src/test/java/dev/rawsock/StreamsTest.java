@@ -15,14 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.rawsock.TestSupport.ascii;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** makeStream (dup, like EXT:MAKE-STREAM), openUnixSocketStream, and RawSocket's streams. */
 class StreamsTest {
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
     @Test
     void makeStreamDupsAndClosesOnlyTheDup() throws Exception {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);

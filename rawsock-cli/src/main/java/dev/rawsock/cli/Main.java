@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "rawsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Full BSD and raw socket access for Java: a tool over the rawsock library.",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, IfaddrsCommand.class, ResolveCommand.class, PingCommand.class, TracerouteCommand.class, SendCommand.class, SockoptsCommand.class, SniffCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -43,20 +43,31 @@ public final class Main implements Runnable {
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
             PrintWriter err = commandLine.getErr();
             Throwable t = ex;
-            String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            err.println("rawsock " + commandLine.getCommandName() + ": " + msg);
+            String msg = message(t);
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + msg);
             if (debug) t.printStackTrace(err);
             err.flush();
-            return 1;
+            // The library refuses bad input (a 16-byte interface name, ...) with IllegalArgumentException before any call: usage.
+            return t instanceof IllegalArgumentException ? 2 : 1;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("rawsock: " + ex.getMessage());
-            err.println("Try 'rawsock " + (ex.getCommandLine().getCommandName().equals("rawsock") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            // One line, as for failures: what was wrong and where the usage is.
+            String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(cmd + ": " + message(ex) + " (try '" + cmd + " --help')");
             err.flush();
             return 2;
         });
         return cl;
+    }
+
+    /** One line for a failure: the exception's message, with the C library's words for the file errors Java names only by path. */
+    static String message(Throwable t) {
+        if (t instanceof java.nio.file.NoSuchFileException e) return e.getFile() + ": No such file or directory";
+        if (t instanceof java.nio.file.AccessDeniedException e) return e.getFile() + ": Permission denied";
+        if (t instanceof java.nio.file.FileSystemException e && e.getReason() != null) return e.getFile() + ": " + e.getReason();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replace('\n', ' ');
     }
 
     public static void main(String[] args) {

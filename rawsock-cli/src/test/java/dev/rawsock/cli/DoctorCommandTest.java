@@ -33,7 +33,8 @@ class DoctorCommandTest {
     void badUsageExitsTwoWithOneLine() {
         Result r = run("doctor", "--no-such-flag");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("rawsock: Unknown option: '--no-such-flag'"), r.err());
+        assertTrue(r.err().startsWith("rawsock doctor: Unknown option: '--no-such-flag'"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
         assertEquals(2, run("no-such-command").code());
     }
 

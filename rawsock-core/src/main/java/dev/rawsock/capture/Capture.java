@@ -9,6 +9,7 @@ import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
+import dev.rawsock.internal.IfReq;
 import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Scratch;
@@ -242,7 +243,6 @@ public final class Capture implements AutoCloseable {
     private static final Set<PollEvent> IN = EnumSet.of(PollEvent.IN);
     /** tp_frame_size: with TPACKET_V3 frames are variable; this only sizes the kernel's frame count check. */
     private static final int FRAME_SIZE = Consts.TPACKET_ALIGNMENT << 7;
-    private static final int ETH_P_ALL = 0x0003;
     /**
      * {@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING} (include/uapi/linux/if_packet.h, Linux 4.20+): the
      * group's hook skips outgoing packets. Not in Consts because the userspace headers that the C probe
@@ -359,7 +359,7 @@ public final class Capture implements AutoCloseable {
         boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
         if (o.ignoreOutgoing || loopback) {
             try {
-                setInt(fd, Consts.SOL_PACKET, Consts.PACKET_IGNORE_OUTGOING, 1, "setsockopt(PACKET_IGNORE_OUTGOING)");
+                Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_IGNORE_OUTGOING, 1, "setsockopt(PACKET_IGNORE_OUTGOING)");
                 ignoringOutgoing = true;
             } catch (ErrnoException e) {
                 // Older kernels (< 4.20) lack it: skip in Java instead (the loopback's copies are always skipped there).
@@ -413,7 +413,7 @@ public final class Capture implements AutoCloseable {
             sock.attachFilter(program);
             drain(fd);
         }
-        sock.bind(SockAddr.packet(ifindex, ETH_P_ALL));
+        sock.bind(SockAddr.packet(ifindex, Consts.ETH_P_ALL));
 
         if (o.promiscuous) {
             try (Scratch s = Scratch.acquire()) {
@@ -431,15 +431,15 @@ public final class Capture implements AutoCloseable {
             int arg = o.fanoutGroup | (o.fanoutMode.value() << 16);
             if (ignoringOutgoing) {
                 try {
-                    setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg | (PACKET_FANOUT_FLAG_IGNORE_OUTGOING << 16),
-                            "setsockopt(PACKET_FANOUT)");
+                    Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT,
+                            arg | (PACKET_FANOUT_FLAG_IGNORE_OUTGOING << 16), "setsockopt(PACKET_FANOUT)");
                     return;
                 } catch (ErrnoException e) {
                     if (e.errno() != Errno.EINVAL) throw e;
                     skipOutgoing = o.ignoreOutgoing;  // a kernel without the flag: skip in Java
                 }
             }
-            setInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
+            Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
         }
     }
 
@@ -474,9 +474,9 @@ public final class Capture implements AutoCloseable {
 
     /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */
     private static MemorySegment mapRing(int fd, Arena arena, int blockSize, int blockCount, Duration tov) throws ErrnoException {
-        setInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
+        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
         // Room before each frame's MAC header to put back a VLAN tag the NIC or the stack took off (as libpcap).
-        setInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, VLAN_TAG_LEN, "setsockopt(PACKET_RESERVE)");
+        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, VLAN_TAG_LEN, "setsockopt(PACKET_RESERVE)");
         long size = (long) blockSize * blockCount;
         try (Scratch s = Scratch.acquire()) {
             MemorySegment req = s.misc(Layouts.TPACKET_REQ3.byteSize());
@@ -509,24 +509,9 @@ public final class Capture implements AutoCloseable {
         });
     }
 
-    private static void setInt(int fd, int level, int name, int value, String what) throws ErrnoException {
-        try (Scratch s = Scratch.acquire()) {
-            MemorySegment v = s.misc(4);
-            v.set(JAVA_INT, 0, value);
-            Sys.setsockopt(fd, level, name, v, what);
-        }
-    }
-
     /** SIOCGIFFLAGS on the interface: whether it is a loopback. */
     private static boolean isLoopback(int fd, int ifindex) throws ErrnoException {
-        String name = NetIf.name(ifindex);
-        byte[] b = NetIf.checkName(name);
-        try (Scratch s = Scratch.acquire()) {
-            MemorySegment ifr = s.misc(Layouts.IFREQ.byteSize());
-            MemorySegment.copy(b, 0, ifr, JAVA_BYTE, 0, b.length);
-            Sys.ioctl(fd, Consts.SIOCGIFFLAGS, ifr, "ioctl(SIOCGIFFLAGS)");
-            return (ifr.get(JAVA_SHORT, Layouts.IFR_IFRU) & Consts.IFF_LOOPBACK) != 0;
-        }
+        return (IfReq.flags(fd, NetIf.name(ifindex)) & Consts.IFF_LOOPBACK) != 0;
     }
 
     /**
@@ -638,12 +623,17 @@ public final class Capture implements AutoCloseable {
         block = block + 1 == blockCount ? 0 : block + 1;
     }
 
+    /** Whether a packet is an outgoing copy to skip: all of them when asked, else the loopback's duplicates. */
+    private boolean skipped(int pkttype, int hatype) {
+        return pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK);
+    }
+
     /** The frame at offset {@code f}, or null when it is an outgoing copy to skip. */
     private CapturedPacket ringFrame(MemorySegment r, long f) {
         long sll = f + Layouts.TP3_SOCKADDR_LL;
         int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
         int hatype = Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE));
-        if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) return null;
+        if (skipped(pkttype, hatype)) return null;
         int status = r.get(JAVA_INT, f + Layouts.TP3_STATUS);
         long sec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_SEC));
         long nsec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NSEC));
@@ -690,7 +680,7 @@ public final class Capture implements AutoCloseable {
                 if (d == null) d = from.data().order(ByteOrder.nativeOrder());
                 int pkttype = Byte.toUnsignedInt(d.get((int) Layouts.SLL_PKTTYPE - 2));
                 int hatype = Short.toUnsignedInt(d.getShort((int) Layouts.SLL_HATYPE - 2));
-                if (pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK)) continue;
+                if (skipped(pkttype, hatype)) continue;
                 int cap = (int) Math.min(n, snaplen);
                 return new CapturedPacket(receiveTime(), (int) Math.min(n, Integer.MAX_VALUE), recvView.slice(0, cap),
                         from.ifindex(), pkttype, hatype, -1, -1);

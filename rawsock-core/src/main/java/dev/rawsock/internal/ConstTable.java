@@ -46,6 +46,12 @@ public final class ConstTable {
         return byValue.get(value);
     }
 
+    /** The C name of {@code value}, or the number when it has none: what the open-ended value types print. */
+    public String nameOrNumber(int value) {
+        String n = name(value);
+        return n != null ? n : Integer.toString(value);
+    }
+
     /** The value of {@code name}: {@code "AF_INET"}, {@code "INET"}, {@code "inet"} all work. */
     public OptionalInt value(String name) {
         String up = name.toUpperCase(Locale.ROOT);

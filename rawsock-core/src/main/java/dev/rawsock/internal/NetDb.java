@@ -3,9 +3,11 @@ package dev.rawsock.internal;
 import dev.rawsock.GaiException;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -38,28 +40,14 @@ public final class NetDb {
     /** getprotobyname_r(3). */
     public static Entry protoByName(String name) {
         checkName(name, "protocol name");
-        for (int size = BUF; size <= ERANGE_MAX; size *= 4) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment ent = a.allocate(Layouts.PROTOENT), buf = a.allocate(size), res = a.allocate(ADDRESS);
-                int r = Libc.getprotobyname_r(a.allocateFrom(name), ent, buf, size, res);
-                if (r == Errno.ERANGE) continue;
-                return r == 0 && !res.get(ADDRESS, 0).equals(MemorySegment.NULL) ? proto(ent) : null;
-            }
-        }
-        return null;
+        return lookup(Layouts.PROTOENT, NetDb::proto,
+                (a, ent, buf, size, res) -> Libc.getprotobyname_r(a.allocateFrom(name), ent, buf, size, res));
     }
 
     /** getprotobynumber_r(3). */
     public static Entry protoByNumber(int number) {
-        for (int size = BUF; size <= ERANGE_MAX; size *= 4) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment ent = a.allocate(Layouts.PROTOENT), buf = a.allocate(size), res = a.allocate(ADDRESS);
-                int r = Libc.getprotobynumber_r(number, ent, buf, size, res);
-                if (r == Errno.ERANGE) continue;
-                return r == 0 && !res.get(ADDRESS, 0).equals(MemorySegment.NULL) ? proto(ent) : null;
-            }
-        }
-        return null;
+        return lookup(Layouts.PROTOENT, NetDb::proto,
+                (a, ent, buf, size, res) -> Libc.getprotobynumber_r(number, ent, buf, size, res));
     }
 
     /** setprotoent/getprotoent_r/endprotoent: every entry, under the process-wide cursor lock. */
@@ -82,30 +70,14 @@ public final class NetDb {
     /** getnetbyname_r(3). */
     public static Entry netByName(String name) {
         checkName(name, "network name");
-        for (int size = BUF; size <= ERANGE_MAX; size *= 4) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment ent = a.allocate(Layouts.NETENT), buf = a.allocate(size), res = a.allocate(ADDRESS),
-                        h = a.allocate(JAVA_INT);
-                int r = Libc.getnetbyname_r(a.allocateFrom(name), ent, buf, size, res, h);
-                if (r == Errno.ERANGE) continue;
-                return r == 0 && !res.get(ADDRESS, 0).equals(MemorySegment.NULL) ? net(ent) : null;
-            }
-        }
-        return null;
+        return lookup(Layouts.NETENT, NetDb::net, (a, ent, buf, size, res) ->
+                Libc.getnetbyname_r(a.allocateFrom(name), ent, buf, size, res, a.allocate(JAVA_INT)));
     }
 
     /** getnetbyaddr_r(3); {@code net} in host order, as the C call takes it. */
     public static Entry netByAddr(int net, int type) {
-        for (int size = BUF; size <= ERANGE_MAX; size *= 4) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment ent = a.allocate(Layouts.NETENT), buf = a.allocate(size), res = a.allocate(ADDRESS),
-                        h = a.allocate(JAVA_INT);
-                int r = Libc.getnetbyaddr_r(net, type, ent, buf, size, res, h);
-                if (r == Errno.ERANGE) continue;
-                return r == 0 && !res.get(ADDRESS, 0).equals(MemorySegment.NULL) ? net(ent) : null;
-            }
-        }
-        return null;
+        return lookup(Layouts.NETENT, NetDb::net, (a, ent, buf, size, res) ->
+                Libc.getnetbyaddr_r(net, type, ent, buf, size, res, a.allocate(JAVA_INT)));
     }
 
     /** setnetent/getnetent_r/endnetent: every entry, under the process-wide cursor lock. */
@@ -126,6 +98,27 @@ public final class NetDb {
         return out;
     }
 
+    /** One reentrant lookup: fills {@code ent} using {@code buf}, sets {@code *res}; 0, ERANGE or another error. */
+    private interface ReentrantCall {
+        int call(Arena a, MemorySegment ent, MemorySegment buf, long size, MemorySegment res);
+    }
+
+    /**
+     * Runs a {@code get*by*_r} lookup, with a 4 times larger buffer each time it says ERANGE (an entry
+     * with many aliases); the entry read out, or null when there is none.
+     */
+    private static Entry lookup(MemoryLayout entry, Function<MemorySegment, Entry> read, ReentrantCall call) {
+        for (int size = BUF; size <= ERANGE_MAX; size *= 4) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment ent = a.allocate(entry), buf = a.allocate(size), res = a.allocate(ADDRESS);
+                int r = call.call(a, ent, buf, size, res);
+                if (r == Errno.ERANGE) continue;
+                return r == 0 && !res.get(ADDRESS, 0).equals(MemorySegment.NULL) ? read.apply(ent) : null;
+            }
+        }
+        return null;
+    }
+
     private static Entry proto(MemorySegment ent) {
         return new Entry(cString(ent.get(ADDRESS, Layouts.off(Layouts.PROTOENT, "p_name"))),
                 stringArray(ent.get(ADDRESS, Layouts.off(Layouts.PROTOENT, "p_aliases"))),
@@ -138,7 +131,6 @@ public final class NetDb {
                 ent.get(JAVA_INT, Layouts.off(Layouts.NETENT, "n_net")),
                 ent.get(JAVA_INT, Layouts.off(Layouts.NETENT, "n_addrtype")));
     }
-
 
     // ------------------------------------------------------------- getaddrinfo, getnameinfo
 

@@ -10,8 +10,6 @@ import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,20 +55,7 @@ public abstract class OptCodec<T> {
 
     /** A C int, in [min, max]. */
     public static OptCodec<Integer> integer(int min, int max) {
-        return new OptCodec<>(Integer.class) {
-            public int size() { return 4; }
-            public Integer decode(MemorySegment v, int len) { return intOf(v, len); }
-            public void check(String option, Integer value) {
-                super.check(option, value);
-                if (value < min || value > max)
-                    throw new IllegalArgumentException(option + " takes " + range(min, max) + ", not " + value);
-            }
-            public MemorySegment encode(Integer value, Scratch s) {
-                MemorySegment m = s.misc(4);
-                m.set(JAVA_INT, 0, value);
-                return m;
-            }
-        };
+        return integer(range(min, max), v -> v >= min && v <= max);
     }
 
     /** A C int that {@code ok} accepts, described by {@code allowed} in the exception message. */
@@ -281,19 +266,11 @@ public abstract class OptCodec<T> {
     // ------------------------------------------------------------- addresses and structs
 
     static Inet4Address inet4(MemorySegment v, long off) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(v.asSlice(off, 4).toArray(JAVA_BYTE));
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return InetBytes.v4(v.asSlice(off, 4).toArray(JAVA_BYTE));
     }
 
     static Inet6Address inet6(MemorySegment v, long off) {
-        try {
-            return Inet6Address.getByAddress(null, v.asSlice(off, 16).toArray(JAVA_BYTE), null);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return InetBytes.v6(v.asSlice(off, 16).toArray(JAVA_BYTE));
     }
 
     /** A {@code struct in_addr} (IP_MULTICAST_IF as getsockopt(2) gives it back). */

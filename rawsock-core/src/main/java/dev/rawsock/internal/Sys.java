@@ -239,20 +239,14 @@ public final class Sys {
     /** getsockopt(2) into {@code val}; returns the length the kernel wrote. */
     public static int getsockopt(int fd, int level, int name, MemorySegment val, String what) throws ErrnoException {
         try (Scratch s = Scratch.acquire()) {
-            int r;
-            do {
-                s.len.set(JAVA_INT, 0, (int) val.byteSize());
-                r = Libc.getsockopt(s.errno, fd, level, name, val, s.len);
-            } while (retry(r, s, what, fd));
-            return s.len.get(JAVA_INT, 0);
+            return getsockopt(s, fd, level, name, val, what);
         }
     }
 
     /** setsockopt(2) from {@code val} (its whole size). */
     public static void setsockopt(int fd, int level, int name, MemorySegment val, String what) throws ErrnoException {
         try (Scratch s = Scratch.acquire()) {
-            int r;
-            do r = Libc.setsockopt(s.errno, fd, level, name, val, (int) val.byteSize()); while (retry(r, s, what, fd));
+            setsockopt(s, fd, level, name, val, what);
         }
     }
 
@@ -282,8 +276,17 @@ public final class Sys {
     public static int getsockoptInt(int fd, int level, int name, String what) throws ErrnoException {
         try (Scratch s = Scratch.acquire()) {
             MemorySegment v = s.misc(4);
-            getsockopt(fd, level, name, v, what);
+            getsockopt(s, fd, level, name, v, what);
             return v.get(JAVA_INT, 0);
+        }
+    }
+
+    /** Sets an int-valued option. */
+    public static void setsockoptInt(int fd, int level, int name, int value, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment v = s.misc(4);
+            v.set(JAVA_INT, 0, value);
+            setsockopt(s, fd, level, name, v, what);
         }
     }
 

@@ -1,8 +1,9 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.internal.InetBytes;
+
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /** An ARP packet (RFC 826) of any hardware and protocol address sizes, viewed in place. */
@@ -66,11 +67,6 @@ public final class ArpPacket extends HeaderView {
     public InetAddress targetInetAddress() { return inet(targetProtocolAddress()); }
 
     private static InetAddress inet(byte[] a) {
-        if (a.length != 4 && a.length != 16) return null;
-        try {
-            return InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return a.length == 4 || a.length == 16 ? InetBytes.address(a) : null;
     }
 }

@@ -482,7 +482,8 @@ final class BpfCompiler {
             Map.entry("icmp6-routeradvert", 134), Map.entry("icmp6-neighborsolicit", 135),
             Map.entry("icmp6-neighboradvert", 136), Map.entry("icmp6-redirect", 137));
 
-    static final int ETH_IP = 0x0800, ETH_IP6 = 0x86dd, ETH_ARP = 0x0806, ETH_RARP = 0x8035;
+    static final int ETH_IP = EthernetHeader.TYPE_IPV4, ETH_IP6 = EthernetHeader.TYPE_IPV6, ETH_ARP = EthernetHeader.TYPE_ARP,
+            ETH_RARP = 0x8035;
 
     static final class Parser {
         private final String src;

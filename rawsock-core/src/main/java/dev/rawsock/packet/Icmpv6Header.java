@@ -4,13 +4,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** An ICMPv6 header (RFC 4443): type, code, checksum and the 4 bytes that follow (id and sequence for echo). */
-public final class Icmpv6Header extends HeaderView {
+public final class Icmpv6Header extends IcmpView<Icmpv6Header> {
     public static final int LENGTH = 8;
     public static final int DEST_UNREACHABLE = 1, PACKET_TOO_BIG = 2, TIME_EXCEEDED = 3, PARAMETER_PROBLEM = 4,
             ECHO_REQUEST = 128, ECHO_REPLY = 129, ROUTER_SOLICITATION = 133, ROUTER_ADVERTISEMENT = 134,
             NEIGHBOR_SOLICITATION = 135, NEIGHBOR_ADVERTISEMENT = 136;
 
-    private Icmpv6Header(MemorySegment seg, long off) { super(seg, off, LENGTH, "ICMPv6 header"); }
+    private Icmpv6Header(MemorySegment seg, long off) { super(seg, off, "ICMPv6 header"); }
 
     /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
     public static Icmpv6Header of(MemorySegment segment, long offset) { return new Icmpv6Header(segment, offset); }
@@ -19,31 +19,8 @@ public final class Icmpv6Header extends HeaderView {
     /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
     public static Icmpv6Header of(byte[] array, int offset) { return new Icmpv6Header(MemorySegment.ofArray(array), offset); }
 
-    @Override public int headerLength() { return LENGTH; }
-
     /** The message type (128 echo request, 129 echo reply, ...). */
     public int type() { return u8(0); }
-    /** The code. */
-    public int code() { return u8(1); }
-    /** The stored checksum (network order value). */
-    public int checksum() { return u16(2); }
-    /** The echo identifier (bytes 4-5). */
-    public int identifier() { return u16(4); }
-    /** The sequence number. */
-    public int sequence() { return u16(6); }
     /** Bytes 4..7 as one number (MTU, pointer, flags...). */
     public long restOfHeader() { return u32(4); }
-
-    /** Sets the type in place; returns this view. */
-    public Icmpv6Header setType(int v) { u8(0, v); return this; }
-    /** Sets the code in place; returns this view. */
-    public Icmpv6Header setCode(int v) { u8(1, v); return this; }
-    /** Sets the checksum in place; returns this view. */
-    public Icmpv6Header setChecksum(int v) { u16(2, v); return this; }
-    /** Sets the identifier in place; returns this view. */
-    public Icmpv6Header setIdentifier(int v) { u16(4, v); return this; }
-    /** Sets the sequence in place; returns this view. */
-    public Icmpv6Header setSequence(int v) { u16(6, v); return this; }
-    /** Sets the rest of header in place; returns this view. */
-    public Icmpv6Header setRestOfHeader(long v) { u32(4, v); return this; }
 }

@@ -1,9 +1,9 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.internal.InetBytes;
+
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
@@ -61,9 +61,9 @@ public final class Ipv4Header extends HeaderView {
     /** The destination address bytes. */
     public byte[] destinationBytes() { return bytes(16, 4); }
     /** The source address. */
-    public Inet4Address source() { return inet(sourceBytes()); }
+    public Inet4Address source() { return InetBytes.v4(sourceBytes()); }
     /** The destination address. */
-    public Inet4Address destination() { return inet(destinationBytes()); }
+    public Inet4Address destination() { return InetBytes.v4(destinationBytes()); }
     /** The option bytes (empty when IHL is 5). */
     public byte[] options() { return bytes(MIN_LENGTH, headerLength() - MIN_LENGTH); }
 
@@ -108,14 +108,6 @@ public final class Ipv4Header extends HeaderView {
     public Ipv4Header setDestination(Inet4Address a) { bytes(16, a.getAddress(), 4, "an IPv4 address"); return this; }
     /** Computes and stores the header checksum; returns it. */
     public int fillChecksum() { return Checksums.fillIpv4Header(seg, off); }
-
-    static Inet4Address inet(byte[] a) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @Override public String toString() {
         return "IP " + source().getHostAddress() + " > " + destination().getHostAddress() + ": proto " + protocol()

@@ -1,9 +1,9 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.internal.InetBytes;
+
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +50,9 @@ public final class Ipv6Header extends HeaderView {
     /** The destination address bytes. */
     public byte[] destinationBytes() { return bytes(24, 16); }
     /** The source address. */
-    public Inet6Address source() { return inet(sourceBytes()); }
+    public Inet6Address source() { return InetBytes.v6(sourceBytes()); }
     /** The destination address. */
-    public Inet6Address destination() { return inet(destinationBytes()); }
+    public Inet6Address destination() { return InetBytes.v6(destinationBytes()); }
 
     /** Sets version 6, traffic class and flow label. */
     public Ipv6Header setVersionClassFlow(int trafficClass, int flowLabel) {
@@ -106,14 +106,6 @@ public final class Ipv6Header extends HeaderView {
     public MemorySegment payload() {
         require(seg, off, LENGTH + (long) payloadLength(), "IPv6 packet (payload length)");
         return seg.asSlice(off + LENGTH, payloadLength());
-    }
-
-    static Inet6Address inet(byte[] a) {
-        try {
-            return Inet6Address.getByAddress(null, a, null);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Override public String toString() {

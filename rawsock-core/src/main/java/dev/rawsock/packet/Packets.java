@@ -1,5 +1,7 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.internal.InetBytes;
+
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -348,7 +350,7 @@ public final class Packets {
     }
 
     private static String proto(byte[] a) {
-        if (a.length == 4) return Ipv4Header.inet(a).getHostAddress();
+        if (a.length == 4) return InetBytes.v4(a).getHostAddress();
         if (a.length == 16) return v6(a);
         return java.util.HexFormat.of().formatHex(a);
     }

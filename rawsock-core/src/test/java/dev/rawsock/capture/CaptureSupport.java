@@ -3,6 +3,7 @@ package dev.rawsock.capture;
 import dev.rawsock.Domain;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SocketType;
+import dev.rawsock.TestSupport;
 import dev.rawsock.internal.NetIf;
 
 import java.io.IOException;
@@ -16,14 +17,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-/** What the capture tests share: privilege probe, loopback traffic, fd/mapping counts, a private netns thread. */
+/** What the capture tests share: privilege probe, loopback traffic, mapping counts, a private netns thread. */
 final class CaptureSupport {
     private CaptureSupport() {}
 
@@ -55,13 +59,6 @@ final class CaptureSupport {
 
     static void sendUdp(DatagramChannel from, int port, byte[] payload) throws IOException {
         from.send(ByteBuffer.wrap(payload), new InetSocketAddress("127.0.0.1", port));
-    }
-
-    /** Open file descriptors of this process. */
-    static long fdCount() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
     }
 
     /** Lines of /proc/self/maps, and of them those that map a socket (a packet ring shows as socket:[inode]). */
@@ -118,26 +115,20 @@ final class CaptureSupport {
      * namespace of the calling thread (through nsenter on /proc/PID/task/TID/ns/net).
      */
     static int promiscuity(String ifname) throws IOException, InterruptedException {
-        String ns = "/proc/" + ProcessHandle.current().pid() + "/task/" + gettid() + "/ns/net";
-        Process p = new ProcessBuilder("nsenter", "--net=" + ns, "ip", "-d", "link", "show", ifname)
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0)
-            throw new IOException("ip -d link show " + ifname + " failed: " + out);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("promiscuity (\\d+)").matcher(out);
+        String out = ip("-d", "link", "show", ifname);
+        Matcher m = Pattern.compile("promiscuity (\\d+)").matcher(out);
         if (!m.find()) throw new IOException("no promiscuity in: " + out);
         return Integer.parseInt(m.group(1));
     }
 
-    /** Runs {@code ip ARGS} in the calling thread's network namespace; fails unless it succeeds. */
-    static void ip(String... args) throws IOException, InterruptedException {
+    /** Runs {@code ip ARGS} in the calling thread's network namespace; fails unless it succeeds; its output. */
+    static String ip(String... args) throws IOException, InterruptedException {
         String ns = "/proc/" + ProcessHandle.current().pid() + "/task/" + gettid() + "/ns/net";
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("nsenter", "--net=" + ns, "ip"));
-        cmd.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0)
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + ns, "ip"));
+        cmd.addAll(List.of(args));
+        TestSupport.Result r = TestSupport.exec(10, cmd);
+        if (r.rc() != 0) throw new IOException(String.join(" ", cmd) + " failed: " + r.out());
+        return r.out();
     }
 
     private static final int CLONE_NEWNET = 0x40000000;

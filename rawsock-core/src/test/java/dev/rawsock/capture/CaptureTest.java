@@ -5,6 +5,7 @@ import dev.rawsock.internal.Errno;
 import dev.rawsock.Domain;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SocketType;
+import dev.rawsock.TestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -218,18 +219,18 @@ class CaptureTest {
         // Warm up with the same threads: classes, scratch areas, and glibc's per-thread malloc arenas
         // (mappings that outlive their threads) exist before the baseline.
         cycles(8, 3, o);
-        long fds = CaptureSupport.fdCount();
+        long fds = TestSupport.openFds();
         long[] maps = CaptureSupport.mapCounts();
         try (Capture c = Capture.open("lo", o)) {
             assertTrue(c.usesRing());
             assertEquals(maps[1] + 1, CaptureSupport.mapCounts()[1], "an open ring shows in /proc/self/maps");
-            assertEquals(fds + 1, CaptureSupport.fdCount());
+            assertEquals(fds + 1, TestSupport.openFds());
         }
         cycles(8, 125, o);
         long[] after = CaptureSupport.mapCounts();
         System.out.printf("1000 cycles: fds %d -> %d, maps %d -> %d (socket mappings %d -> %d)%n",
-                fds, CaptureSupport.fdCount(), maps[0], after[0], maps[1], after[1]);
-        assertEquals(fds, CaptureSupport.fdCount(), "no fd leaked");
+                fds, TestSupport.openFds(), maps[0], after[0], maps[1], after[1]);
+        assertEquals(fds, TestSupport.openFds(), "no fd leaked");
         assertEquals(maps[1], after[1], "no ring mapping left");
         assertTrue(after[0] <= maps[0] + 8, "maps line count back near baseline: " + maps[0] + " -> " + after[0]);
     }

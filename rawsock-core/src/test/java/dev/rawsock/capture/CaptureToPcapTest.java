@@ -6,7 +6,6 @@ import dev.rawsock.packet.PcapWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.rawsock.TestSupport.which;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,14 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The README's example: a filtered capture on lo written with PcapWriter; tshark and PcapReader read it back. */
 class CaptureToPcapTest {
     @TempDir Path dir;
-
-    private static String which(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            File f = new File(d, tool);
-            if (f.canExecute()) return f.getPath();
-        }
-        return null;
-    }
 
     @Test
     void aCaptureWrittenToPcapOpensInTshark() throws Exception {

@@ -3,13 +3,11 @@ package dev.rawsock.internal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
+import static dev.rawsock.TestSupport.check;
+import static dev.rawsock.TestSupport.onPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -82,8 +81,8 @@ class CProbeTest {
         c.append("  return 0;\n}\n");
         Path src = dir.resolve("probe.c"), exe = dir.resolve("probe");
         Files.writeString(src, c);
-        String out = run(List.of("gcc", "-o", exe.toString(), src.toString()));
-        String probe = run(List.of(exe.toString()));
+        String out = check(60, List.of("gcc", "-o", exe.toString(), src.toString()));
+        String probe = check(60, List.of(exe.toString()));
         for (String line : probe.split("\n")) {
             String[] p = line.split(" ");
             if (p[0].equals("M")) MISSING.add(p[1]);
@@ -146,28 +145,14 @@ class CProbeTest {
         c.append("return 0;}\n");
         Path src = dir.resolve("e.c"), exe = dir.resolve("e");
         Files.writeString(src, c);
-        run(List.of("gcc", "-o", exe.toString(), src.toString()));
+        check(60, List.of("gcc", "-o", exe.toString(), src.toString()));
         int checked = 0;
-        for (String line : run(List.of(exe.toString())).split("\n")) {
+        for (String line : check(60, List.of(exe.toString())).split("\n")) {
             String[] p = line.split(" ");
             assertEquals(Integer.parseInt(p[0]), Errno.valueOf(p[1]), p[1]);
             assertEquals(p[1], Errno.name(Integer.parseInt(p[0])));
             checked++;
         }
         assertTrue(checked >= 130, "only " + checked + " errno names checked");
-    }
-
-    static boolean onPath(String cmd) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) if (Files.isExecutable(Path.of(d, cmd))) return true;
-        return false;
-    }
-
-    static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + cmd);
-        String s = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), cmd + " failed:\n" + s);
-        return s;
     }
 }

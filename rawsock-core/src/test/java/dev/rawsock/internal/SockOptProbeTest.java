@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.rawsock.TestSupport.check;
+import static dev.rawsock.TestSupport.onPath;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,7 +31,7 @@ class SockOptProbeTest {
 
     @Test
     void tcpInfoMatchesTheKernelHeaderFieldByField() throws Exception {
-        assumeTrue(CProbeTest.onPath("gcc"), "gcc is not installed: cannot check struct tcp_info");
+        assumeTrue(onPath("gcc"), "gcc is not installed: cannot check struct tcp_info");
         StringBuilder c = new StringBuilder("""
                 #include <stddef.h>
                 #include <stdio.h>
@@ -64,9 +66,9 @@ class SockOptProbeTest {
         Path dir = Files.createTempDirectory("rawsock-tcpinfo");
         Path src = dir.resolve("p.c"), exe = dir.resolve("p");
         Files.writeString(src, c);
-        CProbeTest.run(List.of("gcc", "-o", exe.toString(), src.toString()));
+        check(60, List.of("gcc", "-o", exe.toString(), src.toString()));
         byte[] bytes = null;
-        for (String line : CProbeTest.run(List.of(exe.toString())).split("\n")) {
+        for (String line : check(60, List.of(exe.toString())).split("\n")) {
             String[] p = line.split(" ");
             switch (p[0]) {
                 case "S" -> assertEquals(Long.parseLong(p[1]), Layouts.TCP_INFO.byteSize(), "sizeof(struct tcp_info)");
@@ -107,7 +109,7 @@ class SockOptProbeTest {
 
     @Test
     void tcpStatesAndKernelLimits() throws Exception {
-        assumeTrue(CProbeTest.onPath("gcc"), "gcc is not installed");
+        assumeTrue(onPath("gcc"), "gcc is not installed");
         Path dir = Files.createTempDirectory("rawsock-tcpstates");
         Path src = dir.resolve("p.c"), exe = dir.resolve("p");
         Files.writeString(src, """
@@ -120,8 +122,8 @@ class SockOptProbeTest {
                   return 0;
                 }
                 """);
-        CProbeTest.run(List.of("gcc", "-o", exe.toString(), src.toString()));
-        String[] v = CProbeTest.run(List.of(exe.toString())).trim().split(" ");
+        check(60, List.of("gcc", "-o", exe.toString(), src.toString()));
+        String[] v = check(60, List.of(exe.toString())).trim().split(" ");
         String[] names = {"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
                 "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
         for (int k = 0; k < names.length; k++) {

@@ -1,5 +1,7 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.TestSupport;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -99,7 +101,7 @@ class BpfDifferentialTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        tcpdump = findTcpdump();
+        tcpdump = TestSupport.which("tcpdump");
         tmp = Files.createTempDirectory("rs-bpf-");
         // An empty pcap file of LINKTYPE_ETHERNET: tcpdump -r compiles for its link type offline.
         ByteBuffer hdr = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
@@ -128,16 +130,6 @@ class BpfDifferentialTest {
             }
             Files.delete(tmp);
         }
-    }
-
-    static String findTcpdump() {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin:/sbin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "tcpdump");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
     }
 
     /** tcpdump's output for {@code -dd} or {@code -d}, or a failure with its stderr. */

@@ -10,13 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,23 +22,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.rawsock.TestSupport.which;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Our pcap files against the real tools: tshark reads what we write, we read what tcpdump writes. */
 class ToolsTest {
     @TempDir Path dir;
-
-    static String which(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path p = Path.of(d, tool);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        for (String d : new String[] {"/usr/sbin", "/sbin", "/usr/bin"}) {
-            Path p = Path.of(d, tool);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return null;
-    }
 
     @Test
     void tsharkReadsWhatWeWriteWithTheSameFieldsAndGoodChecksums() throws Exception {

@@ -1,0 +1,123 @@
+package dev.rawsock.cli;
+
+import dev.rawsock.Domain;
+import dev.rawsock.RawSocket;
+import dev.rawsock.SockAddr;
+import dev.rawsock.SocketType;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class SniffCommandTest {
+    static final int N = 5;
+
+    /** Sniffs lo with -c N -w into a pcap while N datagrams go to 127.0.0.1; tshark reads the same frames. */
+    @Test
+    void writesAPcapThatTsharkReads() throws Exception {
+        assumeTrue(Cli.capNetRaw(), "capture needs CAP_NET_RAW");
+        Path dir = Files.createTempDirectory("rs-sniff");
+        Path pcap = dir.resolve("lo.pcap");
+        int port = ThreadLocalRandom.current().nextInt(20000, 30000);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        AtomicInteger rc = new AtomicInteger(-1);
+        Thread sniffer = Thread.ofPlatform().start(() -> {
+            try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
+                rc.set(Main.run(o, e, "sniff", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "-w", pcap.toString(),
+                        "udp", "and", "dst", "port", Integer.toString(port)));
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!err.toString().contains("listening on lo") && System.nanoTime() < deadline && sniffer.isAlive()) Thread.sleep(20);
+            assertTrue(err.toString().contains("listening on lo"), err::toString);
+            try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
+                for (int i = 0; i < N; i++) {
+                    tx.sendTo(("datagram " + i).getBytes(StandardCharsets.UTF_8), SockAddr.inet(InetAddress.getLoopbackAddress(), port));
+                }
+            }
+            sniffer.join(Duration.ofSeconds(60));
+            assertEquals(0, rc.get(), () -> out + "\n" + err);
+            assertTrue(err.toString().contains(N + " packets captured"), err::toString);
+            assertTrue(err.toString().contains("Got " + N), err::toString);
+            assertEquals("", out.toString());
+
+            if (Cli.have("tshark")) {
+                Cli.Result t = Cli.sh("tshark", "-r", pcap.toString(), "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "udp.dstport",
+                        "-e", "data.data");
+                assertEquals(0, t.rc(), t::toString);
+                List<String> frames = t.outLines();
+                assertEquals(N, frames.size(), t::toString);
+                for (int i = 0; i < N; i++) {
+                    String hex = java.util.HexFormat.of().formatHex(("datagram " + i).getBytes(StandardCharsets.UTF_8));
+                    assertEquals("127.0.0.1\t127.0.0.1\t" + port + "\t" + hex, frames.get(i), t::toString);
+                }
+            }
+
+            // -r reads it back, one tcpdump-like line per frame; a filter that matches none prints nothing
+            Cli.Result r = Cli.run("sniff", "-r", pcap.toString());
+            assertEquals(0, r.rc(), r::toString);
+            assertEquals(N, r.outLines().size(), r::toString);
+            for (String l : r.outLines()) {
+                assertTrue(l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6} IP 127\\.0\\.0\\.1\\.\\d+ > 127\\.0\\.0\\.1\\." + port + ": UDP, length 10"), l);
+            }
+            Cli.Result none = Cli.run("sniff", "-r", pcap.toString(), "tcp");
+            assertEquals(0, none.rc(), none::toString);
+            assertEquals("", none.out());
+            Cli.Result two = Cli.run("sniff", "-r", pcap.toString(), "-c", "2");
+            assertEquals(2, two.outLines().size(), two::toString);
+        } finally {
+            sniffer.join(Duration.ofSeconds(60));
+            Files.deleteIfExists(pcap);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void badFilterIsUsage() {
+        Cli.Result r = Cli.run("sniff", "-r", "/nonexistent.pcap", "udp", "port", "notaport");
+        assertEquals(2, r.rc(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().startsWith("rawsock sniff: bad filter"), r::toString);
+    }
+
+    @Test
+    void missingFileAndInterfaceAreOneLineFailures() {
+        Cli.Result r = Cli.run("sniff", "-r", "/nonexistent/file.pcap");
+        assertEquals(1, r.rc(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assumeTrue(Cli.capNetRaw(), "capture needs CAP_NET_RAW");
+        Cli.Result i = Cli.run("sniff", "-i", "nosuchif0", "-c", "1");
+        assertEquals(1, i.rc(), i::toString);
+        assertEquals(List.of("rawsock sniff: nosuchif0: no such interface"), i.errLines());
+    }
+
+    /** Without CAP_NET_RAW (uid 65534 in a namespace) sniff says what it needs in one line. */
+    @Test
+    void unprivilegedSniffSaysWhy() throws Exception {
+        assumeTrue(Cli.canNetns() && Cli.have("setpriv"), "needs root, ip and setpriv");
+        Path cp = Cli.readableClassPath();
+        try (Cli.Netns ns = new Cli.Netns("sniff")) {
+            Cli.Result r = ns.in(Duration.ofSeconds(60), "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Cli.java(), "--enable-native-access=ALL-UNNAMED", "-cp", Cli.classPathOf(cp), "dev.rawsock.cli.Main",
+                    "sniff", "-i", "lo", "-c", "1");
+            assertEquals(1, r.rc(), r::toString);
+            assertEquals(1, r.errLines().size(), r::toString);
+            assertTrue(r.err().contains("CAP_NET_RAW"), r::toString);
+        } finally {
+            Cli.deleteTree(cp);
+        }
+    }
+}
