@@ -20,18 +20,27 @@ final class BareFfm {
 
     private static final Linker L = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    static final MethodHandle SEND = L.downcallHandle(L.defaultLookup().find("send").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
-    static final MethodHandle RECV = L.downcallHandle(L.defaultLookup().find("recv").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
-    static final MethodHandle SENDTO = L.downcallHandle(L.defaultLookup().find("sendto").orElseThrow(),
+    /** ssize_t send/recv(int fd, void *buf, size_t len, int flags) */
+    private static final FunctionDescriptor SEND_RECV = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+
+    private static MethodHandle link(String name, FunctionDescriptor d, Linker.Option... options) {
+        return L.downcallHandle(L.defaultLookup().find(name).orElseThrow(), d, options);
+    }
+
+    static final MethodHandle SEND = link("send", SEND_RECV, ERRNO);
+    static final MethodHandle RECV = link("recv", SEND_RECV, ERRNO);
+    static final MethodHandle SENDTO = link("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
-    static final MethodHandle RECVFROM = L.downcallHandle(L.defaultLookup().find("recvfrom").orElseThrow(),
+    static final MethodHandle RECVFROM = link("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
 
-    /** send(2) linked with Linker.Option.critical: no thread-state transition (only for calls that cannot block). */
-    static final MethodHandle SEND_CRITICAL = L.downcallHandle(L.defaultLookup().find("send").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.critical(true));
+    /** Linked with Linker.Option.critical: no thread-state transition (only for calls that cannot block). */
+    static final MethodHandle SEND_CRITICAL = link("send", SEND_RECV, ERRNO, Linker.Option.critical(true));
+    static final MethodHandle RECV_CRITICAL = link("recv", SEND_RECV, ERRNO, Linker.Option.critical(true));
+
+    /** Critical and without errno capture: how much the capture itself costs (diagnostic only). */
+    static final MethodHandle SEND_PLAIN = link("send", SEND_RECV, Linker.Option.critical(false));
+    static final MethodHandle RECV_PLAIN = link("recv", SEND_RECV, Linker.Option.critical(false));
 
     static long sendCritical(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
         try {
@@ -41,9 +50,6 @@ final class BareFfm {
         }
     }
 
-    static final MethodHandle RECV_CRITICAL = L.downcallHandle(L.defaultLookup().find("recv").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.critical(true));
-
     static long recvCritical(MemorySegment errno, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) RECV_CRITICAL.invokeExact(errno, fd, buf, len, flags);
@@ -51,12 +57,6 @@ final class BareFfm {
             throw new AssertionError(t);
         }
     }
-
-    /** send/recv critical and without errno capture: how much the capture itself costs (diagnostic only). */
-    static final MethodHandle SEND_PLAIN = L.downcallHandle(L.defaultLookup().find("send").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
-    static final MethodHandle RECV_PLAIN = L.downcallHandle(L.defaultLookup().find("recv").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
 
     static long sendPlain(int fd, MemorySegment buf, long len, int flags) {
         try {

@@ -26,6 +26,13 @@ final class JnaLibc {
     static native long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer lenp);
     static native int close(int fd);
 
+    /** A connected AF_UNIX stream pair, blocking (setup for the bare-FFM and JNA columns). */
+    static int[] unixStreamPair() {
+        int[] sv = new int[2];
+        check("socketpair", socketpair(Consts.AF_UNIX, Consts.SOCK_STREAM, 0, sv));
+        return sv;
+    }
+
     /** Throws when a setup call failed. */
     static int check(String what, long r) {
         if (r < 0) throw new IllegalStateException(what + " failed: errno " + Native.getLastError());

@@ -79,8 +79,7 @@ public class SocketpairPingpong {
 
         @Setup
         public void setup() {
-            int[] sv = new int[2];
-            JnaLibc.check("socketpair", JnaLibc.socketpair(Consts.AF_UNIX, Consts.SOCK_STREAM, 0, sv));
+            int[] sv = JnaLibc.unixStreamPair();
             a = sv[0];
             b = sv[1];
             arena = Arena.ofConfined();
@@ -162,8 +161,7 @@ public class SocketpairPingpong {
 
         @Setup
         public void setup() {
-            int[] sv = new int[2];
-            JnaLibc.check("socketpair", JnaLibc.socketpair(Consts.AF_UNIX, Consts.SOCK_STREAM, 0, sv));
+            int[] sv = JnaLibc.unixStreamPair();
             a = sv[0];
             b = sv[1];
             out = new Memory(SIZE);

@@ -1,10 +1,8 @@
 package dev.rawsock.bench;
 
 import dev.rawsock.DatagramBatch;
-import dev.rawsock.Domain;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
-import dev.rawsock.SocketType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Scope;
@@ -13,7 +11,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -31,10 +28,9 @@ public class UdpBatch {
 
         @Setup
         public void setup() throws IOException {
-            a = RawSocket.open(Domain.INET, SocketType.DGRAM);
-            b = RawSocket.open(Domain.INET, SocketType.DGRAM);
-            a.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
-            b.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            RawSocket[] p = UdpLoopback.loopbackPair();
+            a = p[0];
+            b = p[1];
             b.timeout(Duration.ofSeconds(5));
             SockAddr to = b.localAddress();
             out = DatagramBatch.allocate(BATCH, SIZE);

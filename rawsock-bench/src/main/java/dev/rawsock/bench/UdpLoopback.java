@@ -29,6 +29,15 @@ import java.time.Duration;
 public class UdpLoopback {
     static final int SIZE = 64;
 
+    /** Two UDP sockets made by rawsock (so non-blocking), each bound to an ephemeral port on 127.0.0.1. */
+    static RawSocket[] loopbackPair() throws IOException {
+        RawSocket a = RawSocket.open(Domain.INET, SocketType.DGRAM);
+        RawSocket b = RawSocket.open(Domain.INET, SocketType.DGRAM);
+        a.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+        b.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+        return new RawSocket[] {a, b};
+    }
+
     @State(Scope.Thread)
     public static class Raw {
         RawSocket a, b;
@@ -38,10 +47,9 @@ public class UdpLoopback {
 
         @Setup
         public void setup() throws IOException {
-            a = RawSocket.open(Domain.INET, SocketType.DGRAM);
-            b = RawSocket.open(Domain.INET, SocketType.DGRAM);
-            a.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
-            b.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            RawSocket[] p = loopbackPair();
+            a = p[0];
+            b = p[1];
             // A lost datagram would otherwise wait forever; on loopback with one in flight none is lost.
             b.timeout(Duration.ofSeconds(5));
             to = b.localAddress();
@@ -106,11 +114,10 @@ public class UdpLoopback {
 
         @Setup
         public void setup() throws IOException {
-            // Sockets made by rawsock (so non-blocking), used only through bare downcalls below.
-            a = RawSocket.open(Domain.INET, SocketType.DGRAM);
-            b = RawSocket.open(Domain.INET, SocketType.DGRAM);
-            a.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
-            b.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            // rawsock's sockets (non-blocking), used only through bare downcalls below.
+            RawSocket[] p = loopbackPair();
+            a = p[0];
+            b = p[1];
             arena = Arena.ofConfined();
             errno = BareFfm.capture(arena);
             to = arena.allocate(Consts.SOCKADDR_IN_SIZE);
