@@ -61,7 +61,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Why a socket kind was refused, when the reason is a privilege or a sysctl. */
     private static String why(ErrnoException e, Domain d, SocketType t) {
-        if (!e.errnoName().equals("EPERM") && !e.errnoName().equals("EACCES")) return "";
+        if (!Sockets.denied(e)) return "";
         if (t.equals(SocketType.DGRAM)) {
             String range = sysctl("net/ipv4/ping_group_range");  // one sysctl serves ICMP and ICMPv6 ping sockets
             return ": net.ipv4.ping_group_range is \"" + range + "\" and does not include this process's group";

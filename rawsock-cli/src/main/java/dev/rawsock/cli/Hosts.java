@@ -4,7 +4,10 @@ import dev.rawsock.AddrInfo;
 import dev.rawsock.Domain;
 import dev.rawsock.GaiException;
 import dev.rawsock.Rawsock;
+import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -32,12 +35,23 @@ final class Hosts {
         return false;
     }
 
+    /** The family that {@code -4} / {@code -6} ask for (null: either); both at once is a usage error. */
+    static Domain family(CommandSpec spec, boolean ipv4, boolean ipv6) {
+        if (ipv4 && ipv6) throw new ParameterException(spec.commandLine(), "-4 and -6 are mutually exclusive");
+        return ipv4 ? Domain.INET : ipv6 ? Domain.INET6 : null;
+    }
+
+    /** The socket address of {@code a} and {@code port} in {@code a}'s own family. */
+    static SockAddr sockAddr(InetAddress a, int port) {
+        return a instanceof Inet6Address ? SockAddr.inet6(a, port) : SockAddr.inet(a, port);
+    }
+
     /**
-     * The first address of {@code host} in the wanted family ({@code 4}, {@code 6}, or {@code 0} for
-     * either, IPv4 first as ping does). A failure is a {@link CliException} with the resolver's words.
+     * The first address of {@code host} in the wanted family (null for either, IPv4 first as ping
+     * does). A failure is a {@link CliException} with the resolver's words.
      */
-    static InetAddress resolve(String host, int family) {
-        List<AddrInfo> all = lookup(host, family == 4 ? Domain.INET : family == 6 ? Domain.INET6 : null);
+    static InetAddress resolve(String host, Domain family) {
+        List<AddrInfo> all = lookup(host, family);
         for (AddrInfo a : all) if (a.family().equals(Domain.INET)) return a.address().inetAddress();
         for (AddrInfo a : all) if (a.family().equals(Domain.INET6)) return a.address().inetAddress();
         throw new CliException(host + ": Address family for hostname not supported");

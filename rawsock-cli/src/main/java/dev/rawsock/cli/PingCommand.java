@@ -8,7 +8,6 @@ import dev.rawsock.Rawsock;
 import dev.rawsock.SockOpt;
 import dev.rawsock.packet.Icmpv6Header;
 import dev.rawsock.packet.Packets;
-import dev.rawsock.ErrnoException;
 import dev.rawsock.Protocol;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
@@ -100,48 +99,33 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (ipv4 && ipv6) throw new ParameterException(spec.commandLine(), "-4 and -6 are mutually exclusive");
+        Domain family = Hosts.family(spec, ipv4, ipv6);
         if (count != null && count <= 0) throw new ParameterException(spec.commandLine(), "bad number of packets to transmit: " + count);
         if (!(interval >= 0) || interval > 1e6) throw new ParameterException(spec.commandLine(), "bad timing interval: " + interval);
         if (size < 0 || size > 65507) throw new ParameterException(spec.commandLine(), "invalid packet size: " + size);
         if (ttl != null && (ttl < 1 || ttl > 255)) throw new ParameterException(spec.commandLine(), "invalid ttl: " + ttl);
         if (!(timeout > 0) || timeout > 1e6) throw new ParameterException(spec.commandLine(), "bad linger time: " + timeout);
 
-        InetAddress target = Hosts.resolve(host, ipv4 ? 4 : ipv6 ? 6 : 0);
+        InetAddress target = Hosts.resolve(host, family);
         // As iputils: a target given as an address is answered by addresses; a name, by "name (address)".
         if (Hosts.isNumeric(host)) numeric = true;
         boolean v6 = target instanceof Inet6Address;
         Domain domain = v6 ? Domain.INET6 : Domain.INET;
         Protocol proto = v6 ? Protocol.ICMPV6 : Protocol.ICMP;
-        boolean raw = true;
-        RawSocket sock;
-        try {
-            sock = RawSocket.open(domain, SocketType.RAW, proto);
-        } catch (ErrnoException e) {
-            if (!denied(e)) throw e;
-            raw = false;
-            try {
-                sock = RawSocket.open(domain, SocketType.DGRAM, proto);
-            } catch (ErrnoException e2) {
-                if (!denied(e2)) throw e2;
-                throw new CliException("no permission for an ICMP socket: a raw socket needs CAP_NET_RAW, the ping socket "
-                        + "needs a group of this process in net.ipv4.ping_group_range (now \"" + pingGroupRange() + "\")");
-            }
+        RawSocket sock = Sockets.openUnlessDenied(domain, SocketType.RAW, proto);
+        boolean raw = sock != null;
+        if (!raw) sock = Sockets.openUnlessDenied(domain, SocketType.DGRAM, proto);
+        if (sock == null) {
+            throw new CliException("no permission for an ICMP socket: a raw socket needs CAP_NET_RAW, the ping socket "
+                    + "needs a group of this process in net.ipv4.ping_group_range (now \"" + pingGroupRange() + "\")");
         }
         try (RawSocket s = sock) {
-            if (ttl != null) {
-                if (v6) s.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
-                else s.setOption(SockOpt.IP_TTL, ttl);
-            }
+            if (ttl != null) Sockets.setTtl(s, v6, ttl);
             // The TTL of a reply: raw IPv4 reads it from the IP header; the others ask for it as a control message.
             if (v6) s.setOption(SockOpt.IPV6_RECVHOPLIMIT, true);
             else if (!raw) s.setOption(SockOpt.IP_RECVTTL, true);
             return run(s, raw, v6, target, out);
         }
-    }
-
-    private static boolean denied(ErrnoException e) {
-        return e.errnoName().equals("EPERM") || e.errnoName().equals("EACCES");
     }
 
     private static String pingGroupRange() {
@@ -160,7 +144,7 @@ final class PingCommand implements Callable<Integer> {
         out.flush();
 
         int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
-        SockAddr to = v6 ? SockAddr.inet6(target, 0) : SockAddr.inet(target, 0);
+        SockAddr to = Hosts.sockAddr(target, 0);
         SockAddr from = SockAddr.of(v6 ? Domain.INET6 : Domain.INET);
         byte[] payload = new byte[size];
         for (int i = 0; i < size; i++) payload[i] = (byte) i;

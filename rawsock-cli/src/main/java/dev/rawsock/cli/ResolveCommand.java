@@ -12,7 +12,6 @@ import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -47,8 +46,7 @@ final class ResolveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (ipv4 && ipv6) throw new ParameterException(spec.commandLine(), "-4 and -6 are mutually exclusive");
-        Domain family = ipv4 ? Domain.INET : ipv6 ? Domain.INET6 : null;
+        Domain family = Hosts.family(spec, ipv4, ipv6);
         if (reverse) {
             List<AddrInfo> numeric;
             try {

@@ -4,9 +4,7 @@ import dev.rawsock.Domain;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Protocol;
 import dev.rawsock.RawSocket;
-import dev.rawsock.Rawsock;
 import dev.rawsock.SockAddr;
-import dev.rawsock.SockOpt;
 import dev.rawsock.SocketType;
 import dev.rawsock.packet.Icmpv6Header;
 import dev.rawsock.packet.Ipv4Header;
@@ -60,19 +58,14 @@ final class SendCommand implements Runnable {
     static InetAddress sourceFor(InetAddress to) throws IOException {
         boolean v6 = to instanceof Inet6Address;
         try (RawSocket u = RawSocket.open(v6 ? Domain.INET6 : Domain.INET, SocketType.DGRAM)) {
-            u.connect(v6 ? SockAddr.inet6(to, 9) : SockAddr.inet(to, 9));
+            u.connect(Hosts.sockAddr(to, 9));
             return u.localAddress().inetAddress();
         }
     }
 
-    /** A raw socket whose packets carry our own IP header, or null without the privilege for one. */
-    static RawSocket rawIpSocket(boolean v6) throws ErrnoException {
-        try {
-            return RawSocket.open(v6 ? Domain.INET6 : Domain.INET, SocketType.RAW, Protocol.RAW);
-        } catch (ErrnoException e) {
-            if (e.errnoName().equals("EPERM") || e.errnoName().equals("EACCES")) return null;
-            throw e;
-        }
+    /** ttl must be 1..255 (the same check and words for udp and icmp). */
+    static void checkTtl(CommandSpec spec, Integer ttl) {
+        if (ttl != null && (ttl < 1 || ttl > 255)) throw new ParameterException(spec.commandLine(), "ttl must be 1..255: " + ttl);
     }
 
     @Command(name = "udp", mixinStandardHelpOptions = true,
@@ -104,30 +97,26 @@ final class SendCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             if (port < 1 || port > 65535) throw new ParameterException(spec.commandLine(), "port must be 1..65535: " + port);
             if (sport != null && (sport < 1 || sport > 65535)) throw new ParameterException(spec.commandLine(), "source port must be 1..65535: " + sport);
-            if (ttl != null && (ttl < 1 || ttl > 255)) throw new ParameterException(spec.commandLine(), "ttl must be 1..255: " + ttl);
+            checkTtl(spec, ttl);
             byte[] data = payload(spec, text, hex);
-            InetAddress to = Hosts.resolve(host, 0);
+            InetAddress to = Hosts.resolve(host, null);
             boolean v6 = to instanceof Inet6Address;
-            SockAddr dst = v6 ? SockAddr.inet6(to, 0) : SockAddr.inet(to, 0);
-            RawSocket raw = rawIpSocket(v6);
+            // A raw socket whose packets carry our own IP header, when we may open one.
+            RawSocket raw = Sockets.openUnlessDenied(v6 ? Domain.INET6 : Domain.INET, SocketType.RAW, Protocol.RAW);
             if (raw != null) {
                 try (raw) {
                     byte[] packet = Packets.udp(sourceFor(to),
                             sport == null ? ThreadLocalRandom.current().nextInt(32768, 61000) : sport, to, port, data);
                     if (ttl != null && v6) Ipv6Header.of(packet, 0).setHopLimit(ttl);
                     if (ttl != null && !v6) Ipv4Header.of(packet, 0).setTtl(ttl).fillChecksum();
-                    raw.sendTo(packet, dst);
+                    raw.sendTo(packet, Hosts.sockAddr(to, 0));
                     out.printf("sent %s (%d bytes, raw socket)%n", Packets.describe(packet, Packets.LINKTYPE_RAW), packet.length);
                 }
             } else {
                 try (RawSocket u = RawSocket.open(v6 ? Domain.INET6 : Domain.INET, SocketType.DGRAM)) {
-                    if (sport != null) u.bind(v6 ? SockAddr.inet6(InetAddress.getByAddress(new byte[16]), sport)
-                            : SockAddr.inet(InetAddress.getByAddress(new byte[4]), sport));
-                    if (ttl != null) {
-                        if (v6) u.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
-                        else u.setOption(SockOpt.IP_TTL, ttl);
-                    }
-                    u.sendTo(data, v6 ? SockAddr.inet6(to, port) : SockAddr.inet(to, port));
+                    if (sport != null) u.bind(Hosts.sockAddr(InetAddress.getByAddress(new byte[v6 ? 16 : 4]), sport));
+                    if (ttl != null) Sockets.setTtl(u, v6, ttl);
+                    u.sendTo(data, Hosts.sockAddr(to, port));
                     SockAddr local = u.localAddress();
                     out.printf("sent %s %s.%d > %s.%d: UDP, length %d (UDP socket)%n", v6 ? "IP6" : "IP",
                             Hosts.text(sourceFor(to)), local.port(), Hosts.text(to), port, data.length);
@@ -166,30 +155,24 @@ final class SendCommand implements Runnable {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             if (id < 0 || id > 0xffff || seq < 0 || seq > 0xffff) throw new ParameterException(spec.commandLine(), "--id and --seq must be 0..65535");
-            if (ttl != null && (ttl < 1 || ttl > 255)) throw new ParameterException(spec.commandLine(), "ttl must be 1..255: " + ttl);
+            checkTtl(spec, ttl);
             byte[] data = payload(spec, text, hex);
-            InetAddress to = Hosts.resolve(host, 0);
+            InetAddress to = Hosts.resolve(host, null);
             boolean v6 = to instanceof Inet6Address;
             Domain d = v6 ? Domain.INET6 : Domain.INET;
             Protocol p = v6 ? Protocol.ICMPV6 : Protocol.ICMP;
             String how = "raw socket";
-            RawSocket s;
-            try {
-                s = RawSocket.open(d, SocketType.RAW, p);
-            } catch (ErrnoException e) {
-                if (!e.errnoName().equals("EPERM") && !e.errnoName().equals("EACCES")) throw e;
+            RawSocket s = Sockets.openUnlessDenied(d, SocketType.RAW, p);
+            if (s == null) {
                 try {
                     s = RawSocket.open(d, SocketType.DGRAM, p);
                     how = "ping socket";
-                } catch (ErrnoException e2) {
-                    throw new CliException("no permission for an ICMP socket: needs CAP_NET_RAW, or a group in net.ipv4.ping_group_range", e2);
+                } catch (ErrnoException e) {
+                    throw new CliException("no permission for an ICMP socket: needs CAP_NET_RAW, or a group in net.ipv4.ping_group_range", e);
                 }
             }
             try (RawSocket sock = s) {
-                if (ttl != null) {
-                    if (v6) sock.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
-                    else sock.setOption(SockOpt.IP_TTL, ttl);
-                }
+                if (ttl != null) Sockets.setTtl(sock, v6, ttl);
                 byte[] m;
                 if (v6) { // the kernel computes ICMPv6 checksums (RFC 3542)
                     m = new byte[Icmpv6Header.LENGTH + data.length];
@@ -198,7 +181,7 @@ final class SendCommand implements Runnable {
                 } else {
                     m = Packets.icmpEchoRequest(id, seq, data);
                 }
-                sock.sendTo(m, v6 ? SockAddr.inet6(to, 0) : SockAddr.inet(to, 0));
+                sock.sendTo(m, Hosts.sockAddr(to, 0));
                 out.printf("sent %s %s > %s: ICMP%s echo request, id %d, seq %d, length %d (%s)%n", v6 ? "IP6" : "IP",
                         Hosts.text(sourceFor(to)), Hosts.text(to), v6 ? "6" : "", id, seq, m.length, how);
             }

@@ -113,7 +113,7 @@ final class SniffCommand implements Callable<Integer> {
         try {
             c = Capture.open(iface, o);
         } catch (ErrnoException e) {
-            if (e.errnoName().equals("EPERM") || e.errnoName().equals("EACCES"))
+            if (Sockets.denied(e))
                 throw new CliException("capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the java binary)", e);
             if (e.errnoName().equals("ENODEV")) throw new CliException(iface + ": no such interface", e);
             throw e;

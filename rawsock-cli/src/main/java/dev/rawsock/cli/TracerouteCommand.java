@@ -7,7 +7,6 @@ import dev.rawsock.Message;
 import dev.rawsock.MsgFlag;
 import dev.rawsock.PollEvent;
 import dev.rawsock.RawSocket;
-import dev.rawsock.Rawsock;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SockOpt;
 import dev.rawsock.SocketType;
@@ -69,14 +68,14 @@ final class TracerouteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (ipv4 && ipv6) throw new ParameterException(spec.commandLine(), "-4 and -6 are mutually exclusive");
+        Domain family = Hosts.family(spec, ipv4, ipv6);
         if (maxHops < 1 || maxHops > 255) throw new ParameterException(spec.commandLine(), "max hops must be 1..255: " + maxHops);
         if (firstHop < 1 || firstHop > maxHops) throw new ParameterException(spec.commandLine(), "first hop must be 1.." + maxHops + ": " + firstHop);
         if (queries < 1 || queries > 10) throw new ParameterException(spec.commandLine(), "queries per hop must be 1..10: " + queries);
         if (!(wait > 0) || wait > 60) throw new ParameterException(spec.commandLine(), "wait must be in (0, 60] seconds: " + wait);
         if (port < 1 || port > 65535) throw new ParameterException(spec.commandLine(), "port must be 1..65535: " + port);
 
-        InetAddress target = Hosts.resolve(host, ipv4 ? 4 : ipv6 ? 6 : 0);
+        InetAddress target = Hosts.resolve(host, family);
         boolean v6 = target instanceof Inet6Address;
         Domain domain = v6 ? Domain.INET6 : Domain.INET;
         String targetText = Hosts.text(target);
@@ -93,15 +92,14 @@ final class TracerouteCommand implements Callable<Integer> {
             // Load and link the waiting and error-queue paths now, so the first hop's time is the network's.
             await(s, domain, -1, System.nanoTime() + 1_000_000, buf, control);
             for (int ttl = firstHop; ttl <= maxHops; ttl++) {
-                if (v6) s.setOption(SockOpt.IPV6_UNICAST_HOPS, ttl);
-                else s.setOption(SockOpt.IP_TTL, ttl);
+                Sockets.setTtl(s, v6, ttl);
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%2d", ttl));
                 String last = null;
                 boolean done = false;
                 for (int q = 0; q < queries; q++) {
                     int dport = 1 + (port - 1 + probe++) % 65535;
                     long sent = System.nanoTime();
-                    s.sendTo(payload, v6 ? SockAddr.inet6(target, dport) : SockAddr.inet(target, dport));
+                    s.sendTo(payload, Hosts.sockAddr(target, dport));
                     Answer a = await(s, domain, dport, sent + (long) (wait * 1e9), buf, control);
                     if (a == null) {
                         line.append(q == 0 ? "  *" : " *");
