@@ -37,9 +37,9 @@ public final class FdStream implements Closeable {
     /** Takes ownership of {@code fd} (its mode kept). */
     FdStream(int fd) throws ErrnoException {
         this.handle = new FdHandle(fd, this, true);
-        boolean socket = isSocket(fd);
-        this.in = new In(handle, socket, this);
-        this.out = new Out(handle, socket, this);
+        Side side = new Side(handle, isSocket(fd), this);
+        this.in = new In(side);
+        this.out = new Out(side);
     }
 
     /** The fd the streams read and write (the dup, for {@link Rawsock#makeStream}). */
@@ -79,27 +79,30 @@ public final class FdStream implements Closeable {
 
     /** An InputStream over a handle (also RawSocket's {@code inputStream()}); close runs {@code closer}. */
     static InputStream input(FdHandle h, boolean socket, Closeable closer) {
-        return new In(h, socket, closer);
+        return new In(new Side(h, socket, closer));
     }
 
     /** An OutputStream over a handle (also RawSocket's {@code outputStream()}); close runs {@code closer}. */
     static OutputStream output(FdHandle h, boolean socket, Closeable closer) {
-        return new Out(h, socket, closer);
+        return new Out(new Side(h, socket, closer));
     }
 
-    private static void checkOpen(FdHandle h) throws IOException {
-        if (!h.isOpen()) throw new IOException("stream closed");
+    /** What the input and the output side share: the fd, how it moves data, and what their close closes. */
+    private record Side(FdHandle h, boolean socket, Closeable closer) {
+        void checkOpen() throws IOException {
+            if (!h.isOpen()) throw new IOException("stream closed");
+        }
+
+        long transfer(boolean write, MemorySegment seg) throws IOException {
+            return IoCore.stream(h, socket, write, seg);
+        }
     }
 
     private static final class In extends InputStream {
-        private final FdHandle h;
-        private final boolean socket;
-        private final Closeable closer;
+        private final Side s;
 
-        In(FdHandle h, boolean socket, Closeable closer) {
-            this.h = h;
-            this.socket = socket;
-            this.closer = closer;
+        In(Side s) {
+            this.s = s;
         }
 
         @Override
@@ -112,28 +115,23 @@ public final class FdStream implements Closeable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
-            checkOpen(h);
+            s.checkOpen();
             if (len == 0) return 0;
-            MemorySegment seg = MemorySegment.ofArray(b).asSlice(off, Math.min(len, CHUNK));
-            long n = IoCore.stream(h, socket, false, seg);
+            long n = s.transfer(false, MemorySegment.ofArray(b).asSlice(off, Math.min(len, CHUNK)));
             return n == 0 ? -1 : (int) n;
         }
 
         @Override
         public void close() throws IOException {
-            closer.close();
+            s.closer().close();
         }
     }
 
     private static final class Out extends OutputStream {
-        private final FdHandle h;
-        private final boolean socket;
-        private final Closeable closer;
+        private final Side s;
 
-        Out(FdHandle h, boolean socket, Closeable closer) {
-            this.h = h;
-            this.socket = socket;
-            this.closer = closer;
+        Out(Side s) {
+            this.s = s;
         }
 
         @Override
@@ -144,18 +142,17 @@ public final class FdStream implements Closeable {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
-            checkOpen(h);
+            s.checkOpen();
             MemorySegment all = MemorySegment.ofArray(b);
             int done = 0;
             while (done < len) {
-                long n = IoCore.stream(h, socket, true, all.asSlice(off + done, Math.min(len - done, CHUNK)));
-                done += (int) n;
+                done += (int) s.transfer(true, all.asSlice(off + done, Math.min(len - done, CHUNK)));
             }
         }
 
         @Override
         public void close() throws IOException {
-            closer.close();
+            s.closer().close();
         }
     }
 }
