@@ -133,8 +133,9 @@ public final class BenchMain {
         }
         String machine = Machine.describe();
         Files.writeString(out.resolve("latest.json"), Report.json(machine, mode.name(), rows), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("latest.md"), Report.markdown(machine, mode.name(), rows), StandardCharsets.UTF_8);
-        System.err.println(Report.markdown(machine, mode.name(), rows));
+        String markdown = Report.markdown(machine, mode.name(), rows);
+        Files.writeString(out.resolve("latest.md"), markdown, StandardCharsets.UTF_8);
+        System.err.println(markdown);
         return rows;
     }
 

@@ -130,18 +130,9 @@ final class Report {
                             x(ratio(v.get("score"), r.get("c"))), bytes(v.get("alloc_bytes_per_op"))));
                 }
             }
-            if (r.get("bare_ffm") instanceof Double bare) {
-                extra.add(String.format(Locale.ROOT, "- %s, bare FFM downcalls with errno capture (rawsock's floor, diagnostic): %s %s; rawsock/bare FFM %s, bare FFM/C %s",
-                        r.get("name"), num(bare), r.get("unit"), x(ratio(r.get("rawsock"), bare)), x(ratio(bare, r.get("c")))));
-            }
-            if (r.get("bare_ffm_critical") instanceof Double crit) {
-                extra.add(String.format(Locale.ROOT, "- %s, bare FFM with critical handles (as rawsock's owned fds, diagnostic): %s %s; rawsock/that %s, that/C %s",
-                        r.get("name"), num(crit), r.get("unit"), x(ratio(r.get("rawsock"), crit)), x(ratio(crit, r.get("c")))));
-            }
-            if (r.get("c_multithreaded") instanceof Double mt) {
-                extra.add(String.format(Locale.ROOT, "- %s, C with an idle second thread (fd table shared, as in every JVM; diagnostic): %s %s; rawsock/that %s, that/C %s",
-                        r.get("name"), num(mt), r.get("unit"), x(ratio(r.get("rawsock"), mt)), x(ratio(mt, r.get("c")))));
-            }
+            diagnostic(extra, r, "bare_ffm", "bare FFM downcalls with errno capture (rawsock's floor, diagnostic)", "bare FFM");
+            diagnostic(extra, r, "bare_ffm_critical", "bare FFM with critical handles (as rawsock's owned fds, diagnostic)", "that");
+            diagnostic(extra, r, "c_multithreaded", "C with an idle second thread (fd table shared, as in every JVM; diagnostic)", "that");
             if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
                 extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
             }
@@ -172,6 +163,14 @@ final class Report {
             }
         }
         return sb.toString();
+    }
+
+    /** A note line for a diagnostic column {@code key} of row {@code r}, when it was measured: its score and how rawsock and C compare with it. */
+    private static void diagnostic(List<String> extra, Map<String, Object> r, String key, String label, String that) {
+        if (r.get(key) instanceof Double v) {
+            extra.add(String.format(Locale.ROOT, "- %s, %s: %s %s; rawsock/%s %s, %s/C %s", r.get("name"), label, num(v), r.get("unit"),
+                    that, x(ratio(r.get("rawsock"), v)), that, x(ratio(v, r.get("c")))));
+        }
     }
 
     private static void bar(StringBuilder sb, String what, Double ratio, double want) {
