@@ -164,7 +164,7 @@ final class PingCommand implements Callable<Integer> {
             }
             for (int seq = 1; count == null || seq <= count; seq++) {
                 int seq16 = seq & 0xffff;
-                byte[] packet = v6 ? icmpv6Echo(id, seq16, payload) : Packets.icmpEchoRequest(id, seq16, payload);
+                byte[] packet = echoRequest(v6, id, seq16, payload);
                 seen.clear(seq16);
                 long now = System.nanoTime();
                 sentAt[seq16] = now;
@@ -268,7 +268,7 @@ final class PingCommand implements Callable<Integer> {
      * receive on the ICMP socket) so the first reply's time is the network's, not the JVM's warm-up.
      */
     private static void warmUp(RawSocket s, boolean v6, int id, byte[] payload, byte[] buf, byte[] control) throws IOException {
-        byte[] probe = v6 ? icmpv6Echo(id, 0, payload) : Packets.icmpEchoRequest(id, 0, payload);
+        byte[] probe = echoRequest(v6, id, 0, payload);
         RawSocket[] pair = RawSocket.pair(Domain.UNIX, SocketType.DGRAM);
         try {
             pair[0].send(probe);
@@ -288,10 +288,12 @@ final class PingCommand implements Callable<Integer> {
     }
 
     /**
-     * An ICMPv6 echo request without its checksum: the kernel computes it for ICMPv6 sockets (RFC 3542),
-     * and it needs the source address the kernel picks.
+     * An ICMP or ICMPv6 echo request (also for {@code send icmp}). The ICMPv6 one goes without its
+     * checksum: the kernel computes it for ICMPv6 sockets (RFC 3542), and it needs the source address
+     * the kernel picks.
      */
-    private static byte[] icmpv6Echo(int id, int seq, byte[] payload) {
+    static byte[] echoRequest(boolean v6, int id, int seq, byte[] payload) {
+        if (!v6) return Packets.icmpEchoRequest(id, seq, payload);
         byte[] m = new byte[Icmpv6Header.LENGTH + payload.length];
         Icmpv6Header.of(m, 0).setType(Icmpv6Header.ECHO_REQUEST).setIdentifier(id).setSequence(seq);
         System.arraycopy(payload, 0, m, Icmpv6Header.LENGTH, payload.length);

@@ -6,7 +6,6 @@ import dev.rawsock.Protocol;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
-import dev.rawsock.packet.Icmpv6Header;
 import dev.rawsock.packet.Ipv4Header;
 import dev.rawsock.packet.Ipv6Header;
 import dev.rawsock.packet.Packets;
@@ -173,14 +172,7 @@ final class SendCommand implements Runnable {
             }
             try (RawSocket sock = s) {
                 if (ttl != null) Sockets.setTtl(sock, v6, ttl);
-                byte[] m;
-                if (v6) { // the kernel computes ICMPv6 checksums (RFC 3542)
-                    m = new byte[Icmpv6Header.LENGTH + data.length];
-                    Icmpv6Header.of(m, 0).setType(Icmpv6Header.ECHO_REQUEST).setIdentifier(id).setSequence(seq);
-                    System.arraycopy(data, 0, m, Icmpv6Header.LENGTH, data.length);
-                } else {
-                    m = Packets.icmpEchoRequest(id, seq, data);
-                }
+                byte[] m = PingCommand.echoRequest(v6, id, seq, data);
                 sock.sendTo(m, Hosts.sockAddr(to, 0));
                 out.printf("sent %s %s > %s: ICMP%s echo request, id %d, seq %d, length %d (%s)%n", v6 ? "IP6" : "IP",
                         Hosts.text(sourceFor(to)), Hosts.text(to), v6 ? "6" : "", id, seq, m.length, how);
