@@ -51,6 +51,13 @@ static void window_tick(double t, long ops) {
     }
 }
 
+/* Called between bursts of calls, never inside one: records a window when one is full; whether the run is over. */
+static int tick(long ops, double end) {
+    double t = now();
+    window_tick(t, ops);
+    return t >= end;
+}
+
 static void die(const char *what) {
     perror(what);
     exit(1);
@@ -116,9 +123,7 @@ int main(int argc, char **argv) {
                 if (recv(sv[1], buf[1], SIZE, 0) != SIZE) die("recv");
             }
             ops += 1024;
-            double t = now();
-            window_tick(t, ops);
-            if (t >= end) break;
+            if (tick(ops, end)) break;
         }
     } else if (strcmp(mode, "udp") == 0) {
         int a, b;
@@ -133,9 +138,7 @@ int main(int argc, char **argv) {
                 if (recvfrom(b, buf[1], SIZE, 0, (struct sockaddr *)&from, &flen) != SIZE) die("recvfrom");
             }
             ops += 1024;
-            double t = now();
-            window_tick(t, ops);
-            if (t >= end) break;
+            if (tick(ops, end)) break;
         }
     } else if (strcmp(mode, "udp-batch") == 0) {
         int a, b;
@@ -179,18 +182,16 @@ int main(int argc, char **argv) {
                 }
             }
             ops += 16 * BATCH;
-            double t = now();
-            window_tick(t, ops);
-            if (t >= end) break;
+            if (tick(ops, end)) break;
         }
     } else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;
     }
-    double took = now() - start, best = 0;
+    double stop = now(), took = stop - start, best = 0;
     /* The last window, cut short by the end of the run, counts if it is at least half a window. */
-    if (now() - window_start >= window_len / 2 && windows < MAX_WINDOWS)
-        window_rate[windows++] = (ops - window_ops) / (now() - window_start);
+    if (stop - window_start >= window_len / 2 && windows < MAX_WINDOWS)
+        window_rate[windows++] = (ops - window_ops) / (stop - window_start);
     for (int i = 0; i < windows; i++) if (window_rate[i] > best) best = window_rate[i];
     if (windows == 0) best = ops / took;
     printf("{\"benchmark\": \"%s\", \"ops_per_s\": %.1f, \"best_window_ops_per_s\": %.1f, \"windows\": %d, \"ops\": %ld, \"seconds\": %.3f}\n",
