@@ -52,7 +52,9 @@ import java.util.Set;
  * through a variable IHL, that IPv6 protocol tests look through one fragment header but port tests
  * do not, that {@code vlan} shifts every later network-layer offset by 4 in parse order, that
  * {@code and}/{@code or} share a precedence. No optimizer runs: the programs are longer than
- * tcpdump's but give the same verdicts.
+ * tcpdump's but give the same verdicts. For a live Linux socket ({@code linux}) the first
+ * {@code vlan} is libpcap's {@code gen_vlan_bpf_extensions} (tag in the metadata or in the packet,
+ * later offsets moved at run time through M[0]/M[1]); everything else is the same.
  */
 final class BpfCompiler {
 
