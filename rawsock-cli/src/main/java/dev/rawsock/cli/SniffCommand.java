@@ -83,7 +83,9 @@ final class SniffCommand implements Callable<Integer> {
         String expr = String.join(" ", filter).trim();
         BpfProgram program;
         try {
-            program = expr.isEmpty() ? null : BpfProgram.compile(expr);
+            // A live socket sees frames whose outer VLAN tag the kernel took off: compile for it.
+            program = expr.isEmpty() ? null
+                    : BpfProgram.compile(expr, read != null ? BpfProgram.Target.OFFLINE : BpfProgram.Target.LINUX_SOCKET);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "bad filter '" + expr + "': " + e.getMessage());
         }

@@ -134,15 +134,24 @@ public final class Capture implements AutoCloseable {
         }
 
         /**
-         * A pcap-filter expression, compiled now by {@link BpfProgram#compile(String)} (an expression
-         * that does not parse is an {@link IllegalArgumentException}); null for none.
+         * A pcap-filter expression, compiled now by {@link BpfProgram#compile(String, BpfProgram.Target)}
+         * for {@link BpfProgram.Target#LINUX_SOCKET} (an expression that does not parse is an
+         * {@link IllegalArgumentException}); null for none. The kernel runs the filter on the frame
+         * after it took the outer VLAN tag off, so {@code vlan} tests the tag in the metadata or in
+         * the packet, as libpcap's live filters do; the capture puts the tag back into
+         * {@link CapturedPacket#data()}, where {@link BpfProgram#matches(dev.rawsock.packet.Frame)}
+         * finds it and gives the same verdict.
          */
         public Options filter(String pcapFilter) {
-            this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter);
+            this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter, BpfProgram.Target.LINUX_SOCKET);
             return this;
         }
 
-        /** A classic BPF program the kernel runs on each packet; null for none. */
+        /**
+         * A classic BPF program the kernel runs on each packet, attached as given; null for none. A
+         * program compiled for {@link BpfProgram.Target#OFFLINE} sees no outer VLAN tag here (the
+         * kernel took it off): compile for {@link BpfProgram.Target#LINUX_SOCKET} to filter on it.
+         */
         public Options filter(BpfProgram program) {
             this.filter = program;
             return this;

@@ -52,7 +52,9 @@ import java.util.Set;
  * through a variable IHL, that IPv6 protocol tests look through one fragment header but port tests
  * do not, that {@code vlan} shifts every later network-layer offset by 4 in parse order, that
  * {@code and}/{@code or} share a precedence. No optimizer runs: the programs are longer than
- * tcpdump's but give the same verdicts.
+ * tcpdump's but give the same verdicts. For a live Linux socket ({@code linux}) the first
+ * {@code vlan} is libpcap's {@code gen_vlan_bpf_extensions} (tag in the metadata or in the packet,
+ * later offsets moved at run time through M[0]/M[1]); everything else is the same.
  */
 final class BpfCompiler {
 
@@ -60,6 +62,11 @@ final class BpfCompiler {
     }
 
     static List<BpfInstruction> compile(String filter) {
+        return compile(filter, false);
+    }
+
+    /** {@code linux}: for a live Linux socket ({@link BpfProgram.Target#LINUX_SOCKET}). */
+    static List<BpfInstruction> compile(String filter, boolean linux) {
         if (filter == null) {
             throw new IllegalArgumentException("filter is null");
         }
@@ -70,8 +77,9 @@ final class BpfCompiler {
             throw toIae(filter, e);
         }
         try {
-            Node tree = new Parser(filter, toks).parseAll();
-            return new Gen(filter).generate(tree);
+            Parser parser = new Parser(filter, toks, linux);
+            Node tree = parser.parseAll();
+            return new Gen(filter, parser.variable).generate(tree);
         } catch (StackOverflowError e) {
             // Recursive descent over a filter nested thousands deep: a bad filter, not a broken JVM.
             throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()
@@ -366,7 +374,18 @@ final class BpfCompiler {
     // The tree
 
     /** Arithmetic: what ends up in the A register. */
-    sealed interface Ar permits Num, PktLen, Load, Bin, Neg {
+    sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci {
+    }
+
+    /** An ancillary load {@code ld [SKF_AD_OFF + which]} of the given size: socket metadata. */
+    record Anc(int size, int which) implements Ar {
+    }
+
+    /**
+     * The outer VLAN tag's TCI on a live Linux socket, as libpcap loads it: from the metadata if the
+     * kernel took the tag off, else from the packet at {@code inPacket}.
+     */
+    record VlanTci(int inPacket) implements Ar {
     }
 
     record Num(int value) implements Ar {
@@ -377,9 +396,13 @@ final class BpfCompiler {
 
     /**
      * A packet load of {@code size} (W/H/B) at {@code base + idx}, where {@code msh >= 0} adds the
-     * IPv4 header length read from that offset, as libpcap's {@code ldxb 4*([msh]&0xf)} does.
+     * IPv4 header length read from that offset, as libpcap's {@code ldxb 4*([msh]&0xf)} does, and
+     * {@code var >= 0} adds the run-time offset kept in scratch word {@code M[var]} (to both).
      */
-    record Load(int size, int base, int msh, Ar idx) implements Ar {
+    record Load(int size, int base, int msh, Ar idx, int var) implements Ar {
+        Load(int size, int base, int msh, Ar idx) {
+            this(size, base, msh, idx, -1);
+        }
     }
 
     record Bin(int op, Ar left, Ar right) implements Ar {
@@ -389,7 +412,11 @@ final class BpfCompiler {
     }
 
     /** A boolean filter. */
-    sealed interface Node permits Test, AndN, OrN, NotN, Bool {
+    sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed {
+    }
+
+    /** Straight-line statements (no jumps) run before {@code n}'s code, on every path into it. */
+    record Prefixed(List<BpfInstruction> stmts, Node n) implements Node {
     }
 
     /** {@code lhs jop rhs} with jop one of JEQ/JGT/JGE/JSET. */
@@ -482,6 +509,9 @@ final class BpfCompiler {
             Map.entry("icmp6-routeradvert", 134), Map.entry("icmp6-neighborsolicit", 135),
             Map.entry("icmp6-neighboradvert", 136), Map.entry("icmp6-redirect", 137));
 
+    /** Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as libpcap's). */
+    static final int LINKPL_REG = 0, LINKTYPE_REG = 1;
+
     static final int ETH_IP = EthernetHeader.TYPE_IPV4, ETH_IP6 = EthernetHeader.TYPE_IPV6, ETH_ARP = EthernetHeader.TYPE_ARP,
             ETH_RARP = 0x8035;
 
@@ -489,8 +519,14 @@ final class BpfCompiler {
         private final String src;
         private final List<Tok> toks;
         private int p;
-        /** VLAN tags seen so far, in parse order: libpcap moves later offsets by 4 for each. */
+        /** VLAN primitives seen so far, in parse order. */
         private int vlans;
+        /** Of them, those that move later offsets by a constant 4 bytes (all, offline). */
+        private int shift;
+        /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
+        private final boolean linux;
+        /** Whether some offsets depend on M[LINKPL]/M[LINKTYPE] (a LINUX_SOCKET vlan was compiled). */
+        boolean variable;
         /** Qualifiers of the last primitive, or null when a bare value cannot follow. */
         private Quals last;
         private FilterError furthest;
@@ -503,17 +539,57 @@ final class BpfCompiler {
             }
         }
 
-        Parser(String src, List<Tok> toks) {
+        Parser(String src, List<Tok> toks, boolean linux) {
             this.src = src;
             this.toks = toks;
+            this.linux = linux;
         }
 
         private int nl() {
-            return 14 + 4 * vlans;
+            return 14 + 4 * shift;
         }
 
         private int linkType() {
-            return 12 + 4 * vlans;
+            return 12 + 4 * shift;
+        }
+
+        /**
+         * The node with its network-layer and link-type loads made relative to the run-time offsets,
+         * once a LINUX_SOCKET vlan made them variable (libpcap's {@code gen_abs_offset_varpart}). In
+         * this compiler a load's base tells its layer: below 12 the link-layer header (MAC addresses,
+         * {@code ether[]}), which never moves; exactly the link type's offset; else the payload.
+         */
+        private static Node relocate(Node n, int linkType) {
+            return switch (n) {
+                case Test t -> new Test(relocate(t.lhs(), linkType), t.jop(), relocate(t.rhs(), linkType));
+                case AndN a -> new AndN(relocate(a.a(), linkType), relocate(a.b(), linkType));
+                case OrN o -> new OrN(relocate(o.a(), linkType), relocate(o.b(), linkType));
+                case NotN x -> new NotN(relocate(x.a(), linkType));
+                case Prefixed p -> new Prefixed(p.stmts(), relocate(p.n(), linkType));
+                case Bool b -> b;
+            };
+        }
+
+        private static Ar relocate(Ar e, int linkType) {
+            return switch (e) {
+                case Load l when l.var() < 0 && l.base() >= 12 -> new Load(l.size(), l.base(), l.msh(),
+                        relocate(l.idx(), linkType), l.base() == linkType && l.msh() < 0 ? LINKTYPE_REG : LINKPL_REG);
+                case Load l -> new Load(l.size(), l.base(), l.msh(), relocate(l.idx(), linkType), l.var());
+                case Bin b -> new Bin(b.op(), relocate(b.left(), linkType), relocate(b.right(), linkType));
+                case Neg x -> new Neg(relocate(x.e(), linkType));
+                case Num n -> n;
+                case PktLen p -> p;
+                case Anc a -> a;
+                case VlanTci v -> v;
+            };
+        }
+
+        /** Runs a leaf-producing parse step; its loads go relative once offsets became variable before it. */
+        private Node leaf(java.util.function.Supplier<Node> step) {
+            boolean wasVariable = variable;
+            int linkType = linkType(); // before a vlan in the step moves it
+            Node n = step.get();
+            return wasVariable ? relocate(n, linkType) : n;
         }
 
         Node parseAll() {
@@ -584,11 +660,11 @@ final class BpfCompiler {
             return peek().is("not") || peek().is("!");
         }
 
-        private record Mark(int p, int vlans, Quals last) {
+        private record Mark(int p, int vlans, int shift, boolean variable, Quals last) {
         }
 
         private Mark mark() {
-            return new Mark(p, vlans, last);
+            return new Mark(p, vlans, shift, variable, last);
         }
 
         private void reset(Mark m, FilterError e) {
@@ -597,6 +673,8 @@ final class BpfCompiler {
             }
             p = m.p();
             vlans = m.vlans();
+            shift = m.shift();
+            variable = m.variable();
             last = m.last();
         }
 
@@ -674,7 +752,7 @@ final class BpfCompiler {
                     || NAMED.containsKey(t.text()))) || t.kind() == Kind.PUNCT || t.kind() == Kind.END) {
                 throw error(t, "a primitive");
             }
-            return valuePrimitive(q);
+            return leaf(() -> valuePrimitive(q));
         }
 
         private Node parseTerm() {
@@ -693,7 +771,7 @@ final class BpfCompiler {
             }
             Tok t = peek();
             if (t.is("(")) {
-                return either(this::parseComparison, () -> {
+                return either(() -> leaf(this::parseComparison), () -> {
                     next();
                     Node n = parseExpr();
                     expect(")");
@@ -702,9 +780,9 @@ final class BpfCompiler {
             }
             if (t.kind() == Kind.NUM || t.is("-") || t.is("len") || NAMED.containsKey(t.text())
                     || (PROTOS.contains(t.text()) && peek(1).is("["))) {
-                return parseComparison();
+                return leaf(this::parseComparison);
             }
-            return parsePrimitive();
+            return leaf(this::parsePrimitive);
         }
 
         // ---- primitives
@@ -814,16 +892,43 @@ final class BpfCompiler {
 
         private Node vlan() {
             Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
-            Node n = tpid;
+            int id = -1;
             if (peek().kind() == Kind.NUM) {
                 Tok t = next();
-                long id = number(t, 0xffffffffL, "a VLAN id");
-                if (id > 4095) {
-                    throw fail(t, "VLAN tag " + id + " greater than maximum 4095");
+                long v = number(t, 0xffffffffL, "a VLAN id");
+                if (v > 4095) {
+                    throw fail(t, "VLAN tag " + v + " greater than maximum 4095");
                 }
-                n = and(tpid, eqMasked(H, linkType() + 2, 0x0fff, (int) id));
+                id = (int) v;
             }
-            vlans++;
+            boolean first = vlans++ == 0;
+            if (linux && first) {
+                return linuxVlan(tpid, id);
+            }
+            Node n = id < 0 ? tpid : and(tpid, eqMasked(H, linkType() + 2, 0x0fff, id));
+            shift++;
+            return n;
+        }
+
+        /**
+         * The first vlan on a live Linux socket, shaped as libpcap's {@code gen_vlan_bpf_extensions}:
+         * a tag in the metadata passes at once and leaves the offsets alone; otherwise both run-time
+         * offsets grow by 4 and the tag must be in the packet. The id test reads the TCI from where
+         * the tag was found. The offsets start at 0 (the program's prologue, see {@link Gen}).
+         */
+        private Node linuxVlan(Node tpidInPacket, int id) {
+            variable = true;
+            Node present = new Test(new Anc(B, BpfProgram.SKF_AD_VLAN_TAG_PRESENT), JEQ, new Num(1));
+            List<BpfInstruction> grow = new ArrayList<>();
+            for (int reg : new int[] {LINKPL_REG, LINKTYPE_REG}) {
+                grow.add(BpfInstruction.stmt(LD | MEM, reg));
+                grow.add(BpfInstruction.stmt(ALU | ADD | K, 4));
+                grow.add(BpfInstruction.stmt(ST, reg));
+            }
+            Node n = or(present, new Prefixed(List.copyOf(grow), tpidInPacket));
+            if (id >= 0) {
+                n = and(n, new Test(new Bin(AND, new VlanTci(nl()), new Num(0x0fff)), JEQ, new Num(id)));
+            }
             return n;
         }
 
@@ -1330,8 +1435,18 @@ final class BpfCompiler {
         private final Map<Label, Ins> bound = new IdentityHashMap<>();
         private final List<Label> pending = new ArrayList<>();
 
+        /** Whether offsets vary at run time: then M[0], M[1] hold them and expressions use the words above. */
+        private final boolean variable;
+        private final int scratchBase;
+
         Gen(String src) {
+            this(src, false);
+        }
+
+        Gen(String src, boolean variable) {
             this.src = src;
+            this.variable = variable;
+            this.scratchBase = variable ? 2 : 0;
         }
 
         List<BpfInstruction> generate(Node tree) {
@@ -1349,6 +1464,10 @@ final class BpfCompiler {
                         todo.push(o.b());
                     }
                     case NotN x -> todo.push(x.a());
+                    case Prefixed x -> {
+                        leaves += x.stmts().size();
+                        todo.push(x.n());
+                    }
                     case Test t -> leaves++;
                     case Bool b -> leaves++;
                 }
@@ -1362,6 +1481,13 @@ final class BpfCompiler {
             }
             Label accept = new Label();
             Label reject = new Label();
+            if (variable) {
+                // libpcap's insert_compute_vloffsets: the run-time offsets start at 0 on every path
+                // (the kernel also refuses a program that may read scratch memory before writing it).
+                emit(LD | IMM, 0);
+                emit(ST, LINKPL_REG);
+                emit(ST, LINKTYPE_REG);
+            }
             gen(tree, accept, reject);
             bind(accept);
             emit(RET | K, BpfProgram.ACCEPT_SNAPLEN);
@@ -1404,15 +1530,22 @@ final class BpfCompiler {
                 }
                 case NotN x -> gen(x.a(), f, t);
                 case Bool b -> emit(JMP | JA, 0, b.value() ? t : f, null);
+                case Prefixed p -> {
+                    for (BpfInstruction in : p.stmts()) {
+                        emit(in.code(), in.k());
+                    }
+                    gen(p.n(), t, f);
+                }
                 case Test test -> {
+                    int d = scratchBase;
                     if (test.rhs() instanceof Num k) {
-                        arith(test.lhs(), 0);
+                        arith(test.lhs(), d);
                         emit(JMP | test.jop() | K, k.value(), t, f);
                     } else {
-                        arith(test.rhs(), 0);
-                        emit(ST, 0);
-                        arith(test.lhs(), 1);
-                        emit(LDX | MEM, 0);
+                        arith(test.rhs(), d);
+                        emit(ST, d);
+                        arith(test.lhs(), d + 1);
+                        emit(LDX | MEM, d);
                         emit(JMP | test.jop() | X, 0, t, f);
                     }
                 }
@@ -1444,6 +1577,23 @@ final class BpfCompiler {
                         emit(ALU | b.op() | X, 0);
                     }
                 }
+                case Anc a -> emit(LD | a.size() | ABS, BpfProgram.SKF_AD_OFF + a.which());
+                case VlanTci v -> {
+                    // libpcap's gen_vlan_patch_vid_test: the TCI from the metadata if the tag is there, else
+                    // from the packet; the caller's "and #0xfff" follows either way.
+                    Label meta = new Label();
+                    Label inPacket = new Label();
+                    Label done = new Label();
+                    emit(LD | B | ABS, BpfProgram.SKF_AD_OFF + BpfProgram.SKF_AD_VLAN_TAG_PRESENT);
+                    emit(JMP | JEQ | K, 1, meta, inPacket);
+                    bind(meta);
+                    emit(LD | H | ABS, BpfProgram.SKF_AD_OFF + BpfProgram.SKF_AD_VLAN_TAG);
+                    emit(JMP | JA, 0, done, null);
+                    bind(inPacket);
+                    emit(LD | H | ABS, v.inPacket());
+                    bind(done);
+                }
+                case Load l when l.var() >= 0 -> varLoad(l, depth);
                 case Load l -> {
                     if (l.idx() instanceof Num n) {
                         if (l.msh() >= 0) {
@@ -1463,6 +1613,43 @@ final class BpfCompiler {
                     }
                 }
             }
+        }
+
+        /**
+         * A load whose offset has a run-time part in M[var] (libpcap's variable-offset loads):
+         * X = M[var] (+ the IPv4 header length read there, for transport loads) (+ the index), then
+         * {@code ld [x + base]}.
+         */
+        private void varLoad(Load l, int depth) {
+            boolean constIdx = l.idx() instanceof Num;
+            int k = l.base() + (constIdx ? ((Num) l.idx()).value() : 0);
+            if (!constIdx) {
+                arith(l.idx(), depth);
+                if (l.msh() >= 0) {
+                    if (depth >= BpfProgram.MEMORY_WORDS) {
+                        throw new IllegalArgumentException("bad pcap filter \"" + abbreviate(src)
+                                + "\": expression too complex for the 16 words of BPF scratch memory");
+                    }
+                    emit(ST, depth);
+                }
+            }
+            emit(LDX | MEM, l.var());
+            if (l.msh() >= 0) {
+                emit(LD | B | IND, l.msh());
+                emit(ALU | AND | K, 0xf);
+                emit(ALU | LSH | K, 2);
+                emit(ALU | ADD | X, 0);
+                emit(MISC | TAX, 0);
+                if (!constIdx) {
+                    emit(LD | MEM, depth);
+                    emit(ALU | ADD | X, 0);
+                    emit(MISC | TAX, 0);
+                }
+            } else if (!constIdx) {
+                emit(ALU | ADD | X, 0);
+                emit(MISC | TAX, 0);
+            }
+            emit(LD | l.size() | IND, k);
         }
 
         private void tooLarge() {

@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  *
  * <p>The interpreter follows the kernel: a packet load outside the captured bytes ends the program
  * with 0 (reject), as does a division or modulus by a zero X; ALU arithmetic wraps at 32 bits and is
- * unsigned, shifts by X use its low five bits. Loads at the kernel's negative ancillary offsets
- * ({@code SKF_AD_OFF}, {@code SKF_NET_OFF}, {@code SKF_LL_OFF}) have no packet metadata to read
- * here and reject too.
+ * unsigned, shifts by X use its low five bits. Loads at the kernel's ancillary offsets
+ * ({@code SKF_AD_OFF + SKF_AD_*}, {@code filter(7)}/{@code <linux/filter.h>}) read the packet's
+ * metadata when a {@link PacketMeta} is given ({@link #run(byte[], int, int, int, PacketMeta)}) and
+ * reject without one; loads at {@code SKF_NET_OFF} and {@code SKF_LL_OFF} always reject here.
  */
 public final class BpfProgram {
 
@@ -46,6 +47,99 @@ public final class BpfProgram {
     static final int JA = 0x00, JEQ = 0x10, JGT = 0x20, JGE = 0x30, JSET = 0x40;
     static final int K = 0x00, X = 0x08, A = 0x10;
     static final int TAX = 0x00, TXA = 0x80;
+
+    /** {@code SKF_AD_OFF} of {@code <linux/filter.h>}: where the ancillary (metadata) loads start. */
+    public static final int SKF_AD_OFF = -0x1000;
+    /** Ancillary offsets (added to {@link #SKF_AD_OFF}) of {@code <linux/filter.h>}. */
+    public static final int SKF_AD_PROTOCOL = 0, SKF_AD_PKTTYPE = 4, SKF_AD_IFINDEX = 8, SKF_AD_NLATTR = 12,
+            SKF_AD_NLATTR_NEST = 16, SKF_AD_MARK = 20, SKF_AD_QUEUE = 24, SKF_AD_HATYPE = 28, SKF_AD_RXHASH = 32,
+            SKF_AD_CPU = 36, SKF_AD_ALU_XOR_X = 40, SKF_AD_VLAN_TAG = 44, SKF_AD_VLAN_TAG_PRESENT = 48,
+            SKF_AD_PAY_OFFSET = 52, SKF_AD_RANDOM = 56, SKF_AD_VLAN_TPID = 60;
+    /** {@code SKF_AD_MAX}: the ancillary area is {@code SKF_AD_OFF .. SKF_AD_OFF + SKF_AD_MAX - 1}. */
+    static final int SKF_AD_MAX = 64;
+
+    /**
+     * What a program is compiled for: the same pcap-filter expression needs different code where the
+     * kernel has already taken the outer VLAN tag off the frame.
+     */
+    public enum Target {
+        /**
+         * Frames with every VLAN tag in the packet bytes: pcap files, {@link #matches(byte[])}, and
+         * {@code tcpdump -dd} run without a live interface. A {@code vlan} primitive tests the
+         * TPID at offset 12 and moves every later offset by 4.
+         */
+        OFFLINE,
+        /**
+         * A live Linux {@code AF_PACKET} socket ({@code SO_ATTACH_FILTER}): the kernel strips the outer
+         * tag before the filter runs and keeps it in the skb's metadata. As libpcap does there
+         * ({@code gen_vlan_bpf_extensions}), the first {@code vlan} primitive accepts a tag either in
+         * the metadata ({@code SKF_AD_VLAN_TAG_PRESENT}, {@code SKF_AD_VLAN_TAG}) or in the packet;
+         * only in the second case do later offsets move by 4, decided at run time through scratch
+         * memory {@code M[0]} (link-layer payload) and {@code M[1]} (link type). Later {@code vlan}
+         * primitives (QinQ) test tags in the packet. Everything else compiles as for {@link #OFFLINE}.
+         */
+        LINUX_SOCKET
+    }
+
+    /**
+     * The packet metadata the kernel's ancillary loads read ({@code SKF_AD_*}), for running a program
+     * in Java as a socket would run it. {@code vlanTci} is the tag the kernel took off the frame, or
+     * -1 when there is none in the metadata (then {@code SKF_AD_VLAN_TAG_PRESENT} reads 0); the other
+     * fields are -1 when unknown, and a load of an unknown field ends the program with 0 (reject).
+     * Loads of metadata not described here ({@code MARK}, {@code RXHASH}, {@code CPU}, ...) reject too.
+     *
+     * @param vlanTci      {@code skb->vlan_tci} (priority, DEI, VLAN id), 0..0xffff, or -1: no tag
+     * @param vlanTpid     {@code skb->vlan_proto} of that tag (e.g. 0x8100, 0x88a8), or -1: 0x8100
+     * @param protocol     {@code skb->protocol}, the EtherType ({@code sll_protocol}), or -1
+     * @param packetType   {@code skb->pkt_type} ({@code sll_pkttype}, PACKET_HOST = 0 ...), or -1
+     * @param ifindex      the receiving interface's index ({@code sll_ifindex}), or -1
+     * @param hardwareType the interface's {@code ARPHRD_*} type ({@code sll_hatype}), or -1
+     */
+    public record PacketMeta(int vlanTci, int vlanTpid, int protocol, int packetType, int ifindex, int hardwareType) {
+        private static final PacketMeta UNTAGGED = new PacketMeta(-1, -1, -1, -1, -1, -1);
+
+        /** @throws IllegalArgumentException if a field is out of its range */
+        public PacketMeta {
+            check("vlanTci", vlanTci, 0xffff);
+            check("vlanTpid", vlanTpid, 0xffff);
+            check("protocol", protocol, 0xffff);
+            check("packetType", packetType, 0xff);
+            check("ifindex", ifindex, Integer.MAX_VALUE);
+            check("hardwareType", hardwareType, 0xffff);
+        }
+
+        private static void check(String what, int v, int max) {
+            if (v < -1 || v > max) {
+                throw new IllegalArgumentException(what + " must be -1 or 0.." + max + ": " + v);
+            }
+        }
+
+        /** No tag in the metadata (any tags are in the packet bytes), nothing else known. */
+        public static PacketMeta untagged() {
+            return UNTAGGED;
+        }
+
+        /** A tag (TCI, with TPID 0x8100) the kernel took off the frame, nothing else known. */
+        public static PacketMeta tagged(int vlanTci) {
+            return new PacketMeta(vlanTci, 0x8100, -1, -1, -1, -1);
+        }
+
+        /** A tag with its TCI and TPID (0x8100 802.1Q, 0x88a8 802.1ad) the kernel took off the frame. */
+        public static PacketMeta tagged(int vlanTci, int vlanTpid) {
+            return new PacketMeta(vlanTci, vlanTpid, -1, -1, -1, -1);
+        }
+
+        /** Whether the metadata holds a VLAN tag ({@code SKF_AD_VLAN_TAG_PRESENT}). */
+        public boolean vlanPresent() {
+            return vlanTci >= 0;
+        }
+    }
+
+    /** Whether {@code k} of a {@code ld[bhw] [k]} is an ancillary load the kernel knows ({@code bpf_anc_helper}). */
+    static boolean knownAncillary(int k) {
+        int off = k - SKF_AD_OFF;
+        return off >= 0 && off < SKF_AD_MAX && off % 4 == 0;
+    }
 
     /** Exactly the opcodes the kernel's {@code chk_code_allowed} lets through. */
     private static final boolean[] ALLOWED = new boolean[0x10000];
@@ -155,7 +249,22 @@ public final class BpfProgram {
      *                                  character index) and what was expected there
      */
     public static BpfProgram compile(String pcapFilter) {
-        return new BpfProgram(BpfCompiler.compile(pcapFilter));
+        return compile(pcapFilter, Target.OFFLINE);
+    }
+
+    /**
+     * Compiles a pcap-filter expression as {@link #compile(String)} does, for the given target: the
+     * code differs only for {@code vlan} (see {@link Target#LINUX_SOCKET}), which for a live Linux
+     * socket is what libpcap generates there. Run such a program in Java with a {@link PacketMeta}
+     * ({@link #matches(byte[], int, PacketMeta)}); without one its metadata loads reject.
+     *
+     * @throws IllegalArgumentException as {@link #compile(String)}, or if {@code target} is null
+     */
+    public static BpfProgram compile(String pcapFilter, Target target) {
+        if (target == null) {
+            throw new IllegalArgumentException("target is null");
+        }
+        return new BpfProgram(BpfCompiler.compile(pcapFilter, target == Target.LINUX_SOCKET));
     }
 
     private static final Pattern DD_LINE = Pattern.compile(
@@ -282,6 +391,17 @@ public final class BpfProgram {
         return run(frame, 0, frame.length, wireLength) != 0;
     }
 
+    /**
+     * Whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
+     * {@code wireLength} bytes long, with the metadata a socket's filter would see (null: none, so
+     * that ancillary loads reject).
+     *
+     * @throws IllegalArgumentException if {@code wireLength < frame.length}
+     */
+    public boolean matches(byte[] frame, int wireLength, PacketMeta meta) {
+        return run(frame, 0, frame.length, wireLength, meta) != 0;
+    }
+
     /** Whether the program accepts the bytes from the buffer's position to its limit; the position is unchanged. */
     public boolean matches(ByteBuffer frame) {
         int len = frame.remaining();
@@ -296,17 +416,26 @@ public final class BpfProgram {
     /**
      * Whether the program accepts a captured or stored packet: its data from position to limit, with
      * {@code len} seeing its wire length (or the captured length, if a damaged record claims less).
+     * A frame holds its VLAN tags in its bytes (a capture puts back the tag the kernel took off, a
+     * pcap file stores them), so the program runs with {@link PacketMeta#untagged()}: a
+     * {@link Target#LINUX_SOCKET} program then finds the tags in the packet and gives the verdict
+     * the socket gave.
      */
     public boolean matches(Frame frame) {
+        return matches(frame, PacketMeta.untagged());
+    }
+
+    /** {@link #matches(Frame)} with the given metadata (null: none, so that ancillary loads reject). */
+    public boolean matches(Frame frame, PacketMeta meta) {
         ByteBuffer data = frame.data();
         int len = data.remaining();
         int wire = Math.max(frame.wireLength(), len);
         if (data.hasArray()) {
-            return run(data.array(), data.arrayOffset() + data.position(), len, wire) != 0;
+            return run(data.array(), data.arrayOffset() + data.position(), len, wire, meta) != 0;
         }
         byte[] copy = new byte[len];
         data.get(data.position(), copy);
-        return run(copy, 0, len, wire) != 0;
+        return run(copy, 0, len, wire, meta) != 0;
     }
 
     /** The frame's verdict and the captured length, as the kernel runs the program. */
@@ -323,6 +452,15 @@ public final class BpfProgram {
      * @throws IllegalArgumentException  if {@code wireLength < length}
      */
     public int run(byte[] packet, int offset, int length, int wireLength) {
+        return run(packet, offset, length, wireLength, null);
+    }
+
+    /**
+     * {@link #run(byte[], int, int, int)} with packet metadata for the ancillary loads
+     * ({@code ld [SKF_AD_OFF + SKF_AD_*]}), which read it whatever their size, as the kernel does;
+     * null: no metadata, so that every ancillary load ends the program with 0.
+     */
+    public int run(byte[] packet, int offset, int length, int wireLength, PacketMeta meta) {
         java.util.Objects.checkFromIndexSize(offset, length, packet.length);
         if (wireLength < length) {
             throw new IllegalArgumentException("wire length " + wireLength + " < captured length " + length);
@@ -339,19 +477,43 @@ public final class BpfProgram {
             int k = ks[pc];
             switch (ops[pc]) {
                 case O_LD_W_ABS -> {
-                    if (k < 0 || k > length - 4) {
+                    if (k < 0) {
+                        long v = ancillary(k, meta, a, x);
+                        if (v < 0) {
+                            return 0;
+                        }
+                        a = (int) v;
+                        break;
+                    }
+                    if (k > length - 4) {
                         return 0;
                     }
                     a = word(packet, offset + k);
                 }
                 case O_LD_H_ABS -> {
-                    if (k < 0 || k > length - 2) {
+                    if (k < 0) {
+                        long v = ancillary(k, meta, a, x);
+                        if (v < 0) {
+                            return 0;
+                        }
+                        a = (int) v;
+                        break;
+                    }
+                    if (k > length - 2) {
                         return 0;
                     }
                     a = half(packet, offset + k);
                 }
                 case O_LD_B_ABS -> {
-                    if (k < 0 || k >= length) {
+                    if (k < 0) {
+                        long v = ancillary(k, meta, a, x);
+                        if (v < 0) {
+                            return 0;
+                        }
+                        a = (int) v;
+                        break;
+                    }
+                    if (k >= length) {
                         return 0;
                     }
                     a = packet[offset + k] & 0xff;
@@ -453,6 +615,24 @@ public final class BpfProgram {
             }
             pc++;
         }
+    }
+
+    /** An ancillary load's value, or -1 when it rejects (no metadata, an unknown field, not an SKF_AD offset). */
+    private static long ancillary(int k, PacketMeta meta, int a, int x) {
+        if (meta == null || !knownAncillary(k)) {
+            return -1;
+        }
+        return switch (k - SKF_AD_OFF) {
+            case SKF_AD_VLAN_TAG_PRESENT -> meta.vlanPresent() ? 1 : 0;
+            case SKF_AD_VLAN_TAG -> meta.vlanPresent() ? meta.vlanTci() : 0;
+            case SKF_AD_VLAN_TPID -> meta.vlanPresent() ? (meta.vlanTpid() < 0 ? 0x8100 : meta.vlanTpid()) : 0;
+            case SKF_AD_PROTOCOL -> meta.protocol();
+            case SKF_AD_PKTTYPE -> meta.packetType();
+            case SKF_AD_IFINDEX -> meta.ifindex();
+            case SKF_AD_HATYPE -> meta.hardwareType();
+            case SKF_AD_ALU_XOR_X -> Integer.toUnsignedLong(a ^ x);
+            default -> -1;
+        };
     }
 
     private static int word(byte[] p, int i) {
@@ -562,6 +742,12 @@ public final class BpfProgram {
                         throw bad(pc, in, "scratch memory index " + k + " (must be below " + MEMORY_WORDS + ")");
                     }
                 }
+                case LD | W | ABS, LD | H | ABS, LD | B | ABS -> {
+                    // bpf_check_classic: an offset in the ancillary area must name a known extension.
+                    if (k >= (SKF_AD_OFF & 0xffffffffL) && !knownAncillary(in.k())) {
+                        throw bad(pc, in, "unknown ancillary load SKF_AD_OFF + " + (in.k() - SKF_AD_OFF));
+                    }
+                }
                 case JMP | JA -> {
                     if (k >= n - pc - 1) {
                         throw bad(pc, in, "jump past the end of the program");
@@ -650,9 +836,9 @@ public final class BpfProgram {
         switch (p.code()) {
             case RET | K -> { op = "ret"; operand = "#" + uk; }
             case RET | A -> { op = "ret"; operand = ""; }
-            case LD | W | ABS -> { op = "ld"; operand = "[" + uk + "]"; }
-            case LD | H | ABS -> { op = "ldh"; operand = "[" + uk + "]"; }
-            case LD | B | ABS -> { op = "ldb"; operand = "[" + uk + "]"; }
+            case LD | W | ABS -> { op = "ld"; operand = "[" + absOperand(k) + "]"; }
+            case LD | H | ABS -> { op = "ldh"; operand = "[" + absOperand(k) + "]"; }
+            case LD | B | ABS -> { op = "ldb"; operand = "[" + absOperand(k) + "]"; }
             case LD | W | LEN -> { op = "ld"; operand = "#pktlen"; }
             case LD | W | IND -> { op = "ld"; operand = "[x + " + uk + "]"; }
             case LD | H | IND -> { op = "ldh"; operand = "[x + " + uk + "]"; }
@@ -703,6 +889,31 @@ public final class BpfProgram {
             return String.format("(%03d) %-8s %-16s jt %d\tjf %d", n, op, operand, n + 1 + p.jt(), n + 1 + p.jf());
         }
         return String.format("(%03d) %-8s %s", n, op, operand);
+    }
+
+    /** An absolute load's operand as bpf_image prints it: ancillary loads by their libpcap names. */
+    private static String absOperand(int k) {
+        if (!knownAncillary(k)) {
+            return Long.toString(Integer.toUnsignedLong(k));
+        }
+        return switch (k - SKF_AD_OFF) {
+            case SKF_AD_PROTOCOL -> "proto";
+            case SKF_AD_PKTTYPE -> "type";
+            case SKF_AD_IFINDEX -> "ifidx";
+            case SKF_AD_NLATTR -> "nla";
+            case SKF_AD_NLATTR_NEST -> "nlan";
+            case SKF_AD_MARK -> "mark";
+            case SKF_AD_QUEUE -> "queue";
+            case SKF_AD_HATYPE -> "hatype";
+            case SKF_AD_RXHASH -> "rxhash";
+            case SKF_AD_CPU -> "cpu";
+            case SKF_AD_ALU_XOR_X -> "xor_x";
+            case SKF_AD_VLAN_TAG -> "vlan_tci";
+            case SKF_AD_VLAN_TAG_PRESENT -> "vlanp";
+            case SKF_AD_PAY_OFFSET -> "poff";
+            case SKF_AD_RANDOM -> "random";
+            default -> "vlan_tpid";
+        };
     }
 
     @Override

@@ -66,7 +66,9 @@ class BpfProgramTest {
         assertEquals(1, BpfProgram.of(s(LD_W_ABS, 6), ret1).run(FRAME, 10));
         assertEquals(0, BpfProgram.of(s(LD_H_ABS, 9), ret1).run(FRAME, 10));
         assertEquals(0, BpfProgram.of(s(LD_B_ABS, 10), ret1).run(FRAME, 10));
-        assertEquals(0, BpfProgram.of(s(LD_B_ABS, -1), ret1).run(FRAME, 10)); // an ancillary offset: no metadata here
+        // an ancillary load with no metadata given
+        assertEquals(0, BpfProgram.of(s(LD_B_ABS, BpfProgram.SKF_AD_OFF + BpfProgram.SKF_AD_PROTOCOL), ret1).run(FRAME, 10));
+        assertEquals(0, BpfProgram.of(s(LD_B_ABS, -0x100000), ret1).run(FRAME, 10)); // SKF_NET_OFF: not interpreted here
         assertEquals(0, BpfProgram.of(s(LD_B_ABS, 0x7fffffff), ret1).run(FRAME, 10));
         assertEquals(0, BpfProgram.of(s(LDX_IMM, -5), s(LD_B_IND, 2), ret1).run(FRAME, 10)); // X + k < 0
         assertEquals(0, BpfProgram.of(s(LDX_IMM, 0x7fffffff), s(LD_B_IND, 0x7fffffff), ret1).run(FRAME, 10)); // wraps
