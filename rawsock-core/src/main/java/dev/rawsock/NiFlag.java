@@ -16,8 +16,23 @@ import java.util.Set;
  * {@code fe80::1%eth0}).
  */
 public enum NiFlag {
-    NUMERICHOST(Consts.NI_NUMERICHOST), NUMERICSERV(Consts.NI_NUMERICSERV), NOFQDN(Consts.NI_NOFQDN),
-    NAMEREQD(Consts.NI_NAMEREQD), DGRAM(Consts.NI_DGRAM), IDN(Consts.NI_IDN), NUMERICSCOPE(Consts.NI_NUMERICSCOPE);
+    /** {@code NI_NUMERICHOST}: give the host as a numeric address, never a name. */
+    NUMERICHOST(Consts.NI_NUMERICHOST),
+    /** {@code NI_NUMERICSERV}: give the service as a numeric port, never a name. */
+    NUMERICSERV(Consts.NI_NUMERICSERV),
+    /** {@code NI_NOFQDN}: give only the host-name part of local hosts, not the fully qualified name. */
+    NOFQDN(Consts.NI_NOFQDN),
+    /** {@code NI_NAMEREQD}: fail with {@code EAI_NONAME} if the host has no name, instead of giving the address. */
+    NAMEREQD(Consts.NI_NAMEREQD),
+    /** {@code NI_DGRAM}: look the service up as UDP instead of TCP (matters for the few ports that differ). */
+    DGRAM(Consts.NI_DGRAM),
+    /** {@code NI_IDN}: glibc: convert an IDNA (ASCII) host name back to the local character set. */
+    IDN(Consts.NI_IDN),
+    /**
+     * {@code NI_NUMERICSCOPE}: give the scope id of a link-local address as a number (glibc lacks it:
+     * rawsock writes the number itself, see the class comment).
+     */
+    NUMERICSCOPE(Consts.NI_NUMERICSCOPE);
 
     private final int value;
 

@@ -7,8 +7,20 @@ import java.util.Set;
 
 /** Events of {@code poll(2)} ({@code POLL*}, {@code <bits/poll.h>}). */
 public enum PollEvent {
-    IN(Consts.POLLIN), PRI(Consts.POLLPRI), OUT(Consts.POLLOUT), ERR(Consts.POLLERR), HUP(Consts.POLLHUP),
-    NVAL(Consts.POLLNVAL), RDHUP(Consts.POLLRDHUP);
+    /** {@code POLLIN}: there is data to read. */
+    IN(Consts.POLLIN),
+    /** {@code POLLPRI}: there is urgent data to read (e.g. TCP out-of-band data). */
+    PRI(Consts.POLLPRI),
+    /** {@code POLLOUT}: writing now will not block. */
+    OUT(Consts.POLLOUT),
+    /** {@code POLLERR}: an error condition (reported in {@code revents} only; always polled). */
+    ERR(Consts.POLLERR),
+    /** {@code POLLHUP}: hang-up: the peer closed the connection (reported in {@code revents} only; always polled). */
+    HUP(Consts.POLLHUP),
+    /** {@code POLLNVAL}: the descriptor is not open (reported in {@code revents} only). */
+    NVAL(Consts.POLLNVAL),
+    /** {@code POLLRDHUP}: the peer shut down its writing half of a stream socket. */
+    RDHUP(Consts.POLLRDHUP);
 
     private final short value;
 
