@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public record AddrInfo(Set<AiFlag> flags, Domain family, SocketType type, Protocol protocol, SockAddr address,
                        String canonname) {
+    /** Copies {@code flags}, so the result stays immutable. */
     public AddrInfo {
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(AiFlag.class) : EnumSet.copyOf(flags));
     }

@@ -19,6 +19,7 @@ import java.util.Set;
  */
 public record IfAddrs(String name, Set<IfFlag> flags, SockAddr address, SockAddr netmask,
                       SockAddr destination, LinkStats data) {
+    /** Copies {@code flags}, so the entry stays immutable. */
     public IfAddrs {
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(IfFlag.class) : EnumSet.copyOf(flags));
     }

@@ -13,6 +13,12 @@ import java.util.Objects;
  * @param ifindex          the interface index ({@code imr_ifindex}), 0 for any
  */
 public record IpMreqn(Inet4Address group, Inet4Address interfaceAddress, int ifindex) {
+    /**
+     * Checks the fields before they reach {@code setsockopt(2)}.
+     *
+     * @throws NullPointerException     if {@code group} is null
+     * @throws IllegalArgumentException if {@code ifindex} is negative
+     */
     public IpMreqn {
         Objects.requireNonNull(group, "group");
         if (ifindex < 0) throw new IllegalArgumentException("interface index must be >= 0: " + ifindex);

@@ -11,6 +11,12 @@ import java.util.Objects;
  * @param ifindex the interface index ({@code ipv6mr_interface}), 0 for the kernel's choice
  */
 public record Ipv6Mreq(Inet6Address group, int ifindex) {
+    /**
+     * Checks the fields before they reach {@code setsockopt(2)}.
+     *
+     * @throws NullPointerException     if {@code group} is null
+     * @throws IllegalArgumentException if {@code ifindex} is negative
+     */
     public Ipv6Mreq {
         Objects.requireNonNull(group, "group");
         if (ifindex < 0) throw new IllegalArgumentException("interface index must be >= 0: " + ifindex);

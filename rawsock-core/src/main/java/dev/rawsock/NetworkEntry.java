@@ -12,6 +12,7 @@ import java.util.List;
  * @param net     network number in host order, unsigned ({@code n_net}): 127.0.0.0 is {@code 0x7F000000}
  */
 public record NetworkEntry(String name, List<String> aliases, int type, long net) {
+    /** Copies {@code aliases}, so the entry stays immutable. */
     public NetworkEntry {
         aliases = List.copyOf(aliases);
     }

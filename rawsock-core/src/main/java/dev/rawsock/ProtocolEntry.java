@@ -11,6 +11,7 @@ import java.util.List;
  * @param proto   protocol number, e.g. 1
  */
 public record ProtocolEntry(String name, List<String> aliases, int proto) {
+    /** Copies {@code aliases}, so the entry stays immutable. */
     public ProtocolEntry {
         aliases = List.copyOf(aliases);
     }

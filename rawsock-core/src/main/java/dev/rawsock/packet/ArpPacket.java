@@ -8,7 +8,11 @@ import java.nio.ByteBuffer;
 
 /** An ARP packet (RFC 826) of any hardware and protocol address sizes, viewed in place. */
 public final class ArpPacket extends HeaderView {
-    public static final int OP_REQUEST = 1, OP_REPLY = 2;
+    /** Operation {@code ARPOP_REQUEST}: who has this protocol address? */
+    public static final int OP_REQUEST = 1;
+    /** Operation {@code ARPOP_REPLY}: the answer, with the hardware address. */
+    public static final int OP_REPLY = 2;
+    /** Hardware type {@code ARPHRD_ETHER}: Ethernet (6-byte addresses). */
     public static final int HTYPE_ETHERNET = 1;
     /** Length of an Ethernet/IPv4 ARP packet. */
     public static final int LENGTH_ETHERNET_IPV4 = 28;

@@ -11,8 +11,18 @@ import java.util.HexFormat;
 public final class EthernetHeader extends HeaderView {
     /** Length of an untagged header. */
     public static final int LENGTH = 14;
-    public static final int TYPE_IPV4 = 0x0800, TYPE_ARP = 0x0806, TYPE_IPV6 = 0x86DD,
-            TYPE_VLAN = 0x8100, TYPE_QINQ = 0x88A8, TYPE_QINQ_OLD = 0x9100;
+    /** Ethertype {@code ETH_P_IP}: IPv4. */
+    public static final int TYPE_IPV4 = 0x0800;
+    /** Ethertype {@code ETH_P_ARP}: ARP. */
+    public static final int TYPE_ARP = 0x0806;
+    /** Ethertype {@code ETH_P_IPV6}: IPv6. */
+    public static final int TYPE_IPV6 = 0x86DD;
+    /** Ethertype {@code ETH_P_8021Q}: an 802.1Q VLAN tag follows. */
+    public static final int TYPE_VLAN = 0x8100;
+    /** Ethertype {@code ETH_P_8021AD}: an 802.1ad (QinQ) service VLAN tag follows. */
+    public static final int TYPE_QINQ = 0x88A8;
+    /** Ethertype {@code ETH_P_QINQ1}: the pre-standard QinQ outer tag some switches still send. */
+    public static final int TYPE_QINQ_OLD = 0x9100;
 
     private final int tags;
 

@@ -5,8 +5,18 @@ import java.nio.ByteBuffer;
 
 /** An ICMP header (RFC 792): type, code, checksum and the 4 bytes that follow (id and sequence for echo). */
 public final class IcmpHeader extends IcmpView<IcmpHeader> {
+    /** Length of the header: type, code, checksum and 4 bytes of message body. */
     public static final int LENGTH = 8;
-    public static final int ECHO_REPLY = 0, DEST_UNREACHABLE = 3, REDIRECT = 5, ECHO_REQUEST = 8, TIME_EXCEEDED = 11;
+    /** Type {@code ICMP_ECHOREPLY}: answer to a ping. */
+    public static final int ECHO_REPLY = 0;
+    /** Type {@code ICMP_DEST_UNREACH}: destination unreachable; the code says why. */
+    public static final int DEST_UNREACHABLE = 3;
+    /** Type {@code ICMP_REDIRECT}: a router tells of a better first hop. */
+    public static final int REDIRECT = 5;
+    /** Type {@code ICMP_ECHO}: ping. */
+    public static final int ECHO_REQUEST = 8;
+    /** Type {@code ICMP_TIME_EXCEEDED}: TTL reached zero (what traceroute sees) or reassembly timed out. */
+    public static final int TIME_EXCEEDED = 11;
 
     private IcmpHeader(MemorySegment seg, long off) { super(seg, off, "ICMP header"); }
 

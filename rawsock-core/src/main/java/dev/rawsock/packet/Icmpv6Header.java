@@ -5,10 +5,28 @@ import java.nio.ByteBuffer;
 
 /** An ICMPv6 header (RFC 4443): type, code, checksum and the 4 bytes that follow (id and sequence for echo). */
 public final class Icmpv6Header extends IcmpView<Icmpv6Header> {
+    /** Length of the header: type, code, checksum and 4 bytes of message body. */
     public static final int LENGTH = 8;
-    public static final int DEST_UNREACHABLE = 1, PACKET_TOO_BIG = 2, TIME_EXCEEDED = 3, PARAMETER_PROBLEM = 4,
-            ECHO_REQUEST = 128, ECHO_REPLY = 129, ROUTER_SOLICITATION = 133, ROUTER_ADVERTISEMENT = 134,
-            NEIGHBOR_SOLICITATION = 135, NEIGHBOR_ADVERTISEMENT = 136;
+    /** Type {@code ICMP6_DST_UNREACH}: destination unreachable (RFC 4443). */
+    public static final int DEST_UNREACHABLE = 1;
+    /** Type {@code ICMP6_PACKET_TOO_BIG}: packet too big, carries the MTU for path MTU discovery. */
+    public static final int PACKET_TOO_BIG = 2;
+    /** Type {@code ICMP6_TIME_EXCEEDED}: hop limit reached zero or reassembly timed out. */
+    public static final int TIME_EXCEEDED = 3;
+    /** Type {@code ICMP6_PARAM_PROB}: a header field could not be processed. */
+    public static final int PARAMETER_PROBLEM = 4;
+    /** Type {@code ICMP6_ECHO_REQUEST}: ping. */
+    public static final int ECHO_REQUEST = 128;
+    /** Type {@code ICMP6_ECHO_REPLY}: answer to a ping. */
+    public static final int ECHO_REPLY = 129;
+    /** Type {@code ND_ROUTER_SOLICIT}: asks routers to advertise now (RFC 4861). */
+    public static final int ROUTER_SOLICITATION = 133;
+    /** Type {@code ND_ROUTER_ADVERT}: a router announces itself and its prefixes (RFC 4861). */
+    public static final int ROUTER_ADVERTISEMENT = 134;
+    /** Type {@code ND_NEIGHBOR_SOLICIT}: asks a neighbour for its link-layer address, the IPv6 counterpart of an ARP request (RFC 4861). */
+    public static final int NEIGHBOR_SOLICITATION = 135;
+    /** Type {@code ND_NEIGHBOR_ADVERT}: answers a neighbour solicitation (RFC 4861). */
+    public static final int NEIGHBOR_ADVERTISEMENT = 136;
 
     private Icmpv6Header(MemorySegment seg, long off) { super(seg, off, "ICMPv6 header"); }
 

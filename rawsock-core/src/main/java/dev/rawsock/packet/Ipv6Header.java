@@ -13,9 +13,24 @@ import java.util.List;
  * (hop-by-hop, routing, fragment, destination options, AH, mobility) to the upper-layer header.
  */
 public final class Ipv6Header extends HeaderView {
+    /** Length of the fixed header, without extension headers. */
     public static final int LENGTH = 40;
-    public static final int HOP_BY_HOP = 0, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NO_NEXT_HEADER = 59,
-            DESTINATION_OPTIONS = 60, MOBILITY = 135;
+    /** Next header {@code IPPROTO_HOPOPTS}: hop-by-hop options, examined by every router. */
+    public static final int HOP_BY_HOP = 0;
+    /** Next header {@code IPPROTO_ROUTING}: routing header (source routing, segment routing). */
+    public static final int ROUTING = 43;
+    /** Next header {@code IPPROTO_FRAGMENT}: fragment header. */
+    public static final int FRAGMENT = 44;
+    /** Next header {@code IPPROTO_ESP}: IPsec encapsulating security payload; the walk stops here, the rest is encrypted. */
+    public static final int ESP = 50;
+    /** Next header {@code IPPROTO_AH}: IPsec authentication header. */
+    public static final int AH = 51;
+    /** Next header {@code IPPROTO_NONE}: nothing follows. */
+    public static final int NO_NEXT_HEADER = 59;
+    /** Next header {@code IPPROTO_DSTOPTS}: destination options, examined by the receiver only. */
+    public static final int DESTINATION_OPTIONS = 60;
+    /** Next header {@code IPPROTO_MH}: Mobile IPv6 mobility header (RFC 6275). */
+    public static final int MOBILITY = 135;
 
     /** One extension header: its type (the next-header value that named it), offset in the segment and length. */
     public record Extension(int type, long offset, int length) {}

@@ -6,11 +6,38 @@ import java.util.OptionalInt;
 
 /** A TCP header (RFC 9293) with its options, viewed in place; the data offset must be 5..15 and fit. */
 public final class TcpHeader extends HeaderView {
+    /** Length of a header without options (data offset 5). */
     public static final int MIN_LENGTH = 20;
-    public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20, ECE = 0x40, CWR = 0x80;
-    /** Option kinds. */
-    public static final int OPT_END = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WINDOW_SCALE = 3, OPT_SACK_PERMITTED = 4,
-            OPT_SACK = 5, OPT_TIMESTAMPS = 8;
+    /** Flag {@code TH_FIN}: the sender has no more data. */
+    public static final int FIN = 0x01;
+    /** Flag {@code TH_SYN}: synchronize sequence numbers (opens a connection). */
+    public static final int SYN = 0x02;
+    /** Flag {@code TH_RST}: reset the connection. */
+    public static final int RST = 0x04;
+    /** Flag {@code TH_PUSH}: push the data to the application without waiting. */
+    public static final int PSH = 0x08;
+    /** Flag {@code TH_ACK}: the acknowledgment number is valid. */
+    public static final int ACK = 0x10;
+    /** Flag {@code TH_URG}: the urgent pointer is valid. */
+    public static final int URG = 0x20;
+    /** Flag ECE: ECN echo, the peer saw congestion (RFC 3168). */
+    public static final int ECE = 0x40;
+    /** Flag CWR: congestion window reduced, answers ECE (RFC 3168). */
+    public static final int CWR = 0x80;
+    /** Option kind {@code TCPOPT_EOL}: end of the option list. */
+    public static final int OPT_END = 0;
+    /** Option kind {@code TCPOPT_NOP}: padding between options. */
+    public static final int OPT_NOP = 1;
+    /** Option kind {@code TCPOPT_MAXSEG}: maximum segment size (SYN only). */
+    public static final int OPT_MSS = 2;
+    /** Option kind {@code TCPOPT_WINDOW}: window scale shift (RFC 7323, SYN only). */
+    public static final int OPT_WINDOW_SCALE = 3;
+    /** Option kind {@code TCPOPT_SACK_PERMITTED}: the sender accepts selective acks (RFC 2018, SYN only). */
+    public static final int OPT_SACK_PERMITTED = 4;
+    /** Option kind {@code TCPOPT_SACK}: selective acknowledgment blocks (RFC 2018). */
+    public static final int OPT_SACK = 5;
+    /** Option kind {@code TCPOPT_TIMESTAMP}: timestamps for RTT measurement and PAWS (RFC 7323). */
+    public static final int OPT_TIMESTAMPS = 8;
 
     private TcpHeader(MemorySegment seg, long off) {
         super(seg, off, MIN_LENGTH, "TCP header");

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 
 /** A UDP header (RFC 768), viewed in place. */
 public final class UdpHeader extends HeaderView {
+    /** Length of the header: source port, destination port, length, checksum. */
     public static final int LENGTH = 8;
 
     private UdpHeader(MemorySegment seg, long off) { super(seg, off, LENGTH, "UDP header"); }
