@@ -19,6 +19,8 @@ public class ErrnoException extends SocketException {
     private final int socket;
 
     /**
+     * Built where a system call fails (mostly in the internal {@code Sys}); user code rarely needs one.
+     *
      * @param function the C function that failed, e.g. {@code "sendto"}
      * @param errno    the value of {@code errno} it left
      * @param socket   the file descriptor it was called on, or -1 when there is none

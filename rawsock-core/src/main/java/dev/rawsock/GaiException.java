@@ -23,6 +23,8 @@ public class GaiException extends IOException {
     private final int errno;
 
     /**
+     * An exception for a failed resolver call; its message is built from {@code context} and the code.
+     *
      * @param context what was called, e.g. {@code "getaddrinfo(node=x, service=null)"}
      * @param code    the {@code EAI_*} value (negative on glibc)
      * @param errno   {@code errno} for {@code EAI_SYSTEM}, else 0 (ignored for other codes)

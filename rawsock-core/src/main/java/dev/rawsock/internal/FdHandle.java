@@ -20,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * wakes its platform-thread waiters, and the count of threads inside a call on it.
  *
  * <p>How close is safe (as in the JDK's {@code sun.nio.ch}): every operation brackets its system
- * calls with {@link #begin()}/{@link #end()}, which count the threads inside with one atomic add
+ * calls with {@link #begin(String)}/{@link #end()}, which count the threads inside with one atomic add
  * each: no lock on the fast path (rawsock-bench's CoreOverhead: a ReentrantLock pair per call cost
  * ~40 ns here, the two adds ~14 ns; under load 120 vs 55). {@link #close()} marks the handle
  * closing, wakes every waiter (eventfd for threads in {@code poll(2)}, the {@link Poller} for

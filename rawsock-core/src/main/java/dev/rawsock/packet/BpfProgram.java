@@ -98,7 +98,11 @@ public final class BpfProgram {
     public record PacketMeta(int vlanTci, int vlanTpid, int protocol, int packetType, int ifindex, int hardwareType) {
         private static final PacketMeta UNTAGGED = new PacketMeta(-1, -1, -1, -1, -1, -1);
 
-        /** @throws IllegalArgumentException if a field is out of its range */
+        /**
+         * Checks every field against its range, so a bad value fails here and not inside a run.
+         *
+         * @throws IllegalArgumentException if a field is out of its range
+         */
         public PacketMeta {
             check("vlanTci", vlanTci, 0xffff);
             check("vlanTpid", vlanTpid, 0xffff);

@@ -100,7 +100,7 @@ public final class Ipv6Header extends HeaderView {
     /** Offset in the segment of the upper-layer header. */
     public long upperLayerOffset() { return walk(null) & 0xFFFF_FFFF_FFFFL; }
 
-    /** Walks the chain; returns (protocol << 48 | offset). Every step advances >= 8 bytes within the buffer, so it ends. */
+    /** Walks the chain; returns {@code protocol << 48 | offset}. Every step advances at least 8 bytes within the buffer, so it ends. */
     private long walk(List<Extension> out) {
         int next = nextHeader();
         long p = off + LENGTH;

@@ -16,7 +16,10 @@ import java.nio.file.StandardOpenOption;
  * message names the file and the offset. Not thread-safe.
  */
 public final class PcapReader implements Closeable {
-    public static final int LINKTYPE_ETHERNET = Packets.LINKTYPE_ETHERNET, LINKTYPE_RAW = Packets.LINKTYPE_RAW;
+    /** Link type {@code LINKTYPE_ETHERNET} (1): every record starts with an Ethernet header. */
+    public static final int LINKTYPE_ETHERNET = Packets.LINKTYPE_ETHERNET;
+    /** Link type {@code LINKTYPE_RAW} (101): every record starts with an IPv4 or IPv6 header. */
+    public static final int LINKTYPE_RAW = Packets.LINKTYPE_RAW;
 
     private final Path path;
     private final FileChannel channel;
@@ -66,6 +69,7 @@ public final class PcapReader implements Closeable {
         }
     }
 
+    /** The file being read, as given to {@link #open}. */
     public Path path() { return path; }
     /** The link type of every record ({@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW}, ...). */
     public int linktype() { return linktype; }
@@ -75,7 +79,9 @@ public final class PcapReader implements Closeable {
     public boolean nanos() { return nanos; }
     /** The byte order the file was written in. */
     public ByteOrder byteOrder() { return order; }
+    /** The file header's {@code version_major} (always 2: other versions are refused as damaged). */
     public int versionMajor() { return major; }
+    /** The file header's {@code version_minor} (4 in every file libpcap writes). */
     public int versionMinor() { return minor; }
     /** Offset in the file of the next record. */
     public long position() { return offset; }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
  * @param data           the captured bytes ({@code incl_len} of them), read-only
  */
 public record PcapRecord(long timestampNanos, int wireLength, ByteBuffer data) implements Frame {
+    /** Keeps a read-only view of {@code data}: whoever reads the record cannot change the bytes through it. */
     public PcapRecord {
         data = data.asReadOnlyBuffer();
     }

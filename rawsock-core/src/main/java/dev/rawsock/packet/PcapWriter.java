@@ -78,9 +78,13 @@ public final class PcapWriter implements Closeable {
         return w;
     }
 
+    /** The file being written. */
     public Path path() { return path; }
+    /** The link type written in the file header ({@link #LINKTYPE_ETHERNET}, ...). */
     public int linktype() { return linktype; }
+    /** The snaplen written in the file header: longer packets are cut to it. */
     public int snaplen() { return snaplen; }
+    /** Whether timestamps are written in nanoseconds (else microseconds). */
     public boolean nanos() { return nanos; }
 
     /**
