@@ -72,19 +72,19 @@ public record AddrInfo(Set<AiFlag> flags, Domain family, SocketType type, Protoc
             return this;
         }
 
-        /** The flags set so far. */
+        /** {@return the flags set so far} */
         public Set<AiFlag> aiFlags() { return AiFlag.of(flags); }
 
         /** {@code ai_flags} as the C int. */
         public int aiFlagsValue() { return flags; }
 
-        /** The family set so far ({@link Domain#UNSPEC} by default). */
+        /** {@return the family set so far ({@link Domain#UNSPEC} by default)} */
         public Domain aiFamily() { return family; }
 
-        /** The socket type set so far, or null (any). */
+        /** {@return the socket type set so far, or null (any)} */
         public SocketType aiSocktype() { return socktype; }
 
-        /** The protocol set so far, or null (any). */
+        /** {@return the protocol set so far, or null (any)} */
         public Protocol aiProtocol() { return protocol; }
 
         @Override

@@ -34,27 +34,27 @@ public enum AiFlag {
 
     AiFlag(int value) { this.value = value; }
 
-    /** The C bit, e.g. {@code AI_PASSIVE} = 1. */
+    /** {@return the C bit, e.g. {@code AI_PASSIVE} = 1} */
     public int value() { return value; }
 
-    /** The C name, e.g. {@code "AI_PASSIVE"}. */
+    /** {@return the C name, e.g. {@code "AI_PASSIVE"}} */
     public String cName() { return "AI_" + name(); }
 
-    /** The bits of {@code flags} or-ed together (null or empty: 0). */
+    /** {@return the bits of {@code flags} or-ed together (null or empty: 0)} */
     public static int mask(AiFlag... flags) {
         int m = 0;
         if (flags != null) for (AiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The bits of a set or-ed together (null: 0). */
+    /** {@return the bits of a set or-ed together (null: 0)} */
     public static int mask(Set<AiFlag> flags) {
         int m = 0;
         if (flags != null) for (AiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The flags set in {@code bits} (bits no constant names are dropped). */
+    /** {@return the flags set in {@code bits} (bits no constant names are dropped)} */
     public static Set<AiFlag> of(int bits) {
         EnumSet<AiFlag> s = EnumSet.noneOf(AiFlag.class);
         for (AiFlag f : values()) if ((bits & f.value) != 0) s.add(f);

@@ -78,7 +78,7 @@ public final class ControlMessage {
         return type;
     }
 
-    /** A copy of the data bytes ({@code CMSG_DATA}, {@code cmsg_len - CMSG_LEN(0)} bytes). */
+    /** {@return a copy of the data bytes ({@code CMSG_DATA}, {@code cmsg_len - CMSG_LEN(0)} bytes)} */
     public byte[] data() {
         return data.clone();
     }
@@ -95,7 +95,7 @@ public final class ControlMessage {
         return Math.toIntExact(Cmsg.len(dataLength));
     }
 
-    /** The bytes this message takes in a control buffer ({@code CMSG_SPACE} of its data). */
+    /** {@return the bytes this message takes in a control buffer ({@code CMSG_SPACE} of its data)} */
     public int space() {
         return space(data.length);
     }
@@ -117,12 +117,12 @@ public final class ControlMessage {
         return new ControlMessage(Level.SOL_SOCKET, Consts.SCM_RIGHTS, b.array());
     }
 
-    /** Whether this is an SCM_RIGHTS message. */
+    /** {@return whether this is an SCM_RIGHTS message} */
     public boolean isScmRights() {
         return is(Consts.SOL_SOCKET, Consts.SCM_RIGHTS);
     }
 
-    /** The file descriptors of an SCM_RIGHTS message (every whole int of its data). */
+    /** {@return the file descriptors of an SCM_RIGHTS message (every whole int of its data)} */
     public int[] fds() {
         require(isScmRights(), "SCM_RIGHTS");
         ByteBuffer b = wrap();
@@ -146,7 +146,7 @@ public final class ControlMessage {
         return new ControlMessage(Level.SOL_SOCKET, Consts.SCM_CREDENTIALS, b.array());
     }
 
-    /** The {@code struct ucred} of an SCM_CREDENTIALS message. */
+    /** {@return the {@code struct ucred} of an SCM_CREDENTIALS message} */
     public Credentials credentials() {
         require(is(Consts.SOL_SOCKET, Consts.SCM_CREDENTIALS), "SCM_CREDENTIALS");
         ByteBuffer b = wrap(Layouts.UCRED.byteSize());
@@ -162,7 +162,7 @@ public final class ControlMessage {
         return new ControlMessage(Level.SOL_SOCKET, Consts.SCM_TIMESTAMPNS, b.array());
     }
 
-    /** The receive time of an SCM_TIMESTAMPNS message (SO_TIMESTAMPNS), in the realtime clock. */
+    /** {@return the receive time of an SCM_TIMESTAMPNS message (SO_TIMESTAMPNS), in the realtime clock} */
     public Instant timestamp() {
         require(is(Consts.SOL_SOCKET, Consts.SCM_TIMESTAMPNS) || is(Consts.SOL_SOCKET, SO_TIMESTAMPNS_NEW), "SCM_TIMESTAMPNS");
         ByteBuffer b = wrap(Layouts.TIMESPEC.byteSize());
@@ -208,7 +208,7 @@ public final class ControlMessage {
         return new ControlMessage(Level.IPV6, Consts.IPV6_PKTINFO, b.array());
     }
 
-    /** The destination and interface of an IP_PKTINFO or IPV6_PKTINFO message. */
+    /** {@return the destination and interface of an IP_PKTINFO or IPV6_PKTINFO message} */
     public PacketInfo packetInfo() {
         if (is(Consts.SOL_IP, Consts.IP_PKTINFO)) {
             ByteBuffer b = wrap(Layouts.IN_PKTINFO.byteSize());
@@ -254,39 +254,39 @@ public final class ControlMessage {
         return intMessage(Level.UDP, Consts.UDP_GRO, segmentSize);
     }
 
-    /** The TTL of an IP_TTL message. */
+    /** {@return the TTL of an IP_TTL message} */
     public int ttl() {
         require(is(Consts.SOL_IP, Consts.IP_TTL), "IP_TTL");
         return intData();
     }
 
-    /** The hop limit of an IPV6_HOPLIMIT message. */
+    /** {@return the hop limit of an IPV6_HOPLIMIT message} */
     public int hopLimit() {
         require(is(Consts.SOL_IPV6, Consts.IPV6_HOPLIMIT), "IPV6_HOPLIMIT");
         return intData();
     }
 
-    /** The TOS byte of an IP_TOS message (a one-byte payload as received, or an int as sent). */
+    /** {@return the TOS byte of an IP_TOS message (a one-byte payload as received, or an int as sent)} */
     public int tos() {
         require(is(Consts.SOL_IP, Consts.IP_TOS), "IP_TOS");
         if (data.length >= 1 && data.length < 4) return data[0] & 0xff;
         return intData();
     }
 
-    /** The traffic class of an IPV6_TCLASS message. */
+    /** {@return the traffic class of an IPV6_TCLASS message} */
     public int trafficClass() {
         require(is(Consts.SOL_IPV6, Consts.IPV6_TCLASS), "IPV6_TCLASS");
         return intData();
     }
 
-    /** The segment size of a UDP_SEGMENT message (u16, or an int if a sender wrote one). */
+    /** {@return the segment size of a UDP_SEGMENT message (u16, or an int if a sender wrote one)} */
     public int segmentSize() {
         require(is(Consts.SOL_UDP, Consts.UDP_SEGMENT), "UDP_SEGMENT");
         if (data.length >= 2 && data.length < 4) return wrap().getShort() & 0xffff;
         return intData();
     }
 
-    /** The segment size of a UDP_GRO message. */
+    /** {@return the segment size of a UDP_GRO message} */
     public int groSize() {
         require(is(Consts.SOL_UDP, Consts.UDP_GRO), "UDP_GRO");
         return intData();
@@ -305,7 +305,7 @@ public final class ControlMessage {
      * @param info   extra (the MTU for "fragmentation needed")
      */
     public record ExtendedError(int errno, int origin, int type, int code, int info, int data, SockAddr offender) {
-        /** The C name of {@link #errno()}, e.g. {@code "ECONNREFUSED"}. */
+        /** {@return the C name of {@link #errno()}, e.g. {@code "ECONNREFUSED"}} */
         public String errnoName() {
             return Errno.name(errno);
         }
@@ -327,7 +327,7 @@ public final class ControlMessage {
         return new ControlMessage(level, type, b.array());
     }
 
-    /** The error of an IP_RECVERR or IPV6_RECVERR message, with its offender. */
+    /** {@return the error of an IP_RECVERR or IPV6_RECVERR message, with its offender} */
     public ExtendedError extendedError() {
         require(is(Consts.SOL_IP, Consts.IP_RECVERR) || is(Consts.SOL_IPV6, Consts.IPV6_RECVERR), "IP_RECVERR or IPV6_RECVERR");
         int base = (int) Layouts.SOCK_EXTENDED_ERR.byteSize();

@@ -76,7 +76,7 @@ public final class DatagramBatch implements AutoCloseable {
         return new DatagramBatch(count, bufferSize);
     }
 
-    /** Number of slots. */
+    /** {@return the number of slots} */
     public int count() {
         return count;
     }
@@ -94,7 +94,7 @@ public final class DatagramBatch implements AutoCloseable {
         return slots[check(i)].asSlice(0, Math.min(length(i), bufferSize));
     }
 
-    /** The whole slot {@code i} ({@link #bufferSize()} bytes), to write a datagram in place; then {@link #setLength}. */
+    /** {@return the whole slot {@code i} ({@link #bufferSize()} bytes), to write a datagram in place; then {@link #setLength}} */
     public MemorySegment buffer(int i) {
         return slots[check(i)];
     }
@@ -115,12 +115,12 @@ public final class DatagramBatch implements AutoCloseable {
         hdrs.set(JAVA_INT, i * MMSG + Layouts.MMSG_LEN, length);
     }
 
-    /** Whether the datagram received in slot {@code i} was longer than the slot (MSG_TRUNC). */
+    /** {@return whether the datagram received in slot {@code i} was longer than the slot (MSG_TRUNC)} */
     public boolean truncated(int i) {
         return (hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MSG_FLAGS) & Consts.MSG_TRUNC) != 0;
     }
 
-    /** The address of slot {@code i} (the sender, after a receive), or null when it has none. */
+    /** {@return the address of slot {@code i} (the sender, after a receive), or null when it has none} */
     public SockAddr address(int i) {
         int len = hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MSG_NAMELEN);
         if (len <= 0) return null;

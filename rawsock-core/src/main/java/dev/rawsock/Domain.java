@@ -45,7 +45,7 @@ public record Domain(int value) {
         return TABLE.values().stream().map(Domain::new).toList();
     }
 
-    /** The C name ({@code "AF_INET"}), or null when this value has none. */
+    /** {@return the C name ({@code "AF_INET"}), or null when this value has none} */
     public String cName() {
         return TABLE.name(value);
     }

@@ -39,15 +39,15 @@ public class ErrnoException extends SocketException {
         return sb.toString();
     }
 
-    /** The C function that failed, e.g. {@code "sendto"}. */
+    /** {@return the C function that failed, e.g. {@code "sendto"}} */
     public String function() { return function; }
 
-    /** The {@code errno} value, e.g. 111 for ECONNREFUSED on Linux. */
+    /** {@return the {@code errno} value, e.g. 111 for ECONNREFUSED on Linux} */
     public int errno() { return errno; }
 
-    /** The symbolic name of {@link #errno()}, e.g. {@code "ECONNREFUSED"}, or {@code "errno 999"} when unknown. */
+    /** {@return the symbolic name of {@link #errno()}, e.g. {@code "ECONNREFUSED"}, or {@code "errno 999"} when unknown} */
     public String errnoName() { return Errno.name(errno); }
 
-    /** The file descriptor the call was made on, or -1 (the seed's RAWSOCK-ERROR-SOCKET). */
+    /** {@return the file descriptor the call was made on, or -1 (the seed's RAWSOCK-ERROR-SOCKET)} */
     public int socket() { return socket; }
 }

@@ -42,17 +42,17 @@ public final class FdStream implements Closeable {
         this.out = new Out(side);
     }
 
-    /** The fd the streams read and write (the dup, for {@link Rawsock#makeStream}). */
+    /** {@return the fd the streams read and write (the dup, for {@link Rawsock#makeStream})} */
     public int fd() {
         return handle.fd();
     }
 
-    /** The input side (the same object on every call). */
+    /** {@return the input side (the same object on every call)} */
     public InputStream input() {
         return in;
     }
 
-    /** The output side (the same object on every call). */
+    /** {@return the output side (the same object on every call)} */
     public OutputStream output() {
         return out;
     }

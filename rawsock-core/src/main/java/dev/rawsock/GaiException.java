@@ -43,16 +43,16 @@ public class GaiException extends IOException {
         return sb.toString();
     }
 
-    /** The {@code EAI_*} code, e.g. -2 for {@code EAI_NONAME} on glibc. */
+    /** {@return the {@code EAI_*} code, e.g. -2 for {@code EAI_NONAME} on glibc} */
     public int code() { return code; }
 
-    /** The C name of {@link #code()}, e.g. {@code "EAI_NONAME"}; {@code "EAI N"} when glibc defines no name for it. */
+    /** {@return the C name of {@link #code()}, e.g. {@code "EAI_NONAME"}; {@code "EAI N"} when glibc defines no name for it} */
     public String codeName() { return codeName(code); }
 
-    /** The {@code errno} that came with {@code EAI_SYSTEM}; 0 for every other code. */
+    /** {@return the {@code errno} that came with {@code EAI_SYSTEM}; 0 for every other code} */
     public int errno() { return errno; }
 
-    /** The C name of an {@code EAI_*} code, e.g. {@code "EAI_AGAIN"} for -3; {@code "EAI N"} when unknown. */
+    /** {@return the C name of an {@code EAI_*} code, e.g. {@code "EAI_AGAIN"} for -3; {@code "EAI N"} when unknown} */
     public static String codeName(int code) {
         String n = EAI.name(code);
         return n != null ? n : "EAI " + code;

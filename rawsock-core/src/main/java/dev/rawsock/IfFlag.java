@@ -50,17 +50,17 @@ public enum IfFlag {
 
     IfFlag(int value) { this.value = value; }
 
-    /** The C bit. */
+    /** {@return the C bit} */
     public int value() { return value; }
 
-    /** The bits of a set or-ed together. */
+    /** {@return the bits of a set or-ed together} */
     public static int mask(Set<IfFlag> flags) {
         int m = 0;
         for (IfFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The flags set in {@code bits}. */
+    /** {@return the flags set in {@code bits}} */
     public static Set<IfFlag> of(int bits) {
         EnumSet<IfFlag> s = EnumSet.noneOf(IfFlag.class);
         for (IfFlag f : values()) if ((bits & f.value) != 0) s.add(f);

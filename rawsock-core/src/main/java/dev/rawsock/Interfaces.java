@@ -123,7 +123,7 @@ public final class Interfaces {
         return InetBytes.v4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFNETMASK)));
     }
 
-    /** The prefix length of {@link #netmask}: 24 for 255.255.255.0. */
+    /** {@return the prefix length of {@link #netmask}: 24 for 255.255.255.0} */
     public static int prefixLength(String ifname) throws ErrnoException {
         byte[] m = netmask(ifname).getAddress();
         return Integer.bitCount(((m[0] & 0xFF) << 24) | ((m[1] & 0xFF) << 16) | ((m[2] & 0xFF) << 8) | (m[3] & 0xFF));

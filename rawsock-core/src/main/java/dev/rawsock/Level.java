@@ -24,7 +24,7 @@ public record Level(int value) {
     public static final Level PACKET = new Level(Consts.SOL_PACKET);
     public static final Level NETLINK = new Level(Consts.SOL_NETLINK);
 
-    /** The level named {@code name}: {@code "SOL_SOCKET"}, {@code "SOCKET"}, {@code "ip"}, any case. */
+    /** {@return the level named {@code name}: {@code "SOL_SOCKET"}, {@code "SOCKET"}, {@code "ip"}, any case} */
     public static Level valueOf(String name) {
         return new Level(TABLE.parse(name, "option level"));
     }
@@ -34,7 +34,7 @@ public record Level(int value) {
         return TABLE.values().stream().map(Level::new).toList();
     }
 
-    /** The C name ({@code "SOL_SOCKET"}), or null. */
+    /** {@return the C name ({@code "SOL_SOCKET"}), or null} */
     public String cName() {
         return TABLE.name(value);
     }

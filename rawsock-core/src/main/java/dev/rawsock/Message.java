@@ -41,7 +41,7 @@ public final class Message {
         this.iovec = iovec == null ? new byte[0][] : iovec;
     }
 
-    /** The address: destination on send, filled with the source on receive; may be null. */
+    /** {@return the address: destination on send, filled with the source on receive; may be null} */
     public SockAddr addr() {
         return addr;
     }
@@ -52,12 +52,12 @@ public final class Message {
         return this;
     }
 
-    /** The iovec arrays (the live array: changes show through). */
+    /** {@return the iovec arrays (the live array: changes show through)} */
     public byte[][] iovec() {
         return iovec;
     }
 
-    /** The control buffer (live): the bytes to send, or the receive buffer, of which the first {@link #controlLength()} bytes hold what came. */
+    /** {@return the control buffer (live): the bytes to send, or the receive buffer, of which the first {@link #controlLength()} bytes hold what came} */
     public byte[] control() {
         return control;
     }
@@ -94,7 +94,7 @@ public final class Message {
         return ControlMessage.parse(control, controlLength);
     }
 
-    /** The {@code msg_flags} of the last receive (TRUNC, CTRUNC, EOR, OOB, ERRQUEUE); empty after a send. */
+    /** {@return the {@code msg_flags} of the last receive (TRUNC, CTRUNC, EOR, OOB, ERRQUEUE); empty after a send} */
     public Set<MsgFlag> flags() {
         return MsgFlag.of(flags);
     }

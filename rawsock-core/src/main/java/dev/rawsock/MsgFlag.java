@@ -63,27 +63,27 @@ public enum MsgFlag {
 
     MsgFlag(int value) { this.value = value; }
 
-    /** The C bit, e.g. {@code MSG_PEEK} = 2. */
+    /** {@return the C bit, e.g. {@code MSG_PEEK} = 2} */
     public int value() { return value; }
 
-    /** The C name, e.g. {@code "MSG_PEEK"}. */
+    /** {@return the C name, e.g. {@code "MSG_PEEK"}} */
     public String cName() { return "MSG_" + name(); }
 
-    /** The bits of {@code flags} or-ed together (null or empty: 0). */
+    /** {@return the bits of {@code flags} or-ed together (null or empty: 0)} */
     public static int mask(MsgFlag... flags) {
         int m = 0;
         if (flags != null) for (MsgFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The bits of a set or-ed together. */
+    /** {@return the bits of a set or-ed together} */
     public static int mask(Set<MsgFlag> flags) {
         int m = 0;
         for (MsgFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The flags set in {@code bits} (bits no constant names are dropped). */
+    /** {@return the flags set in {@code bits} (bits no constant names are dropped)} */
     public static Set<MsgFlag> of(int bits) {
         EnumSet<MsgFlag> s = EnumSet.noneOf(MsgFlag.class);
         for (MsgFlag f : values()) if ((bits & f.value) != 0) s.add(f);

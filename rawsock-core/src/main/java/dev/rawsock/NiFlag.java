@@ -38,27 +38,27 @@ public enum NiFlag {
 
     NiFlag(int value) { this.value = value; }
 
-    /** The C bit, e.g. {@code NI_NUMERICHOST} = 1. */
+    /** {@return the C bit, e.g. {@code NI_NUMERICHOST} = 1} */
     public int value() { return value; }
 
-    /** The C name, e.g. {@code "NI_NUMERICHOST"}. */
+    /** {@return the C name, e.g. {@code "NI_NUMERICHOST"}} */
     public String cName() { return "NI_" + name(); }
 
-    /** The bits of {@code flags} or-ed together (null or empty: 0). */
+    /** {@return the bits of {@code flags} or-ed together (null or empty: 0)} */
     public static int mask(NiFlag... flags) {
         int m = 0;
         if (flags != null) for (NiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The bits of a set or-ed together (null: 0). */
+    /** {@return the bits of a set or-ed together (null: 0)} */
     public static int mask(Set<NiFlag> flags) {
         int m = 0;
         if (flags != null) for (NiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** The flags set in {@code bits}. */
+    /** {@return the flags set in {@code bits}} */
     public static Set<NiFlag> of(int bits) {
         EnumSet<NiFlag> s = EnumSet.noneOf(NiFlag.class);
         for (NiFlag f : values()) if ((bits & f.value) != 0) s.add(f);

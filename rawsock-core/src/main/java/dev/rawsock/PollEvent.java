@@ -26,17 +26,17 @@ public enum PollEvent {
 
     PollEvent(short value) { this.value = value; }
 
-    /** The C bit, e.g. {@code POLLIN} = 1. */
+    /** {@return the C bit, e.g. {@code POLLIN} = 1} */
     public short value() { return value; }
 
-    /** The bits of a set or-ed together. */
+    /** {@return the bits of a set or-ed together} */
     public static short mask(Set<PollEvent> events) {
         int m = 0;
         for (PollEvent e : events) m |= e.value;
         return (short) m;
     }
 
-    /** The events set in {@code revents}. */
+    /** {@return the events set in {@code revents}} */
     public static Set<PollEvent> of(int bits) {
         EnumSet<PollEvent> s = EnumSet.noneOf(PollEvent.class);
         for (PollEvent e : values()) if ((bits & e.value) != 0) s.add(e);

@@ -94,7 +94,7 @@ public record Protocol(int value) {
         return out;
     }
 
-    /** The C name ({@code "IPPROTO_TCP"}, {@code "ETH_P_ALL"}, {@code "NETLINK_AUDIT"}) or null. */
+    /** {@return the C name ({@code "IPPROTO_TCP"}, {@code "ETH_P_ALL"}, {@code "NETLINK_AUDIT"}) or null} */
     public String cName() {
         String n = IPPROTO.name(value);
         if (n == null && value >= 0 && value <= 0xFFFF) n = ETH.name(Rawsock.ntohs(value));

@@ -79,7 +79,7 @@ public final class RawSocket implements AutoCloseable {
         return new RawSocket(fd);
     }
 
-    /** The file descriptor, for use with {@link Rawsock} functions; still owned by this socket. */
+    /** {@return the file descriptor, for use with {@link Rawsock} functions; still owned by this socket} */
     public int fd() {
         return handle.fd();
     }
@@ -92,7 +92,7 @@ public final class RawSocket implements AutoCloseable {
         return handle.release();
     }
 
-    /** Whether the socket is still open. */
+    /** {@return whether the socket is still open} */
     public boolean isOpen() {
         return handle.isOpen();
     }
@@ -107,7 +107,7 @@ public final class RawSocket implements AutoCloseable {
         return this;
     }
 
-    /** The timeout set by {@link #timeout(Duration)}, or {@link Duration#ZERO} for none. */
+    /** {@return the timeout set by {@link #timeout(Duration)}, or {@link Duration#ZERO} for none} */
     public Duration timeout() {
         return Duration.ofNanos(handle.timeoutNanos());
     }
@@ -577,7 +577,7 @@ public final class RawSocket implements AutoCloseable {
         return FdStream.input(handle, true, this::close);
     }
 
-    /** An {@link java.io.OutputStream} writing this socket ({@code send(2)}, every byte); closing it closes the socket. */
+    /** {@return an {@link java.io.OutputStream} writing this socket ({@code send(2)}, every byte); closing it closes the socket} */
     public java.io.OutputStream outputStream() {
         return FdStream.output(handle, true, this::close);
     }

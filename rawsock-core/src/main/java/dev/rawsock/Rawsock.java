@@ -345,7 +345,7 @@ public final class Rawsock {
         throw new IllegalArgumentException("convertAddress takes INET or INET6, not " + new Domain(af));
     }
 
-    /** The seed's {@code make-sockaddr}: an empty address of the family's standard size. */
+    /** {@return the seed's {@code make-sockaddr}: an empty address of the family's standard size} */
     public static SockAddr makeSockaddr(Domain domain) {
         return SockAddr.of(domain);
     }
@@ -360,12 +360,12 @@ public final class Rawsock {
         return SockAddr.of(domain, data);
     }
 
-    /** The seed's {@code sockaddr-family}. */
+    /** {@return the seed's {@code sockaddr-family}} */
     public static Domain sockaddrFamily(SockAddr address) {
         return address.family();
     }
 
-    /** The seed's {@code sockaddr-data}: a live view of the address's data bytes. */
+    /** {@return the seed's {@code sockaddr-data}: a live view of the address's data bytes} */
     public static ByteBuffer sockaddrData(SockAddr address) {
         return address.data();
     }

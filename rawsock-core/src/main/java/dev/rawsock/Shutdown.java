@@ -15,6 +15,6 @@ public enum Shutdown {
 
     Shutdown(int value) { this.value = value; }
 
-    /** The C value. */
+    /** {@return the C value} */
     public int value() { return value; }
 }

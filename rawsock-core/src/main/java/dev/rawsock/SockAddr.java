@@ -52,21 +52,21 @@ public final class SockAddr {
         return new SockAddr(Domain.of(domain), standardSize(Domain.of(domain)));
     }
 
-    /** An address of {@code domain} whose data part (the bytes after the family) has {@code dataSize} zero bytes. */
+    /** {@return an address of {@code domain} whose data part (the bytes after the family) has {@code dataSize} zero bytes} */
     public static SockAddr of(Domain domain, int dataSize) {
         if (dataSize < 0 || dataSize > CAPACITY - 2)
             throw new IllegalArgumentException("sockaddr data size must be 0.." + (CAPACITY - 2) + ": " + dataSize);
         return new SockAddr(Domain.of(domain), 2 + dataSize);
     }
 
-    /** An address of {@code domain} whose data part is a copy of {@code data}. */
+    /** {@return an address of {@code domain} whose data part is a copy of {@code data}} */
     public static SockAddr of(Domain domain, byte[] data) {
         SockAddr a = of(domain, data.length);
         System.arraycopy(data, 0, a.storage, 2, data.length);
         return a;
     }
 
-    /** A sockaddr from its raw C bytes (family first, in host order), e.g. as another program wrote it. */
+    /** {@return a sockaddr from its raw C bytes (family first, in host order), e.g. as another program wrote it} */
     public static SockAddr fromBytes(byte[] raw) {
         if (raw.length < 2 || raw.length > CAPACITY)
             throw new IllegalArgumentException("a sockaddr has 2.." + CAPACITY + " bytes: " + raw.length);
@@ -157,7 +157,7 @@ public final class SockAddr {
         return a;
     }
 
-    /** A {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask. */
+    /** {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask} */
     public static SockAddr netlink(int pid, int groups) {
         SockAddr a = new SockAddr(Consts.AF_NETLINK, (int) Layouts.SOCKADDR_NL.byteSize());
         a.host32(Layouts.NL_PID, pid);
@@ -197,12 +197,12 @@ public final class SockAddr {
 
     // ------------------------------------------------------------------ accessors
 
-    /** The address family ({@code sa_family}). */
+    /** {@return the address family ({@code sa_family})} */
     public Domain family() {
         return new Domain(familyValue());
     }
 
-    /** The address length in bytes ({@code socklen_t}), family included. */
+    /** {@return the address length in bytes ({@code socklen_t}), family included} */
     public int size() {
         return size;
     }
@@ -215,18 +215,18 @@ public final class SockAddr {
         return ByteBuffer.wrap(storage, 2, Math.max(0, size - 2)).slice().order(ByteOrder.BIG_ENDIAN);
     }
 
-    /** A copy of the whole C struct ({@link #size()} bytes, family first in host order). */
+    /** {@return a copy of the whole C struct ({@link #size()} bytes, family first in host order)} */
     public byte[] bytes() {
         return Arrays.copyOf(storage, size);
     }
 
-    /** The port of an inet or inet6 address. */
+    /** {@return the port of an inet or inet6 address} */
     public int port() {
         int f = requireFamily("port", Consts.AF_INET, Consts.AF_INET6);
         return net16(f == Consts.AF_INET ? Layouts.SIN_PORT : Layouts.SIN6_PORT);
     }
 
-    /** The IP address of an inet or inet6 address ({@link Inet6Address} with its scope id). */
+    /** {@return the IP address of an inet or inet6 address ({@link Inet6Address} with its scope id)} */
     public InetAddress inetAddress() {
         int f = requireFamily("inetAddress", Consts.AF_INET, Consts.AF_INET6);
         if (f == Consts.AF_INET) {
@@ -237,13 +237,13 @@ public final class SockAddr {
         return scope != 0 ? InetBytes.v6(b, scope) : InetBytes.address(b);
     }
 
-    /** The scope id of an inet6 address (0 when none). */
+    /** {@return the scope id of an inet6 address (0 when none)} */
     public int scopeId() {
         requireFamily("scopeId", Consts.AF_INET6);
         return host32(Layouts.SIN6_SCOPE_ID);
     }
 
-    /** The flow info of an inet6 address. */
+    /** {@return the flow info of an inet6 address} */
     public int flowInfo() {
         requireFamily("flowInfo", Consts.AF_INET6);
         return net32(Layouts.SIN6_FLOWINFO);
@@ -262,7 +262,7 @@ public final class SockAddr {
         return Path.of(new String(storage, start, end - start, StandardCharsets.UTF_8));
     }
 
-    /** The name of an abstract Unix address (after the leading NUL), or null when it is not abstract. */
+    /** {@return the name of an abstract Unix address (after the leading NUL), or null when it is not abstract} */
     public String abstractName() {
         requireFamily("abstractName", Consts.AF_UNIX);
         int start = (int) Layouts.SUN_PATH;
@@ -270,13 +270,13 @@ public final class SockAddr {
         return new String(storage, start + 1, size - start - 1, StandardCharsets.UTF_8);
     }
 
-    /** The interface index of a packet address ({@code sll_ifindex}). */
+    /** {@return the interface index of a packet address ({@code sll_ifindex})} */
     public int ifindex() {
         requireFamily("ifindex", Consts.AF_PACKET);
         return host32(Layouts.SLL_IFINDEX);
     }
 
-    /** The Ethernet type of a packet address ({@code sll_protocol}), host order, e.g. 0x0800. */
+    /** {@return the Ethernet type of a packet address ({@code sll_protocol}), host order, e.g. 0x0800} */
     public int ethertype() {
         requireFamily("ethertype", Consts.AF_PACKET);
         return net16(Layouts.SLL_PROTOCOL);
@@ -288,20 +288,20 @@ public final class SockAddr {
         return storage[(int) Layouts.SLL_PKTTYPE] & 0xff;
     }
 
-    /** The hardware address of a packet address ({@code sll_addr}, {@code sll_halen} bytes). */
+    /** {@return the hardware address of a packet address ({@code sll_addr}, {@code sll_halen} bytes)} */
     public byte[] hardwareAddress() {
         requireFamily("hardwareAddress", Consts.AF_PACKET);
         int n = Math.min(8, storage[(int) Layouts.SLL_HALEN] & 0xff);
         return Arrays.copyOfRange(storage, (int) Layouts.SLL_ADDR, (int) Layouts.SLL_ADDR + n);
     }
 
-    /** The port id of a netlink address ({@code nl_pid}). */
+    /** {@return the port id of a netlink address ({@code nl_pid})} */
     public int pid() {
         requireFamily("pid", Consts.AF_NETLINK);
         return host32(Layouts.NL_PID);
     }
 
-    /** The multicast groups of a netlink address ({@code nl_groups}). */
+    /** {@return the multicast groups of a netlink address ({@code nl_groups})} */
     public int groups() {
         requireFamily("groups", Consts.AF_NETLINK);
         return host32(Layouts.NL_GROUPS);

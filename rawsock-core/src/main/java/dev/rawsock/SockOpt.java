@@ -526,7 +526,7 @@ public final class SockOpt<T> {
         return Collections.unmodifiableList(KNOWN);
     }
 
-    /** The catalogue's options at {@code level}. */
+    /** {@return the catalogue's options at {@code level}} */
     public static List<SockOpt<?>> known(Level level) {
         Objects.requireNonNull(level, "level");
         return KNOWN.stream().filter(o -> o.level.equals(level)).toList();
@@ -574,25 +574,25 @@ public final class SockOpt<T> {
 
     // ---------------------------------------------------------------- accessors
 
-    /** The C name, e.g. {@code "SO_RCVBUF"} (for a {@link #raw} option not in the catalogue, the number). */
+    /** {@return the C name, e.g. {@code "SO_RCVBUF"} (for a {@link #raw} option not in the catalogue, the number)} */
     public String name() { return name; }
 
-    /** The level, e.g. {@link Level#SOL_SOCKET}. */
+    /** {@return the level, e.g. {@link Level#SOL_SOCKET}} */
     public Level level() { return level; }
 
-    /** The C option number, e.g. 8 for SO_RCVBUF. */
+    /** {@return the C option number, e.g. 8 for SO_RCVBUF} */
     public int optname() { return optname; }
 
-    /** The Java type of values. */
+    /** {@return the Java type of values} */
     public Class<T> type() { return codec.type(); }
 
-    /** Whether {@code getsockopt(2)} reads it. */
+    /** {@return whether {@code getsockopt(2)} reads it} */
     public boolean readable() { return readable; }
 
-    /** Whether {@code setsockopt(2)} writes it. */
+    /** {@return whether {@code setsockopt(2)} writes it} */
     public boolean writable() { return writable; }
 
-    /** Whether this is a {@link #raw} bytes option. */
+    /** {@return whether this is a {@link #raw} bytes option} */
     public boolean isRaw() { return raw; }
 
     /**

@@ -36,12 +36,12 @@ public record SocketType(int value) {
         return TABLE.values().stream().map(SocketType::new).toList();
     }
 
-    /** This type with SOCK_NONBLOCK and/or SOCK_CLOEXEC or-ed in. */
+    /** {@return this type with SOCK_NONBLOCK and/or SOCK_CLOEXEC or-ed in} */
     public SocketType withFlags(boolean nonBlock, boolean closeOnExec) {
         return new SocketType(value | (nonBlock ? Consts.SOCK_NONBLOCK : 0) | (closeOnExec ? Consts.SOCK_CLOEXEC : 0));
     }
 
-    /** The C name ({@code "SOCK_STREAM"}), or null when this value has none. */
+    /** {@return the C name ({@code "SOCK_STREAM"}), or null when this value has none} */
     public String cName() {
         return TABLE.name(value);
     }

@@ -71,7 +71,7 @@ public record TcpInfo(
     static final String[] STATES = {null, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
             "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
 
-    /** The C name of {@link #state()} ({@code "ESTABLISHED"}, {@code "LISTEN"}, ...), or the number. */
+    /** {@return the C name of {@link #state()} ({@code "ESTABLISHED"}, {@code "LISTEN"}, ...), or the number} */
     public String stateName() {
         // the TCP_* states of <netinet/tcp.h>'s enum (SockOptProbeTest checks the order)
         return state >= 1 && state < STATES.length ? STATES[state] : Integer.toString(state);

@@ -116,7 +116,7 @@ public final class Capture implements AutoCloseable {
             return new Options();
         }
 
-        /** A copy to change without changing this one. */
+        /** {@return a copy to change without changing this one} */
         public Options copy() {
             Options o = new Options();
             o.filter = filter;
@@ -157,7 +157,7 @@ public final class Capture implements AutoCloseable {
             return this;
         }
 
-        /** Whether to put the interface in promiscuous mode while the capture is open (needs an interface). */
+        /** {@return whether to put the interface in promiscuous mode while the capture is open (needs an interface)} */
         public Options promiscuous(boolean on) {
             this.promiscuous = on;
             return this;
@@ -194,7 +194,7 @@ public final class Capture implements AutoCloseable {
             return this;
         }
 
-        /** The number of ring blocks ({@code tp_block_nr}), at least 1. */
+        /** {@return the number of ring blocks ({@code tp_block_nr}), at least 1} */
         public Options blockCount(int count) {
             if (count < 1) throw new IllegalArgumentException("block count must be >= 1: " + count);
             this.blockCount = count;
@@ -227,7 +227,7 @@ public final class Capture implements AutoCloseable {
             return this;
         }
 
-        /** Whether to skip packets this host sends ({@code PACKET_IGNORE_OUTGOING}). */
+        /** {@return whether to skip packets this host sends ({@code PACKET_IGNORE_OUTGOING})} */
         public Options ignoreOutgoing(boolean on) {
             this.ignoreOutgoing = on;
             return this;
@@ -785,7 +785,7 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    /** Whether packets come through the mmap ring (false: recvfrom, because the ring was turned off or refused). */
+    /** {@return whether packets come through the mmap ring (false: recvfrom, because the ring was turned off or refused)} */
     public boolean usesRing() {
         return ring != null;
     }
@@ -795,22 +795,22 @@ public final class Capture implements AutoCloseable {
         return ringRefused;
     }
 
-    /** The interface index captured on, 0 for all. */
+    /** {@return the interface index captured on, 0 for all} */
     public int ifindex() {
         return ifindex;
     }
 
-    /** The ring's size in bytes (0 without a ring). */
+    /** {@return the ring's size in bytes (0 without a ring)} */
     public long ringSize() {
         return ring == null ? 0 : ring.byteSize();
     }
 
-    /** The socket's fd while open (for poll/epoll loops of one's own); owned by the capture. */
+    /** {@return the socket's fd while open (for poll/epoll loops of one's own); owned by the capture} */
     public int fd() {
         return sock.fd();
     }
 
-    /** Whether {@link #close()} has not been called. */
+    /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
         return !closed;
     }

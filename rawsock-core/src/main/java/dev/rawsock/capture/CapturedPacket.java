@@ -58,12 +58,12 @@ public final class CapturedPacket implements Frame {
         return data.duplicate();
     }
 
-    /** The number of bytes captured: {@code data().remaining()}. */
+    /** {@return the number of bytes captured: {@code data().remaining()}} */
     public int capturedLength() {
         return data.remaining();
     }
 
-    /** The interface the packet was seen on ({@code sll_ifindex}). */
+    /** {@return the interface the packet was seen on ({@code sll_ifindex})} */
     public int ifindex() {
         return ifindex;
     }
@@ -73,7 +73,7 @@ public final class CapturedPacket implements Frame {
         return Direction.ofPacketType(pkttype);
     }
 
-    /** The raw {@code sll_pkttype}. */
+    /** {@return the raw {@code sll_pkttype}} */
     public int packetType() {
         return pkttype;
     }
@@ -99,12 +99,12 @@ public final class CapturedPacket implements Frame {
         return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci);
     }
 
-    /** The stripped VLAN tag's TPID, e.g. 0x8100 ({@code hv1.tp_vlan_tpid} under {@code TP_STATUS_VLAN_TPID_VALID}). */
+    /** {@return the stripped VLAN tag's TPID, e.g. 0x8100 ({@code hv1.tp_vlan_tpid} under {@code TP_STATUS_VLAN_TPID_VALID})} */
     public OptionalInt vlanTpid() {
         return vlanTpid < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTpid);
     }
 
-    /** The VLAN id (the low 12 bits of the TCI), when a tag was stripped. */
+    /** {@return the VLAN id (the low 12 bits of the TCI), when a tag was stripped} */
     public OptionalInt vlan() {
         return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci & 0xFFF);
     }

@@ -26,7 +26,7 @@ public enum FanoutMode {
         this.value = value;
     }
 
-    /** The C value. */
+    /** {@return the C value} */
     public int value() {
         return value;
     }

@@ -22,32 +22,32 @@ public final class ArpPacket extends HeaderView {
         require(seg, off, 8 + 2L * (hardwareLength() + protocolLength()), "ARP packet");
     }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static ArpPacket of(MemorySegment segment, long offset) { return new ArpPacket(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static ArpPacket of(ByteBuffer buffer, int offset) { return new ArpPacket(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static ArpPacket of(byte[] array, int offset) { return new ArpPacket(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return 8 + 2 * (hardwareLength() + protocolLength()); }
 
-    /** The hardware type. */
+    /** {@return the hardware type} */
     public int hardwareType() { return u16(0); }
-    /** The protocol type. */
+    /** {@return the protocol type} */
     public int protocolType() { return u16(2); }
-    /** The hardware length. */
+    /** {@return the hardware length} */
     public int hardwareLength() { return u8(4); }
-    /** The protocol length. */
+    /** {@return the protocol length} */
     public int protocolLength() { return u8(5); }
-    /** The operation (1 request, 2 reply). */
+    /** {@return the operation (1 request, 2 reply)} */
     public int operation() { return u16(6); }
-    /** The sender hardware address. */
+    /** {@return the sender hardware address} */
     public byte[] senderHardwareAddress() { return bytes(8, hardwareLength()); }
-    /** The sender protocol address. */
+    /** {@return the sender protocol address} */
     public byte[] senderProtocolAddress() { return bytes(8 + hardwareLength(), protocolLength()); }
-    /** The target hardware address. */
+    /** {@return the target hardware address} */
     public byte[] targetHardwareAddress() { return bytes(8 + hardwareLength() + protocolLength(), hardwareLength()); }
-    /** The target protocol address. */
+    /** {@return the target protocol address} */
     public byte[] targetProtocolAddress() { return bytes(8 + 2L * hardwareLength() + protocolLength(), protocolLength()); }
 
     /** Sets the hardware type in place; returns this view. */
@@ -65,9 +65,9 @@ public final class ArpPacket extends HeaderView {
     /** Sets the target protocol address in place; returns this view. */
     public ArpPacket setTargetProtocolAddress(byte[] a) { bytes(8 + 2L * hardwareLength() + protocolLength(), a, protocolLength(), "target protocol address"); return this; }
 
-    /** The sender's IP address, or null when the protocol addresses are not 4 or 16 bytes. */
+    /** {@return the sender's IP address, or null when the protocol addresses are not 4 or 16 bytes} */
     public InetAddress senderInetAddress() { return inet(senderProtocolAddress()); }
-    /** The target's IP address, or null when the protocol addresses are not 4 or 16 bytes. */
+    /** {@return the target's IP address, or null when the protocol addresses are not 4 or 16 bytes} */
     public InetAddress targetInetAddress() { return inet(targetProtocolAddress()); }
 
     private static InetAddress inet(byte[] a) {

@@ -26,17 +26,17 @@ public record BpfInstruction(int code, int jt, int jf, int k) {
         }
     }
 
-    /** An instruction without jumps. */
+    /** {@return an instruction without jumps} */
     public static BpfInstruction stmt(int code, int k) {
         return new BpfInstruction(code, 0, 0, k);
     }
 
-    /** A conditional jump. */
+    /** {@return a conditional jump} */
     public static BpfInstruction jump(int code, int k, int jt, int jf) {
         return new BpfInstruction(code, jt, jf, k);
     }
 
-    /** The operand as the unsigned 32-bit value the kernel sees. */
+    /** {@return the operand as the unsigned 32-bit value the kernel sees} */
     public long unsignedK() {
         return Integer.toUnsignedLong(k);
     }

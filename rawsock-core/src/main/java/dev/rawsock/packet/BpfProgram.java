@@ -123,17 +123,17 @@ public final class BpfProgram {
             return UNTAGGED;
         }
 
-        /** A tag (TCI, with TPID 0x8100) the kernel took off the frame, nothing else known. */
+        /** {@return a tag (TCI, with TPID 0x8100) the kernel took off the frame, nothing else known} */
         public static PacketMeta tagged(int vlanTci) {
             return new PacketMeta(vlanTci, 0x8100, -1, -1, -1, -1);
         }
 
-        /** A tag with its TCI and TPID (0x8100 802.1Q, 0x88a8 802.1ad) the kernel took off the frame. */
+        /** {@return a tag with its TCI and TPID (0x8100 802.1Q, 0x88a8 802.1ad) the kernel took off the frame} */
         public static PacketMeta tagged(int vlanTci, int vlanTpid) {
             return new PacketMeta(vlanTci, vlanTpid, -1, -1, -1, -1);
         }
 
-        /** Whether the metadata holds a VLAN tag ({@code SKF_AD_VLAN_TAG_PRESENT}). */
+        /** {@return whether the metadata holds a VLAN tag ({@code SKF_AD_VLAN_TAG_PRESENT})} */
         public boolean vlanPresent() {
             return vlanTci >= 0;
         }
@@ -223,7 +223,7 @@ public final class BpfProgram {
         return new BpfProgram(Arrays.asList(instructions));
     }
 
-    /** The program that accepts every packet whole: {@code ret #262144}, what tcpdump compiles for an empty filter. */
+    /** {@return the program that accepts every packet whole: {@code ret #262144}, what tcpdump compiles for an empty filter} */
     public static BpfProgram acceptAll() {
         return ACCEPT_ALL;
     }
@@ -315,12 +315,12 @@ public final class BpfProgram {
         return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
     }
 
-    /** The instructions, unmodifiable. */
+    /** {@return the instructions, unmodifiable} */
     public List<BpfInstruction> instructions() {
         return instructions;
     }
 
-    /** The number of instructions ({@code sock_fprog.len}). */
+    /** {@return the number of instructions ({@code sock_fprog.len})} */
     public int size() {
         return instructions.size();
     }
@@ -380,7 +380,7 @@ public final class BpfProgram {
         }
     }
 
-    /** Whether the program accepts the frame (returns non-zero); the wire length is the frame's length. */
+    /** {@return whether the program accepts the frame (returns non-zero); the wire length is the frame's length} */
     public boolean matches(byte[] frame) {
         return run(frame, 0, frame.length, frame.length) != 0;
     }
@@ -406,7 +406,7 @@ public final class BpfProgram {
         return run(frame, 0, frame.length, wireLength, meta) != 0;
     }
 
-    /** Whether the program accepts the bytes from the buffer's position to its limit; the position is unchanged. */
+    /** {@return whether the program accepts the bytes from the buffer's position to its limit; the position is unchanged} */
     public boolean matches(ByteBuffer frame) {
         int len = frame.remaining();
         if (frame.hasArray()) {
@@ -442,7 +442,7 @@ public final class BpfProgram {
         return run(copy, 0, len, wire, meta) != 0;
     }
 
-    /** The frame's verdict and the captured length, as the kernel runs the program. */
+    /** {@return the frame's verdict and the captured length, as the kernel runs the program} */
     public int run(byte[] frame, int wireLength) {
         return run(frame, 0, frame.length, wireLength);
     }
@@ -813,7 +813,7 @@ public final class BpfProgram {
         return new IllegalArgumentException("invalid BPF program at instruction " + pc + " " + in + ": " + why);
     }
 
-    /** The program in {@code tcpdump -dd} form, one {@code { code, jt, jf, k },} per line; {@link #parse} reads it back. */
+    /** {@return the program in {@code tcpdump -dd} form, one {@code { code, jt, jf, k },} per line; {@link #parse} reads it back} */
     public String toDdString() {
         StringBuilder sb = new StringBuilder();
         for (BpfInstruction in : instructions) {

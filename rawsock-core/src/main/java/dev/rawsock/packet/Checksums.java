@@ -149,7 +149,7 @@ public final class Checksums {
         return fold((sumA & 0xFFFFL) + (sumB & 0xFFFFL));
     }
 
-    /** The checksum for a sum: its ones' complement, 0..0xFFFF. */
+    /** {@return the checksum for a sum: its ones' complement, 0..0xFFFF} */
     public static int complement(int sum) {
         return ~sum & 0xFFFF;
     }

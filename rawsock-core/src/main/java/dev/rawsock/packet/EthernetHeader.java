@@ -40,32 +40,32 @@ public final class EthernetHeader extends HeaderView {
         return type == TYPE_VLAN || type == TYPE_QINQ || type == TYPE_QINQ_OLD;
     }
 
-    /** A view of the header at {@code offset} of {@code segment}. */
+    /** {@return a view of the header at {@code offset} of {@code segment}} */
     public static EthernetHeader of(MemorySegment segment, long offset) { return new EthernetHeader(segment, offset); }
-    /** A view of the header at absolute index {@code offset} of {@code buffer}. */
+    /** {@return a view of the header at absolute index {@code offset} of {@code buffer}} */
     public static EthernetHeader of(ByteBuffer buffer, int offset) { return new EthernetHeader(of(buffer), offset); }
-    /** A view of the header at {@code offset} of {@code array}. */
+    /** {@return a view of the header at {@code offset} of {@code array}} */
     public static EthernetHeader of(byte[] array, int offset) { return new EthernetHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH + 4 * tags; }
 
-    /** The destination MAC address (a copy of its 6 bytes). */
+    /** {@return the destination MAC address (a copy of its 6 bytes)} */
     public byte[] destination() { return bytes(0, 6); }
-    /** The source MAC address (a copy of its 6 bytes). */
+    /** {@return the source MAC address (a copy of its 6 bytes)} */
     public byte[] source() { return bytes(6, 6); }
     /** Sets the destination in place; returns this view. */
     public EthernetHeader setDestination(byte[] mac) { bytes(0, mac, 6, "a MAC address"); return this; }
     /** Sets the source in place; returns this view. */
     public EthernetHeader setSource(byte[] mac) { bytes(6, mac, 6, "a MAC address"); return this; }
 
-    /** Number of VLAN tags (0..2). */
+    /** {@return the number of VLAN tags (0..2)} */
     public int vlanTags() { return tags; }
-    /** The outer tag's VLAN id (12 bits), or -1 when untagged. */
+    /** {@return the outer tag's VLAN id (12 bits), or -1 when untagged} */
     public int vlanId() { return tags == 0 ? -1 : u16(14) & 0xFFF; }
-    /** The outer tag's priority code point (3 bits), or -1 when untagged. */
+    /** {@return the outer tag's priority code point (3 bits), or -1 when untagged} */
     public int vlanPriority() { return tags == 0 ? -1 : u16(14) >>> 13; }
 
-    /** The ethertype of the payload (after any VLAN tags). */
+    /** {@return the ethertype of the payload (after any VLAN tags)} */
     public int etherType() { return u16(12 + 4L * tags); }
     /** Sets the ethertype of the payload (after any VLAN tags). */
     public EthernetHeader setEtherType(int type) { u16(12 + 4L * tags, type); return this; }

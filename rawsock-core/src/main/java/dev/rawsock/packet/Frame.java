@@ -13,6 +13,6 @@ public interface Frame {
     /** Length of the packet on the wire; {@code data().remaining()} is less when it was cut to a snaplen. */
     int wireLength();
 
-    /** The bytes captured, from position to limit; read-only, and maybe valid only for a limited time. */
+    /** {@return the bytes captured, from position to limit; read-only, and maybe valid only for a limited time} */
     ByteBuffer data();
 }

@@ -20,14 +20,14 @@ public final class IcmpHeader extends IcmpView<IcmpHeader> {
 
     private IcmpHeader(MemorySegment seg, long off) { super(seg, off, "ICMP header"); }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static IcmpHeader of(MemorySegment segment, long offset) { return new IcmpHeader(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static IcmpHeader of(ByteBuffer buffer, int offset) { return new IcmpHeader(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static IcmpHeader of(byte[] array, int offset) { return new IcmpHeader(MemorySegment.ofArray(array), offset); }
 
-    /** The message type (0 echo reply, 8 echo request, ...). */
+    /** {@return the message type (0 echo reply, 8 echo request, ...)} */
     public int type() { return u8(0); }
     /** Bytes 4..7 as one number (gateway address, pointer, next-hop MTU...). */
     public long restOfHeader() { return u32(4); }

@@ -30,14 +30,14 @@ public final class Icmpv6Header extends IcmpView<Icmpv6Header> {
 
     private Icmpv6Header(MemorySegment seg, long off) { super(seg, off, "ICMPv6 header"); }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static Icmpv6Header of(MemorySegment segment, long offset) { return new Icmpv6Header(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static Icmpv6Header of(ByteBuffer buffer, int offset) { return new Icmpv6Header(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static Icmpv6Header of(byte[] array, int offset) { return new Icmpv6Header(MemorySegment.ofArray(array), offset); }
 
-    /** The message type (128 echo request, 129 echo reply, ...). */
+    /** {@return the message type (128 echo request, 129 echo reply, ...)} */
     public int type() { return u8(0); }
     /** Bytes 4..7 as one number (MTU, pointer, flags...). */
     public long restOfHeader() { return u32(4); }

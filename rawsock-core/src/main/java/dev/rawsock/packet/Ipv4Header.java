@@ -19,58 +19,58 @@ public final class Ipv4Header extends HeaderView {
         Checksums.ipv4HeaderLength(seg, off);
     }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static Ipv4Header of(MemorySegment segment, long offset) { return new Ipv4Header(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static Ipv4Header of(ByteBuffer buffer, int offset) { return new Ipv4Header(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static Ipv4Header of(byte[] array, int offset) { return new Ipv4Header(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return ihl() * 4; }
 
-    /** The version nibble (4 for IPv4). */
+    /** {@return the version nibble (4 for IPv4)} */
     public int version() { return u8(0) >>> 4; }
-    /** The IHL: header length in 32-bit words (5..15). */
+    /** {@return the IHL: header length in 32-bit words (5..15)} */
     public int ihl() { return u8(0) & 0xF; }
-    /** The type-of-service byte (DSCP and ECN). */
+    /** {@return the type-of-service byte (DSCP and ECN)} */
     public int tos() { return u8(1); }
-    /** The differentiated services code point (6 bits). */
+    /** {@return the differentiated services code point (6 bits)} */
     public int dscp() { return u8(1) >>> 2; }
-    /** The explicit congestion notification bits. */
+    /** {@return the explicit congestion notification bits} */
     public int ecn() { return u8(1) & 3; }
-    /** The total length. */
+    /** {@return the total length} */
     public int totalLength() { return u16(2); }
-    /** The identification. */
+    /** {@return the identification} */
     public int identification() { return u16(4); }
-    /** The three flag bits (reserved, DF, MF). */
+    /** {@return the three flag bits (reserved, DF, MF)} */
     public int flags() { return u16(6) >>> 13; }
-    /** Whether the DF (don't fragment) flag is set. */
+    /** {@return whether the DF (don't fragment) flag is set} */
     public boolean dontFragment() { return (flags() & 2) != 0; }
-    /** Whether the MF (more fragments) flag is set. */
+    /** {@return whether the MF (more fragments) flag is set} */
     public boolean moreFragments() { return (flags() & 1) != 0; }
     /** Fragment offset in 8-byte units. */
     public int fragmentOffset() { return u16(6) & 0x1FFF; }
-    /** The time to live. */
+    /** {@return the time to live} */
     public int ttl() { return u8(8); }
-    /** The protocol of the payload (1 ICMP, 6 TCP, 17 UDP, ...). */
+    /** {@return the protocol of the payload (1 ICMP, 6 TCP, 17 UDP, ...)} */
     public int protocol() { return u8(9); }
-    /** The stored checksum (network order value). */
+    /** {@return the stored checksum (network order value)} */
     public int checksum() { return u16(10); }
-    /** The source address bytes. */
+    /** {@return the source address bytes} */
     public byte[] sourceBytes() { return bytes(12, 4); }
-    /** The destination address bytes. */
+    /** {@return the destination address bytes} */
     public byte[] destinationBytes() { return bytes(16, 4); }
-    /** The source address. */
+    /** {@return the source address} */
     public Inet4Address source() { return InetBytes.v4(sourceBytes()); }
-    /** The destination address. */
+    /** {@return the destination address} */
     public Inet4Address destination() { return InetBytes.v4(destinationBytes()); }
-    /** The option bytes (empty when IHL is 5). */
+    /** {@return the option bytes (empty when IHL is 5)} */
     public byte[] options() { return bytes(MIN_LENGTH, headerLength() - MIN_LENGTH); }
 
-    /** Whether the stored header checksum is right. */
+    /** {@return whether the stored header checksum is right} */
     public boolean checksumValid() { return Checksums.internet(seg, off, headerLength()) == 0; }
 
-    /** The payload from the end of the header to the total length. */
+    /** {@return the payload from the end of the header to the total length} */
     public MemorySegment payload() {
         int total = totalLength();
         if (total < headerLength())

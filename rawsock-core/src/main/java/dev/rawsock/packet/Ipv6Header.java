@@ -39,34 +39,34 @@ public final class Ipv6Header extends HeaderView {
         super(seg, off, LENGTH, "IPv6 header");
     }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static Ipv6Header of(MemorySegment segment, long offset) { return new Ipv6Header(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static Ipv6Header of(ByteBuffer buffer, int offset) { return new Ipv6Header(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static Ipv6Header of(byte[] array, int offset) { return new Ipv6Header(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH; }
 
-    /** The version nibble (6 for IPv6). */
+    /** {@return the version nibble (6 for IPv6)} */
     public int version() { return u8(0) >>> 4; }
-    /** The traffic class. */
+    /** {@return the traffic class} */
     public int trafficClass() { return (int) (u32(0) >>> 20) & 0xFF; }
-    /** The flow label. */
+    /** {@return the flow label} */
     public int flowLabel() { return (int) u32(0) & 0xFFFFF; }
-    /** The payload length. */
+    /** {@return the payload length} */
     public int payloadLength() { return u16(4); }
-    /** The next header. */
+    /** {@return the next header} */
     public int nextHeader() { return u8(6); }
-    /** The hop limit. */
+    /** {@return the hop limit} */
     public int hopLimit() { return u8(7); }
-    /** The source address bytes. */
+    /** {@return the source address bytes} */
     public byte[] sourceBytes() { return bytes(8, 16); }
-    /** The destination address bytes. */
+    /** {@return the destination address bytes} */
     public byte[] destinationBytes() { return bytes(24, 16); }
-    /** The source address. */
+    /** {@return the source address} */
     public Inet6Address source() { return InetBytes.v6(sourceBytes()); }
-    /** The destination address. */
+    /** {@return the destination address} */
     public Inet6Address destination() { return InetBytes.v6(destinationBytes()); }
 
     /** Sets version 6, traffic class and flow label. */
@@ -87,14 +87,14 @@ public final class Ipv6Header extends HeaderView {
     /** Sets the destination in place; returns this view. */
     public Ipv6Header setDestination(Inet6Address a) { bytes(24, a.getAddress(), 16, "an IPv6 address"); return this; }
 
-    /** The extension headers in order; ends at the first header that is not one (or ESP, whose length is hidden). */
+    /** {@return the extension headers in order; ends at the first header that is not one (or ESP, whose length is hidden)} */
     public List<Extension> extensionHeaders() {
         List<Extension> list = new ArrayList<>();
         walk(list);
         return list;
     }
 
-    /** The upper-layer protocol: the next-header value after the extension headers (59 when there is none). */
+    /** {@return the upper-layer protocol: the next-header value after the extension headers (59 when there is none)} */
     public int upperLayerProtocol() { return (int) (walk(null) >>> 48); }
 
     /** Offset in the segment of the upper-layer header. */
@@ -117,7 +117,7 @@ public final class Ipv6Header extends HeaderView {
         return (long) next << 48 | p;
     }
 
-    /** The payload (extension headers included) from the end of the fixed header to the payload length. */
+    /** {@return the payload (extension headers included) from the end of the fixed header to the payload length} */
     public MemorySegment payload() {
         require(seg, off, LENGTH + (long) payloadLength(), "IPv6 packet (payload length)");
         return seg.asSlice(off + LENGTH, payloadLength());

@@ -26,7 +26,7 @@ public final class Packets {
 
     // ============================================================ builders
 
-    /** An ICMP echo request message (header and payload, no IP header), checksum filled: what a raw ICMP socket sends. */
+    /** {@return an ICMP echo request message (header and payload, no IP header), checksum filled: what a raw ICMP socket sends} */
     public static byte[] icmpEchoRequest(int identifier, int sequence, byte[] payload) {
         byte[] m = new byte[IcmpHeader.LENGTH + payload.length];
         IcmpHeader h = IcmpHeader.of(m, 0).setType(IcmpHeader.ECHO_REQUEST).setIdentifier(identifier).setSequence(sequence);
@@ -35,7 +35,7 @@ public final class Packets {
         return m;
     }
 
-    /** An IPv4 packet carrying an ICMP echo request, both checksums filled. */
+    /** {@return an IPv4 packet carrying an ICMP echo request, both checksums filled} */
     public static byte[] icmpEcho(Inet4Address source, Inet4Address destination, int identifier, int sequence, byte[] payload) {
         return ipv4(source, destination, Checksums.ICMP, icmpEchoRequest(identifier, sequence, payload));
     }
@@ -52,7 +52,7 @@ public final class Packets {
         return m;
     }
 
-    /** An IPv6 packet carrying an ICMPv6 echo request, checksum filled. */
+    /** {@return an IPv6 packet carrying an ICMPv6 echo request, checksum filled} */
     public static byte[] icmpv6Echo(Inet6Address source, Inet6Address destination, int identifier, int sequence, byte[] payload) {
         byte[] m = new byte[Icmpv6Header.LENGTH + payload.length];
         Icmpv6Header.of(m, 0).setType(Icmpv6Header.ECHO_REQUEST).setIdentifier(identifier).setSequence(sequence);
@@ -62,7 +62,7 @@ public final class Packets {
         return p;
     }
 
-    /** An IPv4 or IPv6 packet (by the addresses' family) carrying a UDP datagram, every checksum filled. */
+    /** {@return an IPv4 or IPv6 packet (by the addresses' family) carrying a UDP datagram, every checksum filled} */
     public static byte[] udp(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, byte[] payload) {
         sameFamily(source, destination);
         byte[] d = new byte[UdpHeader.LENGTH + payload.length];
@@ -99,7 +99,7 @@ public final class Packets {
         return t;
     }
 
-    /** An IPv4 packet (IHL 5, DF, TTL 64) around {@code payload}, header checksum filled. */
+    /** {@return an IPv4 packet (IHL 5, DF, TTL 64) around {@code payload}, header checksum filled} */
     public static byte[] ipv4(Inet4Address source, Inet4Address destination, int protocol, byte[] payload) {
         int total = Ipv4Header.MIN_LENGTH + payload.length;
         if (total > 0xFFFF) throw new IllegalArgumentException("IPv4 payload too long: " + payload.length);
@@ -111,7 +111,7 @@ public final class Packets {
         return p;
     }
 
-    /** An IPv6 packet (hop limit 64) around {@code payload}. */
+    /** {@return an IPv6 packet (hop limit 64) around {@code payload}} */
     public static byte[] ipv6(Inet6Address source, Inet6Address destination, int nextHeader, byte[] payload) {
         if (payload.length > 0xFFFF) throw new IllegalArgumentException("IPv6 payload too long: " + payload.length);
         byte[] p = new byte[Ipv6Header.LENGTH + payload.length];
@@ -121,7 +121,7 @@ public final class Packets {
         return p;
     }
 
-    /** An Ethernet frame around {@code payload}. */
+    /** {@return an Ethernet frame around {@code payload}} */
     public static byte[] ethernet(byte[] destinationMac, byte[] sourceMac, int etherType, byte[] payload) {
         byte[] f = new byte[EthernetHeader.LENGTH + payload.length];
         EthernetHeader.of(f, 0).setDestination(destinationMac).setSource(sourceMac).setEtherType(etherType);

@@ -69,19 +69,19 @@ public final class PcapReader implements Closeable {
         }
     }
 
-    /** The file being read, as given to {@link #open}. */
+    /** {@return the file being read, as given to {@link #open}} */
     public Path path() { return path; }
-    /** The link type of every record ({@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW}, ...). */
+    /** {@return the link type of every record ({@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW}, ...)} */
     public int linktype() { return linktype; }
-    /** The file's snaplen: no record is longer. */
+    /** {@return the file's snaplen: no record is longer} */
     public int snaplen() { return snaplen; }
-    /** Whether timestamps are in nanoseconds (else microseconds). */
+    /** {@return whether timestamps are in nanoseconds (else microseconds)} */
     public boolean nanos() { return nanos; }
-    /** The byte order the file was written in. */
+    /** {@return the byte order the file was written in} */
     public ByteOrder byteOrder() { return order; }
-    /** The file header's {@code version_major} (always 2: other versions are refused as damaged). */
+    /** {@return the file header's {@code version_major} (always 2: other versions are refused as damaged)} */
     public int versionMajor() { return major; }
-    /** The file header's {@code version_minor} (4 in every file libpcap writes). */
+    /** {@return the file header's {@code version_minor} (4 in every file libpcap writes)} */
     public int versionMinor() { return minor; }
     /** Offset in the file of the next record. */
     public long position() { return offset; }

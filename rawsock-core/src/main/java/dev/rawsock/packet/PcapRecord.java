@@ -20,7 +20,7 @@ public record PcapRecord(long timestampNanos, int wireLength, ByteBuffer data) i
         return data.duplicate();
     }
 
-    /** A copy of the captured bytes. */
+    /** {@return a copy of the captured bytes} */
     public byte[] bytes() {
         ByteBuffer d = data();
         byte[] a = new byte[d.remaining()];

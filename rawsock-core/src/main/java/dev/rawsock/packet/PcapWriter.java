@@ -39,17 +39,17 @@ public final class PcapWriter implements Closeable {
         this.nanos = nanos;
     }
 
-    /** A new (or truncated) file of Ethernet frames, microsecond timestamps, snaplen 262144. */
+    /** {@return a new (or truncated) file of Ethernet frames, microsecond timestamps, snaplen 262144} */
     public static PcapWriter create(Path path) throws IOException {
         return create(path, LINKTYPE_ETHERNET, DEFAULT_SNAPLEN, false);
     }
 
-    /** A new file of the given link type, microsecond timestamps, snaplen 262144. */
+    /** {@return a new file of the given link type, microsecond timestamps, snaplen 262144} */
     public static PcapWriter create(Path path, int linktype) throws IOException {
         return create(path, linktype, DEFAULT_SNAPLEN, false);
     }
 
-    /** A new file of the given link type and snaplen, microsecond timestamps. */
+    /** {@return a new file of the given link type and snaplen, microsecond timestamps} */
     public static PcapWriter create(Path path, int linktype, int snaplen) throws IOException {
         return create(path, linktype, snaplen, false);
     }
@@ -78,13 +78,13 @@ public final class PcapWriter implements Closeable {
         return w;
     }
 
-    /** The file being written. */
+    /** {@return the file being written} */
     public Path path() { return path; }
-    /** The link type written in the file header ({@link #LINKTYPE_ETHERNET}, ...). */
+    /** {@return the link type written in the file header ({@link #LINKTYPE_ETHERNET}, ...)} */
     public int linktype() { return linktype; }
-    /** The snaplen written in the file header: longer packets are cut to it. */
+    /** {@return the snaplen written in the file header: longer packets are cut to it} */
     public int snaplen() { return snaplen; }
-    /** Whether timestamps are written in nanoseconds (else microseconds). */
+    /** {@return whether timestamps are written in nanoseconds (else microseconds)} */
     public boolean nanos() { return nanos; }
 
     /**

@@ -46,45 +46,45 @@ public final class TcpHeader extends HeaderView {
         require(seg, off, doff * 4L, "TCP header");
     }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static TcpHeader of(MemorySegment segment, long offset) { return new TcpHeader(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static TcpHeader of(ByteBuffer buffer, int offset) { return new TcpHeader(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static TcpHeader of(byte[] array, int offset) { return new TcpHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return dataOffset() * 4; }
 
-    /** The source port. */
+    /** {@return the source port} */
     public int sourcePort() { return u16(0); }
-    /** The destination port. */
+    /** {@return the destination port} */
     public int destinationPort() { return u16(2); }
-    /** The sequence number. */
+    /** {@return the sequence number} */
     public long sequence() { return u32(4); }
-    /** The acknowledgment number. */
+    /** {@return the acknowledgment number} */
     public long acknowledgment() { return u32(8); }
     /** Header length in 32-bit words. */
     public int dataOffset() { return u8(12) >>> 4; }
-    /** The flag bits CWR..FIN (see the constants). */
+    /** {@return the flag bits CWR..FIN (see the constants)} */
     public int flags() { return u8(13); }
-    /** Whether the SYN flag is set. */
+    /** {@return whether the SYN flag is set} */
     public boolean syn() { return (flags() & SYN) != 0; }
-    /** Whether the ACK flag is set. */
+    /** {@return whether the ACK flag is set} */
     public boolean ack() { return (flags() & ACK) != 0; }
-    /** Whether the FIN flag is set. */
+    /** {@return whether the FIN flag is set} */
     public boolean fin() { return (flags() & FIN) != 0; }
-    /** Whether the RST flag is set. */
+    /** {@return whether the RST flag is set} */
     public boolean rst() { return (flags() & RST) != 0; }
-    /** The receive window (unscaled). */
+    /** {@return the receive window (unscaled)} */
     public int window() { return u16(14); }
-    /** The stored checksum (network order value). */
+    /** {@return the stored checksum (network order value)} */
     public int checksum() { return u16(16); }
-    /** The urgent pointer. */
+    /** {@return the urgent pointer} */
     public int urgentPointer() { return u16(18); }
-    /** The option bytes (empty when the data offset is 5). */
+    /** {@return the option bytes (empty when the data offset is 5)} */
     public byte[] options() { return bytes(MIN_LENGTH, headerLength() - MIN_LENGTH); }
 
-    /** The maximum segment size option, if present and well formed. */
+    /** {@return the maximum segment size option, if present and well formed} */
     public OptionalInt mss() {
         int end = headerLength();
         int p = MIN_LENGTH;

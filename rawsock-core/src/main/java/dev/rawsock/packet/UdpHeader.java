@@ -10,22 +10,22 @@ public final class UdpHeader extends HeaderView {
 
     private UdpHeader(MemorySegment seg, long off) { super(seg, off, LENGTH, "UDP header"); }
 
-    /** A view of the header at {@code offset} of the segment, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
     public static UdpHeader of(MemorySegment segment, long offset) { return new UdpHeader(segment, offset); }
-    /** A view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
     public static UdpHeader of(ByteBuffer buffer, int offset) { return new UdpHeader(of(buffer), offset); }
-    /** A view of the header at {@code offset} of the array, checked to fit; no copy. */
+    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
     public static UdpHeader of(byte[] array, int offset) { return new UdpHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH; }
 
-    /** The source port. */
+    /** {@return the source port} */
     public int sourcePort() { return u16(0); }
-    /** The destination port. */
+    /** {@return the destination port} */
     public int destinationPort() { return u16(2); }
     /** Header plus data, in bytes. */
     public int length() { return u16(4); }
-    /** The stored checksum (network order value). */
+    /** {@return the stored checksum (network order value)} */
     public int checksum() { return u16(6); }
 
     /** Sets the source port in place; returns this view. */
@@ -37,7 +37,7 @@ public final class UdpHeader extends HeaderView {
     /** Sets the checksum in place; returns this view. */
     public UdpHeader setChecksum(int v) { u16(6, v); return this; }
 
-    /** The data after the header, {@code length() - 8} bytes. */
+    /** {@return the data after the header, {@code length() - 8} bytes} */
     public MemorySegment payload() {
         int len = length();
         if (len < LENGTH) throw new IllegalArgumentException("UDP length " + len + " is below 8");
