@@ -51,6 +51,11 @@ public final class Checksums {
     /**
      * Folded ones'-complement sum of {@code len} bytes at {@code off} (an odd last byte is padded
      * with zero), 0..0xFFFF in network order.
+     *
+     * @param data the bytes
+     * @param off  offset of the first byte summed
+     * @param len  number of bytes summed
+     * @return the folded sum, not yet complemented (see {@link #complement})
      */
     public static int sum(MemorySegment data, long off, long len) {
         Objects.checkFromIndexSize(off, len, data.byteSize());
@@ -100,43 +105,93 @@ public final class Checksums {
         return s;
     }
 
-    /** {@link #sum(MemorySegment, long, long)} over {@code data[off..off+len)}. */
+    /**
+     * {@link #sum(MemorySegment, long, long)} over {@code data[off..off+len)}.
+     *
+     * @param data the bytes
+     * @param off  index of the first byte summed
+     * @param len  number of bytes summed
+     * @return the folded sum, not yet complemented
+     */
     public static int sum(byte[] data, int off, int len) {
         Objects.checkFromIndexSize(off, len, data.length);
         return sum(MemorySegment.ofArray(data), off, len);
     }
 
-    /** {@link #sum(MemorySegment, long, long)} over the buffer's bytes at absolute {@code off..off+len)}. */
+    /**
+     * {@link #sum(MemorySegment, long, long)} over the buffer's bytes at absolute {@code off..off+len)}.
+     *
+     * @param data the bytes (position and limit are ignored and left alone)
+     * @param off  absolute index of the first byte summed
+     * @param len  number of bytes summed
+     * @return the folded sum, not yet complemented
+     */
     public static int sum(ByteBuffer data, int off, int len) {
         return sum(segment(data), off, len);
     }
 
-    /** RFC 1071 Internet checksum of {@code data[off..off+len)}: the complement of its sum. */
+    /**
+     * RFC 1071 Internet checksum of {@code data[off..off+len)}: the complement of its sum.
+     *
+     * @param data the bytes
+     * @param off  index of the first byte
+     * @param len  number of bytes
+     * @return the checksum, 0..0xFFFF, as it is stored in network order
+     */
     public static int internet(byte[] data, int off, int len) {
         return ~sum(data, off, len) & 0xFFFF;
     }
 
-    /** RFC 1071 Internet checksum of the whole array. */
+    /**
+     * RFC 1071 Internet checksum of the whole array.
+     *
+     * @param data the bytes
+     * @return the checksum, 0..0xFFFF, as it is stored in network order
+     */
     public static int internet(byte[] data) {
         return internet(data, 0, data.length);
     }
 
-    /** RFC 1071 Internet checksum of the buffer's bytes at absolute {@code off..off+len)}. */
+    /**
+     * RFC 1071 Internet checksum of the buffer's bytes at absolute {@code off..off+len)}.
+     *
+     * @param data the bytes
+     * @param off  absolute index of the first byte
+     * @param len  number of bytes
+     * @return the checksum, 0..0xFFFF, as it is stored in network order
+     */
     public static int internet(ByteBuffer data, int off, int len) {
         return ~sum(data, off, len) & 0xFFFF;
     }
 
-    /** RFC 1071 Internet checksum of the buffer's remaining bytes (position to limit); the position does not move. */
+    /**
+     * RFC 1071 Internet checksum of the buffer's remaining bytes (position to limit); the position does not move.
+     *
+     * @param data the bytes
+     * @return the checksum, 0..0xFFFF, as it is stored in network order
+     */
     public static int internet(ByteBuffer data) {
         return internet(data, data.position(), data.remaining());
     }
 
-    /** RFC 1071 Internet checksum of {@code len} bytes at {@code off}. */
+    /**
+     * RFC 1071 Internet checksum of {@code len} bytes at {@code off}.
+     *
+     * @param data the bytes
+     * @param off  offset of the first byte
+     * @param len  number of bytes
+     * @return the checksum, 0..0xFFFF, as it is stored in network order
+     */
     public static int internet(MemorySegment data, long off, long len) {
         return ~sum(data, off, len) & 0xFFFF;
     }
 
-    /** RFC 1071 Internet checksum of the whole segment. */
+    /**
+     * RFC 1071 Internet checksum of the whole segment.
+     *
+     * @param data the bytes
+     * @return the checksum, 0..0xFFFF, as it is stored in network order
+     */
     public static int internet(MemorySegment data) {
         return internet(data, 0, data.byteSize());
     }
@@ -144,17 +199,33 @@ public final class Checksums {
     /**
      * Ones'-complement sum of two sums, e.g. a pseudo-header's and a segment's. The second sum must
      * cover data that starts at an even distance from the first's (else swap it first).
+     *
+     * @param sumA a folded sum
+     * @param sumB another folded sum
+     * @return their folded sum
      */
     public static int add(int sumA, int sumB) {
         return fold((sumA & 0xFFFFL) + (sumB & 0xFFFFL));
     }
 
-    /** {@return the checksum for a sum: its ones' complement, 0..0xFFFF} */
+    /**
+     * {@return the checksum for a sum: its ones' complement, 0..0xFFFF}
+     *
+     * @param sum a folded sum, 0..0xFFFF
+     */
     public static int complement(int sum) {
         return ~sum & 0xFFFF;
     }
 
-    /** Sum of the IPv4 pseudo-header (RFC 768/793): source, destination, zero, protocol, length. */
+    /**
+     * Sum of the IPv4 pseudo-header (RFC 768/793): source, destination, zero, protocol, length.
+     *
+     * @param source      the source address, 4 bytes
+     * @param destination the destination address, 4 bytes
+     * @param protocol    the IP protocol number, 0..255
+     * @param length      the transport header and data length, 0..0xFFFF
+     * @return the folded sum, to {@link #add} to the transport segment's
+     */
     public static int pseudoHeaderV4(byte[] source, byte[] destination, int protocol, int length) {
         if (source.length != 4 || destination.length != 4)
             throw new IllegalArgumentException("IPv4 addresses have 4 bytes");
@@ -164,12 +235,28 @@ public final class Checksums {
         return fold(s);
     }
 
-    /** {@link #pseudoHeaderV4(byte[], byte[], int, int)} for addresses. */
+    /**
+     * {@link #pseudoHeaderV4(byte[], byte[], int, int)} for addresses.
+     *
+     * @param source      the source address
+     * @param destination the destination address
+     * @param protocol    the IP protocol number, 0..255
+     * @param length      the transport header and data length, 0..0xFFFF
+     * @return the folded sum
+     */
     public static int pseudoHeaderV4(Inet4Address source, Inet4Address destination, int protocol, int length) {
         return pseudoHeaderV4(source.getAddress(), destination.getAddress(), protocol, length);
     }
 
-    /** Sum of the IPv6 pseudo-header (RFC 8200 8.1): source, destination, upper-layer length, next header. */
+    /**
+     * Sum of the IPv6 pseudo-header (RFC 8200 8.1): source, destination, upper-layer length, next header.
+     *
+     * @param source      the source address, 16 bytes
+     * @param destination the destination address (the final one when there is a routing header), 16 bytes
+     * @param nextHeader  the upper-layer protocol number, 0..255
+     * @param length      the upper-layer header and data length (32 bits)
+     * @return the folded sum, to {@link #add} to the upper-layer packet's
+     */
     public static int pseudoHeaderV6(byte[] source, byte[] destination, int nextHeader, long length) {
         if (source.length != 16 || destination.length != 16)
             throw new IllegalArgumentException("IPv6 addresses have 16 bytes");
@@ -179,7 +266,15 @@ public final class Checksums {
         return fold(s);
     }
 
-    /** {@link #pseudoHeaderV6(byte[], byte[], int, long)} for addresses. */
+    /**
+     * {@link #pseudoHeaderV6(byte[], byte[], int, long)} for addresses.
+     *
+     * @param source      the source address
+     * @param destination the destination address
+     * @param nextHeader  the upper-layer protocol number, 0..255
+     * @param length      the upper-layer header and data length (32 bits)
+     * @return the folded sum
+     */
     public static int pseudoHeaderV6(Inet6Address source, Inet6Address destination, int nextHeader, long length) {
         return pseudoHeaderV6(source.getAddress(), destination.getAddress(), nextHeader, length);
     }
@@ -188,6 +283,11 @@ public final class Checksums {
      * RFC 1624 incremental update (equation 3): the checksum after one 16-bit word covered by
      * {@code oldChecksum} changed from {@code oldWord} to {@code newWord}. It equals a recomputation
      * except when the data becomes all zeros (then it gives 0 where recomputation gives 0xFFFF).
+     *
+     * @param oldChecksum the stored checksum before the change
+     * @param oldWord     the 16-bit word before the change
+     * @param newWord     the 16-bit word after it
+     * @return the new checksum to store
      */
     public static int update(int oldChecksum, int oldWord, int newWord) {
         checkRange(oldChecksum, 0xFFFF, "checksum");
@@ -201,6 +301,8 @@ public final class Checksums {
 
     /**
      * Computes and stores the IPv4 header checksum of the header at {@code ipOffset}.
+     * @param packet   the bytes holding the packet
+     * @param ipOffset offset of the IPv4 header
      * @return the checksum stored (network order value)
      * @throws IllegalArgumentException when the header is truncated or its IHL is below 5
      */
@@ -212,7 +314,14 @@ public final class Checksums {
         return c;
     }
 
-    /** Computes and stores the ICMP checksum of the ICMP message in the IPv4 packet at {@code ipOffset}. */
+    /**
+     * Computes and stores the ICMP checksum of the ICMP message in the IPv4 packet at {@code ipOffset}.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset offset of the IP header
+     * @return the checksum stored (network order value)
+     * @throws IllegalArgumentException when a header is truncated or malformed, or the packet does not carry this protocol
+     */
     public static int fillIcmp(MemorySegment packet, long ipOffset) {
         long[] l4 = ipv4Payload(packet, ipOffset, 8, "ICMP");
         packet.set(BE16, l4[0] + 2, (short) 0);
@@ -221,12 +330,26 @@ public final class Checksums {
         return c;
     }
 
-    /** Computes and stores the ICMPv6 checksum of the ICMPv6 message in the IPv6 packet at {@code ipOffset}. */
+    /**
+     * Computes and stores the ICMPv6 checksum of the ICMPv6 message in the IPv6 packet at {@code ipOffset}.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset offset of the IP header
+     * @return the checksum stored (network order value)
+     * @throws IllegalArgumentException when a header is truncated or malformed, or the packet does not carry this protocol
+     */
     public static int fillIcmpv6(MemorySegment packet, long ipOffset) {
         return fillTransportV6(packet, ipOffset, ICMPV6, 2, 8, false);
     }
 
-    /** Computes and stores the TCP checksum of the segment in the IPv4 or IPv6 packet at {@code ipOffset}. */
+    /**
+     * Computes and stores the TCP checksum of the segment in the IPv4 or IPv6 packet at {@code ipOffset}.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset offset of the IP header
+     * @return the checksum stored (network order value)
+     * @throws IllegalArgumentException when a header is truncated or malformed, or the packet does not carry this protocol
+     */
     public static int fillTcp(MemorySegment packet, long ipOffset) {
         return fillTransport(packet, ipOffset, TCP, 16, 20, false);
     }
@@ -235,6 +358,11 @@ public final class Checksums {
      * Computes and stores the UDP checksum of the datagram in the IPv4 or IPv6 packet at
      * {@code ipOffset} (a computed 0 is sent as 0xFFFF, RFC 768). The UDP length field must fit
      * within the IP payload; the checksum covers that many bytes.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset offset of the IP header
+     * @return the checksum stored (network order value)
+     * @throws IllegalArgumentException when a header is truncated or malformed, or the packet does not carry this protocol
      */
     public static int fillUdp(MemorySegment packet, long ipOffset) {
         return fillTransport(packet, ipOffset, UDP, 6, 8, true);
@@ -243,6 +371,8 @@ public final class Checksums {
     /**
      * Fills every checksum of a packet: the IPv4 header's, and the ICMP, ICMPv6, TCP or UDP one of
      * its payload (not of non-first fragments, which have no transport header).
+     * @param frame    the bytes holding the packet
+     * @param offset   offset of the Ethernet header when {@code ethernet}, else of the IP header
      * @param ethernet whether an Ethernet header (with any 802.1Q/802.1ad tags) comes first at {@code offset}
      * @return whether a transport checksum was filled
      */
@@ -278,30 +408,104 @@ public final class Checksums {
         return true;
     }
 
-    /** {@link #fillIpv4Header(MemorySegment, long)} on an array. */
+    /**
+     * {@link #fillIpv4Header(MemorySegment, long)} on an array.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillIpv4Header(byte[] packet, int ipOffset) { return fillIpv4Header(MemorySegment.ofArray(packet), ipOffset); }
-    /** {@link #fillIcmp(MemorySegment, long)} on an array. */
+    /**
+     * {@link #fillIcmp(MemorySegment, long)} on an array.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillIcmp(byte[] packet, int ipOffset) { return fillIcmp(MemorySegment.ofArray(packet), ipOffset); }
-    /** {@link #fillIcmpv6(MemorySegment, long)} on an array. */
+    /**
+     * {@link #fillIcmpv6(MemorySegment, long)} on an array.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillIcmpv6(byte[] packet, int ipOffset) { return fillIcmpv6(MemorySegment.ofArray(packet), ipOffset); }
-    /** {@link #fillTcp(MemorySegment, long)} on an array. */
+    /**
+     * {@link #fillTcp(MemorySegment, long)} on an array.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillTcp(byte[] packet, int ipOffset) { return fillTcp(MemorySegment.ofArray(packet), ipOffset); }
-    /** {@link #fillUdp(MemorySegment, long)} on an array. */
+    /**
+     * {@link #fillUdp(MemorySegment, long)} on an array.
+     *
+     * @param packet   the bytes holding the packet
+     * @param ipOffset index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillUdp(byte[] packet, int ipOffset) { return fillUdp(MemorySegment.ofArray(packet), ipOffset); }
-    /** {@link #fillAll(MemorySegment, long, boolean)} on an array. */
+    /**
+     * {@link #fillAll(MemorySegment, long, boolean)} on an array.
+     *
+     * @param frame    the bytes holding the packet
+     * @param offset   index of the Ethernet header when {@code ethernet}, else of the IP header
+     * @param ethernet whether an Ethernet header comes first
+     * @return whether a transport checksum was filled
+     */
     public static boolean fillAll(byte[] frame, int offset, boolean ethernet) { return fillAll(MemorySegment.ofArray(frame), offset, ethernet); }
 
-    /** {@link #fillIpv4Header(MemorySegment, long)} at an absolute buffer index. */
+    /**
+     * {@link #fillIpv4Header(MemorySegment, long)} at an absolute buffer index.
+     *
+     * @param packet   the bytes holding the packet (position and limit are ignored)
+     * @param ipOffset absolute index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillIpv4Header(ByteBuffer packet, int ipOffset) { return fillIpv4Header(segment(packet), ipOffset); }
-    /** {@link #fillIcmp(MemorySegment, long)} at an absolute buffer index. */
+    /**
+     * {@link #fillIcmp(MemorySegment, long)} at an absolute buffer index.
+     *
+     * @param packet   the bytes holding the packet (position and limit are ignored)
+     * @param ipOffset absolute index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillIcmp(ByteBuffer packet, int ipOffset) { return fillIcmp(segment(packet), ipOffset); }
-    /** {@link #fillIcmpv6(MemorySegment, long)} at an absolute buffer index. */
+    /**
+     * {@link #fillIcmpv6(MemorySegment, long)} at an absolute buffer index.
+     *
+     * @param packet   the bytes holding the packet (position and limit are ignored)
+     * @param ipOffset absolute index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillIcmpv6(ByteBuffer packet, int ipOffset) { return fillIcmpv6(segment(packet), ipOffset); }
-    /** {@link #fillTcp(MemorySegment, long)} at an absolute buffer index. */
+    /**
+     * {@link #fillTcp(MemorySegment, long)} at an absolute buffer index.
+     *
+     * @param packet   the bytes holding the packet (position and limit are ignored)
+     * @param ipOffset absolute index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillTcp(ByteBuffer packet, int ipOffset) { return fillTcp(segment(packet), ipOffset); }
-    /** {@link #fillUdp(MemorySegment, long)} at an absolute buffer index. */
+    /**
+     * {@link #fillUdp(MemorySegment, long)} at an absolute buffer index.
+     *
+     * @param packet   the bytes holding the packet (position and limit are ignored)
+     * @param ipOffset absolute index of the IP header
+     * @return the checksum stored (network order value)
+     */
     public static int fillUdp(ByteBuffer packet, int ipOffset) { return fillUdp(segment(packet), ipOffset); }
-    /** {@link #fillAll(MemorySegment, long, boolean)} at an absolute buffer index. */
+    /**
+     * {@link #fillAll(MemorySegment, long, boolean)} at an absolute buffer index.
+     *
+     * @param frame    the bytes holding the packet (position and limit are ignored)
+     * @param offset   absolute index of the Ethernet header when {@code ethernet}, else of the IP header
+     * @param ethernet whether an Ethernet header comes first
+     * @return whether a transport checksum was filled
+     */
     public static boolean fillAll(ByteBuffer frame, int offset, boolean ethernet) { return fillAll(segment(frame), offset, ethernet); }
 
     // ============================================================ CLISP's four functions
@@ -311,6 +515,10 @@ public final class Checksums {
      * {@code frame[start..end)} (14 bytes of Ethernet header skipped), stored in place at frame
      * bytes 24-25 in network order, and returned as CLISP returns it on x86: the two stored bytes
      * read little-endian (bytes {@code 70 C7} give 51056).
+     * @param frame the bytes holding the Ethernet frame
+     * @param start index of the frame's first byte
+     * @param end   index after the frame's last byte
+     * @return the checksum as CLISP returns it (the stored bytes read little-endian)
      * @throws IllegalArgumentException when the IHL is below 5 or the header does not fit in the frame
      */
     public static int ipcsum(byte[] frame, int start, int end) {
@@ -321,6 +529,10 @@ public final class Checksums {
     /**
      * CLISP's {@code RAWSOCK:ICMPCSUM}: the ICMP checksum over the IPv4 payload (IP total length
      * minus header length), stored in network order, returned read little-endian as CLISP does.
+     * @param frame the bytes holding the Ethernet frame
+     * @param start index of the frame's first byte
+     * @param end   index after the frame's last byte
+     * @return the checksum as CLISP returns it (the stored bytes read little-endian)
      * @throws IllegalArgumentException when the IHL is below 5, the total length is below the header
      *         length, or the packet or its checksum field lies past the frame
      */
@@ -337,6 +549,10 @@ public final class Checksums {
      * CLISP's {@code RAWSOCK:TCPCSUM}: the TCP checksum over the IPv4 pseudo-header (addresses,
      * the IP header's protocol byte, the TCP length from the IP total length) and the segment,
      * stored in network order and returned as the big-endian value.
+     * @param frame the bytes holding the Ethernet frame
+     * @param start index of the frame's first byte
+     * @param end   index after the frame's last byte
+     * @return the checksum stored, as its big-endian value
      */
     public static int tcpcsum(byte[] frame, int start, int end) {
         return seedTransport(frame, start, end, 16, "TCP");
@@ -346,6 +562,10 @@ public final class Checksums {
      * CLISP's {@code RAWSOCK:UDPCSUM}: as {@link #tcpcsum}, for UDP: the length (in the
      * pseudo-header and covered) is the IP payload length, not the UDP header's length field, and a
      * computed 0 is stored as 0, as CLISP does.
+     * @param frame the bytes holding the Ethernet frame
+     * @param start index of the frame's first byte
+     * @param end   index after the frame's last byte
+     * @return the checksum stored, as its big-endian value
      */
     public static int udpcsum(byte[] frame, int start, int end) {
         return seedTransport(frame, start, end, 6, "UDP");
