@@ -45,19 +45,38 @@ public final class RawSocket implements AutoCloseable {
 
     // ================================================================ opening
 
-    /** {@code socket(2)} with SOCK_NONBLOCK|SOCK_CLOEXEC: a new owned socket. */
+    /**
+     * {@code socket(2)} with SOCK_NONBLOCK|SOCK_CLOEXEC: a new owned socket.
+     *
+     * @param domain the address family
+     * @param type the socket type ({@code SOCK_*})
+     * @param protocol the protocol; null means 0 (the default for the domain and type)
+     * @throws ErrnoException if {@code socket(2)} fails
+     */
     public static RawSocket open(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
         int fd = Sys.socket(Domain.of(domain), SocketType.of(type) | Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC,
                 Protocol.of(protocol));
         return new RawSocket(fd);
     }
 
-    /** {@code socket(2)} with protocol 0. */
+    /**
+     * {@code socket(2)} with protocol 0.
+     *
+     * @param domain the address family
+     * @param type the socket type ({@code SOCK_*})
+     * @throws ErrnoException if {@code socket(2)} fails
+     */
     public static RawSocket open(Domain domain, SocketType type) throws ErrnoException {
         return open(domain, type, null);
     }
 
-    /** {@code socketpair(2)}: two connected owned sockets. */
+    /**
+     * {@code socketpair(2)}: two connected owned sockets.
+     *
+     * @param domain the address family
+     * @param type the socket type ({@code SOCK_*})
+     * @throws ErrnoException if {@code socketpair(2)} fails
+     */
     public static RawSocket[] pair(Domain domain, SocketType type) throws ErrnoException {
         int[] fds = Sys.socketpair(Domain.of(domain), SocketType.of(type) | Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC, 0);
         RawSocket a;
@@ -73,6 +92,9 @@ public final class RawSocket implements AutoCloseable {
     /**
      * Takes ownership of an existing socket fd (from {@link Rawsock#socket}, an inherited fd, ...):
      * it is made non-blocking and close-on-exec, and closing this RawSocket closes it.
+     *
+     * @param fd the file descriptor to take ownership of
+     * @throws ErrnoException if {@code fcntl(2)} fails (EBADF for an fd that is not open)
      */
     public static RawSocket adopt(int fd) throws ErrnoException {
         Sys.checkFd(fd);
@@ -87,6 +109,8 @@ public final class RawSocket implements AutoCloseable {
     /**
      * Detaches the fd: waits for calls in progress to leave, puts it back in blocking mode and returns
      * it; this RawSocket is then closed and the caller owns the fd.
+     *
+     * @throws ErrnoException if {@code fcntl(2)} fails
      */
     public int release() throws ErrnoException {
         return handle.release();
@@ -100,6 +124,8 @@ public final class RawSocket implements AutoCloseable {
     /**
      * Limits every later wait for readiness (receive, send, accept, connect) to {@code timeout};
      * {@code null} or zero means no limit. Past it the call throws {@link java.net.SocketTimeoutException}.
+     *
+     * @param timeout the longest wait of each call; null or zero means no limit
      */
     public RawSocket timeout(Duration timeout) {
         if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
@@ -131,7 +157,12 @@ public final class RawSocket implements AutoCloseable {
 
     // ================================================================ addresses and connections
 
-    /** {@code bind(2)}. */
+    /**
+     * {@code bind(2)}.
+     *
+     * @param address the socket address
+     * @throws ErrnoException if {@code bind(2)} fails
+     */
     public void bind(SockAddr address) throws ErrnoException {
         Objects.requireNonNull(address, "address");
         int fd = handle.begin("bind");
@@ -145,6 +176,9 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code connect(2)}, waiting for a stream connection to complete (POLLOUT then SO_ERROR), as
      * a blocking connect would.
+     *
+     * @param address the socket address
+     * @throws IOException {@link ErrnoException} if {@code connect(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public void connect(SockAddr address) throws IOException {
         Objects.requireNonNull(address, "address");
@@ -182,12 +216,21 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** {@code listen(2)} with backlog SOMAXCONN. */
+    /**
+     * {@code listen(2)} with backlog SOMAXCONN.
+     *
+     * @throws ErrnoException if {@code listen(2)} fails
+     */
     public void listen() throws ErrnoException {
         listen(Consts.SOMAXCONN);
     }
 
-    /** {@code listen(2)}. */
+    /**
+     * {@code listen(2)}.
+     *
+     * @param backlog the queue length for pending connections, at least 0
+     * @throws ErrnoException if {@code listen(2)} fails
+     */
     public void listen(int backlog) throws ErrnoException {
         if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0: " + backlog);
         int fd = handle.begin("listen");
@@ -198,12 +241,21 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** {@code accept4(2)}: the next connection, as an owned socket. */
+    /**
+     * {@code accept4(2)}: the next connection, as an owned socket.
+     *
+     * @throws IOException {@link ErrnoException} if {@code accept4(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public RawSocket accept() throws IOException {
         return accept(null);
     }
 
-    /** {@code accept4(2)}; {@code peerOrNull} receives the peer's address. */
+    /**
+     * {@code accept4(2)}; {@code peerOrNull} receives the peer's address.
+     *
+     * @param peerOrNull receives the peer's address; null when not wanted
+     * @throws IOException {@link ErrnoException} if {@code accept4(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public RawSocket accept(SockAddr peerOrNull) throws IOException {
         int fd = handle.begin("accept");
         try {
@@ -224,7 +276,11 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** {@code getsockname(2)}. */
+    /**
+     * {@code getsockname(2)}.
+     *
+     * @throws ErrnoException if {@code getsockname(2)} fails
+     */
     public SockAddr localAddress() throws ErrnoException {
         int fd = handle.begin("getsockname");
         try {
@@ -234,7 +290,11 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** {@code getpeername(2)}. */
+    /**
+     * {@code getpeername(2)}.
+     *
+     * @throws ErrnoException if {@code getpeername(2)} fails
+     */
     public SockAddr peerAddress() throws ErrnoException {
         int fd = handle.begin("getpeername");
         try {
@@ -244,7 +304,12 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** {@code shutdown(2)}. */
+    /**
+     * {@code shutdown(2)}.
+     *
+     * @param how which direction(s) to shut down
+     * @throws ErrnoException if {@code shutdown(2)} fails
+     */
     public void shutdown(Shutdown how) throws ErrnoException {
         Objects.requireNonNull(how, "how");
         int fd = handle.begin("shutdown");
@@ -255,7 +320,11 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** {@code sockatmark(3)}. */
+    /**
+     * {@code sockatmark(3)}.
+     *
+     * @throws ErrnoException if {@code sockatmark(3)} fails
+     */
     public boolean atMark() throws ErrnoException {
         int fd = handle.begin("sockatmark");
         try {
@@ -268,6 +337,10 @@ public final class RawSocket implements AutoCloseable {
     /**
      * Waits until one of {@code events} happens or {@code timeoutMillis} pass (-1: no limit):
      * {@code poll(2)}. Returns the events that happened, empty on timeout.
+     *
+     * @param events the events to wait for
+     * @param timeoutMillis -1 to wait without limit, 0 to look without waiting
+     * @throws IOException {@link ErrnoException} if {@code poll(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public Set<PollEvent> poll(Set<PollEvent> events, int timeoutMillis) throws IOException {
         return PollEvent.of(IoCore.poll(handle, -1, PollEvent.mask(events), timeoutMillis));
@@ -275,12 +348,26 @@ public final class RawSocket implements AutoCloseable {
 
     // ================================================================ send / recv
 
-    /** {@code send(2)} of the whole array. */
+    /**
+     * {@code send(2)} of the whole array.
+     *
+     * @param buf the bytes to send
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int send(byte[] buf, MsgFlag... flags) throws IOException {
         return send(buf, 0, buf.length, flags);
     }
 
-    /** {@code send(2)} of {@code buf[start..end)}. */
+    /**
+     * {@code send(2)} of {@code buf[start..end)}.
+     *
+     * @param buf the bytes to send
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int send(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.transfer(handle, -1, IoCore.SEND, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
@@ -290,12 +377,21 @@ public final class RawSocket implements AutoCloseable {
      * {@code send(2)} of the buffer's remaining bytes, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf the bytes from position to limit; the position advances past what was sent
+     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(ByteBuffer buf) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SEND, buf, 0, null);
     }
 
-    /** {@code send(2)} of the buffer's remaining bytes; its position advances. */
+    /**
+     * {@code send(2)} of the buffer's remaining bytes; its position advances.
+     *
+     * @param buf the bytes from position to limit; the position advances past what was sent
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int send(ByteBuffer buf, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SEND, buf, MsgFlag.mask(flags), null);
     }
@@ -304,22 +400,45 @@ public final class RawSocket implements AutoCloseable {
      * {@code send(2)} of a segment, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long send(MemorySegment seg) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SEND, seg, 0, null);
     }
 
-    /** {@code send(2)} of a segment (native: no copy). */
+    /**
+     * {@code send(2)} of a segment (native: no copy).
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public long send(MemorySegment seg, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SEND, seg, MsgFlag.mask(flags), null);
     }
 
-    /** {@code recv(2)} into the whole array. */
+    /**
+     * {@code recv(2)} into the whole array.
+     *
+     * @param buf the array to receive into
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recv(byte[] buf, MsgFlag... flags) throws IOException {
         return recv(buf, 0, buf.length, flags);
     }
 
-    /** {@code recv(2)} into {@code buf[start..end)}; with TRUNC the datagram's real length. */
+    /**
+     * {@code recv(2)} into {@code buf[start..end)}; with TRUNC the datagram's real length.
+     *
+     * @param buf the array to receive into
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recv(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.transfer(handle, -1, IoCore.RECV, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
@@ -329,12 +448,21 @@ public final class RawSocket implements AutoCloseable {
      * {@code recv(2)} into the buffer's remaining space, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(ByteBuffer buf) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECV, buf, 0, null);
     }
 
-    /** {@code recv(2)} into the buffer's remaining space; its position advances. */
+    /**
+     * {@code recv(2)} into the buffer's remaining space; its position advances.
+     *
+     * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recv(ByteBuffer buf, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECV, buf, MsgFlag.mask(flags), null);
     }
@@ -343,22 +471,47 @@ public final class RawSocket implements AutoCloseable {
      * {@code recv(2)} into a segment, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long recv(MemorySegment seg) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECV, seg, 0, null);
     }
 
-    /** {@code recv(2)} into a segment (native: no copy). */
+    /**
+     * {@code recv(2)} into a segment (native: no copy).
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public long recv(MemorySegment seg, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECV, seg, MsgFlag.mask(flags), null);
     }
 
-    /** {@code sendto(2)} of the whole array to {@code to}. */
+    /**
+     * {@code sendto(2)} of the whole array to {@code to}.
+     *
+     * @param buf the bytes to send
+     * @param to the destination; null sends to the connected peer
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int sendTo(byte[] buf, SockAddr to, MsgFlag... flags) throws IOException {
         return sendTo(buf, 0, buf.length, to, flags);
     }
 
-    /** {@code sendto(2)} of {@code buf[start..end)} to {@code to}. */
+    /**
+     * {@code sendto(2)} of {@code buf[start..end)} to {@code to}.
+     *
+     * @param buf the bytes to send
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param to the destination; null sends to the connected peer
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int sendTo(byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.transfer(handle, -1, IoCore.SENDTO, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), to);
@@ -368,12 +521,23 @@ public final class RawSocket implements AutoCloseable {
      * {@code sendto(2)} of the buffer's remaining bytes, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf the bytes from position to limit; the position advances past what was sent
+     * @param to the destination; null sends to the connected peer
+     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendTo(ByteBuffer buf, SockAddr to) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, 0, to);
     }
 
-    /** {@code sendto(2)} of the buffer's remaining bytes. */
+    /**
+     * {@code sendto(2)} of the buffer's remaining bytes.
+     *
+     * @param buf the bytes from position to limit; the position advances past what was sent
+     * @param to the destination; null sends to the connected peer
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int sendTo(ByteBuffer buf, SockAddr to, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, MsgFlag.mask(flags), to);
     }
@@ -382,22 +546,49 @@ public final class RawSocket implements AutoCloseable {
      * {@code sendto(2)} of a segment, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @param to the destination; null sends to the connected peer
+     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long sendTo(MemorySegment seg, SockAddr to) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SENDTO, seg, 0, to);
     }
 
-    /** {@code sendto(2)} of a segment. */
+    /**
+     * {@code sendto(2)} of a segment.
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @param to the destination; null sends to the connected peer
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public long sendTo(MemorySegment seg, SockAddr to, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.SENDTO, seg, MsgFlag.mask(flags), to);
     }
 
-    /** {@code recvfrom(2)} into the whole array; {@code from} (may be null) receives the sender. */
+    /**
+     * {@code recvfrom(2)} into the whole array; {@code from} (may be null) receives the sender.
+     *
+     * @param buf the array to receive into
+     * @param from receives the sender's address; null when not wanted
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recvFrom(byte[] buf, SockAddr from, MsgFlag... flags) throws IOException {
         return recvFrom(buf, 0, buf.length, from, flags);
     }
 
-    /** {@code recvfrom(2)} into {@code buf[start..end)}. */
+    /**
+     * {@code recvfrom(2)} into {@code buf[start..end)}.
+     *
+     * @param buf the array to receive into
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param from receives the sender's address; null when not wanted
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recvFrom(byte[] buf, int start, int end, SockAddr from, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.transfer(handle, -1, IoCore.RECVFROM, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), from);
@@ -407,12 +598,23 @@ public final class RawSocket implements AutoCloseable {
      * {@code recvfrom(2)} into the buffer's remaining space, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @param from receives the sender's address; null when not wanted
+     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvFrom(ByteBuffer buf, SockAddr from) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, 0, from);
     }
 
-    /** {@code recvfrom(2)} into the buffer's remaining space. */
+    /**
+     * {@code recvfrom(2)} into the buffer's remaining space.
+     *
+     * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @param from receives the sender's address; null when not wanted
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recvFrom(ByteBuffer buf, SockAddr from, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, MsgFlag.mask(flags), from);
     }
@@ -421,76 +623,155 @@ public final class RawSocket implements AutoCloseable {
      * {@code recvfrom(2)} into a segment, no flags.
      * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
      * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @param from receives the sender's address; null when not wanted
+     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long recvFrom(MemorySegment seg, SockAddr from) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECVFROM, seg, 0, from);
     }
 
-    /** {@code recvfrom(2)} into a segment. */
+    /**
+     * {@code recvfrom(2)} into a segment.
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @param from receives the sender's address; null when not wanted
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public long recvFrom(MemorySegment seg, SockAddr from, MsgFlag... flags) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.RECVFROM, seg, MsgFlag.mask(flags), from);
     }
 
     // ================================================================ read / write
 
-    /** {@code read(2)} into the whole array; 0 at end of stream. */
+    /**
+     * {@code read(2)} into the whole array; 0 at end of stream.
+     *
+     * @param buf the array to receive into
+     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int read(byte[] buf) throws IOException {
         return read(buf, 0, buf.length);
     }
 
-    /** {@code read(2)} into {@code buf[start..end)}. */
+    /**
+     * {@code read(2)} into {@code buf[start..end)}.
+     *
+     * @param buf the array to receive into
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int read(byte[] buf, int start, int end) throws IOException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.transfer(handle, -1, IoCore.READ, Rawsock.heap(buf, start, end), 0, null);
     }
 
-    /** {@code readv(2)} into every array of {@code iovec}. */
+    /**
+     * {@code readv(2)} into every array of {@code iovec}.
+     *
+     * @param iovec the buffers, filled or drained in order
+     * @throws IOException {@link ErrnoException} if {@code readv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int read(byte[][] iovec) throws IOException {
         return read(iovec, 0, iovec.length);
     }
 
-    /** {@code readv(2)} into the arrays {@code iovec[start..end)}. */
+    /**
+     * {@code readv(2)} into the arrays {@code iovec[start..end)}.
+     *
+     * @param iovec the buffers, filled or drained in order
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @throws IOException {@link ErrnoException} if {@code readv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int read(byte[][] iovec, int start, int end) throws IOException {
         return (int) IoCore.vector(handle, -1, false, iovec, start, end);
     }
 
-    /** {@code read(2)} into the buffer's remaining space. */
+    /**
+     * {@code read(2)} into the buffer's remaining space.
+     *
+     * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int read(ByteBuffer buf) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.READ, buf, 0, null);
     }
 
-    /** {@code read(2)} into a segment. */
+    /**
+     * {@code read(2)} into a segment.
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public long read(MemorySegment seg) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.READ, seg, 0, null);
     }
 
-    /** {@code write(2)} of the whole array (one call: may write less on a stream). */
+    /**
+     * {@code write(2)} of the whole array (one call: may write less on a stream).
+     *
+     * @param buf the bytes to send
+     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int write(byte[] buf) throws IOException {
         return write(buf, 0, buf.length);
     }
 
-    /** {@code write(2)} of {@code buf[start..end)}. */
+    /**
+     * {@code write(2)} of {@code buf[start..end)}.
+     *
+     * @param buf the bytes to send
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int write(byte[] buf, int start, int end) throws IOException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.transfer(handle, -1, IoCore.WRITE, Rawsock.heap(buf, start, end), 0, null);
     }
 
-    /** {@code writev(2)} of every array of {@code iovec}. */
+    /**
+     * {@code writev(2)} of every array of {@code iovec}.
+     *
+     * @param iovec the buffers, filled or drained in order
+     * @throws IOException {@link ErrnoException} if {@code writev(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int write(byte[][] iovec) throws IOException {
         return write(iovec, 0, iovec.length);
     }
 
-    /** {@code writev(2)} of the arrays {@code iovec[start..end)}. */
+    /**
+     * {@code writev(2)} of the arrays {@code iovec[start..end)}.
+     *
+     * @param iovec the buffers, filled or drained in order
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @throws IOException {@link ErrnoException} if {@code writev(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int write(byte[][] iovec, int start, int end) throws IOException {
         return (int) IoCore.vector(handle, -1, true, iovec, start, end);
     }
 
-    /** {@code write(2)} of the buffer's remaining bytes. */
+    /**
+     * {@code write(2)} of the buffer's remaining bytes.
+     *
+     * @param buf the bytes from position to limit; the position advances past what was sent
+     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int write(ByteBuffer buf) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.WRITE, buf, 0, null);
     }
 
-    /** {@code write(2)} of a segment. */
+    /**
+     * {@code write(2)} of a segment.
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public long write(MemorySegment seg) throws IOException {
         return IoCore.transfer(handle, -1, IoCore.WRITE, seg, 0, null);
     }
@@ -500,13 +781,25 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code sendmsg(2)} of every iovec part of {@code message}, to its address (null: the peer),
      * with its control data; waits while the send buffer is full. See {@link Rawsock#sendmsg(int, Message, MsgFlag...)}.
+     *
+     * @param message the message: address, iovec buffers, control buffer
+     * @param flags {@code MSG_*} flags for the call
      * @return the bytes sent
+     * @throws IOException {@link ErrnoException} if {@code sendmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendMsg(Message message, MsgFlag... flags) throws IOException {
         return sendMsg(message, 0, Message.require(message).iovec().length, flags);
     }
 
-    /** {@code sendmsg(2)} of the iovec parts {@code start..end}. */
+    /**
+     * {@code sendmsg(2)} of the iovec parts {@code start..end}.
+     *
+     * @param message the message: address, iovec buffers, control buffer
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int sendMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
         return (int) IoCore.message(handle, -1, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
@@ -516,18 +809,36 @@ public final class RawSocket implements AutoCloseable {
      * buffer, flags and length; waits for data (or the timeout). Received fds are close-on-exec;
      * those in a control message cut short (MSG_CTRUNC) are closed. MSG_ERRQUEUE never waits.
      * See {@link Rawsock#recvmsg(int, Message, MsgFlag...)}.
+     *
+     * @param message the message: address, iovec buffers, control buffer
+     * @param flags {@code MSG_*} flags for the call
      * @return the bytes received
+     * @throws IOException {@link ErrnoException} if {@code recvmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvMsg(Message message, MsgFlag... flags) throws IOException {
         return recvMsg(message, 0, Message.require(message).iovec().length, flags);
     }
 
-    /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
+    /**
+     * {@code recvmsg(2)} into the iovec parts {@code start..end}.
+     *
+     * @param message the message: address, iovec buffers, control buffer
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recvMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
         return (int) IoCore.message(handle, -1, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
 
-    /** {@code sendmmsg(2)} of {@code messages} in one call; returns how many were sent. */
+    /**
+     * {@code sendmmsg(2)} of {@code messages} in one call; returns how many were sent.
+     *
+     * @param messages the messages, one {@code struct mmsghdr} each
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int sendMmsg(Message[] messages, MsgFlag... flags) throws IOException {
         return (int) IoCore.message(handle, -1, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
     }
@@ -535,6 +846,10 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code recvmmsg(2)} into {@code messages}: waits for the first, then takes what else is queued
      * (the fd is non-blocking); returns how many arrived.
+     *
+     * @param messages the messages, one {@code struct mmsghdr} each
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvMmsg(Message[] messages, MsgFlag... flags) throws IOException {
         return (int) IoCore.message(handle, -1, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
@@ -543,13 +858,24 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code sendmmsg(2)} of slots {@code 0..n)} of {@code batch}, each to its address (none: the
      * connected peer); no copy, no allocation once warm. Waits while the send buffer is full.
+     *
+     * @param batch the datagram slots
+     * @param n how many slots, from slot 0, to send
      * @return how many datagrams were sent
+     * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(DatagramBatch batch, int n) throws IOException {
         return IoCore.batch(handle, -1, true, batch, n, 0);
     }
 
-    /** {@link #send(DatagramBatch, int)} with flags. */
+    /**
+     * {@link #send(DatagramBatch, int)} with flags.
+     *
+     * @param batch the datagram slots
+     * @param n how many slots, from slot 0, to send
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int send(DatagramBatch batch, int n, MsgFlag... flags) throws IOException {
         return IoCore.batch(handle, -1, true, batch, n, MsgFlag.mask(flags));
     }
@@ -557,13 +883,22 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code recvmmsg(2)} into {@code batch}: waits for the first datagram (or the timeout), then
      * takes up to {@code batch.count()} that are queued; no copy, no allocation once warm.
+     *
+     * @param batch the datagram slots
      * @return how many datagrams arrived (slots {@code 0..r)})
+     * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(DatagramBatch batch) throws IOException {
         return IoCore.batch(handle, -1, false, batch, batch.count(), 0);
     }
 
-    /** {@link #recv(DatagramBatch)} with flags. */
+    /**
+     * {@link #recv(DatagramBatch)} with flags.
+     *
+     * @param batch the datagram slots
+     * @param flags {@code MSG_*} flags for the call
+     * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     */
     public int recv(DatagramBatch batch, MsgFlag... flags) throws IOException {
         return IoCore.batch(handle, -1, false, batch, batch.count(), MsgFlag.mask(flags));
     }
@@ -586,7 +921,11 @@ public final class RawSocket implements AutoCloseable {
 
     /**
      * {@code getsockopt(2)}: the value of one option, as {@link Rawsock#socketOption}.
+     *
+     * @param <T> the Java type of the option's value
+     * @param option the option
      * @throws UnsupportedOperationException when the option is write-only
+     * @throws ErrnoException if {@code getsockopt(2)} fails
      */
     public <T> T option(SockOpt<T> option) throws ErrnoException {
         Objects.requireNonNull(option, "option");
@@ -602,7 +941,12 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code setsockopt(2)}: sets one option, the value checked (type, range) before the call, as
      * {@link Rawsock#setSocketOption}. Returns this socket, for chaining.
+     *
+     * @param <T> the Java type of the option's value
+     * @param option the option
+     * @param value the value to set, checked against the option's type and range first
      * @throws UnsupportedOperationException when the option is read-only
+     * @throws ErrnoException if {@code setsockopt(2)} fails
      */
     public <T> RawSocket setOption(SockOpt<T> option, T value) throws ErrnoException {
         T v = Objects.requireNonNull(option, "option").check(value);
@@ -615,7 +959,12 @@ public final class RawSocket implements AutoCloseable {
         return this;
     }
 
-    /** Every readable option at {@code level}, refused ones mapped to their {@link ErrnoException}: {@link Rawsock#socketOptions(int, Level)}. */
+    /**
+     * Every readable option at {@code level}, refused ones mapped to their {@link ErrnoException}: {@link Rawsock#socketOptions(int, Level)}.
+     *
+     * @param level the protocol level whose catalogue options are read
+     * @throws ErrnoException EBADF when the socket is closed (refused options are mapped, not thrown)
+     */
     public java.util.Map<SockOpt<?>, Object> options(Level level) throws ErrnoException {
         Objects.requireNonNull(level, "level");
         int fd = handle.begin("getsockopt");
@@ -626,7 +975,11 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** Every readable option at every level: {@link Rawsock#socketOptions(int)}. */
+    /**
+     * Every readable option at every level: {@link Rawsock#socketOptions(int)}.
+     *
+     * @throws ErrnoException EBADF when the socket is closed (refused options are mapped, not thrown)
+     */
     public java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> options() throws ErrnoException {
         int fd = handle.begin("getsockopt");
         try {
@@ -636,7 +989,12 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** Sets several options, all checked before the first call: {@link Rawsock#setSocketOptions}. */
+    /**
+     * Sets several options, all checked before the first call: {@link Rawsock#setSocketOptions}.
+     *
+     * @param options the options and their values, applied in the map's order
+     * @throws ErrnoException if {@code setsockopt(2)} refuses an option (the rest are not set)
+     */
     public RawSocket setOptions(java.util.Map<SockOpt<?>, ?> options) throws ErrnoException {
         Objects.requireNonNull(options, "options");
         for (java.util.Map.Entry<SockOpt<?>, ?> e : options.entrySet())
@@ -658,6 +1016,9 @@ public final class RawSocket implements AutoCloseable {
      * {@code struct sock_fprog} ({@code socket(7)}, {@code <linux/filter.h>}). A {@code BpfProgram}
      * has passed the verifier when it was made, so the kernel gets only programs it accepts; this
      * replaces any filter the socket had. From then on the kernel queues only what the program accepts.
+     *
+     * @param program the classic BPF program
+     * @throws ErrnoException if {@code setsockopt(2)} fails
      */
     public void attachFilter(dev.rawsock.packet.BpfProgram program) throws ErrnoException {
         Objects.requireNonNull(program, "program");
@@ -673,6 +1034,8 @@ public final class RawSocket implements AutoCloseable {
     /**
      * Removes the socket's filter: {@code setsockopt(SO_DETACH_FILTER)} ({@code socket(7)}).
      * Returns false, with nothing changed, when the socket had none (the kernel's ENOENT).
+     *
+     * @throws ErrnoException if {@code setsockopt(2)} fails
      */
     public boolean detachFilter() throws ErrnoException {
         int fd = handle.begin("setsockopt(SO_DETACH_FILTER)");

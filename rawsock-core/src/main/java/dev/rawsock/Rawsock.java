@@ -37,37 +37,83 @@ public final class Rawsock {
 
     // ================================================================ sockets
 
-    /** {@code socket(2)}: a new socket's fd. Null domain means AF_UNSPEC, null type or protocol 0. */
+    /**
+     * {@code socket(2)}: a new socket's fd. Null domain means AF_UNSPEC, null type or protocol 0.
+     *
+     * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
+     * @param type the socket type ({@code SOCK_*})
+     * @param protocol the protocol; null means 0 (the default for the domain and type)
+     * @throws ErrnoException if {@code socket(2)} fails
+     */
     public static int socket(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
         return Sys.socket(Domain.of(domain), SocketType.of(type), Protocol.of(protocol));
     }
 
-    /** {@code socket(2)} with protocol 0. */
+    /**
+     * {@code socket(2)} with protocol 0.
+     *
+     * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
+     * @param type the socket type ({@code SOCK_*})
+     * @throws ErrnoException if {@code socket(2)} fails
+     */
     public static int socket(Domain domain, SocketType type) throws ErrnoException {
         return socket(domain, type, (Protocol) null);
     }
 
-    /** {@code socket(2)} with a protocol given by name (a constant name, or one for {@code getprotobyname(3)}). */
+    /**
+     * {@code socket(2)} with a protocol given by name (a constant name, or one for {@code getprotobyname(3)}).
+     *
+     * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
+     * @param type the socket type ({@code SOCK_*})
+     * @param protocolName a protocol constant name or a name for {@code getprotobyname(3)}
+     * @throws ErrnoException if {@code socket(2)} fails
+     */
     public static int socket(Domain domain, SocketType type, String protocolName) throws ErrnoException {
         return socket(domain, type, protocolName == null ? null : Protocol.valueOf(protocolName));
     }
 
-    /** {@code socket(2)} with raw C values. */
+    /**
+     * {@code socket(2)} with raw C values.
+     *
+     * @param domain the raw {@code AF_*} value
+     * @param type the raw {@code SOCK_*} value, {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC} or-ed in as wanted
+     * @param protocol the raw protocol number, 0 for the default
+     * @throws ErrnoException if {@code socket(2)} fails
+     */
     public static int socket(int domain, int type, int protocol) throws ErrnoException {
         return Sys.socket(domain, type, protocol);
     }
 
-    /** {@code socketpair(2)}: two connected sockets' fds. */
+    /**
+     * {@code socketpair(2)}: two connected sockets' fds.
+     *
+     * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
+     * @param type the socket type ({@code SOCK_*})
+     * @param protocol the protocol; null means 0 (the default for the domain and type)
+     * @throws ErrnoException if {@code socketpair(2)} fails
+     */
     public static int[] socketpair(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
         return Sys.socketpair(Domain.of(domain), SocketType.of(type), Protocol.of(protocol));
     }
 
-    /** {@code socketpair(2)} with protocol 0. */
+    /**
+     * {@code socketpair(2)} with protocol 0.
+     *
+     * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
+     * @param type the socket type ({@code SOCK_*})
+     * @throws ErrnoException if {@code socketpair(2)} fails
+     */
     public static int[] socketpair(Domain domain, SocketType type) throws ErrnoException {
         return socketpair(domain, type, null);
     }
 
-    /** {@code bind(2)}. */
+    /**
+     * {@code bind(2)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param address the socket address
+     * @throws ErrnoException if {@code bind(2)} fails
+     */
     public static void bind(int fd, SockAddr address) throws ErrnoException {
         Sys.checkFd(fd);
         Objects.requireNonNull(address, "address");
@@ -76,6 +122,10 @@ public final class Rawsock {
 
     /**
      * {@code connect(2)}. On a non-blocking fd a connection under way throws EINPROGRESS, as in C.
+     *
+     * @param fd the socket's file descriptor
+     * @param address the socket address
+     * @throws ErrnoException if {@code connect(2)} fails
      */
     public static void connect(int fd, SockAddr address) throws ErrnoException {
         Sys.checkFd(fd);
@@ -87,6 +137,10 @@ public final class Rawsock {
     /**
      * {@code accept(2)}: the new connection's fd; when {@code fillOrNull} is given, it receives the
      * peer's address (family and length included).
+     *
+     * @param fd the socket's file descriptor
+     * @param fillOrNull receives the peer's address; null when not wanted
+     * @throws ErrnoException if {@code accept(2)} fails
      */
     public static int accept(int fd, SockAddr fillOrNull) throws ErrnoException {
         Sys.checkFd(fd);
@@ -97,56 +151,105 @@ public final class Rawsock {
         return r;
     }
 
-    /** {@code getpeername(2)}. */
+    /**
+     * {@code getpeername(2)}.
+     *
+     * @param fd the socket's file descriptor
+     * @throws ErrnoException if {@code getpeername(2)} fails
+     */
     public static SockAddr getpeername(int fd) throws ErrnoException {
         return getpeername(fd, SockAddr.of(Domain.UNSPEC));
     }
 
-    /** {@code getpeername(2)} into {@code into} (whatever it held); returns it. */
+    /**
+     * {@code getpeername(2)} into {@code into} (whatever it held); returns it.
+     *
+     * @param fd the socket's file descriptor
+     * @param into the address to fill; whatever it held is replaced
+     * @throws ErrnoException if {@code getpeername(2)} fails
+     */
     public static SockAddr getpeername(int fd, SockAddr into) throws ErrnoException {
         Sys.checkFd(fd);
         into.filled(Sys.getpeername(fd, into.storage));
         return into;
     }
 
-    /** {@code getsockname(2)}. */
+    /**
+     * {@code getsockname(2)}.
+     *
+     * @param fd the socket's file descriptor
+     * @throws ErrnoException if {@code getsockname(2)} fails
+     */
     public static SockAddr getsockname(int fd) throws ErrnoException {
         return getsockname(fd, SockAddr.of(Domain.UNSPEC));
     }
 
-    /** {@code getsockname(2)} into {@code into} (whatever it held); returns it. */
+    /**
+     * {@code getsockname(2)} into {@code into} (whatever it held); returns it.
+     *
+     * @param fd the socket's file descriptor
+     * @param into the address to fill; whatever it held is replaced
+     * @throws ErrnoException if {@code getsockname(2)} fails
+     */
     public static SockAddr getsockname(int fd, SockAddr into) throws ErrnoException {
         Sys.checkFd(fd);
         into.filled(Sys.getsockname(fd, into.storage));
         return into;
     }
 
-    /** {@code listen(2)} with backlog SOMAXCONN: the seed's SOCK-LISTEN. */
+    /**
+     * {@code listen(2)} with backlog SOMAXCONN: the seed's SOCK-LISTEN.
+     *
+     * @param fd the socket's file descriptor
+     * @throws ErrnoException if {@code listen(2)} fails
+     */
     public static void sockListen(int fd) throws ErrnoException {
         sockListen(fd, Consts.SOMAXCONN);
     }
 
-    /** {@code listen(2)}. */
+    /**
+     * {@code listen(2)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param backlog the queue length for pending connections, at least 0
+     * @throws ErrnoException if {@code listen(2)} fails
+     */
     public static void sockListen(int fd, int backlog) throws ErrnoException {
         Sys.checkFd(fd);
         if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0: " + backlog);
         Sys.listen(fd, backlog);
     }
 
-    /** {@code close(2)}: the seed's SOCK-CLOSE; returns 0. */
+    /**
+     * {@code close(2)}: the seed's SOCK-CLOSE; returns 0.
+     *
+     * @param fd the socket's file descriptor
+     * @throws ErrnoException if {@code close(2)} fails
+     */
     public static int sockClose(int fd) throws ErrnoException {
         Sys.checkFd(fd);
         Sys.close(fd);
         return 0;
     }
 
-    /** {@code sockatmark(3)}: whether the socket is at the out-of-band mark. */
+    /**
+     * {@code sockatmark(3)}: whether the socket is at the out-of-band mark.
+     *
+     * @param fd the socket's file descriptor
+     * @throws ErrnoException if {@code sockatmark(3)} fails
+     */
     public static boolean sockatmark(int fd) throws ErrnoException {
         Sys.checkFd(fd);
         return Sys.sockatmark(fd);
     }
 
-    /** {@code shutdown(2)}. */
+    /**
+     * {@code shutdown(2)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param how which direction(s) to shut down
+     * @throws ErrnoException if {@code shutdown(2)} fails
+     */
     public static void shutdown(int fd, Shutdown how) throws ErrnoException {
         Sys.checkFd(fd);
         Sys.shutdown(fd, Objects.requireNonNull(how, "how").value());
@@ -154,7 +257,11 @@ public final class Rawsock {
 
     /**
      * {@code poll(2)} on one fd: the events that happened, empty on timeout.
+     *
+     * @param fd the socket's file descriptor
+     * @param events the events to wait for
      * @param timeoutMillis -1 to wait without limit, 0 to look without waiting
+     * @throws ErrnoException if {@code poll(2)} fails
      */
     public static Set<PollEvent> poll(int fd, Set<PollEvent> events, int timeoutMillis) throws ErrnoException {
         try {
@@ -166,89 +273,213 @@ public final class Rawsock {
 
     // ================================================================ data
 
-    /** {@code send(2)} of the whole buffer. MSG_NOSIGNAL is always added: SIGPIPE never kills the JVM. */
+    /**
+     * {@code send(2)} of the whole buffer. MSG_NOSIGNAL is always added: SIGPIPE never kills the JVM.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the bytes to send
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code send(2)} fails
+     */
     public static int send(int fd, byte[] buf, MsgFlag... flags) throws ErrnoException {
         return send(fd, buf, 0, buf.length, flags);
     }
 
-    /** {@code send(2)} of {@code buf[start..end)}. */
+    /**
+     * {@code send(2)} of {@code buf[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the bytes to send
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code send(2)} fails
+     */
     public static int send(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.facade(fd, IoCore.SEND, heap(buf, start, end), MsgFlag.mask(flags), null);
     }
 
-    /** {@code recv(2)} into the whole buffer: the byte count (with TRUNC, the real length). */
+    /**
+     * {@code recv(2)} into the whole buffer: the byte count (with TRUNC, the real length).
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the array to receive into
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code recv(2)} fails
+     */
     public static int recv(int fd, byte[] buf, MsgFlag... flags) throws ErrnoException {
         return recv(fd, buf, 0, buf.length, flags);
     }
 
-    /** {@code recv(2)} into {@code buf[start..end)}. */
+    /**
+     * {@code recv(2)} into {@code buf[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the array to receive into
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code recv(2)} fails
+     */
     public static int recv(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.facade(fd, IoCore.RECV, heap(buf, start, end), MsgFlag.mask(flags), null);
     }
 
-    /** {@code sendto(2)} of the whole buffer to {@code to} (null: the connected peer). */
+    /**
+     * {@code sendto(2)} of the whole buffer to {@code to} (null: the connected peer).
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the bytes to send
+     * @param to the destination; null sends to the connected peer
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code sendto(2)} fails
+     */
     public static int sendto(int fd, byte[] buf, SockAddr to, MsgFlag... flags) throws ErrnoException {
         return sendto(fd, buf, 0, buf.length, to, flags);
     }
 
-    /** {@code sendto(2)} of {@code buf[start..end)}. */
+    /**
+     * {@code sendto(2)} of {@code buf[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the bytes to send
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param to the destination; null sends to the connected peer
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code sendto(2)} fails
+     */
     public static int sendto(int fd, byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws ErrnoException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.facade(fd, IoCore.SENDTO, heap(buf, start, end), MsgFlag.mask(flags), to);
     }
 
-    /** {@code recvfrom(2)} into the whole buffer; {@code fillOrNull} receives the sender's address. */
+    /**
+     * {@code recvfrom(2)} into the whole buffer; {@code fillOrNull} receives the sender's address.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the array to receive into
+     * @param fillOrNull receives the peer's address; null when not wanted
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code recvfrom(2)} fails
+     */
     public static int recvfrom(int fd, byte[] buf, SockAddr fillOrNull, MsgFlag... flags) throws ErrnoException {
         return recvfrom(fd, buf, 0, buf.length, fillOrNull, flags);
     }
 
-    /** {@code recvfrom(2)} into {@code buf[start..end)}. */
+    /**
+     * {@code recvfrom(2)} into {@code buf[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the array to receive into
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @param fillOrNull receives the peer's address; null when not wanted
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code recvfrom(2)} fails
+     */
     public static int recvfrom(int fd, byte[] buf, int start, int end, SockAddr fillOrNull, MsgFlag... flags)
             throws ErrnoException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.facade(fd, IoCore.RECVFROM, heap(buf, start, end), MsgFlag.mask(flags), fillOrNull);
     }
 
-    /** {@code read(2)} into the whole buffer: the seed's SOCK-READ. 0 means end of stream. */
+    /**
+     * {@code read(2)} into the whole buffer: the seed's SOCK-READ. 0 means end of stream.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the array to read into
+     * @throws ErrnoException if {@code read(2)} fails
+     */
     public static int sockRead(int fd, byte[] buf) throws ErrnoException {
         return sockRead(fd, buf, 0, buf.length);
     }
 
-    /** {@code read(2)} into {@code buf[start..end)}. */
+    /**
+     * {@code read(2)} into {@code buf[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the array to read into
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @throws ErrnoException if {@code read(2)} fails
+     */
     public static int sockRead(int fd, byte[] buf, int start, int end) throws ErrnoException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.facade(fd, IoCore.READ, heap(buf, start, end), 0, null);
     }
 
-    /** {@code readv(2)} into every array of {@code iovec}. */
+    /**
+     * {@code readv(2)} into every array of {@code iovec}.
+     *
+     * @param fd the socket's file descriptor
+     * @param iovec the buffers, filled or drained in order
+     * @throws ErrnoException if {@code readv(2)} fails
+     */
     public static int sockRead(int fd, byte[][] iovec) throws ErrnoException {
         return sockRead(fd, iovec, 0, iovec.length);
     }
 
-    /** {@code readv(2)} into the arrays {@code iovec[start..end)}. */
+    /**
+     * {@code readv(2)} into the arrays {@code iovec[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param iovec the buffers, filled or drained in order
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @throws ErrnoException if {@code readv(2)} fails
+     */
     public static int sockRead(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
         return (int) IoCore.vectorFacade(fd, false, iovec, start, end);
     }
 
-    /** {@code write(2)} of the whole buffer: the seed's SOCK-WRITE. */
+    /**
+     * {@code write(2)} of the whole buffer: the seed's SOCK-WRITE.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the bytes to write
+     * @throws ErrnoException if {@code write(2)} fails
+     */
     public static int sockWrite(int fd, byte[] buf) throws ErrnoException {
         return sockWrite(fd, buf, 0, buf.length);
     }
 
-    /** {@code write(2)} of {@code buf[start..end)}. */
+    /**
+     * {@code write(2)} of {@code buf[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param buf the bytes to write
+     * @param start index of the first byte
+     * @param end index after the last byte
+     * @throws ErrnoException if {@code write(2)} fails
+     */
     public static int sockWrite(int fd, byte[] buf, int start, int end) throws ErrnoException {
         IoCore.range(buf.length, start, end);
         return (int) IoCore.facade(fd, IoCore.WRITE, heap(buf, start, end), 0, null);
     }
 
-    /** {@code writev(2)} of every array of {@code iovec}. */
+    /**
+     * {@code writev(2)} of every array of {@code iovec}.
+     *
+     * @param fd the socket's file descriptor
+     * @param iovec the buffers, filled or drained in order
+     * @throws ErrnoException if {@code writev(2)} fails
+     */
     public static int sockWrite(int fd, byte[][] iovec) throws ErrnoException {
         return sockWrite(fd, iovec, 0, iovec.length);
     }
 
-    /** {@code writev(2)} of the arrays {@code iovec[start..end)}. */
+    /**
+     * {@code writev(2)} of the arrays {@code iovec[start..end)}.
+     *
+     * @param fd the socket's file descriptor
+     * @param iovec the buffers, filled or drained in order
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @throws ErrnoException if {@code writev(2)} fails
+     */
     public static int sockWrite(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
         return (int) IoCore.vectorFacade(fd, true, iovec, start, end);
     }
@@ -259,25 +490,41 @@ public final class Rawsock {
 
     // ================================================================ byte order
 
-    /** {@code htonl(3)}: 0 &lt;= n &lt;= 0xFFFFFFFF, swapped to network order (on this little-endian host). */
+    /**
+     * {@code htonl(3)}: 0 &lt;= n &lt;= 0xFFFFFFFF, swapped to network order (on this little-endian host).
+     *
+     * @param n the value, 0..0xFFFFFFFF
+     */
     public static long htonl(long n) {
         if (n < 0 || n > 0xFFFF_FFFFL) throw new IllegalArgumentException("htonl takes 0..0xFFFFFFFF: " + n);
         return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? n : Integer.reverseBytes((int) n) & 0xFFFF_FFFFL;
     }
 
-    /** {@code ntohl(3)}. */
+    /**
+     * {@code ntohl(3)}.
+     *
+     * @param n the value, 0..0xFFFFFFFF
+     */
     public static long ntohl(long n) {
         if (n < 0 || n > 0xFFFF_FFFFL) throw new IllegalArgumentException("ntohl takes 0..0xFFFFFFFF: " + n);
         return htonl(n);
     }
 
-    /** {@code htons(3)}: 0 &lt;= n &lt;= 0xFFFF. */
+    /**
+     * {@code htons(3)}: 0 &lt;= n &lt;= 0xFFFF.
+     *
+     * @param n the value, 0..0xFFFF
+     */
     public static int htons(int n) {
         if (n < 0 || n > 0xFFFF) throw new IllegalArgumentException("htons takes 0..0xFFFF: " + n);
         return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? n : Short.reverseBytes((short) n) & 0xFFFF;
     }
 
-    /** {@code ntohs(3)}. */
+    /**
+     * {@code ntohs(3)}.
+     *
+     * @param n the value, 0..0xFFFF
+     */
     public static int ntohs(int n) {
         if (n < 0 || n > 0xFFFF) throw new IllegalArgumentException("ntohs takes 0..0xFFFF: " + n);
         return htons(n);
@@ -287,6 +534,9 @@ public final class Rawsock {
 
     /**
      * {@code inet_pton(3)}: the bytes of a textual IPv4 (4) or IPv6 (16) address.
+     *
+     * @param domain the address family
+     * @param text the textual address
      * @throws IllegalArgumentException when {@code text} is not an address of {@code domain}
      */
     public static byte[] convertAddress(Domain domain, String text) {
@@ -305,7 +555,12 @@ public final class Rawsock {
         }
     }
 
-    /** {@code inet_ntop(3)}: the text of a 4-byte (INET) or 16-byte (INET6) address. */
+    /**
+     * {@code inet_ntop(3)}: the text of a 4-byte (INET) or 16-byte (INET6) address.
+     *
+     * @param domain the address family
+     * @param address the 4 or 16 address bytes, in network order
+     */
     public static String convertAddress(Domain domain, byte[] address) {
         int af = Domain.of(domain);
         int size = addressSize(af);
@@ -325,6 +580,9 @@ public final class Rawsock {
      * An address given as an integer (the seed's backward-compatible form): for INET the 32-bit
      * address in host order ({@code 0x7F000001} is 127.0.0.1); for INET6 the low 64 bits of the
      * address, the high 64 zero.
+     *
+     * @param domain the address family
+     * @param address the address as an integer (see above)
      */
     public static String convertAddress(Domain domain, long address) {
         int af = Domain.of(domain);
@@ -345,27 +603,49 @@ public final class Rawsock {
         throw new IllegalArgumentException("convertAddress takes INET or INET6, not " + new Domain(af));
     }
 
-    /** {@return the seed's {@code make-sockaddr}: an empty address of the family's standard size} */
+    /**
+     * {@return the seed's {@code make-sockaddr}: an empty address of the family's standard size}
+     *
+     * @param domain the address family
+     */
     public static SockAddr makeSockaddr(Domain domain) {
         return SockAddr.of(domain);
     }
 
-    /** {@code make-sockaddr} with {@code dataSize} zero bytes of data. */
+    /**
+     * {@code make-sockaddr} with {@code dataSize} zero bytes of data.
+     *
+     * @param domain the address family
+     * @param dataSize the number of data bytes
+     */
     public static SockAddr makeSockaddr(Domain domain, int dataSize) {
         return SockAddr.of(domain, dataSize);
     }
 
-    /** {@code make-sockaddr} with the given data bytes. */
+    /**
+     * {@code make-sockaddr} with the given data bytes.
+     *
+     * @param domain the address family
+     * @param data the data bytes (after the family)
+     */
     public static SockAddr makeSockaddr(Domain domain, byte[] data) {
         return SockAddr.of(domain, data);
     }
 
-    /** {@return the seed's {@code sockaddr-family}} */
+    /**
+     * {@return the seed's {@code sockaddr-family}}
+     *
+     * @param address the address
+     */
     public static Domain sockaddrFamily(SockAddr address) {
         return address.family();
     }
 
-    /** {@return the seed's {@code sockaddr-data}: a live view of the address's data bytes} */
+    /**
+     * {@return the seed's {@code sockaddr-data}: a live view of the address's data bytes}
+     *
+     * @param address the address
+     */
     public static ByteBuffer sockaddrData(SockAddr address) {
         return address.data();
     }
@@ -373,6 +653,10 @@ public final class Rawsock {
     /**
      * The seed's {@code open-unix-socket}: a socket of {@code type} connected to the Unix socket at
      * {@code path}, and the address. The fd is closed again if the connect fails.
+     *
+     * @param path the file system path of the Unix socket
+     * @param type the socket type ({@code SOCK_*})
+     * @throws ErrnoException if {@code socket(2)} or {@code connect(2)} fails
      */
     public static OpenedSocket openUnixSocket(Path path, SocketType type) throws ErrnoException {
         SockAddr a = SockAddr.unix(path);
@@ -386,7 +670,12 @@ public final class Rawsock {
         return new OpenedSocket(fd, a);
     }
 
-    /** {@link #openUnixSocket(Path, SocketType)} with SOCK_STREAM. */
+    /**
+     * {@link #openUnixSocket(Path, SocketType)} with SOCK_STREAM.
+     *
+     * @param path the file system path of the Unix socket
+     * @throws ErrnoException if {@code socket(2)} or {@code connect(2)} fails
+     */
     public static OpenedSocket openUnixSocket(Path path) throws ErrnoException {
         return openUnixSocket(path, SocketType.STREAM);
     }
@@ -396,6 +685,10 @@ public final class Rawsock {
     /**
      * {@link #sendmsg(int, Message, MsgFlag...)} with no flags. No varargs: where the JIT does not
      * inline the call, an empty {@code MsgFlag[]} would be allocated per call.
+     *
+     * @param fd the socket's file descriptor
+     * @param message the message: address, iovec buffers, control buffer
+     * @throws ErrnoException if {@code sendmsg(2)} fails
      */
     public static int sendmsg(int fd, Message message) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, true, message, null, 1, 0, Message.require(message).iovec().length, 0, false);
@@ -404,15 +697,29 @@ public final class Rawsock {
     /**
      * {@code sendmsg(2)} of every part of the message's iovec, to its {@link Message#addr()} (null:
      * the connected peer), with its control data. Sets {@link Message#length()}.
+     *
+     * @param fd the socket's file descriptor
+     * @param message the message: address, iovec buffers, control buffer
+     * @param flags {@code MSG_*} flags for the call
      * @return the bytes sent
      * @throws IllegalArgumentException for a null iovec part, more than IOV_MAX parts, or control
      *         bytes that are not whole control messages (before any call)
+     * @throws ErrnoException if {@code sendmsg(2)} fails
      */
     public static int sendmsg(int fd, Message message, MsgFlag... flags) throws ErrnoException {
         return sendmsg(fd, message, 0, Message.require(message).iovec().length, flags);
     }
 
-    /** {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec). */
+    /**
+     * {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec).
+     *
+     * @param fd the socket's file descriptor
+     * @param message the message: address, iovec buffers, control buffer
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code sendmsg(2)} fails
+     */
     public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
@@ -420,6 +727,10 @@ public final class Rawsock {
     /**
      * {@link #recvmsg(int, Message, MsgFlag...)} with no flags. No varargs: where the JIT does not
      * inline the call, an empty {@code MsgFlag[]} would be allocated per call.
+     *
+     * @param fd the socket's file descriptor
+     * @param message the message: address, iovec buffers, control buffer
+     * @throws ErrnoException if {@code recvmsg(2)} fails
      */
     public static int recvmsg(int fd, Message message) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, false, message, null, 1, 0, Message.require(message).iovec().length, 0, false);
@@ -431,13 +742,27 @@ public final class Rawsock {
      * {@link Message#length()}. Received fds are close-on-exec (MSG_CMSG_CLOEXEC); those in a
      * control message cut short (MSG_CTRUNC) are closed. {@link MsgFlag#ERRQUEUE} reads the error
      * queue and, as in C, never waits (EAGAIN when empty).
+     *
+     * @param fd the socket's file descriptor
+     * @param message the message: address, iovec buffers, control buffer
+     * @param flags {@code MSG_*} flags for the call
      * @return the bytes received (with {@link MsgFlag#TRUNC}: the datagram's real length)
+     * @throws ErrnoException if {@code recvmsg(2)} fails
      */
     public static int recvmsg(int fd, Message message, MsgFlag... flags) throws ErrnoException {
         return recvmsg(fd, message, 0, Message.require(message).iovec().length, flags);
     }
 
-    /** {@code recvmsg(2)} into the iovec parts {@code start..end}. */
+    /**
+     * {@code recvmsg(2)} into the iovec parts {@code start..end}.
+     *
+     * @param fd the socket's file descriptor
+     * @param message the message: address, iovec buffers, control buffer
+     * @param start index of the first iovec part
+     * @param end index after the last iovec part
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code recvmsg(2)} fails
+     */
     public static int recvmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
     }
@@ -445,7 +770,12 @@ public final class Rawsock {
     /**
      * {@code sendmmsg(2)}: sends the messages in order (each its whole iovec) in one call. Each sent
      * message's {@link Message#length()} is its {@code msg_len}.
+     *
+     * @param fd the socket's file descriptor
+     * @param messages the messages, one {@code struct mmsghdr} each
+     * @param flags {@code MSG_*} flags for the call
      * @return how many messages were sent (the kernel sends at most 1024 per call)
+     * @throws ErrnoException if {@code sendmmsg(2)} fails
      */
     public static int sendmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
@@ -456,7 +786,12 @@ public final class Rawsock {
      * one gets its address, control data, flags and {@link Message#length()} ({@code msg_len}).
      * Unlike bare C, it waits only for the first message (MSG_WAITFORONE is always added): on a
      * blocking fd, C would wait until every slot is filled.
+     *
+     * @param fd the socket's file descriptor
+     * @param messages the messages, one {@code struct mmsghdr} each
+     * @param flags {@code MSG_*} flags for the call
      * @return how many messages arrived
+     * @throws ErrnoException if {@code recvmmsg(2)} fails
      */
     public static int recvmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
         return (int) IoCore.messageFacade(fd, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
@@ -465,23 +800,49 @@ public final class Rawsock {
     /**
      * {@code recvmmsg(2)} into a {@link DatagramBatch}'s native slots: allocates nothing once warm.
      * Waits for the first datagram only (MSG_WAITFORONE), then takes what else is queued.
+     *
+     * @param fd the socket's file descriptor
+     * @param batch the datagram slots
      * @return how many datagrams arrived (slots {@code 0..r)})
+     * @throws ErrnoException if {@code recvmmsg(2)} fails
      */
     public static int recvmmsg(int fd, DatagramBatch batch) throws ErrnoException {
         return IoCore.batchFacade(fd, false, batch, batch.count(), 0);
     }
 
-    /** {@link #recvmmsg(int, DatagramBatch)} with flags. */
+    /**
+     * {@link #recvmmsg(int, DatagramBatch)} with flags.
+     *
+     * @param fd the socket's file descriptor
+     * @param batch the datagram slots
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code recvmmsg(2)} fails
+     */
     public static int recvmmsg(int fd, DatagramBatch batch, MsgFlag... flags) throws ErrnoException {
         return IoCore.batchFacade(fd, false, batch, batch.count(), MsgFlag.mask(flags));
     }
 
-    /** {@code sendmmsg(2)} of a {@link DatagramBatch}'s slots {@code 0..n)}; returns how many were sent. */
+    /**
+     * {@code sendmmsg(2)} of a {@link DatagramBatch}'s slots {@code 0..n)}; returns how many were sent.
+     *
+     * @param fd the socket's file descriptor
+     * @param batch the datagram slots
+     * @param n how many slots, from slot 0, to send
+     * @throws ErrnoException if {@code sendmmsg(2)} fails
+     */
     public static int sendmmsg(int fd, DatagramBatch batch, int n) throws ErrnoException {
         return IoCore.batchFacade(fd, true, batch, n, 0);
     }
 
-    /** {@link #sendmmsg(int, DatagramBatch, int)} with flags. */
+    /**
+     * {@link #sendmmsg(int, DatagramBatch, int)} with flags.
+     *
+     * @param fd the socket's file descriptor
+     * @param batch the datagram slots
+     * @param n how many slots, from slot 0, to send
+     * @param flags {@code MSG_*} flags for the call
+     * @throws ErrnoException if {@code sendmmsg(2)} fails
+     */
     public static int sendmmsg(int fd, DatagramBatch batch, int n, MsgFlag... flags) throws ErrnoException {
         return IoCore.batchFacade(fd, true, batch, n, MsgFlag.mask(flags));
     }
@@ -492,6 +853,9 @@ public final class Rawsock {
      * {@code fd}. The streams block until data can move whatever the fd's mode (they wait in
      * {@code poll(2)}, or in rawsock's poller on a virtual thread), and closing the stream wakes a
      * thread blocked in it.
+     *
+     * @param fd the socket's file descriptor
+     * @throws ErrnoException if {@code dup(2)} fails
      */
     public static FdStream makeStream(int fd) throws ErrnoException {
         Sys.checkFd(fd);
@@ -507,6 +871,10 @@ public final class Rawsock {
     /**
      * The seed's {@code open-unix-socket-stream}: {@link #openUnixSocket(Path, SocketType)} with its
      * socket made a stream (which owns the socket: closing the stream closes it).
+     *
+     * @param path the file system path of the Unix socket
+     * @param type the socket type ({@code SOCK_*})
+     * @throws ErrnoException if {@code socket(2)}, {@code connect(2)} or {@code dup(2)} fails
      */
     public static OpenedStream openUnixSocketStream(Path path, SocketType type) throws ErrnoException {
         OpenedSocket s = openUnixSocket(path, type);
@@ -518,7 +886,12 @@ public final class Rawsock {
         }
     }
 
-    /** {@link #openUnixSocketStream(Path, SocketType)} with SOCK_STREAM. */
+    /**
+     * {@link #openUnixSocketStream(Path, SocketType)} with SOCK_STREAM.
+     *
+     * @param path the file system path of the Unix socket
+     * @throws ErrnoException if {@code socket(2)}, {@code connect(2)} or {@code dup(2)} fails
+     */
     public static OpenedStream openUnixSocketStream(Path path) throws ErrnoException {
         return openUnixSocketStream(path, SocketType.STREAM);
     }
@@ -530,6 +903,9 @@ public final class Rawsock {
      * {@code getaddrinfo(3)} with NULL hints (so glibc's defaults, AI_V4MAPPED | AI_ADDRCONFIG): the
      * addresses for {@code node} and {@code service}, in the resolver's order. Either may be null,
      * not both. The seed's {@code (getaddrinfo :node :service)}.
+     *
+     * @param node the host name or numeric address; null for none
+     * @param service the service name or port number; null for none
      * @throws GaiException when the resolver fails (EAI_NONAME for an unknown name, ...)
      * @throws IllegalArgumentException when {@code node} or {@code service} contains a NUL
      */
@@ -541,6 +917,10 @@ public final class Rawsock {
      * {@code getaddrinfo(3)} with {@code hints} (null: NULL hints): every result in the resolver's
      * order, {@code canonname} on the first when {@link AiFlag#CANONNAME} is given;
      * {@code freeaddrinfo(3)} always runs.
+     *
+     * @param node the host name or numeric address; null for none
+     * @param service the service name or port number; null for none
+     * @param hints the wanted family, type, protocol and {@code AI_*} flags; null for none
      * @throws GaiException when the resolver fails; {@link GaiException#errno()} for EAI_SYSTEM
      * @throws IllegalArgumentException when {@code node} or {@code service} contains a NUL
      */
@@ -560,6 +940,9 @@ public final class Rawsock {
      * {@code getnameinfo(3)}: host and service of a socket address (numeric where a name is not
      * found, unless {@link NiFlag#NAMEREQD}). The seed's {@code (getnameinfo address ...)}. A scoped
      * IPv6 address reads {@code fe80::1%eth0}, or {@code fe80::1%2} with {@link NiFlag#NUMERICSCOPE}.
+     *
+     * @param address the address to look up
+     * @param flags {@code MSG_*} flags for the call
      * @throws GaiException when the resolver fails (EAI_NONAME with NAMEREQD, EAI_FAMILY, ...)
      */
     public static NameInfo getnameinfo(SockAddr address, NiFlag... flags) throws GaiException {
@@ -579,13 +962,19 @@ public final class Rawsock {
     /**
      * {@code getprotobyname_r(3)}: the protocols database entry named {@code name} (or one of its
      * aliases), empty when there is none.
+     *
+     * @param name the protocol's name or alias, e.g. {@code "icmp"}
      * @throws IllegalArgumentException when {@code name} contains a NUL
      */
     public static Optional<ProtocolEntry> protocol(String name) {
         return Optional.ofNullable(NetDb.protoByName(name)).map(Rawsock::protocolEntry);
     }
 
-    /** {@code getprotobynumber_r(3)}: the protocols database entry for {@code number}, empty when there is none. */
+    /**
+     * {@code getprotobynumber_r(3)}: the protocols database entry for {@code number}, empty when there is none.
+     *
+     * @param number the protocol number
+     */
     public static Optional<ProtocolEntry> protocol(int number) {
         return Optional.ofNullable(NetDb.protoByNumber(number)).map(Rawsock::protocolEntry);
     }
@@ -601,6 +990,8 @@ public final class Rawsock {
     /**
      * {@code getnetbyname_r(3)}: the networks database entry named {@code name} (or an alias), empty
      * when there is none.
+     *
+     * @param name the network's name or alias, e.g. {@code "loopback"}
      * @throws IllegalArgumentException when {@code name} contains a NUL
      */
     public static Optional<NetworkEntry> network(String name) {
@@ -610,6 +1001,9 @@ public final class Rawsock {
     /**
      * {@code getnetbyaddr_r(3)}: the networks database entry for network number {@code net} (host
      * order: 127.0.0.0 is {@code 0x7F000000L}) of address type {@code type} (AF_INET), empty when none.
+     *
+     * @param net the network number in host order, 0..0xFFFFFFFF
+     * @param type the raw {@code SOCK_*} value, {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC} or-ed in as wanted
      * @throws IllegalArgumentException unless 0 &lt;= net &lt;= 0xFFFFFFFF
      */
     public static Optional<NetworkEntry> network(long net, int type) {
@@ -635,6 +1029,8 @@ public final class Rawsock {
 
     /**
      * {@code if_nametoindex(3)}: the index of interface {@code name}.
+     *
+     * @param name the interface name, e.g. {@code "lo"}
      * @throws IllegalArgumentException for a name of 16+ bytes, an empty one, or one with a NUL or '/'
      * @throws ErrnoException ENODEV when there is no such interface
      */
@@ -644,6 +1040,8 @@ public final class Rawsock {
 
     /**
      * {@code if_indextoname(3)}: the name of interface {@code index}.
+     *
+     * @param index the interface index, greater than 0
      * @throws IllegalArgumentException when {@code index <= 0}
      * @throws ErrnoException ENXIO when there is no such interface
      */
@@ -651,7 +1049,11 @@ public final class Rawsock {
         return NetIf.name(index);
     }
 
-    /** {@code if_nameindex(3)}: every interface, index to name (the C list is freed with {@code if_freenameindex}). */
+    /**
+     * {@code if_nameindex(3)}: every interface, index to name (the C list is freed with {@code if_freenameindex}).
+     *
+     * @throws ErrnoException if {@code if_nameindex(3)} fails
+     */
     public static SortedMap<Integer, String> ifNameIndex() throws ErrnoException {
         return Collections.unmodifiableSortedMap(NetIf.all());
     }
@@ -660,6 +1062,8 @@ public final class Rawsock {
      * {@code getifaddrs(3)}: every interface address in the C library's order: AF_PACKET entries
      * (hardware address, link counters), AF_INET and AF_INET6 (with the scope id of link-local
      * addresses); {@code freeifaddrs(3)} always runs.
+     *
+     * @throws ErrnoException if {@code getifaddrs(3)} fails
      */
     public static List<IfAddrs> ifaddrs() throws ErrnoException {
         return ifaddrs(null, null);
@@ -669,6 +1073,8 @@ public final class Rawsock {
      * {@code getifaddrs(3)}, filtered as the seed's {@code (ifaddrs :flags-or :flags-and)}: the entries
      * whose interface has every flag of {@code flagsAnd} and at least one of {@code flagsOr}. A null
      * or empty set sets no constraint.
+     *
+     * @throws ErrnoException if {@code getifaddrs(3)} fails
      */
     public static List<IfAddrs> ifaddrs(Set<IfFlag> flagsOr, Set<IfFlag> flagsAnd) throws ErrnoException {
         int or = flagsOr == null ? 0 : IfFlag.mask(flagsOr);
@@ -692,6 +1098,10 @@ public final class Rawsock {
 
     /**
      * {@code getsockopt(2)}: the value of one option (the seed's {@code socket-option} with a name).
+     *
+     * @param <T> the Java type of the option's value
+     * @param fd the socket's file descriptor
+     * @param option the option
      * @throws UnsupportedOperationException when the option is write-only
      * @throws ErrnoException when the kernel refuses (ENOPROTOOPT for an option this socket lacks)
      */
@@ -701,8 +1111,14 @@ public final class Rawsock {
 
     /**
      * {@code setsockopt(2)}: sets one option. The value is checked (type and range) before the call.
+     *
+     * @param <T> the Java type of the option's value
+     * @param fd the socket's file descriptor
+     * @param option the option
+     * @param value the value to set, checked against the option's type and range first
      * @throws UnsupportedOperationException when the option is read-only
      * @throws IllegalArgumentException when the value is out of the option's range
+     * @throws ErrnoException if {@code setsockopt(2)} fails
      */
     public static <T> void setSocketOption(int fd, SockOpt<T> option, T value) throws ErrnoException {
         Objects.requireNonNull(option, "option").set(fd, value);
@@ -713,6 +1129,9 @@ public final class Rawsock {
      * order; an option the kernel refuses maps to its {@link ErrnoException} (the seed's {@code :ERROR}).
      * Reading {@link SockOpt#SO_ERROR} clears the pending error and {@link SockOpt#PACKET_STATISTICS}
      * resets the counters, as in C.
+     *
+     * @param fd the socket's file descriptor
+     * @param level the protocol level whose catalogue options are read
      */
     public static java.util.Map<SockOpt<?>, Object> socketOptions(int fd, Level level) {
         Sys.checkFd(fd);
@@ -724,6 +1143,8 @@ public final class Rawsock {
     /**
      * {@code getsockopt(2)} of every readable option at every level (the seed's {@code socket-option}
      * with {@code :ALL}): level to option to value, a refused option mapping to its {@link ErrnoException}.
+     *
+     * @param fd the socket's file descriptor
      */
     public static java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> socketOptions(int fd) {
         Sys.checkFd(fd);
@@ -735,6 +1156,10 @@ public final class Rawsock {
     /**
      * {@code setsockopt(2)} of several options, in the map's order. Every value is checked before the
      * first call; the first refusal stops the rest and throws.
+     *
+     * @param fd the socket's file descriptor
+     * @param options the options and their values, applied in the map's order
+     * @throws ErrnoException if {@code setsockopt(2)} fails
      */
     public static void setSocketOptions(int fd, java.util.Map<SockOpt<?>, ?> options) throws ErrnoException {
         Sys.checkFd(fd);
@@ -756,6 +1181,12 @@ public final class Rawsock {
      * socket), turns PROMISC and NOARP on or off for {@code ifname} (SIOCGIFFLAGS/SIOCSIFFLAGS) and, when
      * {@code addressOrNull} is given, sets its IPv4 address (SIOCSIFADDR). CLISP copies the name with
      * strncpy and so cuts a long one silently; a name of 16+ bytes is an IllegalArgumentException here.
+     *
+     * @param fd the socket's file descriptor
+     * @param ifname the interface name, at most 15 bytes
+     * @param addressOrNull the IPv4 address to set; null leaves it unchanged
+     * @param promisc whether to turn promiscuous mode on
+     * @param noarp whether to turn ARP off
      * @throws ErrnoException ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN
      */
     public static void configdev(int fd, String ifname, java.net.Inet4Address addressOrNull, boolean promisc, boolean noarp)
@@ -773,13 +1204,21 @@ public final class Rawsock {
      * returns it on x86: the two stored bytes read little-endian. A zero 1024-byte frame with bytes
      * 12=8, 14=0x45, 17=40, 22=0x40, 23=6, 26=10, 29=10 gives 51056 (stored bytes 0x70, 0xC7).
      * Pure Java; see {@link dev.rawsock.packet.Checksums#ipcsum}.
+     *
+     * @param frame the Ethernet frame
      * @throws IllegalArgumentException when the IHL is below 5 or the header does not fit in the frame
      */
     public static int ipcsum(byte[] frame) {
         return ipcsum(frame, 0, frame.length);
     }
 
-    /** {@link #ipcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    /**
+     * {@link #ipcsum(byte[])} on the frame in {@code frame[start..end)}.
+     *
+     * @param frame the Ethernet frame
+     * @param start index of the first byte
+     * @param end index after the last byte
+     */
     public static int ipcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.ipcsum(frame, start, end);
     }
@@ -787,13 +1226,21 @@ public final class Rawsock {
     /**
      * The seed's ICMPCSUM: the ICMP checksum of the IPv4 payload of an Ethernet frame (length from
      * the IP total length), stored in network order, returned read little-endian as CLISP does.
+     *
+     * @param frame the Ethernet frame
      * @throws IllegalArgumentException when the frame is shorter than its headers claim
      */
     public static int icmpcsum(byte[] frame) {
         return icmpcsum(frame, 0, frame.length);
     }
 
-    /** {@link #icmpcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    /**
+     * {@link #icmpcsum(byte[])} on the frame in {@code frame[start..end)}.
+     *
+     * @param frame the Ethernet frame
+     * @param start index of the first byte
+     * @param end index after the last byte
+     */
     public static int icmpcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.icmpcsum(frame, start, end);
     }
@@ -801,13 +1248,21 @@ public final class Rawsock {
     /**
      * The seed's TCPCSUM: the TCP checksum (IPv4 pseudo-header, lengths from the IP header) of an
      * Ethernet frame, stored in network order and returned as that big-endian value.
+     *
+     * @param frame the Ethernet frame
      * @throws IllegalArgumentException when the frame is shorter than its headers claim
      */
     public static int tcpcsum(byte[] frame) {
         return tcpcsum(frame, 0, frame.length);
     }
 
-    /** {@link #tcpcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    /**
+     * {@link #tcpcsum(byte[])} on the frame in {@code frame[start..end)}.
+     *
+     * @param frame the Ethernet frame
+     * @param start index of the first byte
+     * @param end index after the last byte
+     */
     public static int tcpcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.tcpcsum(frame, start, end);
     }
@@ -815,13 +1270,21 @@ public final class Rawsock {
     /**
      * The seed's UDPCSUM: as {@link #tcpcsum(byte[])} for UDP (covering the IP payload length, as
      * CLISP does), stored in network order and returned as that big-endian value.
+     *
+     * @param frame the Ethernet frame
      * @throws IllegalArgumentException when the frame is shorter than its headers claim
      */
     public static int udpcsum(byte[] frame) {
         return udpcsum(frame, 0, frame.length);
     }
 
-    /** {@link #udpcsum(byte[])} on the frame in {@code frame[start..end)}. */
+    /**
+     * {@link #udpcsum(byte[])} on the frame in {@code frame[start..end)}.
+     *
+     * @param frame the Ethernet frame
+     * @param start index of the first byte
+     * @param end index after the last byte
+     */
     public static int udpcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.udpcsum(frame, start, end);
     }
