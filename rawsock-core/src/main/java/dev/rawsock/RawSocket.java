@@ -51,6 +51,7 @@ public final class RawSocket implements AutoCloseable {
      * @param domain the address family
      * @param type the socket type ({@code SOCK_*})
      * @param protocol the protocol; null means 0 (the default for the domain and type)
+     * @return the new socket
      * @throws ErrnoException if {@code socket(2)} fails
      */
     public static RawSocket open(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
@@ -64,6 +65,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param domain the address family
      * @param type the socket type ({@code SOCK_*})
+     * @return the new socket
      * @throws ErrnoException if {@code socket(2)} fails
      */
     public static RawSocket open(Domain domain, SocketType type) throws ErrnoException {
@@ -75,6 +77,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param domain the address family
      * @param type the socket type ({@code SOCK_*})
+     * @return the two connected sockets
      * @throws ErrnoException if {@code socketpair(2)} fails
      */
     public static RawSocket[] pair(Domain domain, SocketType type) throws ErrnoException {
@@ -94,6 +97,7 @@ public final class RawSocket implements AutoCloseable {
      * it is made non-blocking and close-on-exec, and closing this RawSocket closes it.
      *
      * @param fd the file descriptor to take ownership of
+     * @return the socket that now owns {@code fd}
      * @throws ErrnoException if {@code fcntl(2)} fails (EBADF for an fd that is not open)
      */
     public static RawSocket adopt(int fd) throws ErrnoException {
@@ -110,6 +114,7 @@ public final class RawSocket implements AutoCloseable {
      * Detaches the fd: waits for calls in progress to leave, puts it back in blocking mode and returns
      * it; this RawSocket is then closed and the caller owns the fd.
      *
+     * @return the file descriptor, now the caller's
      * @throws ErrnoException if {@code fcntl(2)} fails
      */
     public int release() throws ErrnoException {
@@ -126,6 +131,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code null} or zero means no limit. Past it the call throws {@link java.net.SocketTimeoutException}.
      *
      * @param timeout the longest wait of each call; null or zero means no limit
+     * @return this socket
      */
     public RawSocket timeout(Duration timeout) {
         if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
@@ -244,6 +250,7 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code accept4(2)}: the next connection, as an owned socket.
      *
+     * @return the new connection, owned by the caller
      * @throws IOException {@link ErrnoException} if {@code accept4(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public RawSocket accept() throws IOException {
@@ -254,6 +261,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code accept4(2)}; {@code peerOrNull} receives the peer's address.
      *
      * @param peerOrNull receives the peer's address; null when not wanted
+     * @return the new connection, owned by the caller
      * @throws IOException {@link ErrnoException} if {@code accept4(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public RawSocket accept(SockAddr peerOrNull) throws IOException {
@@ -279,6 +287,7 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code getsockname(2)}.
      *
+     * @return the socket's own address
      * @throws ErrnoException if {@code getsockname(2)} fails
      */
     public SockAddr localAddress() throws ErrnoException {
@@ -293,6 +302,7 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code getpeername(2)}.
      *
+     * @return the peer's address
      * @throws ErrnoException if {@code getpeername(2)} fails
      */
     public SockAddr peerAddress() throws ErrnoException {
@@ -323,6 +333,7 @@ public final class RawSocket implements AutoCloseable {
     /**
      * {@code sockatmark(3)}.
      *
+     * @return whether the next byte to read is at the out-of-band mark
      * @throws ErrnoException if {@code sockatmark(3)} fails
      */
     public boolean atMark() throws ErrnoException {
@@ -340,7 +351,8 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param events the events to wait for
      * @param timeoutMillis -1 to wait without limit, 0 to look without waiting
-     * @throws IOException {@link ErrnoException} if {@code poll(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the events that happened; empty on timeout
+     * @throws IOException {@link ErrnoException} if {@code poll(2)} fails, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public Set<PollEvent> poll(Set<PollEvent> events, int timeoutMillis) throws IOException {
         return PollEvent.of(IoCore.poll(handle, -1, PollEvent.mask(events), timeoutMillis));
@@ -353,6 +365,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the bytes to send
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(byte[] buf, MsgFlag... flags) throws IOException {
@@ -366,6 +379,7 @@ public final class RawSocket implements AutoCloseable {
      * @param start index of the first byte
      * @param end index after the last byte
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
@@ -379,6 +393,7 @@ public final class RawSocket implements AutoCloseable {
      * allocated per call (16 B/call under JMH {@code -prof gc}).
      *
      * @param buf the bytes from position to limit; the position advances past what was sent
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(ByteBuffer buf) throws IOException {
@@ -390,6 +405,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(ByteBuffer buf, MsgFlag... flags) throws IOException {
@@ -402,6 +418,7 @@ public final class RawSocket implements AutoCloseable {
      * allocated per call (16 B/call under JMH {@code -prof gc}).
      *
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long send(MemorySegment seg) throws IOException {
@@ -413,6 +430,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long send(MemorySegment seg, MsgFlag... flags) throws IOException {
@@ -424,6 +442,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the array to receive into
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(byte[] buf, MsgFlag... flags) throws IOException {
@@ -437,6 +456,7 @@ public final class RawSocket implements AutoCloseable {
      * @param start index of the first byte
      * @param end index after the last byte
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
@@ -450,6 +470,7 @@ public final class RawSocket implements AutoCloseable {
      * allocated per call (16 B/call under JMH {@code -prof gc}).
      *
      * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(ByteBuffer buf) throws IOException {
@@ -461,6 +482,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf receives at its position, up to its limit; the position advances past the bytes
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(ByteBuffer buf, MsgFlag... flags) throws IOException {
@@ -473,6 +495,7 @@ public final class RawSocket implements AutoCloseable {
      * allocated per call (16 B/call under JMH {@code -prof gc}).
      *
      * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long recv(MemorySegment seg) throws IOException {
@@ -484,6 +507,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the memory to receive into (a native segment is filled without a copy)
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long recv(MemorySegment seg, MsgFlag... flags) throws IOException {
@@ -496,6 +520,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the bytes to send
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendTo(byte[] buf, SockAddr to, MsgFlag... flags) throws IOException {
@@ -510,6 +535,7 @@ public final class RawSocket implements AutoCloseable {
      * @param end index after the last byte
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendTo(byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws IOException {
@@ -524,6 +550,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @param to the destination; null sends to the connected peer
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendTo(ByteBuffer buf, SockAddr to) throws IOException {
@@ -536,6 +563,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendTo(ByteBuffer buf, SockAddr to, MsgFlag... flags) throws IOException {
@@ -549,6 +577,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @param to the destination; null sends to the connected peer
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long sendTo(MemorySegment seg, SockAddr to) throws IOException {
@@ -561,6 +590,7 @@ public final class RawSocket implements AutoCloseable {
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long sendTo(MemorySegment seg, SockAddr to, MsgFlag... flags) throws IOException {
@@ -573,6 +603,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the array to receive into
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvFrom(byte[] buf, SockAddr from, MsgFlag... flags) throws IOException {
@@ -587,6 +618,7 @@ public final class RawSocket implements AutoCloseable {
      * @param end index after the last byte
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvFrom(byte[] buf, int start, int end, SockAddr from, MsgFlag... flags) throws IOException {
@@ -601,6 +633,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf receives at its position, up to its limit; the position advances past the bytes
      * @param from receives the sender's address; null when not wanted
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvFrom(ByteBuffer buf, SockAddr from) throws IOException {
@@ -613,6 +646,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf receives at its position, up to its limit; the position advances past the bytes
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvFrom(ByteBuffer buf, SockAddr from, MsgFlag... flags) throws IOException {
@@ -626,6 +660,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the memory to receive into (a native segment is filled without a copy)
      * @param from receives the sender's address; null when not wanted
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long recvFrom(MemorySegment seg, SockAddr from) throws IOException {
@@ -638,6 +673,7 @@ public final class RawSocket implements AutoCloseable {
      * @param seg the memory to receive into (a native segment is filled without a copy)
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long recvFrom(MemorySegment seg, SockAddr from, MsgFlag... flags) throws IOException {
@@ -650,6 +686,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code read(2)} into the whole array; 0 at end of stream.
      *
      * @param buf the array to receive into
+     * @return the number of bytes read; 0 at end of stream
      * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int read(byte[] buf) throws IOException {
@@ -662,6 +699,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the array to receive into
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the number of bytes read; 0 at end of stream
      * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int read(byte[] buf, int start, int end) throws IOException {
@@ -673,6 +711,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code readv(2)} into every array of {@code iovec}.
      *
      * @param iovec the buffers, filled or drained in order
+     * @return the number of bytes read; 0 at end of stream
      * @throws IOException {@link ErrnoException} if {@code readv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int read(byte[][] iovec) throws IOException {
@@ -685,6 +724,7 @@ public final class RawSocket implements AutoCloseable {
      * @param iovec the buffers, filled or drained in order
      * @param start index of the first iovec part
      * @param end index after the last iovec part
+     * @return the number of bytes read; 0 at end of stream
      * @throws IOException {@link ErrnoException} if {@code readv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int read(byte[][] iovec, int start, int end) throws IOException {
@@ -695,6 +735,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code read(2)} into the buffer's remaining space.
      *
      * @param buf receives at its position, up to its limit; the position advances past the bytes
+     * @return the number of bytes read; 0 at end of stream
      * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int read(ByteBuffer buf) throws IOException {
@@ -705,6 +746,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code read(2)} into a segment.
      *
      * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @return the number of bytes read; 0 at end of stream
      * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long read(MemorySegment seg) throws IOException {
@@ -715,6 +757,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code write(2)} of the whole array (one call: may write less on a stream).
      *
      * @param buf the bytes to send
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int write(byte[] buf) throws IOException {
@@ -727,6 +770,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the bytes to send
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int write(byte[] buf, int start, int end) throws IOException {
@@ -738,6 +782,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code writev(2)} of every array of {@code iovec}.
      *
      * @param iovec the buffers, filled or drained in order
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws IOException {@link ErrnoException} if {@code writev(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int write(byte[][] iovec) throws IOException {
@@ -750,6 +795,7 @@ public final class RawSocket implements AutoCloseable {
      * @param iovec the buffers, filled or drained in order
      * @param start index of the first iovec part
      * @param end index after the last iovec part
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws IOException {@link ErrnoException} if {@code writev(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int write(byte[][] iovec, int start, int end) throws IOException {
@@ -760,6 +806,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code write(2)} of the buffer's remaining bytes.
      *
      * @param buf the bytes from position to limit; the position advances past what was sent
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int write(ByteBuffer buf) throws IOException {
@@ -770,6 +817,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code write(2)} of a segment.
      *
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public long write(MemorySegment seg) throws IOException {
@@ -798,6 +846,7 @@ public final class RawSocket implements AutoCloseable {
      * @param start index of the first iovec part
      * @param end index after the last iovec part
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws IOException {@link ErrnoException} if {@code sendmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
@@ -826,6 +875,7 @@ public final class RawSocket implements AutoCloseable {
      * @param start index of the first iovec part
      * @param end index after the last iovec part
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws IOException {@link ErrnoException} if {@code recvmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
@@ -837,6 +887,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param messages the messages, one {@code struct mmsghdr} each
      * @param flags {@code MSG_*} flags for the call
+     * @return how many messages were sent
      * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int sendMmsg(Message[] messages, MsgFlag... flags) throws IOException {
@@ -849,6 +900,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param messages the messages, one {@code struct mmsghdr} each
      * @param flags {@code MSG_*} flags for the call
+     * @return how many messages were received
      * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recvMmsg(Message[] messages, MsgFlag... flags) throws IOException {
@@ -874,6 +926,7 @@ public final class RawSocket implements AutoCloseable {
      * @param batch the datagram slots
      * @param n how many slots, from slot 0, to send
      * @param flags {@code MSG_*} flags for the call
+     * @return how many messages were sent
      * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int send(DatagramBatch batch, int n, MsgFlag... flags) throws IOException {
@@ -897,6 +950,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param batch the datagram slots
      * @param flags {@code MSG_*} flags for the call
+     * @return how many messages were received
      * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
      */
     public int recv(DatagramBatch batch, MsgFlag... flags) throws IOException {
@@ -907,6 +961,8 @@ public final class RawSocket implements AutoCloseable {
      * An {@link java.io.InputStream} reading this socket ({@code recv(2)}): blocks as the socket
      * does (timeout included), -1 at end of stream. Closing it closes the socket, as with
      * {@link java.net.Socket#getInputStream()}.
+     *
+     * @return the stream
      */
     public java.io.InputStream inputStream() {
         return FdStream.input(handle, true, this::close);
@@ -924,6 +980,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param <T> the Java type of the option's value
      * @param option the option
+     * @return the option's value
      * @throws UnsupportedOperationException when the option is write-only
      * @throws ErrnoException if {@code getsockopt(2)} fails
      */
@@ -945,6 +1002,7 @@ public final class RawSocket implements AutoCloseable {
      * @param <T> the Java type of the option's value
      * @param option the option
      * @param value the value to set, checked against the option's type and range first
+     * @return this socket
      * @throws UnsupportedOperationException when the option is read-only
      * @throws ErrnoException if {@code setsockopt(2)} fails
      */
@@ -963,6 +1021,7 @@ public final class RawSocket implements AutoCloseable {
      * Every readable option at {@code level}, refused ones mapped to their {@link ErrnoException}: {@link Rawsock#socketOptions(int, Level)}.
      *
      * @param level the protocol level whose catalogue options are read
+     * @return option to value (or the {@link ErrnoException} that refused it), in catalogue order
      * @throws ErrnoException EBADF when the socket is closed (refused options are mapped, not thrown)
      */
     public java.util.Map<SockOpt<?>, Object> options(Level level) throws ErrnoException {
@@ -978,6 +1037,7 @@ public final class RawSocket implements AutoCloseable {
     /**
      * Every readable option at every level: {@link Rawsock#socketOptions(int)}.
      *
+     * @return level to option to value (or the {@link ErrnoException} that refused it)
      * @throws ErrnoException EBADF when the socket is closed (refused options are mapped, not thrown)
      */
     public java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> options() throws ErrnoException {
@@ -993,6 +1053,7 @@ public final class RawSocket implements AutoCloseable {
      * Sets several options, all checked before the first call: {@link Rawsock#setSocketOptions}.
      *
      * @param options the options and their values, applied in the map's order
+     * @return this socket
      * @throws ErrnoException if {@code setsockopt(2)} refuses an option (the rest are not set)
      */
     public RawSocket setOptions(java.util.Map<SockOpt<?>, ?> options) throws ErrnoException {
@@ -1035,6 +1096,7 @@ public final class RawSocket implements AutoCloseable {
      * Removes the socket's filter: {@code setsockopt(SO_DETACH_FILTER)} ({@code socket(7)}).
      * Returns false, with nothing changed, when the socket had none (the kernel's ENOENT).
      *
+     * @return whether a filter was removed
      * @throws ErrnoException if {@code setsockopt(2)} fails
      */
     public boolean detachFilter() throws ErrnoException {

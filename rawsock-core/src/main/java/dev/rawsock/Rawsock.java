@@ -43,6 +43,7 @@ public final class Rawsock {
      * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
      * @param type the socket type ({@code SOCK_*})
      * @param protocol the protocol; null means 0 (the default for the domain and type)
+     * @return the new socket's file descriptor
      * @throws ErrnoException if {@code socket(2)} fails
      */
     public static int socket(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
@@ -54,6 +55,7 @@ public final class Rawsock {
      *
      * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
      * @param type the socket type ({@code SOCK_*})
+     * @return the new socket's file descriptor
      * @throws ErrnoException if {@code socket(2)} fails
      */
     public static int socket(Domain domain, SocketType type) throws ErrnoException {
@@ -66,6 +68,7 @@ public final class Rawsock {
      * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
      * @param type the socket type ({@code SOCK_*})
      * @param protocolName a protocol constant name or a name for {@code getprotobyname(3)}
+     * @return the new socket's file descriptor
      * @throws ErrnoException if {@code socket(2)} fails
      */
     public static int socket(Domain domain, SocketType type, String protocolName) throws ErrnoException {
@@ -78,6 +81,7 @@ public final class Rawsock {
      * @param domain the raw {@code AF_*} value
      * @param type the raw {@code SOCK_*} value, {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC} or-ed in as wanted
      * @param protocol the raw protocol number, 0 for the default
+     * @return the new socket's file descriptor
      * @throws ErrnoException if {@code socket(2)} fails
      */
     public static int socket(int domain, int type, int protocol) throws ErrnoException {
@@ -90,6 +94,7 @@ public final class Rawsock {
      * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
      * @param type the socket type ({@code SOCK_*})
      * @param protocol the protocol; null means 0 (the default for the domain and type)
+     * @return the two file descriptors
      * @throws ErrnoException if {@code socketpair(2)} fails
      */
     public static int[] socketpair(Domain domain, SocketType type, Protocol protocol) throws ErrnoException {
@@ -101,6 +106,7 @@ public final class Rawsock {
      *
      * @param domain the address family ({@code AF_*}); null means {@code AF_UNSPEC}
      * @param type the socket type ({@code SOCK_*})
+     * @return the two file descriptors
      * @throws ErrnoException if {@code socketpair(2)} fails
      */
     public static int[] socketpair(Domain domain, SocketType type) throws ErrnoException {
@@ -140,6 +146,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param fillOrNull receives the peer's address; null when not wanted
+     * @return the new connection's file descriptor
      * @throws ErrnoException if {@code accept(2)} fails
      */
     public static int accept(int fd, SockAddr fillOrNull) throws ErrnoException {
@@ -155,6 +162,7 @@ public final class Rawsock {
      * {@code getpeername(2)}.
      *
      * @param fd the socket's file descriptor
+     * @return the peer's address
      * @throws ErrnoException if {@code getpeername(2)} fails
      */
     public static SockAddr getpeername(int fd) throws ErrnoException {
@@ -166,6 +174,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param into the address to fill; whatever it held is replaced
+     * @return {@code into}, filled with the peer's address
      * @throws ErrnoException if {@code getpeername(2)} fails
      */
     public static SockAddr getpeername(int fd, SockAddr into) throws ErrnoException {
@@ -178,6 +187,7 @@ public final class Rawsock {
      * {@code getsockname(2)}.
      *
      * @param fd the socket's file descriptor
+     * @return the socket's own address
      * @throws ErrnoException if {@code getsockname(2)} fails
      */
     public static SockAddr getsockname(int fd) throws ErrnoException {
@@ -189,6 +199,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param into the address to fill; whatever it held is replaced
+     * @return {@code into}, filled with the socket's own address
      * @throws ErrnoException if {@code getsockname(2)} fails
      */
     public static SockAddr getsockname(int fd, SockAddr into) throws ErrnoException {
@@ -224,6 +235,7 @@ public final class Rawsock {
      * {@code close(2)}: the seed's SOCK-CLOSE; returns 0.
      *
      * @param fd the socket's file descriptor
+     * @return 0, as the seed's SOCK-CLOSE
      * @throws ErrnoException if {@code close(2)} fails
      */
     public static int sockClose(int fd) throws ErrnoException {
@@ -236,6 +248,7 @@ public final class Rawsock {
      * {@code sockatmark(3)}: whether the socket is at the out-of-band mark.
      *
      * @param fd the socket's file descriptor
+     * @return whether the next byte to read is at the out-of-band mark
      * @throws ErrnoException if {@code sockatmark(3)} fails
      */
     public static boolean sockatmark(int fd) throws ErrnoException {
@@ -261,6 +274,7 @@ public final class Rawsock {
      * @param fd the socket's file descriptor
      * @param events the events to wait for
      * @param timeoutMillis -1 to wait without limit, 0 to look without waiting
+     * @return the events that happened; empty on timeout
      * @throws ErrnoException if {@code poll(2)} fails
      */
     public static Set<PollEvent> poll(int fd, Set<PollEvent> events, int timeoutMillis) throws ErrnoException {
@@ -279,6 +293,7 @@ public final class Rawsock {
      * @param fd the socket's file descriptor
      * @param buf the bytes to send
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws ErrnoException if {@code send(2)} fails
      */
     public static int send(int fd, byte[] buf, MsgFlag... flags) throws ErrnoException {
@@ -293,6 +308,7 @@ public final class Rawsock {
      * @param start index of the first byte
      * @param end index after the last byte
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws ErrnoException if {@code send(2)} fails
      */
     public static int send(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
@@ -306,6 +322,7 @@ public final class Rawsock {
      * @param fd the socket's file descriptor
      * @param buf the array to receive into
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws ErrnoException if {@code recv(2)} fails
      */
     public static int recv(int fd, byte[] buf, MsgFlag... flags) throws ErrnoException {
@@ -320,6 +337,7 @@ public final class Rawsock {
      * @param start index of the first byte
      * @param end index after the last byte
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
      * @throws ErrnoException if {@code recv(2)} fails
      */
     public static int recv(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
@@ -334,6 +352,7 @@ public final class Rawsock {
      * @param buf the bytes to send
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws ErrnoException if {@code sendto(2)} fails
      */
     public static int sendto(int fd, byte[] buf, SockAddr to, MsgFlag... flags) throws ErrnoException {
@@ -349,6 +368,7 @@ public final class Rawsock {
      * @param end index after the last byte
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws ErrnoException if {@code sendto(2)} fails
      */
     public static int sendto(int fd, byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws ErrnoException {
@@ -363,6 +383,7 @@ public final class Rawsock {
      * @param buf the array to receive into
      * @param fillOrNull receives the peer's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws ErrnoException if {@code recvfrom(2)} fails
      */
     public static int recvfrom(int fd, byte[] buf, SockAddr fillOrNull, MsgFlag... flags) throws ErrnoException {
@@ -378,6 +399,7 @@ public final class Rawsock {
      * @param end index after the last byte
      * @param fillOrNull receives the peer's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws ErrnoException if {@code recvfrom(2)} fails
      */
     public static int recvfrom(int fd, byte[] buf, int start, int end, SockAddr fillOrNull, MsgFlag... flags)
@@ -391,6 +413,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param buf the array to read into
+     * @return the number of bytes read; 0 at end of stream
      * @throws ErrnoException if {@code read(2)} fails
      */
     public static int sockRead(int fd, byte[] buf) throws ErrnoException {
@@ -404,6 +427,7 @@ public final class Rawsock {
      * @param buf the array to read into
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the number of bytes read; 0 at end of stream
      * @throws ErrnoException if {@code read(2)} fails
      */
     public static int sockRead(int fd, byte[] buf, int start, int end) throws ErrnoException {
@@ -416,6 +440,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param iovec the buffers, filled or drained in order
+     * @return the number of bytes read; 0 at end of stream
      * @throws ErrnoException if {@code readv(2)} fails
      */
     public static int sockRead(int fd, byte[][] iovec) throws ErrnoException {
@@ -429,6 +454,7 @@ public final class Rawsock {
      * @param iovec the buffers, filled or drained in order
      * @param start index of the first iovec part
      * @param end index after the last iovec part
+     * @return the number of bytes read; 0 at end of stream
      * @throws ErrnoException if {@code readv(2)} fails
      */
     public static int sockRead(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
@@ -440,6 +466,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param buf the bytes to write
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws ErrnoException if {@code write(2)} fails
      */
     public static int sockWrite(int fd, byte[] buf) throws ErrnoException {
@@ -453,6 +480,7 @@ public final class Rawsock {
      * @param buf the bytes to write
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws ErrnoException if {@code write(2)} fails
      */
     public static int sockWrite(int fd, byte[] buf, int start, int end) throws ErrnoException {
@@ -465,6 +493,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param iovec the buffers, filled or drained in order
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws ErrnoException if {@code writev(2)} fails
      */
     public static int sockWrite(int fd, byte[][] iovec) throws ErrnoException {
@@ -478,6 +507,7 @@ public final class Rawsock {
      * @param iovec the buffers, filled or drained in order
      * @param start index of the first iovec part
      * @param end index after the last iovec part
+     * @return the number of bytes written (may be fewer than given on a stream)
      * @throws ErrnoException if {@code writev(2)} fails
      */
     public static int sockWrite(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
@@ -494,6 +524,7 @@ public final class Rawsock {
      * {@code htonl(3)}: 0 &lt;= n &lt;= 0xFFFFFFFF, swapped to network order (on this little-endian host).
      *
      * @param n the value, 0..0xFFFFFFFF
+     * @return {@code n} in network byte order
      */
     public static long htonl(long n) {
         if (n < 0 || n > 0xFFFF_FFFFL) throw new IllegalArgumentException("htonl takes 0..0xFFFFFFFF: " + n);
@@ -504,6 +535,7 @@ public final class Rawsock {
      * {@code ntohl(3)}.
      *
      * @param n the value, 0..0xFFFFFFFF
+     * @return {@code n} in host byte order
      */
     public static long ntohl(long n) {
         if (n < 0 || n > 0xFFFF_FFFFL) throw new IllegalArgumentException("ntohl takes 0..0xFFFFFFFF: " + n);
@@ -514,6 +546,7 @@ public final class Rawsock {
      * {@code htons(3)}: 0 &lt;= n &lt;= 0xFFFF.
      *
      * @param n the value, 0..0xFFFF
+     * @return {@code n} in network byte order
      */
     public static int htons(int n) {
         if (n < 0 || n > 0xFFFF) throw new IllegalArgumentException("htons takes 0..0xFFFF: " + n);
@@ -524,6 +557,7 @@ public final class Rawsock {
      * {@code ntohs(3)}.
      *
      * @param n the value, 0..0xFFFF
+     * @return {@code n} in host byte order
      */
     public static int ntohs(int n) {
         if (n < 0 || n > 0xFFFF) throw new IllegalArgumentException("ntohs takes 0..0xFFFF: " + n);
@@ -537,6 +571,7 @@ public final class Rawsock {
      *
      * @param domain the address family
      * @param text the textual address
+     * @return the 4 or 16 address bytes
      * @throws IllegalArgumentException when {@code text} is not an address of {@code domain}
      */
     public static byte[] convertAddress(Domain domain, String text) {
@@ -560,6 +595,7 @@ public final class Rawsock {
      *
      * @param domain the address family
      * @param address the 4 or 16 address bytes, in network order
+     * @return the address as text
      */
     public static String convertAddress(Domain domain, byte[] address) {
         int af = Domain.of(domain);
@@ -583,6 +619,7 @@ public final class Rawsock {
      *
      * @param domain the address family
      * @param address the address as an integer (see above)
+     * @return the address as text
      */
     public static String convertAddress(Domain domain, long address) {
         int af = Domain.of(domain);
@@ -617,6 +654,7 @@ public final class Rawsock {
      *
      * @param domain the address family
      * @param dataSize the number of data bytes
+     * @return a new address of {@code domain}
      */
     public static SockAddr makeSockaddr(Domain domain, int dataSize) {
         return SockAddr.of(domain, dataSize);
@@ -627,6 +665,7 @@ public final class Rawsock {
      *
      * @param domain the address family
      * @param data the data bytes (after the family)
+     * @return a new address of {@code domain}
      */
     public static SockAddr makeSockaddr(Domain domain, byte[] data) {
         return SockAddr.of(domain, data);
@@ -656,6 +695,7 @@ public final class Rawsock {
      *
      * @param path the file system path of the Unix socket
      * @param type the socket type ({@code SOCK_*})
+     * @return the connected socket's fd (the caller closes it) and the address
      * @throws ErrnoException if {@code socket(2)} or {@code connect(2)} fails
      */
     public static OpenedSocket openUnixSocket(Path path, SocketType type) throws ErrnoException {
@@ -674,6 +714,7 @@ public final class Rawsock {
      * {@link #openUnixSocket(Path, SocketType)} with SOCK_STREAM.
      *
      * @param path the file system path of the Unix socket
+     * @return the connected socket's fd (the caller closes it) and the address
      * @throws ErrnoException if {@code socket(2)} or {@code connect(2)} fails
      */
     public static OpenedSocket openUnixSocket(Path path) throws ErrnoException {
@@ -688,6 +729,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param message the message: address, iovec buffers, control buffer
+     * @return the number of bytes sent
      * @throws ErrnoException if {@code sendmsg(2)} fails
      */
     public static int sendmsg(int fd, Message message) throws ErrnoException {
@@ -718,6 +760,7 @@ public final class Rawsock {
      * @param start index of the first iovec part
      * @param end index after the last iovec part
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes sent
      * @throws ErrnoException if {@code sendmsg(2)} fails
      */
     public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
@@ -730,6 +773,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param message the message: address, iovec buffers, control buffer
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws ErrnoException if {@code recvmsg(2)} fails
      */
     public static int recvmsg(int fd, Message message) throws ErrnoException {
@@ -761,6 +805,7 @@ public final class Rawsock {
      * @param start index of the first iovec part
      * @param end index after the last iovec part
      * @param flags {@code MSG_*} flags for the call
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
      * @throws ErrnoException if {@code recvmsg(2)} fails
      */
     public static int recvmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
@@ -816,6 +861,7 @@ public final class Rawsock {
      * @param fd the socket's file descriptor
      * @param batch the datagram slots
      * @param flags {@code MSG_*} flags for the call
+     * @return how many messages were received
      * @throws ErrnoException if {@code recvmmsg(2)} fails
      */
     public static int recvmmsg(int fd, DatagramBatch batch, MsgFlag... flags) throws ErrnoException {
@@ -828,6 +874,7 @@ public final class Rawsock {
      * @param fd the socket's file descriptor
      * @param batch the datagram slots
      * @param n how many slots, from slot 0, to send
+     * @return how many messages were sent
      * @throws ErrnoException if {@code sendmmsg(2)} fails
      */
     public static int sendmmsg(int fd, DatagramBatch batch, int n) throws ErrnoException {
@@ -841,6 +888,7 @@ public final class Rawsock {
      * @param batch the datagram slots
      * @param n how many slots, from slot 0, to send
      * @param flags {@code MSG_*} flags for the call
+     * @return how many messages were sent
      * @throws ErrnoException if {@code sendmmsg(2)} fails
      */
     public static int sendmmsg(int fd, DatagramBatch batch, int n, MsgFlag... flags) throws ErrnoException {
@@ -855,6 +903,7 @@ public final class Rawsock {
      * thread blocked in it.
      *
      * @param fd the socket's file descriptor
+     * @return the stream over the duplicate fd
      * @throws ErrnoException if {@code dup(2)} fails
      */
     public static FdStream makeStream(int fd) throws ErrnoException {
@@ -874,6 +923,7 @@ public final class Rawsock {
      *
      * @param path the file system path of the Unix socket
      * @param type the socket type ({@code SOCK_*})
+     * @return the stream over the connected socket and the address
      * @throws ErrnoException if {@code socket(2)}, {@code connect(2)} or {@code dup(2)} fails
      */
     public static OpenedStream openUnixSocketStream(Path path, SocketType type) throws ErrnoException {
@@ -890,6 +940,7 @@ public final class Rawsock {
      * {@link #openUnixSocketStream(Path, SocketType)} with SOCK_STREAM.
      *
      * @param path the file system path of the Unix socket
+     * @return the stream over the connected socket and the address
      * @throws ErrnoException if {@code socket(2)}, {@code connect(2)} or {@code dup(2)} fails
      */
     public static OpenedStream openUnixSocketStream(Path path) throws ErrnoException {
@@ -906,6 +957,7 @@ public final class Rawsock {
      *
      * @param node the host name or numeric address; null for none
      * @param service the service name or port number; null for none
+     * @return the results, in the resolver's order
      * @throws GaiException when the resolver fails (EAI_NONAME for an unknown name, ...)
      * @throws IllegalArgumentException when {@code node} or {@code service} contains a NUL
      */
@@ -921,6 +973,7 @@ public final class Rawsock {
      * @param node the host name or numeric address; null for none
      * @param service the service name or port number; null for none
      * @param hints the wanted family, type, protocol and {@code AI_*} flags; null for none
+     * @return the results, in the resolver's order
      * @throws GaiException when the resolver fails; {@link GaiException#errno()} for EAI_SYSTEM
      * @throws IllegalArgumentException when {@code node} or {@code service} contains a NUL
      */
@@ -943,6 +996,7 @@ public final class Rawsock {
      *
      * @param address the address to look up
      * @param flags {@code MSG_*} flags for the call
+     * @return the host and the service
      * @throws GaiException when the resolver fails (EAI_NONAME with NAMEREQD, EAI_FAMILY, ...)
      */
     public static NameInfo getnameinfo(SockAddr address, NiFlag... flags) throws GaiException {
@@ -964,6 +1018,7 @@ public final class Rawsock {
      * aliases), empty when there is none.
      *
      * @param name the protocol's name or alias, e.g. {@code "icmp"}
+     * @return the entry, or empty when there is none
      * @throws IllegalArgumentException when {@code name} contains a NUL
      */
     public static Optional<ProtocolEntry> protocol(String name) {
@@ -974,6 +1029,7 @@ public final class Rawsock {
      * {@code getprotobynumber_r(3)}: the protocols database entry for {@code number}, empty when there is none.
      *
      * @param number the protocol number
+     * @return the entry, or empty when there is none
      */
     public static Optional<ProtocolEntry> protocol(int number) {
         return Optional.ofNullable(NetDb.protoByNumber(number)).map(Rawsock::protocolEntry);
@@ -982,6 +1038,8 @@ public final class Rawsock {
     /**
      * {@code setprotoent(3)}/{@code getprotoent_r(3)}/{@code endprotoent(3)}: every entry of the
      * protocols database in file order; calls from several threads never interleave their cursors.
+     *
+     * @return every entry, in file order
      */
     public static List<ProtocolEntry> protocol() {
         return NetDb.protoAll().stream().map(Rawsock::protocolEntry).toList();
@@ -992,6 +1050,7 @@ public final class Rawsock {
      * when there is none.
      *
      * @param name the network's name or alias, e.g. {@code "loopback"}
+     * @return the entry, or empty when there is none
      * @throws IllegalArgumentException when {@code name} contains a NUL
      */
     public static Optional<NetworkEntry> network(String name) {
@@ -1004,6 +1063,7 @@ public final class Rawsock {
      *
      * @param net the network number in host order, 0..0xFFFFFFFF
      * @param type the raw {@code SOCK_*} value, {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC} or-ed in as wanted
+     * @return the entry, or empty when there is none
      * @throws IllegalArgumentException unless 0 &lt;= net &lt;= 0xFFFFFFFF
      */
     public static Optional<NetworkEntry> network(long net, int type) {
@@ -1014,6 +1074,8 @@ public final class Rawsock {
     /**
      * {@code setnetent(3)}/{@code getnetent_r(3)}/{@code endnetent(3)}: every entry of the networks
      * database in file order; calls from several threads never interleave their cursors.
+     *
+     * @return every entry, in file order
      */
     public static List<NetworkEntry> network() {
         return NetDb.netAll().stream().map(Rawsock::networkEntry).toList();
@@ -1031,6 +1093,7 @@ public final class Rawsock {
      * {@code if_nametoindex(3)}: the index of interface {@code name}.
      *
      * @param name the interface name, e.g. {@code "lo"}
+     * @return the interface index
      * @throws IllegalArgumentException for a name of 16+ bytes, an empty one, or one with a NUL or '/'
      * @throws ErrnoException ENODEV when there is no such interface
      */
@@ -1042,6 +1105,7 @@ public final class Rawsock {
      * {@code if_indextoname(3)}: the name of interface {@code index}.
      *
      * @param index the interface index, greater than 0
+     * @return the interface name
      * @throws IllegalArgumentException when {@code index <= 0}
      * @throws ErrnoException ENXIO when there is no such interface
      */
@@ -1052,6 +1116,7 @@ public final class Rawsock {
     /**
      * {@code if_nameindex(3)}: every interface, index to name (the C list is freed with {@code if_freenameindex}).
      *
+     * @return every interface, index to name
      * @throws ErrnoException if {@code if_nameindex(3)} fails
      */
     public static SortedMap<Integer, String> ifNameIndex() throws ErrnoException {
@@ -1063,6 +1128,7 @@ public final class Rawsock {
      * (hardware address, link counters), AF_INET and AF_INET6 (with the scope id of link-local
      * addresses); {@code freeifaddrs(3)} always runs.
      *
+     * @return every interface address
      * @throws ErrnoException if {@code getifaddrs(3)} fails
      */
     public static List<IfAddrs> ifaddrs() throws ErrnoException {
@@ -1074,6 +1140,9 @@ public final class Rawsock {
      * whose interface has every flag of {@code flagsAnd} and at least one of {@code flagsOr}. A null
      * or empty set sets no constraint.
      *
+     * @param flagsOr  flags of which the interface must have at least one; null or empty: no constraint
+     * @param flagsAnd flags the interface must all have; null or empty: no constraint
+     * @return the entries that pass the filter
      * @throws ErrnoException if {@code getifaddrs(3)} fails
      */
     public static List<IfAddrs> ifaddrs(Set<IfFlag> flagsOr, Set<IfFlag> flagsAnd) throws ErrnoException {
@@ -1102,6 +1171,7 @@ public final class Rawsock {
      * @param <T> the Java type of the option's value
      * @param fd the socket's file descriptor
      * @param option the option
+     * @return the option's value
      * @throws UnsupportedOperationException when the option is write-only
      * @throws ErrnoException when the kernel refuses (ENOPROTOOPT for an option this socket lacks)
      */
@@ -1132,6 +1202,7 @@ public final class Rawsock {
      *
      * @param fd the socket's file descriptor
      * @param level the protocol level whose catalogue options are read
+     * @return option to value (or the {@link ErrnoException} that refused it), in catalogue order
      */
     public static java.util.Map<SockOpt<?>, Object> socketOptions(int fd, Level level) {
         Sys.checkFd(fd);
@@ -1145,6 +1216,7 @@ public final class Rawsock {
      * with {@code :ALL}): level to option to value, a refused option mapping to its {@link ErrnoException}.
      *
      * @param fd the socket's file descriptor
+     * @return level to option to value (or the {@link ErrnoException} that refused it)
      */
     public static java.util.Map<Level, java.util.Map<SockOpt<?>, Object>> socketOptions(int fd) {
         Sys.checkFd(fd);
@@ -1206,6 +1278,7 @@ public final class Rawsock {
      * Pure Java; see {@link dev.rawsock.packet.Checksums#ipcsum}.
      *
      * @param frame the Ethernet frame
+     * @return the checksum as CLISP returns it: the two stored bytes read little-endian
      * @throws IllegalArgumentException when the IHL is below 5 or the header does not fit in the frame
      */
     public static int ipcsum(byte[] frame) {
@@ -1218,6 +1291,7 @@ public final class Rawsock {
      * @param frame the Ethernet frame
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the checksum as CLISP returns it: the two stored bytes read little-endian
      */
     public static int ipcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.ipcsum(frame, start, end);
@@ -1228,6 +1302,7 @@ public final class Rawsock {
      * the IP total length), stored in network order, returned read little-endian as CLISP does.
      *
      * @param frame the Ethernet frame
+     * @return the checksum as CLISP returns it: the two stored bytes read little-endian
      * @throws IllegalArgumentException when the frame is shorter than its headers claim
      */
     public static int icmpcsum(byte[] frame) {
@@ -1240,6 +1315,7 @@ public final class Rawsock {
      * @param frame the Ethernet frame
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the checksum as CLISP returns it: the two stored bytes read little-endian
      */
     public static int icmpcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.icmpcsum(frame, start, end);
@@ -1250,6 +1326,7 @@ public final class Rawsock {
      * Ethernet frame, stored in network order and returned as that big-endian value.
      *
      * @param frame the Ethernet frame
+     * @return the stored checksum as its big-endian value
      * @throws IllegalArgumentException when the frame is shorter than its headers claim
      */
     public static int tcpcsum(byte[] frame) {
@@ -1262,6 +1339,7 @@ public final class Rawsock {
      * @param frame the Ethernet frame
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the stored checksum as its big-endian value
      */
     public static int tcpcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.tcpcsum(frame, start, end);
@@ -1272,6 +1350,7 @@ public final class Rawsock {
      * CLISP does), stored in network order and returned as that big-endian value.
      *
      * @param frame the Ethernet frame
+     * @return the stored checksum as its big-endian value
      * @throws IllegalArgumentException when the frame is shorter than its headers claim
      */
     public static int udpcsum(byte[] frame) {
@@ -1284,6 +1363,7 @@ public final class Rawsock {
      * @param frame the Ethernet frame
      * @param start index of the first byte
      * @param end index after the last byte
+     * @return the stored checksum as its big-endian value
      */
     public static int udpcsum(byte[] frame, int start, int end) {
         return dev.rawsock.packet.Checksums.udpcsum(frame, start, end);
