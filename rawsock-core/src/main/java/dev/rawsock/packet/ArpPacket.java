@@ -50,19 +50,54 @@ public final class ArpPacket extends HeaderView {
     /** {@return the target protocol address} */
     public byte[] targetProtocolAddress() { return bytes(8 + 2L * hardwareLength() + protocolLength(), protocolLength()); }
 
-    /** Sets the hardware type in place; returns this view. */
+    /**
+     * Sets the hardware type in place.
+     *
+     * @param v the new hardware type
+     * @return this view
+     */
     public ArpPacket setHardwareType(int v) { u16(0, v); return this; }
-    /** Sets the protocol type in place; returns this view. */
+    /**
+     * Sets the protocol type in place.
+     *
+     * @param v the new protocol type
+     * @return this view
+     */
     public ArpPacket setProtocolType(int v) { u16(2, v); return this; }
-    /** Sets the operation in place; returns this view. */
+    /**
+     * Sets the operation in place.
+     *
+     * @param v the new operation
+     * @return this view
+     */
     public ArpPacket setOperation(int v) { u16(6, v); return this; }
-    /** Sets the sender hardware address in place; returns this view. */
+    /**
+     * Sets the sender hardware address in place.
+     *
+     * @param a the new sender hardware address
+     * @return this view
+     */
     public ArpPacket setSenderHardwareAddress(byte[] a) { bytes(8, a, hardwareLength(), "sender hardware address"); return this; }
-    /** Sets the sender protocol address in place; returns this view. */
+    /**
+     * Sets the sender protocol address in place.
+     *
+     * @param a the new sender protocol address
+     * @return this view
+     */
     public ArpPacket setSenderProtocolAddress(byte[] a) { bytes(8 + hardwareLength(), a, protocolLength(), "sender protocol address"); return this; }
-    /** Sets the target hardware address in place; returns this view. */
+    /**
+     * Sets the target hardware address in place.
+     *
+     * @param a the new target hardware address
+     * @return this view
+     */
     public ArpPacket setTargetHardwareAddress(byte[] a) { bytes(8 + hardwareLength() + protocolLength(), a, hardwareLength(), "target hardware address"); return this; }
-    /** Sets the target protocol address in place; returns this view. */
+    /**
+     * Sets the target protocol address in place.
+     *
+     * @param a the new target protocol address
+     * @return this view
+     */
     public ArpPacket setTargetProtocolAddress(byte[] a) { bytes(8 + 2L * hardwareLength() + protocolLength(), a, protocolLength(), "target protocol address"); return this; }
 
     /** {@return the sender's IP address, or null when the protocol addresses are not 4 or 16 bytes} */

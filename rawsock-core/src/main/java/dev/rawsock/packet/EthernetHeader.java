@@ -53,9 +53,19 @@ public final class EthernetHeader extends HeaderView {
     public byte[] destination() { return bytes(0, 6); }
     /** {@return the source MAC address (a copy of its 6 bytes)} */
     public byte[] source() { return bytes(6, 6); }
-    /** Sets the destination in place; returns this view. */
+    /**
+     * Sets the destination in place.
+     *
+     * @param mac the new destination
+     * @return this view
+     */
     public EthernetHeader setDestination(byte[] mac) { bytes(0, mac, 6, "a MAC address"); return this; }
-    /** Sets the source in place; returns this view. */
+    /**
+     * Sets the source in place.
+     *
+     * @param mac the new source
+     * @return this view
+     */
     public EthernetHeader setSource(byte[] mac) { bytes(6, mac, 6, "a MAC address"); return this; }
 
     /** {@return the number of VLAN tags (0..2)} */

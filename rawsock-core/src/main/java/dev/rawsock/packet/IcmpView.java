@@ -27,16 +27,46 @@ abstract class IcmpView<T extends IcmpView<T>> extends HeaderView {
     /** The sequence number. */
     public int sequence() { return u16(6); }
 
-    /** Sets the type in place; returns this view. */
+    /**
+     * Sets the type in place.
+     *
+     * @param v the new type
+     * @return this view
+     */
     public T setType(int v) { u8(0, v); return self(); }
-    /** Sets the code in place; returns this view. */
+    /**
+     * Sets the code in place.
+     *
+     * @param v the new code
+     * @return this view
+     */
     public T setCode(int v) { u8(1, v); return self(); }
-    /** Sets the checksum in place; returns this view. */
+    /**
+     * Sets the checksum in place.
+     *
+     * @param v the new checksum
+     * @return this view
+     */
     public T setChecksum(int v) { u16(2, v); return self(); }
-    /** Sets the identifier in place; returns this view. */
+    /**
+     * Sets the identifier in place.
+     *
+     * @param v the new identifier
+     * @return this view
+     */
     public T setIdentifier(int v) { u16(4, v); return self(); }
-    /** Sets the sequence in place; returns this view. */
+    /**
+     * Sets the sequence in place.
+     *
+     * @param v the new sequence
+     * @return this view
+     */
     public T setSequence(int v) { u16(6, v); return self(); }
-    /** Sets the rest of header in place; returns this view. */
+    /**
+     * Sets the rest of header in place.
+     *
+     * @param v the new rest of header
+     * @return this view
+     */
     public T setRestOfHeader(long v) { u32(4, v); return self(); }
 }

@@ -86,25 +86,75 @@ public final class Ipv4Header extends HeaderView {
         u8(0, 0x40 | ihl);
         return this;
     }
-    /** Sets the tos in place; returns this view. */
+    /**
+     * Sets the tos in place.
+     *
+     * @param v the new tos
+     * @return this view
+     */
     public Ipv4Header setTos(int v) { u8(1, v); return this; }
-    /** Sets the total length in place; returns this view. */
+    /**
+     * Sets the total length in place.
+     *
+     * @param v the new total length
+     * @return this view
+     */
     public Ipv4Header setTotalLength(int v) { u16(2, v); return this; }
-    /** Sets the identification in place; returns this view. */
+    /**
+     * Sets the identification in place.
+     *
+     * @param v the new identification
+     * @return this view
+     */
     public Ipv4Header setIdentification(int v) { u16(4, v); return this; }
-    /** Sets the flags in place; returns this view. */
+    /**
+     * Sets the flags in place.
+     *
+     * @param v the new flags
+     * @return this view
+     */
     public Ipv4Header setFlags(int v) { check(v, 7); u16(6, v << 13 | fragmentOffset()); return this; }
-    /** Sets the fragment offset in place; returns this view. */
+    /**
+     * Sets the fragment offset in place.
+     *
+     * @param v the new fragment offset
+     * @return this view
+     */
     public Ipv4Header setFragmentOffset(int v) { check(v, 0x1FFF); u16(6, flags() << 13 | v); return this; }
-    /** Sets the ttl in place; returns this view. */
+    /**
+     * Sets the ttl in place.
+     *
+     * @param v the new ttl
+     * @return this view
+     */
     public Ipv4Header setTtl(int v) { u8(8, v); return this; }
-    /** Sets the protocol in place; returns this view. */
+    /**
+     * Sets the protocol in place.
+     *
+     * @param v the new protocol
+     * @return this view
+     */
     public Ipv4Header setProtocol(int v) { u8(9, v); return this; }
-    /** Sets the checksum in place; returns this view. */
+    /**
+     * Sets the checksum in place.
+     *
+     * @param v the new checksum
+     * @return this view
+     */
     public Ipv4Header setChecksum(int v) { u16(10, v); return this; }
-    /** Sets the source in place; returns this view. */
+    /**
+     * Sets the source in place.
+     *
+     * @param a the new source
+     * @return this view
+     */
     public Ipv4Header setSource(Inet4Address a) { bytes(12, a.getAddress(), 4, "an IPv4 address"); return this; }
-    /** Sets the destination in place; returns this view. */
+    /**
+     * Sets the destination in place.
+     *
+     * @param a the new destination
+     * @return this view
+     */
     public Ipv4Header setDestination(Inet4Address a) { bytes(16, a.getAddress(), 4, "an IPv4 address"); return this; }
     /** Computes and stores the header checksum; returns it. */
     public int fillChecksum() { return Checksums.fillIpv4Header(seg, off); }

@@ -76,15 +76,40 @@ public final class Ipv6Header extends HeaderView {
         u32(0, 6L << 28 | (long) trafficClass << 20 | flowLabel);
         return this;
     }
-    /** Sets the payload length in place; returns this view. */
+    /**
+     * Sets the payload length in place.
+     *
+     * @param v the new payload length
+     * @return this view
+     */
     public Ipv6Header setPayloadLength(int v) { u16(4, v); return this; }
-    /** Sets the next header in place; returns this view. */
+    /**
+     * Sets the next header in place.
+     *
+     * @param v the new next header
+     * @return this view
+     */
     public Ipv6Header setNextHeader(int v) { u8(6, v); return this; }
-    /** Sets the hop limit in place; returns this view. */
+    /**
+     * Sets the hop limit in place.
+     *
+     * @param v the new hop limit
+     * @return this view
+     */
     public Ipv6Header setHopLimit(int v) { u8(7, v); return this; }
-    /** Sets the source in place; returns this view. */
+    /**
+     * Sets the source in place.
+     *
+     * @param a the new source
+     * @return this view
+     */
     public Ipv6Header setSource(Inet6Address a) { bytes(8, a.getAddress(), 16, "an IPv6 address"); return this; }
-    /** Sets the destination in place; returns this view. */
+    /**
+     * Sets the destination in place.
+     *
+     * @param a the new destination
+     * @return this view
+     */
     public Ipv6Header setDestination(Inet6Address a) { bytes(24, a.getAddress(), 16, "an IPv6 address"); return this; }
 
     /** {@return the extension headers in order; ends at the first header that is not one (or ESP, whose length is hidden)} */

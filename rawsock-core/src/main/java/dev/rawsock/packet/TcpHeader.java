@@ -101,13 +101,33 @@ public final class TcpHeader extends HeaderView {
         return OptionalInt.empty();
     }
 
-    /** Sets the source port in place; returns this view. */
+    /**
+     * Sets the source port in place.
+     *
+     * @param v the new source port
+     * @return this view
+     */
     public TcpHeader setSourcePort(int v) { u16(0, v); return this; }
-    /** Sets the destination port in place; returns this view. */
+    /**
+     * Sets the destination port in place.
+     *
+     * @param v the new destination port
+     * @return this view
+     */
     public TcpHeader setDestinationPort(int v) { u16(2, v); return this; }
-    /** Sets the sequence in place; returns this view. */
+    /**
+     * Sets the sequence in place.
+     *
+     * @param v the new sequence
+     * @return this view
+     */
     public TcpHeader setSequence(long v) { u32(4, v); return this; }
-    /** Sets the acknowledgment in place; returns this view. */
+    /**
+     * Sets the acknowledgment in place.
+     *
+     * @param v the new acknowledgment
+     * @return this view
+     */
     public TcpHeader setAcknowledgment(long v) { u32(8, v); return this; }
     /** Sets the data offset (5..15): the caller must have room for the options. */
     public TcpHeader setDataOffset(int words) {
@@ -116,13 +136,33 @@ public final class TcpHeader extends HeaderView {
         u8(12, words << 4 | (u8(12) & 0xF));
         return this;
     }
-    /** Sets the flags in place; returns this view. */
+    /**
+     * Sets the flags in place.
+     *
+     * @param v the new flags
+     * @return this view
+     */
     public TcpHeader setFlags(int v) { u8(13, v); return this; }
-    /** Sets the window in place; returns this view. */
+    /**
+     * Sets the window in place.
+     *
+     * @param v the new window
+     * @return this view
+     */
     public TcpHeader setWindow(int v) { u16(14, v); return this; }
-    /** Sets the checksum in place; returns this view. */
+    /**
+     * Sets the checksum in place.
+     *
+     * @param v the new checksum
+     * @return this view
+     */
     public TcpHeader setChecksum(int v) { u16(16, v); return this; }
-    /** Sets the urgent pointer in place; returns this view. */
+    /**
+     * Sets the urgent pointer in place.
+     *
+     * @param v the new urgent pointer
+     * @return this view
+     */
     public TcpHeader setUrgentPointer(int v) { u16(18, v); return this; }
 
     /** tcpdump's flag letters: {@code S}, {@code S.}, {@code P.}, {@code F.}, {@code R}... */

@@ -28,13 +28,33 @@ public final class UdpHeader extends HeaderView {
     /** {@return the stored checksum (network order value)} */
     public int checksum() { return u16(6); }
 
-    /** Sets the source port in place; returns this view. */
+    /**
+     * Sets the source port in place.
+     *
+     * @param v the new source port
+     * @return this view
+     */
     public UdpHeader setSourcePort(int v) { u16(0, v); return this; }
-    /** Sets the destination port in place; returns this view. */
+    /**
+     * Sets the destination port in place.
+     *
+     * @param v the new destination port
+     * @return this view
+     */
     public UdpHeader setDestinationPort(int v) { u16(2, v); return this; }
-    /** Sets the length in place; returns this view. */
+    /**
+     * Sets the length in place.
+     *
+     * @param v the new length
+     * @return this view
+     */
     public UdpHeader setLength(int v) { u16(4, v); return this; }
-    /** Sets the checksum in place; returns this view. */
+    /**
+     * Sets the checksum in place.
+     *
+     * @param v the new checksum
+     * @return this view
+     */
     public UdpHeader setChecksum(int v) { u16(6, v); return this; }
 
     /** {@return the data after the header, {@code length() - 8} bytes} */
