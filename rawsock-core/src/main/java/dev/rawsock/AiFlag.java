@@ -40,21 +40,33 @@ public enum AiFlag {
     /** {@return the C name, e.g. {@code "AI_PASSIVE"}} */
     public String cName() { return "AI_" + name(); }
 
-    /** {@return the bits of {@code flags} or-ed together (null or empty: 0)} */
+    /**
+     * {@return the bits of {@code flags} or-ed together (null or empty: 0)}
+     *
+     * @param flags the flags
+     */
     public static int mask(AiFlag... flags) {
         int m = 0;
         if (flags != null) for (AiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the bits of a set or-ed together (null: 0)} */
+    /**
+     * {@return the bits of a set or-ed together (null: 0)}
+     *
+     * @param flags the flags
+     */
     public static int mask(Set<AiFlag> flags) {
         int m = 0;
         if (flags != null) for (AiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the flags set in {@code bits} (bits no constant names are dropped)} */
+    /**
+     * {@return the flags set in {@code bits} (bits no constant names are dropped)}
+     *
+     * @param bits the C bits
+     */
     public static Set<AiFlag> of(int bits) {
         EnumSet<AiFlag> s = EnumSet.noneOf(AiFlag.class);
         for (AiFlag f : values()) if ((bits & f.value) != 0) s.add(f);

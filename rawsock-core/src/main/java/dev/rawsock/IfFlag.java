@@ -53,14 +53,22 @@ public enum IfFlag {
     /** {@return the C bit} */
     public int value() { return value; }
 
-    /** {@return the bits of a set or-ed together} */
+    /**
+     * {@return the bits of a set or-ed together}
+     *
+     * @param flags the flags
+     */
     public static int mask(Set<IfFlag> flags) {
         int m = 0;
         for (IfFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the flags set in {@code bits}} */
+    /**
+     * {@return the flags set in {@code bits}}
+     *
+     * @param bits the C bits
+     */
     public static Set<IfFlag> of(int bits) {
         EnumSet<IfFlag> s = EnumSet.noneOf(IfFlag.class);
         for (IfFlag f : values()) if ((bits & f.value) != 0) s.add(f);

@@ -69,21 +69,33 @@ public enum MsgFlag {
     /** {@return the C name, e.g. {@code "MSG_PEEK"}} */
     public String cName() { return "MSG_" + name(); }
 
-    /** {@return the bits of {@code flags} or-ed together (null or empty: 0)} */
+    /**
+     * {@return the bits of {@code flags} or-ed together (null or empty: 0)}
+     *
+     * @param flags the flags
+     */
     public static int mask(MsgFlag... flags) {
         int m = 0;
         if (flags != null) for (MsgFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the bits of a set or-ed together} */
+    /**
+     * {@return the bits of a set or-ed together}
+     *
+     * @param flags the flags
+     */
     public static int mask(Set<MsgFlag> flags) {
         int m = 0;
         for (MsgFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the flags set in {@code bits} (bits no constant names are dropped)} */
+    /**
+     * {@return the flags set in {@code bits} (bits no constant names are dropped)}
+     *
+     * @param bits the C bits
+     */
     public static Set<MsgFlag> of(int bits) {
         EnumSet<MsgFlag> s = EnumSet.noneOf(MsgFlag.class);
         for (MsgFlag f : values()) if ((bits & f.value) != 0) s.add(f);

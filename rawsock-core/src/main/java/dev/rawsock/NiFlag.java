@@ -44,21 +44,33 @@ public enum NiFlag {
     /** {@return the C name, e.g. {@code "NI_NUMERICHOST"}} */
     public String cName() { return "NI_" + name(); }
 
-    /** {@return the bits of {@code flags} or-ed together (null or empty: 0)} */
+    /**
+     * {@return the bits of {@code flags} or-ed together (null or empty: 0)}
+     *
+     * @param flags the flags
+     */
     public static int mask(NiFlag... flags) {
         int m = 0;
         if (flags != null) for (NiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the bits of a set or-ed together (null: 0)} */
+    /**
+     * {@return the bits of a set or-ed together (null: 0)}
+     *
+     * @param flags the flags
+     */
     public static int mask(Set<NiFlag> flags) {
         int m = 0;
         if (flags != null) for (NiFlag f : flags) m |= f.value;
         return m;
     }
 
-    /** {@return the flags set in {@code bits}} */
+    /**
+     * {@return the flags set in {@code bits}}
+     *
+     * @param bits the C bits
+     */
     public static Set<NiFlag> of(int bits) {
         EnumSet<NiFlag> s = EnumSet.noneOf(NiFlag.class);
         for (NiFlag f : values()) if ((bits & f.value) != 0) s.add(f);

@@ -29,14 +29,22 @@ public enum PollEvent {
     /** {@return the C bit, e.g. {@code POLLIN} = 1} */
     public short value() { return value; }
 
-    /** {@return the bits of a set or-ed together} */
+    /**
+     * {@return the bits of a set or-ed together}
+     *
+     * @param events the events
+     */
     public static short mask(Set<PollEvent> events) {
         int m = 0;
         for (PollEvent e : events) m |= e.value;
         return (short) m;
     }
 
-    /** {@return the events set in {@code revents}} */
+    /**
+     * {@return the events set in {@code revents}}
+     *
+     * @param bits the C bits
+     */
     public static Set<PollEvent> of(int bits) {
         EnumSet<PollEvent> s = EnumSet.noneOf(PollEvent.class);
         for (PollEvent e : values()) if ((bits & e.value) != 0) s.add(e);

@@ -22,11 +22,26 @@ public final class ArpPacket extends HeaderView {
         require(seg, off, 8 + 2L * (hardwareLength() + protocolLength()), "ARP packet");
     }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static ArpPacket of(MemorySegment segment, long offset) { return new ArpPacket(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static ArpPacket of(ByteBuffer buffer, int offset) { return new ArpPacket(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static ArpPacket of(byte[] array, int offset) { return new ArpPacket(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return 8 + 2 * (hardwareLength() + protocolLength()); }

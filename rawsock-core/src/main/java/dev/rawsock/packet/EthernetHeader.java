@@ -40,11 +40,26 @@ public final class EthernetHeader extends HeaderView {
         return type == TYPE_VLAN || type == TYPE_QINQ || type == TYPE_QINQ_OLD;
     }
 
-    /** {@return a view of the header at {@code offset} of {@code segment}} */
+    /**
+     * {@return a view of the header at {@code offset} of {@code segment}}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static EthernetHeader of(MemorySegment segment, long offset) { return new EthernetHeader(segment, offset); }
-    /** {@return a view of the header at absolute index {@code offset} of {@code buffer}} */
+    /**
+     * {@return a view of the header at absolute index {@code offset} of {@code buffer}}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static EthernetHeader of(ByteBuffer buffer, int offset) { return new EthernetHeader(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of {@code array}} */
+    /**
+     * {@return a view of the header at {@code offset} of {@code array}}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static EthernetHeader of(byte[] array, int offset) { return new EthernetHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH + 4 * tags; }
@@ -77,10 +92,18 @@ public final class EthernetHeader extends HeaderView {
 
     /** {@return the ethertype of the payload (after any VLAN tags)} */
     public int etherType() { return u16(12 + 4L * tags); }
-    /** Sets the ethertype of the payload (after any VLAN tags). */
+    /**
+     * Sets the ethertype of the payload (after any VLAN tags).
+     *
+     * @param type the ethertype
+     */
     public EthernetHeader setEtherType(int type) { u16(12 + 4L * tags, type); return this; }
 
-    /** {@code aa:bb:cc:dd:ee:ff}. */
+    /**
+     * {@code aa:bb:cc:dd:ee:ff}.
+     *
+     * @param mac the 6 address bytes
+     */
     public static String formatMac(byte[] mac) {
         return HexFormat.ofDelimiter(":").formatHex(mac);
     }

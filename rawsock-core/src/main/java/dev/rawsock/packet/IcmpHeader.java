@@ -20,11 +20,26 @@ public final class IcmpHeader extends IcmpView<IcmpHeader> {
 
     private IcmpHeader(MemorySegment seg, long off) { super(seg, off, "ICMP header"); }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static IcmpHeader of(MemorySegment segment, long offset) { return new IcmpHeader(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static IcmpHeader of(ByteBuffer buffer, int offset) { return new IcmpHeader(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static IcmpHeader of(byte[] array, int offset) { return new IcmpHeader(MemorySegment.ofArray(array), offset); }
 
     /** {@return the message type (0 echo reply, 8 echo request, ...)} */
@@ -32,7 +47,11 @@ public final class IcmpHeader extends IcmpView<IcmpHeader> {
     /** Bytes 4..7 as one number (gateway address, pointer, next-hop MTU...). */
     public long restOfHeader() { return u32(4); }
 
-    /** Computes and stores the checksum over {@code length} bytes of message from this header on; returns it. */
+    /**
+     * Computes and stores the checksum over {@code length} bytes of message from this header on; returns it.
+     *
+     * @param length the message length in bytes, header included
+     */
     public int fillChecksum(int length) {
         require(seg, off, Math.max(length, LENGTH), "ICMP message");
         setChecksum(0);

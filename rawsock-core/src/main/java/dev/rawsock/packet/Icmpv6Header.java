@@ -30,11 +30,26 @@ public final class Icmpv6Header extends IcmpView<Icmpv6Header> {
 
     private Icmpv6Header(MemorySegment seg, long off) { super(seg, off, "ICMPv6 header"); }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Icmpv6Header of(MemorySegment segment, long offset) { return new Icmpv6Header(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Icmpv6Header of(ByteBuffer buffer, int offset) { return new Icmpv6Header(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Icmpv6Header of(byte[] array, int offset) { return new Icmpv6Header(MemorySegment.ofArray(array), offset); }
 
     /** {@return the message type (128 echo request, 129 echo reply, ...)} */

@@ -19,11 +19,26 @@ public final class Ipv4Header extends HeaderView {
         Checksums.ipv4HeaderLength(seg, off);
     }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Ipv4Header of(MemorySegment segment, long offset) { return new Ipv4Header(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Ipv4Header of(ByteBuffer buffer, int offset) { return new Ipv4Header(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Ipv4Header of(byte[] array, int offset) { return new Ipv4Header(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return ihl() * 4; }
@@ -79,7 +94,11 @@ public final class Ipv4Header extends HeaderView {
         return seg.asSlice(off + headerLength(), total - headerLength());
     }
 
-    /** Sets version 4 and the IHL (5..15): the caller must have room for the options. */
+    /**
+     * Sets version 4 and the IHL (5..15): the caller must have room for the options.
+     *
+     * @param ihl the header length in 32-bit words, 5..15
+     */
     public Ipv4Header setIhl(int ihl) {
         if (ihl < 5 || ihl > 15) throw new IllegalArgumentException("IHL must be 5..15: " + ihl);
         require(seg, off, ihl * 4L, "IPv4 header");

@@ -32,18 +32,39 @@ public final class Ipv6Header extends HeaderView {
     /** Next header {@code IPPROTO_MH}: Mobile IPv6 mobility header (RFC 6275). */
     public static final int MOBILITY = 135;
 
-    /** One extension header: its type (the next-header value that named it), offset in the segment and length. */
+    /**
+     * One extension header: its type (the next-header value that named it), offset in the segment and length.
+     *
+     * @param type the next-header value that named it
+     * @param offset its offset in the segment
+     * @param length its length in bytes
+     */
     public record Extension(int type, long offset, int length) {}
 
     private Ipv6Header(MemorySegment seg, long off) {
         super(seg, off, LENGTH, "IPv6 header");
     }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Ipv6Header of(MemorySegment segment, long offset) { return new Ipv6Header(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Ipv6Header of(ByteBuffer buffer, int offset) { return new Ipv6Header(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static Ipv6Header of(byte[] array, int offset) { return new Ipv6Header(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH; }
@@ -69,7 +90,12 @@ public final class Ipv6Header extends HeaderView {
     /** {@return the destination address} */
     public Inet6Address destination() { return InetBytes.v6(destinationBytes()); }
 
-    /** Sets version 6, traffic class and flow label. */
+    /**
+     * Sets version 6, traffic class and flow label.
+     *
+     * @param trafficClass the traffic class, 0..255
+     * @param flowLabel the flow label, 20 bits
+     */
     public Ipv6Header setVersionClassFlow(int trafficClass, int flowLabel) {
         check(trafficClass, 0xFF);
         check(flowLabel, 0xFFFFF);

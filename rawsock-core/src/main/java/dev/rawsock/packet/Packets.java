@@ -26,7 +26,13 @@ public final class Packets {
 
     // ============================================================ builders
 
-    /** {@return an ICMP echo request message (header and payload, no IP header), checksum filled: what a raw ICMP socket sends} */
+    /**
+     * {@return an ICMP echo request message (header and payload, no IP header), checksum filled: what a raw ICMP socket sends}
+     *
+     * @param identifier the echo identifier, 0..0xFFFF
+     * @param sequence the echo sequence number, 0..0xFFFF
+     * @param payload the bytes after the header
+     */
     public static byte[] icmpEchoRequest(int identifier, int sequence, byte[] payload) {
         byte[] m = new byte[IcmpHeader.LENGTH + payload.length];
         IcmpHeader h = IcmpHeader.of(m, 0).setType(IcmpHeader.ECHO_REQUEST).setIdentifier(identifier).setSequence(sequence);
@@ -35,7 +41,15 @@ public final class Packets {
         return m;
     }
 
-    /** {@return an IPv4 packet carrying an ICMP echo request, both checksums filled} */
+    /**
+     * {@return an IPv4 packet carrying an ICMP echo request, both checksums filled}
+     *
+     * @param source the source address
+     * @param destination the destination address
+     * @param identifier the echo identifier, 0..0xFFFF
+     * @param sequence the echo sequence number, 0..0xFFFF
+     * @param payload the bytes after the header
+     */
     public static byte[] icmpEcho(Inet4Address source, Inet4Address destination, int identifier, int sequence, byte[] payload) {
         return ipv4(source, destination, Checksums.ICMP, icmpEchoRequest(identifier, sequence, payload));
     }
@@ -43,6 +57,12 @@ public final class Packets {
     /**
      * An ICMPv6 echo request message (no IP header) with its checksum over the IPv6 pseudo-header
      * of {@code source} and {@code destination}.
+     *
+     * @param source the source address
+     * @param destination the destination address
+     * @param identifier the echo identifier, 0..0xFFFF
+     * @param sequence the echo sequence number, 0..0xFFFF
+     * @param payload the bytes after the header
      */
     public static byte[] icmpv6EchoRequest(Inet6Address source, Inet6Address destination, int identifier, int sequence,
             byte[] payload) {
@@ -52,7 +72,15 @@ public final class Packets {
         return m;
     }
 
-    /** {@return an IPv6 packet carrying an ICMPv6 echo request, checksum filled} */
+    /**
+     * {@return an IPv6 packet carrying an ICMPv6 echo request, checksum filled}
+     *
+     * @param source the source address
+     * @param destination the destination address
+     * @param identifier the echo identifier, 0..0xFFFF
+     * @param sequence the echo sequence number, 0..0xFFFF
+     * @param payload the bytes after the header
+     */
     public static byte[] icmpv6Echo(Inet6Address source, Inet6Address destination, int identifier, int sequence, byte[] payload) {
         byte[] m = new byte[Icmpv6Header.LENGTH + payload.length];
         Icmpv6Header.of(m, 0).setType(Icmpv6Header.ECHO_REQUEST).setIdentifier(identifier).setSequence(sequence);
@@ -62,7 +90,15 @@ public final class Packets {
         return p;
     }
 
-    /** {@return an IPv4 or IPv6 packet (by the addresses' family) carrying a UDP datagram, every checksum filled} */
+    /**
+     * {@return an IPv4 or IPv6 packet (by the addresses' family) carrying a UDP datagram, every checksum filled}
+     *
+     * @param source the source address
+     * @param sourcePort the source port
+     * @param destination the destination address
+     * @param destinationPort the destination port
+     * @param payload the bytes after the header
+     */
     public static byte[] udp(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, byte[] payload) {
         sameFamily(source, destination);
         byte[] d = new byte[UdpHeader.LENGTH + payload.length];
@@ -77,6 +113,12 @@ public final class Packets {
     /**
      * An IPv4 or IPv6 packet carrying a TCP SYN (window 64240, an MSS option of 1460 for IPv4 and
      * 1440 for IPv6), every checksum filled.
+     *
+     * @param source the source address
+     * @param sourcePort the source port
+     * @param destination the destination address
+     * @param destinationPort the destination port
+     * @param sequence the initial sequence number
      */
     public static byte[] tcpSyn(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, long sequence) {
         sameFamily(source, destination);
@@ -99,7 +141,14 @@ public final class Packets {
         return t;
     }
 
-    /** {@return an IPv4 packet (IHL 5, DF, TTL 64) around {@code payload}, header checksum filled} */
+    /**
+     * {@return an IPv4 packet (IHL 5, DF, TTL 64) around {@code payload}, header checksum filled}
+     *
+     * @param source the source address
+     * @param destination the destination address
+     * @param protocol the IP protocol number of the payload
+     * @param payload the bytes after the header
+     */
     public static byte[] ipv4(Inet4Address source, Inet4Address destination, int protocol, byte[] payload) {
         int total = Ipv4Header.MIN_LENGTH + payload.length;
         if (total > 0xFFFF) throw new IllegalArgumentException("IPv4 payload too long: " + payload.length);
@@ -111,7 +160,14 @@ public final class Packets {
         return p;
     }
 
-    /** {@return an IPv6 packet (hop limit 64) around {@code payload}} */
+    /**
+     * {@return an IPv6 packet (hop limit 64) around {@code payload}}
+     *
+     * @param source the source address
+     * @param destination the destination address
+     * @param nextHeader the next-header value of the payload
+     * @param payload the bytes after the header
+     */
     public static byte[] ipv6(Inet6Address source, Inet6Address destination, int nextHeader, byte[] payload) {
         if (payload.length > 0xFFFF) throw new IllegalArgumentException("IPv6 payload too long: " + payload.length);
         byte[] p = new byte[Ipv6Header.LENGTH + payload.length];
@@ -121,7 +177,14 @@ public final class Packets {
         return p;
     }
 
-    /** {@return an Ethernet frame around {@code payload}} */
+    /**
+     * {@return an Ethernet frame around {@code payload}}
+     *
+     * @param destinationMac the destination MAC address, 6 bytes
+     * @param sourceMac the source MAC address, 6 bytes
+     * @param etherType the ethertype of the payload
+     * @param payload the bytes after the header
+     */
     public static byte[] ethernet(byte[] destinationMac, byte[] sourceMac, int etherType, byte[] payload) {
         byte[] f = new byte[EthernetHeader.LENGTH + payload.length];
         EthernetHeader.of(f, 0).setDestination(destinationMac).setSource(sourceMac).setEtherType(etherType);
@@ -144,37 +207,68 @@ public final class Packets {
 
     // ============================================================ describe
 
-    /** One tcpdump-like line for an Ethernet frame (position to limit). Never throws on bad bytes. */
+    /**
+     * One tcpdump-like line for an Ethernet frame (position to limit). Never throws on bad bytes.
+     *
+     * @param frame the Ethernet frame
+     */
     public static String describe(ByteBuffer frame) {
         return describe(frame, LINKTYPE_ETHERNET);
     }
 
-    /** One tcpdump-like line for a packet (position to limit) of the given link type. */
+    /**
+     * One tcpdump-like line for a packet (position to limit) of the given link type.
+     *
+     * @param packet the packet, starting as {@code linktype} says
+     * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
+     */
     public static String describe(ByteBuffer packet, int linktype) {
         return describe(MemorySegment.ofBuffer(packet), linktype);
     }
 
-    /** One tcpdump-like line for an Ethernet frame. */
+    /**
+     * One tcpdump-like line for an Ethernet frame.
+     *
+     * @param frame the Ethernet frame
+     */
     public static String describe(byte[] frame) {
         return describe(MemorySegment.ofArray(frame), LINKTYPE_ETHERNET);
     }
 
-    /** One tcpdump-like line for a packet of the given link type. */
+    /**
+     * One tcpdump-like line for a packet of the given link type.
+     *
+     * @param packet the packet, starting as {@code linktype} says
+     * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
+     */
     public static String describe(byte[] packet, int linktype) {
         return describe(MemorySegment.ofArray(packet), linktype);
     }
 
-    /** One tcpdump-like line for a stored or captured Ethernet frame. */
+    /**
+     * One tcpdump-like line for a stored or captured Ethernet frame.
+     *
+     * @param frame the Ethernet frame
+     */
     public static String describe(Frame frame) {
         return describe(frame.data(), LINKTYPE_ETHERNET);
     }
 
-    /** One tcpdump-like line for a whole segment holding an Ethernet frame. */
+    /**
+     * One tcpdump-like line for a whole segment holding an Ethernet frame.
+     *
+     * @param frame the Ethernet frame
+     */
     public static String describe(MemorySegment frame) {
         return describe(frame, LINKTYPE_ETHERNET);
     }
 
-    /** One tcpdump-like line for a stored or captured frame of the given link type. */
+    /**
+     * One tcpdump-like line for a stored or captured frame of the given link type.
+     *
+     * @param frame the Ethernet frame
+     * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
+     */
     public static String describe(Frame frame, int linktype) {
         return describe(frame.data(), linktype);
     }
@@ -183,6 +277,8 @@ public final class Packets {
      * One tcpdump-like line (as {@code tcpdump -n} prints without {@code -e}), e.g.
      * {@code IP 127.0.0.1.5000 > 127.0.0.1.6000: UDP, length 10}. Truncated or bad headers show
      * as {@code [|ip]}-style markers, never as an exception.
+     *
+     * @param packet the packet, starting as {@code linktype} says
      * @param linktype {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
      */
     public static String describe(MemorySegment packet, int linktype) {

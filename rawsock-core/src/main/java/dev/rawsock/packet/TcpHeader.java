@@ -46,11 +46,26 @@ public final class TcpHeader extends HeaderView {
         require(seg, off, doff * 4L, "TCP header");
     }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static TcpHeader of(MemorySegment segment, long offset) { return new TcpHeader(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static TcpHeader of(ByteBuffer buffer, int offset) { return new TcpHeader(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static TcpHeader of(byte[] array, int offset) { return new TcpHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return dataOffset() * 4; }
@@ -129,7 +144,11 @@ public final class TcpHeader extends HeaderView {
      * @return this view
      */
     public TcpHeader setAcknowledgment(long v) { u32(8, v); return this; }
-    /** Sets the data offset (5..15): the caller must have room for the options. */
+    /**
+     * Sets the data offset (5..15): the caller must have room for the options.
+     *
+     * @param words the header length in 32-bit words, 5..15
+     */
     public TcpHeader setDataOffset(int words) {
         if (words < 5 || words > 15) throw new IllegalArgumentException("data offset must be 5..15: " + words);
         require(seg, off, words * 4L, "TCP header");

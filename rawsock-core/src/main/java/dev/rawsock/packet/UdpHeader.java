@@ -10,11 +10,26 @@ public final class UdpHeader extends HeaderView {
 
     private UdpHeader(MemorySegment seg, long off) { super(seg, off, LENGTH, "UDP header"); }
 
-    /** {@return a view of the header at {@code offset} of the segment, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the segment, checked to fit; no copy}
+     *
+     * @param segment the memory holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static UdpHeader of(MemorySegment segment, long offset) { return new UdpHeader(segment, offset); }
-    /** {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the buffer (absolute index), checked to fit; no copy}
+     *
+     * @param buffer the buffer holding the header (its position and limit are ignored)
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static UdpHeader of(ByteBuffer buffer, int offset) { return new UdpHeader(of(buffer), offset); }
-    /** {@return a view of the header at {@code offset} of the array, checked to fit; no copy} */
+    /**
+     * {@return a view of the header at {@code offset} of the array, checked to fit; no copy}
+     *
+     * @param array the array holding the header
+     * @param offset where the header starts (for a buffer, an absolute index)
+     */
     public static UdpHeader of(byte[] array, int offset) { return new UdpHeader(MemorySegment.ofArray(array), offset); }
 
     @Override public int headerLength() { return LENGTH; }
