@@ -23,7 +23,7 @@ public record AddrInfo(Set<AiFlag> flags, Domain family, SocketType type, Protoc
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(AiFlag.class) : EnumSet.copyOf(flags));
     }
 
-    /** New, empty hints (no flags, AF_UNSPEC, any socket type, any protocol), to be filled fluently. */
+    /** {@return new, empty hints (no flags, AF_UNSPEC, any socket type, any protocol), to be filled fluently} */
     public static Hints hints() {
         return new Hints();
     }

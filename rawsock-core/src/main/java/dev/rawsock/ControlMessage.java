@@ -60,7 +60,7 @@ public final class ControlMessage {
 
     // ------------------------------------------------------------------ raw
 
-    /** Any control message: {@code level}, {@code type} and a copy of {@code data}. */
+    /** {@return any control message: {@code level}, {@code type} and a copy of {@code data}} */
     public static ControlMessage of(Level level, int type, byte[] data) {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(data, "data");
@@ -372,8 +372,8 @@ public final class ControlMessage {
     }
 
     /**
-     * Every whole control message in the first {@code length} bytes of {@code control}, as
-     * {@code CMSG_FIRSTHDR}/{@code CMSG_NXTHDR} walk them. Reads nothing outside
+     * {@return every whole control message in the first {@code length} bytes of {@code control}, as
+     * {@code CMSG_FIRSTHDR}/{@code CMSG_NXTHDR} walk them} Reads nothing outside
      * {@code control[0..length)} whatever the bytes say: a message whose {@code cmsg_len} is below
      * the header size or reaches past the end (cut short, or a lie) ends the walk and is not returned.
      * @throws IllegalArgumentException when {@code length} is negative or beyond the array

@@ -67,7 +67,7 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
-     * A batch of {@code count} slots (1..1024) of {@code bufferSize} bytes each (1..16 MiB).
+     * {@return a batch of {@code count} slots (1..1024) of {@code bufferSize} bytes each (1..16 MiB)}
      */
     public static DatagramBatch allocate(int count, int bufferSize) {
         if (count < 1 || count > MAX_COUNT) throw new IllegalArgumentException("count must be 1.." + MAX_COUNT + ": " + count);
@@ -81,14 +81,14 @@ public final class DatagramBatch implements AutoCloseable {
         return count;
     }
 
-    /** Bytes per slot. */
+    /** {@return bytes per slot} */
     public int bufferSize() {
         return bufferSize;
     }
 
     /**
-     * The datagram in slot {@code i}: what the last receive put there, or what {@link #put} staged
-     * ({@code min(length(i), bufferSize())} bytes, a view of the native slot).
+     * {@return the datagram in slot {@code i}: what the last receive put there, or what {@link #put} staged
+     * ({@code min(length(i), bufferSize())} bytes, a view of the native slot)}
      */
     public MemorySegment data(int i) {
         return slots[check(i)].asSlice(0, Math.min(length(i), bufferSize));
@@ -100,9 +100,9 @@ public final class DatagramBatch implements AutoCloseable {
     }
 
     /**
-     * Bytes in slot {@code i}: after a receive the {@code msg_len} the kernel gave (with MSG_TRUNC
+     * {@return bytes in slot {@code i}: after a receive the {@code msg_len} the kernel gave (with MSG_TRUNC
      * passed, the datagram's real length, maybe over {@link #bufferSize()}); after {@link #put}, the
-     * staged length; after a send, the bytes sent.
+     * staged length; after a send, the bytes sent}
      */
     public int length(int i) {
         return hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MMSG_LEN);

@@ -33,14 +33,14 @@ public record Domain(int value) {
     public static final Domain XDP = new Domain(Consts.AF_XDP);
 
     /**
-     * The domain named {@code name}: {@code "INET"}, {@code "AF_INET"}, {@code "inet"} all work.
+     * {@return the domain named {@code name}: {@code "INET"}, {@code "AF_INET"}, {@code "inet"} all work}
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static Domain valueOf(String name) {
         return new Domain(TABLE.parse(name, "socket domain"));
     }
 
-    /** Every domain with a known C name, one per value, in the order of {@code <bits/socket.h>}. */
+    /** {@return every domain with a known C name, one per value, in the order of {@code <bits/socket.h>}} */
     public static List<Domain> known() {
         return TABLE.values().stream().map(Domain::new).toList();
     }

@@ -29,7 +29,7 @@ public record Level(int value) {
         return new Level(TABLE.parse(name, "option level"));
     }
 
-    /** Every level with a known C name. */
+    /** {@return every level with a known C name} */
     public static List<Level> known() {
         return TABLE.values().stream().map(Level::new).toList();
     }

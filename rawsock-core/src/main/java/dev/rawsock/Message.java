@@ -78,16 +78,16 @@ public final class Message {
     }
 
     /**
-     * Bytes of {@link #control()} that hold control messages: after a receive, the
-     * {@code msg_controllen} the kernel returned; otherwise the buffer's length.
+     * {@return bytes of {@link #control()} that hold control messages: after a receive, the
+     * {@code msg_controllen} the kernel returned; otherwise the buffer's length}
      */
     public int controlLength() {
         return controlLength;
     }
 
     /**
-     * The whole control messages in {@link #control()} (after a receive: those the kernel
-     * delivered). File descriptors in SCM_RIGHTS messages here belong to the caller, who must close
+     * {@return the whole control messages in {@link #control()} (after a receive: those the kernel
+     * delivered)} File descriptors in SCM_RIGHTS messages here belong to the caller, who must close
      * them; those in a message the kernel cut short (MSG_CTRUNC) rawsock has already closed.
      */
     public List<ControlMessage> controlMessages() {
@@ -99,7 +99,7 @@ public final class Message {
         return MsgFlag.of(flags);
     }
 
-    /** Bytes the last call moved ({@code msg_len} for sendmmsg/recvmmsg); with TRUNC, the datagram's real length. */
+    /** {@return bytes the last call moved ({@code msg_len} for sendmmsg/recvmmsg); with TRUNC, the datagram's real length} */
     public int length() {
         return length;
     }

@@ -52,7 +52,7 @@ public record Protocol(int value) {
     public static final Protocol NETLINK_GENERIC = new Protocol(Consts.NETLINK_GENERIC);
 
     /**
-     * The protocol value an AF_PACKET socket needs for an Ethernet type: {@code htons(ethertype)}.
+     * {@return the protocol value an AF_PACKET socket needs for an Ethernet type: {@code htons(ethertype)}}
      * {@code ethernet(0x0003)} is {@link #ETH_P_ALL}.
      * @throws IllegalArgumentException unless 0 &lt;= ethertype &lt;= 0xFFFF
      */
@@ -61,9 +61,9 @@ public record Protocol(int value) {
     }
 
     /**
-     * The protocol named {@code name}: an IPPROTO name with or without its prefix ({@code "ICMP"},
+     * {@return the protocol named {@code name}: an IPPROTO name with or without its prefix ({@code "ICMP"},
      * {@code "IPPROTO_ICMP"}), an {@code ETH_P_*} or {@code NETLINK_*} name, in any case; failing
-     * those, a name from the protocols database ({@code getprotobyname(3)}, e.g. {@code "ipv6-icmp"}).
+     * those, a name from the protocols database ({@code getprotobyname(3)}, e.g. {@code "ipv6-icmp"})}
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static Protocol valueOf(String name) {
@@ -85,7 +85,7 @@ public record Protocol(int value) {
                 + String.join(", ", all));
     }
 
-    /** Every protocol with a known C name: the IPPROTO values, then the ETH_P values (network order), then NETLINK. */
+    /** {@return every protocol with a known C name: the IPPROTO values, then the ETH_P values (network order), then NETLINK} */
     public static List<Protocol> known() {
         List<Protocol> out = new ArrayList<>();
         for (int v : IPPROTO.values()) out.add(new Protocol(v));

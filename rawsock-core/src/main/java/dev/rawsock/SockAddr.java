@@ -44,9 +44,9 @@ public final class SockAddr {
     // ------------------------------------------------------------------ factories
 
     /**
-     * An empty address of {@code domain}'s standard size (sockaddr_in, sockaddr_in6, sockaddr_un,
+     * {@return an empty address of {@code domain}'s standard size (sockaddr_in, sockaddr_in6, sockaddr_un,
      * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): the seed's
-     * {@code (make-sockaddr family)}.
+     * {@code (make-sockaddr family)}}
      */
     public static SockAddr of(Domain domain) {
         return new SockAddr(Domain.of(domain), standardSize(Domain.of(domain)));
@@ -76,8 +76,8 @@ public final class SockAddr {
     }
 
     /**
-     * An IPv4 ({@code sockaddr_in}) or IPv6 ({@code sockaddr_in6}, with the scope id of an
-     * {@link Inet6Address}) address.
+     * {@return an IPv4 ({@code sockaddr_in}) or IPv6 ({@code sockaddr_in6}, with the scope id of an
+     * {@link Inet6Address}) address}
      * @throws IllegalArgumentException unless 0 &lt;= port &lt;= 65535
      */
     public static SockAddr inet(InetAddress address, int port) {
@@ -113,7 +113,7 @@ public final class SockAddr {
     }
 
     /**
-     * A Unix-domain address for a filesystem path. Its length is that of the path plus the NUL, as
+     * {@return a Unix-domain address for a filesystem path} Its length is that of the path plus the NUL, as
      * {@code SUN_LEN} gives.
      * @throws IllegalArgumentException for a path over 107 bytes (UTF-8) or with a NUL in it
      */
@@ -130,8 +130,8 @@ public final class SockAddr {
     }
 
     /**
-     * A Linux abstract Unix-domain address: sun_path starts with a NUL, then {@code name} (which may
-     * hold any bytes); the length counts exactly those bytes.
+     * {@return a Linux abstract Unix-domain address: sun_path starts with a NUL, then {@code name} (which may
+     * hold any bytes); the length counts exactly those bytes}
      * @throws IllegalArgumentException for a name over 107 bytes
      */
     public static SockAddr unixAbstract(String name) {
@@ -145,8 +145,8 @@ public final class SockAddr {
     }
 
     /**
-     * A {@code sockaddr_ll} for AF_PACKET: interface index and Ethernet type (host order, e.g.
-     * 0x0800; stored in network order as the kernel wants).
+     * {@return a {@code sockaddr_ll} for AF_PACKET: interface index and Ethernet type (host order, e.g.
+     * 0x0800; stored in network order as the kernel wants)}
      */
     public static SockAddr packet(int ifindex, int ethertype) {
         if (ifindex < 0) throw new IllegalArgumentException("interface index must be >= 0: " + ifindex);
@@ -208,8 +208,8 @@ public final class SockAddr {
     }
 
     /**
-     * A live view of the bytes after the family ({@code sa_data}), big-endian: writing it changes the
-     * address. The seed's {@code sockaddr-data}.
+     * {@return a live view of the bytes after the family ({@code sa_data}), big-endian: writing it changes the
+     * address} The seed's {@code sockaddr-data}.
      */
     public ByteBuffer data() {
         return ByteBuffer.wrap(storage, 2, Math.max(0, size - 2)).slice().order(ByteOrder.BIG_ENDIAN);
@@ -250,8 +250,8 @@ public final class SockAddr {
     }
 
     /**
-     * The filesystem path of a Unix address, or null for an unnamed or abstract one (see
-     * {@link #abstractName()}).
+     * {@return the filesystem path of a Unix address, or null for an unnamed or abstract one (see
+     * {@link #abstractName()})}
      */
     public Path path() {
         requireFamily("path", Consts.AF_UNIX);
@@ -282,7 +282,7 @@ public final class SockAddr {
         return net16(Layouts.SLL_PROTOCOL);
     }
 
-    /** The packet type of a received packet address ({@code sll_pkttype}: PACKET_HOST ... PACKET_OUTGOING). */
+    /** {@return the packet type of a received packet address ({@code sll_pkttype}: PACKET_HOST ... PACKET_OUTGOING)} */
     public int packetType() {
         requireFamily("packetType", Consts.AF_PACKET);
         return storage[(int) Layouts.SLL_PKTTYPE] & 0xff;

@@ -521,7 +521,7 @@ public final class SockOpt<T> {
 
     // ---------------------------------------------------------------- lookup
 
-    /** Every option of the catalogue, grouped by level (SOL_SOCKET, IP, IPV6, TCP, UDP, RAW, ICMPV6, PACKET). */
+    /** {@return every option of the catalogue, grouped by level (SOL_SOCKET, IP, IPV6, TCP, UDP, RAW, ICMPV6, PACKET)} */
     public static List<SockOpt<?>> known() {
         return Collections.unmodifiableList(KNOWN);
     }
@@ -541,7 +541,7 @@ public final class SockOpt<T> {
     private static final List<String> PREFIXES = List.of("SO_", "IP_", "IPV6_", "TCP_", "UDP_", "PACKET_");
 
     /**
-     * The option with C name {@code name} ({@code "SO_RCVBUF"}, any case). The seed's keyword form
+     * {@return the option with C name {@code name} ({@code "SO_RCVBUF"}, any case)} The seed's keyword form
      * without the prefix ({@code "rcvbuf"}, {@code ":debug"}, {@code "v6only"}) is accepted too when it
      * names one option only ({@code "mtu"} is both IP_MTU and IPV6_MTU, so it is not).
      * @throws IllegalArgumentException for an unknown or ambiguous name; the message lists the candidates
@@ -562,8 +562,8 @@ public final class SockOpt<T> {
     }
 
     /**
-     * Any option as raw bytes, for what the catalogue lacks: reads give the bytes the kernel wrote
-     * (up to {@value Scratch#MISC_SIZE}), writes pass the array as it is.
+     * {@return any option as raw bytes, for what the catalogue lacks: reads give the bytes the kernel wrote
+     * (up to {@value Scratch#MISC_SIZE}), writes pass the array as it is}
      */
     public static SockOpt<byte[]> raw(Level level, int optname) {
         Objects.requireNonNull(level, "level");

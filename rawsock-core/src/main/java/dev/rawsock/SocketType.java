@@ -24,14 +24,14 @@ public record SocketType(int value) {
     public static final SocketType PACKET = new SocketType(Consts.SOCK_PACKET);
 
     /**
-     * The type named {@code name}: {@code "STREAM"}, {@code "SOCK_STREAM"}, any case.
+     * {@return the type named {@code name}: {@code "STREAM"}, {@code "SOCK_STREAM"}, any case}
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static SocketType valueOf(String name) {
         return new SocketType(TABLE.parse(name, "socket type"));
     }
 
-    /** Every type with a known C name. */
+    /** {@return every type with a known C name} */
     public static List<SocketType> known() {
         return TABLE.values().stream().map(SocketType::new).toList();
     }

@@ -539,8 +539,8 @@ public final class Capture implements AutoCloseable {
     // ================================================================ reading
 
     /**
-     * The next packet, waiting at most {@code timeout} for it (null: no limit; zero: only what is
-     * already there); null when the time runs out. The packet's data stay valid until the next call.
+     * {@return the next packet, waiting at most {@code timeout} for it (null: no limit; zero: only what is
+     * already there); null when the time runs out} The packet's data stay valid until the next call.
      *
      * @throws AsynchronousCloseException when another thread closes the capture meanwhile
      * @throws ErrnoException EBADF after close, or the socket's error (e.g. ENETDOWN when the interface goes away)
@@ -766,8 +766,8 @@ public final class Capture implements AutoCloseable {
     // ================================================================ state
 
     /**
-     * The counters since the capture was opened: {@code getsockopt(PACKET_STATISTICS)}
-     * ({@code packet(7)}), which reads and resets the kernel's counters, added to the totals so far.
+     * {@return the counters since the capture was opened: {@code getsockopt(PACKET_STATISTICS)}
+     * ({@code packet(7)}), which reads and resets the kernel's counters, added to the totals so far}
      */
     public CaptureStats stats() throws ErrnoException {
         fdLock.lock();
@@ -790,7 +790,7 @@ public final class Capture implements AutoCloseable {
         return ring != null;
     }
 
-    /** Why there is no ring (the kernel's refusal or the option), or null when there is one. */
+    /** {@return why there is no ring (the kernel's refusal or the option), or null when there is one} */
     public String ringRefusedReason() {
         return ringRefused;
     }

@@ -12,7 +12,7 @@ package dev.rawsock.capture;
  * @param dropped  packets lost for want of room ({@code tp_drops})
  */
 public record CaptureStats(long received, long dropped) {
-    /** Packets delivered to the capture: {@code received - dropped}. */
+    /** {@return packets delivered to the capture: {@code received - dropped}} */
     public long delivered() {
         return received - dropped;
     }

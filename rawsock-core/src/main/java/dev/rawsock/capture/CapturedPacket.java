@@ -68,7 +68,7 @@ public final class CapturedPacket implements Frame {
         return ifindex;
     }
 
-    /** Where the packet was going ({@code sll_pkttype}); null for a packet type this library does not know. */
+    /** {@return where the packet was going ({@code sll_pkttype}); null for a packet type this library does not know} */
     public Direction direction() {
         return Direction.ofPacketType(pkttype);
     }
@@ -79,9 +79,9 @@ public final class CapturedPacket implements Frame {
     }
 
     /**
-     * The link-layer type of the interface ({@code sll_hatype}, an {@code ARPHRD_*} value of
+     * {@return the link-layer type of the interface ({@code sll_hatype}, an {@code ARPHRD_*} value of
      * {@code <net/if_arp.h>}: 1 for Ethernet, 772 for loopback, 65534 for a device without a link-layer
-     * header such as tun), which says what header {@link #data()} starts with. It matters when capturing
+     * header such as tun), which says what header {@link #data()} starts with} It matters when capturing
      * on all interfaces, where devices differ.
      */
     public int hardwareType() {
@@ -89,9 +89,9 @@ public final class CapturedPacket implements Frame {
     }
 
     /**
-     * The VLAN tag control information (priority, DEI, VLAN id) that the NIC or the stack took off the
+     * {@return the VLAN tag control information (priority, DEI, VLAN id) that the NIC or the stack took off the
      * frame before the tap ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when
-     * there was none. With the ring, the tag is put back into {@link #data()} (and counted in
+     * there was none} With the ring, the tag is put back into {@link #data()} (and counted in
      * {@link #wireLength()}) as libpcap does, so the data are the frame as it was on the wire; packets
      * received with {@code recvfrom} (no ring) carry neither.
      */

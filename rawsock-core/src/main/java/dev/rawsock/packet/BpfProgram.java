@@ -329,8 +329,8 @@ public final class BpfProgram {
     public static final int INSTRUCTION_BYTES = 8;
 
     /**
-     * The program as the {@code struct sock_filter} array {@code SO_ATTACH_FILTER} points at, in
-     * native byte order: per instruction {@code u16 code, u8 jt, u8 jf, u32 k}, 8 bytes.
+     * {@return the program as the {@code struct sock_filter} array {@code SO_ATTACH_FILTER} points at, in
+     * native byte order: per instruction {@code u16 code, u8 jt, u8 jf, u32 k}, 8 bytes}
      */
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(size() * INSTRUCTION_BYTES);
@@ -386,8 +386,8 @@ public final class BpfProgram {
     }
 
     /**
-     * Whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
-     * {@code wireLength} bytes long ({@code len} and {@code ld #pktlen} see the wire length).
+     * {@return whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
+     * {@code wireLength} bytes long ({@code len} and {@code ld #pktlen} see the wire length)}
      *
      * @throws IllegalArgumentException if {@code wireLength < frame.length}
      */
@@ -396,9 +396,9 @@ public final class BpfProgram {
     }
 
     /**
-     * Whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
+     * {@return whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
      * {@code wireLength} bytes long, with the metadata a socket's filter would see (null: none, so
-     * that ancillary loads reject).
+     * that ancillary loads reject)}
      *
      * @throws IllegalArgumentException if {@code wireLength < frame.length}
      */
@@ -418,8 +418,8 @@ public final class BpfProgram {
     }
 
     /**
-     * Whether the program accepts a captured or stored packet: its data from position to limit, with
-     * {@code len} seeing its wire length (or the captured length, if a damaged record claims less).
+     * {@return whether the program accepts a captured or stored packet: its data from position to limit, with
+     * {@code len} seeing its wire length (or the captured length, if a damaged record claims less)}
      * A frame holds its VLAN tags in its bytes (a capture puts back the tag the kernel took off, a
      * pcap file stores them), so the program runs with {@link PacketMeta#untagged()}: a
      * {@link Target#LINUX_SOCKET} program then finds the tags in the packet and gives the verdict

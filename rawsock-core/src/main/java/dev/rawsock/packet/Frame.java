@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
  * so that a capture handler can hand its packets straight to a {@code PcapWriter}.
  */
 public interface Frame {
-    /** Time the packet was seen, nanoseconds since the Unix epoch. */
+    /** {@return time the packet was seen, nanoseconds since the Unix epoch} */
     long timestampNanos();
 
-    /** Length of the packet on the wire; {@code data().remaining()} is less when it was cut to a snaplen. */
+    /** {@return length of the packet on the wire; {@code data().remaining()} is less when it was cut to a snaplen} */
     int wireLength();
 
     /** {@return the bytes captured, from position to limit; read-only, and maybe valid only for a limited time} */

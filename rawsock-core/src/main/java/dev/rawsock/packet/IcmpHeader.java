@@ -44,7 +44,7 @@ public final class IcmpHeader extends IcmpView<IcmpHeader> {
 
     /** {@return the message type (0 echo reply, 8 echo request, ...)} */
     public int type() { return u8(0); }
-    /** Bytes 4..7 as one number (gateway address, pointer, next-hop MTU...). */
+    /** {@return bytes 4..7 as one number (gateway address, pointer, next-hop MTU...)} */
     public long restOfHeader() { return u32(4); }
 
     /**

@@ -54,6 +54,6 @@ public final class Icmpv6Header extends IcmpView<Icmpv6Header> {
 
     /** {@return the message type (128 echo request, 129 echo reply, ...)} */
     public int type() { return u8(0); }
-    /** Bytes 4..7 as one number (MTU, pointer, flags...). */
+    /** {@return bytes 4..7 as one number (MTU, pointer, flags...)} */
     public long restOfHeader() { return u32(4); }
 }

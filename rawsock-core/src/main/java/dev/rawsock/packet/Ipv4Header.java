@@ -63,7 +63,7 @@ public final class Ipv4Header extends HeaderView {
     public boolean dontFragment() { return (flags() & 2) != 0; }
     /** {@return whether the MF (more fragments) flag is set} */
     public boolean moreFragments() { return (flags() & 1) != 0; }
-    /** Fragment offset in 8-byte units. */
+    /** {@return fragment offset in 8-byte units} */
     public int fragmentOffset() { return u16(6) & 0x1FFF; }
     /** {@return the time to live} */
     public int ttl() { return u8(8); }

@@ -148,7 +148,7 @@ public final class Ipv6Header extends HeaderView {
     /** {@return the upper-layer protocol: the next-header value after the extension headers (59 when there is none)} */
     public int upperLayerProtocol() { return (int) (walk(null) >>> 48); }
 
-    /** Offset in the segment of the upper-layer header. */
+    /** {@return offset in the segment of the upper-layer header} */
     public long upperLayerOffset() { return walk(null) & 0xFFFF_FFFF_FFFFL; }
 
     /** Walks the chain; returns {@code protocol << 48 | offset}. Every step advances at least 8 bytes within the buffer, so it ends. */

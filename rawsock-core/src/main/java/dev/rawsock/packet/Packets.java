@@ -55,8 +55,8 @@ public final class Packets {
     }
 
     /**
-     * An ICMPv6 echo request message (no IP header) with its checksum over the IPv6 pseudo-header
-     * of {@code source} and {@code destination}.
+     * {@return an ICMPv6 echo request message (no IP header) with its checksum over the IPv6 pseudo-header
+     * of {@code source} and {@code destination}}
      *
      * @param source the source address
      * @param destination the destination address
@@ -111,8 +111,8 @@ public final class Packets {
     }
 
     /**
-     * An IPv4 or IPv6 packet carrying a TCP SYN (window 64240, an MSS option of 1460 for IPv4 and
-     * 1440 for IPv6), every checksum filled.
+     * {@return an IPv4 or IPv6 packet carrying a TCP SYN (window 64240, an MSS option of 1460 for IPv4 and
+     * 1440 for IPv6), every checksum filled}
      *
      * @param source the source address
      * @param sourcePort the source port
@@ -208,7 +208,7 @@ public final class Packets {
     // ============================================================ describe
 
     /**
-     * One tcpdump-like line for an Ethernet frame (position to limit). Never throws on bad bytes.
+     * {@return one tcpdump-like line for an Ethernet frame (position to limit)} Never throws on bad bytes.
      *
      * @param frame the Ethernet frame
      */
@@ -217,7 +217,7 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line for a packet (position to limit) of the given link type.
+     * {@return one tcpdump-like line for a packet (position to limit) of the given link type}
      *
      * @param packet the packet, starting as {@code linktype} says
      * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
@@ -227,7 +227,7 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line for an Ethernet frame.
+     * {@return one tcpdump-like line for an Ethernet frame}
      *
      * @param frame the Ethernet frame
      */
@@ -236,7 +236,7 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line for a packet of the given link type.
+     * {@return one tcpdump-like line for a packet of the given link type}
      *
      * @param packet the packet, starting as {@code linktype} says
      * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
@@ -246,7 +246,7 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line for a stored or captured Ethernet frame.
+     * {@return one tcpdump-like line for a stored or captured Ethernet frame}
      *
      * @param frame the Ethernet frame
      */
@@ -255,7 +255,7 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line for a whole segment holding an Ethernet frame.
+     * {@return one tcpdump-like line for a whole segment holding an Ethernet frame}
      *
      * @param frame the Ethernet frame
      */
@@ -264,7 +264,7 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line for a stored or captured frame of the given link type.
+     * {@return one tcpdump-like line for a stored or captured frame of the given link type}
      *
      * @param frame the Ethernet frame
      * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
@@ -274,8 +274,8 @@ public final class Packets {
     }
 
     /**
-     * One tcpdump-like line (as {@code tcpdump -n} prints without {@code -e}), e.g.
-     * {@code IP 127.0.0.1.5000 > 127.0.0.1.6000: UDP, length 10}. Truncated or bad headers show
+     * {@return one tcpdump-like line (as {@code tcpdump -n} prints without {@code -e}), e.g.
+     * {@code IP 127.0.0.1.5000 > 127.0.0.1.6000: UDP, length 10}} Truncated or bad headers show
      * as {@code [|ip]}-style markers, never as an exception.
      *
      * @param packet the packet, starting as {@code linktype} says

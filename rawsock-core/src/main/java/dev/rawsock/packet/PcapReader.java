@@ -83,11 +83,11 @@ public final class PcapReader implements Closeable {
     public int versionMajor() { return major; }
     /** {@return the file header's {@code version_minor} (4 in every file libpcap writes)} */
     public int versionMinor() { return minor; }
-    /** Offset in the file of the next record. */
+    /** {@return offset in the file of the next record} */
     public long position() { return offset; }
 
     /**
-     * The next record, or null at the end of the file.
+     * {@return the next record, or null at the end of the file}
      * @throws IOException when the file is damaged; the message names the offset
      */
     public PcapRecord next() throws IOException {

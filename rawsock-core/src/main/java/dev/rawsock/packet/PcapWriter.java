@@ -55,7 +55,7 @@ public final class PcapWriter implements Closeable {
     }
 
     /**
-     * A new (or truncated) pcap file.
+     * {@return a new (or truncated) pcap file}
      * @param linktype e.g. {@link #LINKTYPE_ETHERNET} or {@link #LINKTYPE_RAW} (0..0xFFFF)
      * @param snaplen  the longest record stored (1..2^31-1); longer packets are cut
      * @param nanos    nanosecond timestamps (magic 0xA1B23C4D) instead of microseconds

@@ -78,7 +78,7 @@ public final class TcpHeader extends HeaderView {
     public long sequence() { return u32(4); }
     /** {@return the acknowledgment number} */
     public long acknowledgment() { return u32(8); }
-    /** Header length in 32-bit words. */
+    /** {@return header length in 32-bit words} */
     public int dataOffset() { return u8(12) >>> 4; }
     /** {@return the flag bits CWR..FIN (see the constants)} */
     public int flags() { return u8(13); }

@@ -38,7 +38,7 @@ public final class UdpHeader extends HeaderView {
     public int sourcePort() { return u16(0); }
     /** {@return the destination port} */
     public int destinationPort() { return u16(2); }
-    /** Header plus data, in bytes. */
+    /** {@return header plus data, in bytes} */
     public int length() { return u16(4); }
     /** {@return the stored checksum (network order value)} */
     public int checksum() { return u16(6); }
