@@ -60,7 +60,13 @@ public final class ControlMessage {
 
     // ------------------------------------------------------------------ raw
 
-    /** {@return any control message: {@code level}, {@code type} and a copy of {@code data}} */
+    /**
+     * {@return any control message: {@code level}, {@code type} and a copy of {@code data}}
+     *
+     * @param level the protocol level ({@code cmsg_level})
+     * @param type the message type at that level ({@code cmsg_type})
+     * @param data the data bytes, copied
+     */
     public static ControlMessage of(Level level, int type, byte[] data) {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(data, "data");
@@ -68,12 +74,20 @@ public final class ControlMessage {
         return new ControlMessage(level, type, data.clone());
     }
 
-    /** {@code cmsg_level}. */
+    /**
+     * {@code cmsg_level}.
+     *
+     * @return the level ({@code cmsg_level})
+     */
     public Level level() {
         return level;
     }
 
-    /** {@code cmsg_type}. */
+    /**
+     * {@code cmsg_type}.
+     *
+     * @return the type ({@code cmsg_type})
+     */
     public int type() {
         return type;
     }
@@ -83,13 +97,23 @@ public final class ControlMessage {
         return data.clone();
     }
 
-    /** {@code CMSG_SPACE(dataLength)}: bytes of control buffer one message with that much data takes. */
+    /**
+     * {@code CMSG_SPACE(dataLength)}: bytes of control buffer one message with that much data takes.
+     *
+     * @param dataLength bytes of data
+     * @return {@code CMSG_SPACE(dataLength)}
+     */
     public static int space(int dataLength) {
         if (dataLength < 0) throw new IllegalArgumentException("data length must be >= 0: " + dataLength);
         return Math.toIntExact(Cmsg.space(dataLength));
     }
 
-    /** {@code CMSG_LEN(dataLength)}: the {@code cmsg_len} of a message with that much data. */
+    /**
+     * {@code CMSG_LEN(dataLength)}: the {@code cmsg_len} of a message with that much data.
+     *
+     * @param dataLength bytes of data
+     * @return {@code CMSG_LEN(dataLength)}
+     */
     public static int len(int dataLength) {
         if (dataLength < 0) throw new IllegalArgumentException("data length must be >= 0: " + dataLength);
         return Math.toIntExact(Cmsg.len(dataLength));
@@ -104,6 +128,9 @@ public final class ControlMessage {
 
     /**
      * SCM_RIGHTS ({@code unix(7)}): pass open file descriptors over a Unix socket.
+     *
+     * @param fds the open file descriptors to pass (the receiver gets new ones for the same files)
+     * @return the control message
      * @throws IllegalArgumentException for a negative fd or more than SCM_MAX_FD (253) of them
      */
     public static ControlMessage scmRights(int... fds) {
@@ -133,12 +160,23 @@ public final class ControlMessage {
 
     // ------------------------------------------------------------------ SCM_CREDENTIALS
 
-    /** A process's credentials as {@code struct ucred} carries them. */
+    /**
+     * A process's credentials as {@code struct ucred} carries them.
+     *
+     * @param pid the process id
+     * @param uid the user id
+     * @param gid the group id
+     */
     public record Credentials(int pid, int uid, int gid) {}
 
     /**
      * SCM_CREDENTIALS ({@code unix(7)}): the sender's pid, uid and gid (the kernel checks them unless
      * the sender has CAP_SYS_ADMIN / CAP_SETUID / CAP_SETGID); the receiver needs SO_PASSCRED.
+     *
+     * @param pid the process id
+     * @param uid the user id
+     * @param gid the group id
+     * @return the control message
      */
     public static ControlMessage credentials(int pid, int uid, int gid) {
         ByteBuffer b = buf((int) Layouts.UCRED.byteSize());
@@ -155,7 +193,12 @@ public final class ControlMessage {
 
     // ------------------------------------------------------------------ SCM_TIMESTAMPNS
 
-    /** SO_TIMESTAMPNS's message ({@code socket(7)}, a {@code struct timespec}); for round trips and tests. */
+    /**
+     * SO_TIMESTAMPNS's message ({@code socket(7)}, a {@code struct timespec}); for round trips and tests.
+     *
+     * @param time the timestamp
+     * @return the control message
+     */
     public static ControlMessage timestampNs(Instant time) {
         ByteBuffer b = buf((int) Layouts.TIMESPEC.byteSize());
         b.putLong(time.getEpochSecond()).putLong(time.getNano());
@@ -184,6 +227,10 @@ public final class ControlMessage {
      * What IP_PKTINFO / IPV6_PKTINFO say about a datagram: the interface it came in on (or should
      * go out of) and its destination address; for IPv4 also {@code ipi_spec_dst} (the local
      * address the route would use; null for IPv6).
+     *
+     * @param destination {@code ipi_addr}/{@code ipi6_addr}: the destination address in the IP header
+     * @param ifindex the interface the packet arrived on ({@code ipi_ifindex}/{@code ipi6_ifindex})
+     * @param specificDestination {@code ipi_spec_dst}: the local address the kernel would answer from (IPv4 only; null for IPv6)
      */
     public record PacketInfo(InetAddress destination, int ifindex, InetAddress specificDestination) {}
 
@@ -191,6 +238,11 @@ public final class ControlMessage {
      * IP_PKTINFO ({@code ip(7)}, {@code struct in_pktinfo}): on send, the interface index and the
      * source address ({@code ipi_spec_dst}) to use; {@code addr} (ipi_addr) is ignored by the kernel
      * on send. Null addresses mean 0.0.0.0.
+     *
+     * @param ifindex {@code ipi_ifindex}: the interface to send on, 0 for the routing decision
+     * @param specificDestination {@code ipi_spec_dst}: the source address to use; null means 0.0.0.0
+     * @param addr {@code ipi_addr} (ignored by the kernel on send); null means 0.0.0.0
+     * @return the control message
      */
     public static ControlMessage ipPktinfo(int ifindex, Inet4Address specificDestination, Inet4Address addr) {
         ByteBuffer b = buf((int) Layouts.IN_PKTINFO.byteSize());
@@ -200,7 +252,13 @@ public final class ControlMessage {
         return new ControlMessage(Level.IP, Consts.IP_PKTINFO, b.array());
     }
 
-    /** IPV6_PKTINFO ({@code ipv6(7)}, {@code struct in6_pktinfo}): address and interface index. */
+    /**
+     * IPV6_PKTINFO ({@code ipv6(7)}, {@code struct in6_pktinfo}): address and interface index.
+     *
+     * @param addr {@code ipi6_addr}: on send, the source address to use; null means ::, the kernel's choice
+     * @param ifindex {@code ipi6_ifindex}: the interface to send on, 0 for the routing decision
+     * @return the control message
+     */
     public static ControlMessage ipv6Pktinfo(Inet6Address addr, int ifindex) {
         ByteBuffer b = buf((int) Layouts.IN6_PKTINFO.byteSize());
         if (addr != null) b.put((int) Layouts.IPI6_ADDR, addr.getAddress());
@@ -221,27 +279,52 @@ public final class ControlMessage {
 
     // ------------------------------------------------------------------ int-valued
 
-    /** IP_TTL as sent ({@code ip(7)}: the TTL for this datagram) or received (IP_RECVTTL). */
+    /**
+     * IP_TTL as sent ({@code ip(7)}: the TTL for this datagram) or received (IP_RECVTTL).
+     *
+     * @param ttl the TTL
+     * @return the control message
+     */
     public static ControlMessage ttl(int ttl) {
         return intMessage(Level.IP, Consts.IP_TTL, ttl);
     }
 
-    /** IPV6_HOPLIMIT ({@code ipv6(7)}, IPV6_RECVHOPLIMIT on receive). */
+    /**
+     * IPV6_HOPLIMIT ({@code ipv6(7)}, IPV6_RECVHOPLIMIT on receive).
+     *
+     * @param hopLimit the hop limit
+     * @return the control message
+     */
     public static ControlMessage hopLimit(int hopLimit) {
         return intMessage(Level.IPV6, Consts.IPV6_HOPLIMIT, hopLimit);
     }
 
-    /** IP_TOS ({@code ip(7)}); sent as an int, received (IP_RECVTOS) as one byte. */
+    /**
+     * IP_TOS ({@code ip(7)}); sent as an int, received (IP_RECVTOS) as one byte.
+     *
+     * @param tos the TOS byte
+     * @return the control message
+     */
     public static ControlMessage tos(int tos) {
         return intMessage(Level.IP, Consts.IP_TOS, tos);
     }
 
-    /** IPV6_TCLASS ({@code ipv6(7)}, IPV6_RECVTCLASS on receive). */
+    /**
+     * IPV6_TCLASS ({@code ipv6(7)}, IPV6_RECVTCLASS on receive).
+     *
+     * @param tclass the traffic class
+     * @return the control message
+     */
     public static ControlMessage trafficClass(int tclass) {
         return intMessage(Level.IPV6, Consts.IPV6_TCLASS, tclass);
     }
 
-    /** UDP_SEGMENT ({@code udp(7)}, GSO): the segment size, a 16-bit value. */
+    /**
+     * UDP_SEGMENT ({@code udp(7)}, GSO): the segment size, a 16-bit value.
+     *
+     * @param segmentSize the segment size in bytes
+     * @return the control message
+     */
     public static ControlMessage udpSegment(int segmentSize) {
         if (segmentSize < 0 || segmentSize > 0xFFFF) throw new IllegalArgumentException("UDP_SEGMENT size must be 0..65535: " + segmentSize);
         ByteBuffer b = buf(2);
@@ -249,7 +332,12 @@ public final class ControlMessage {
         return new ControlMessage(Level.UDP, Consts.UDP_SEGMENT, b.array());
     }
 
-    /** UDP_GRO ({@code udp(7)}): the segment size of a coalesced datagram, as received with UDP_GRO on. */
+    /**
+     * UDP_GRO ({@code udp(7)}): the segment size of a coalesced datagram, as received with UDP_GRO on.
+     *
+     * @param segmentSize the segment size in bytes
+     * @return the control message
+     */
     public static ControlMessage udpGro(int segmentSize) {
         return intMessage(Level.UDP, Consts.UDP_GRO, segmentSize);
     }
@@ -298,11 +386,14 @@ public final class ControlMessage {
      * A queued error ({@code struct sock_extended_err}, {@code ip(7)} IP_RECVERR) and the address of
      * the node that reported it ({@code SO_EE_OFFENDER}; null when the kernel gave none, as for
      * locally generated errors).
+     *
      * @param errno  the error, e.g. ECONNREFUSED
      * @param origin SO_EE_ORIGIN_LOCAL (1), _ICMP (2), _ICMP6 (3), ...
      * @param type   the ICMP type (for ICMP origins)
      * @param code   the ICMP code
      * @param info   extra (the MTU for "fragmentation needed")
+     * @param data {@code ee_data}: more data, e.g. the end of the completed range of a MSG_ZEROCOPY notification
+     * @param offender {@code SO_EE_OFFENDER}: the address of the node that reported the error, or null
      */
     public record ExtendedError(int errno, int origin, int type, int code, int info, int data, SockAddr offender) {
         /** {@return the C name of {@link #errno()}, e.g. {@code "ECONNREFUSED"}} */
@@ -311,7 +402,13 @@ public final class ControlMessage {
         }
     }
 
-    /** IP_RECVERR (level IP) or IPV6_RECVERR (level IPV6) carrying {@code e}: for round trips and tests. */
+    /**
+     * IP_RECVERR (level IP) or IPV6_RECVERR (level IPV6) carrying {@code e}: for round trips and tests.
+     *
+     * @param e the error to carry
+     * @param level the protocol level ({@code cmsg_level})
+     * @return the control message
+     */
     public static ControlMessage extendedError(ExtendedError e, Level level) {
         int type = level.value() == Consts.SOL_IPV6 ? Consts.IPV6_RECVERR : Consts.IP_RECVERR;
         if (level.value() != Consts.SOL_IP && level.value() != Consts.SOL_IPV6)
@@ -376,6 +473,9 @@ public final class ControlMessage {
      * {@code CMSG_FIRSTHDR}/{@code CMSG_NXTHDR} walk them} Reads nothing outside
      * {@code control[0..length)} whatever the bytes say: a message whose {@code cmsg_len} is below
      * the header size or reaches past the end (cut short, or a lie) ends the walk and is not returned.
+     *
+     * @param control the control buffer
+     * @param length how many bytes of it hold control messages
      * @throws IllegalArgumentException when {@code length} is negative or beyond the array
      */
     public static List<ControlMessage> parse(byte[] control, int length) {
@@ -384,7 +484,12 @@ public final class ControlMessage {
         return parse(MemorySegment.ofArray(control), length);
     }
 
-    /** {@link #parse(byte[], int)} over the whole array. */
+    /**
+     * {@link #parse(byte[], int)} over the whole array.
+     *
+     * @param control the control buffer
+     * @return the messages, in buffer order
+     */
     public static List<ControlMessage> parse(byte[] control) {
         return parse(control, control.length);
     }

@@ -68,6 +68,9 @@ public final class DatagramBatch implements AutoCloseable {
 
     /**
      * {@return a batch of {@code count} slots (1..1024) of {@code bufferSize} bytes each (1..16 MiB)}
+     *
+     * @param count the number of slots, 1..1024
+     * @param bufferSize bytes per slot, 1..16 MiB
      */
     public static DatagramBatch allocate(int count, int bufferSize) {
         if (count < 1 || count > MAX_COUNT) throw new IllegalArgumentException("count must be 1.." + MAX_COUNT + ": " + count);
@@ -89,12 +92,18 @@ public final class DatagramBatch implements AutoCloseable {
     /**
      * {@return the datagram in slot {@code i}: what the last receive put there, or what {@link #put} staged
      * ({@code min(length(i), bufferSize())} bytes, a view of the native slot)}
+     *
+     * @param i the slot index, 0..count()-1
      */
     public MemorySegment data(int i) {
         return slots[check(i)].asSlice(0, Math.min(length(i), bufferSize));
     }
 
-    /** {@return the whole slot {@code i} ({@link #bufferSize()} bytes), to write a datagram in place; then {@link #setLength}} */
+    /**
+     * {@return the whole slot {@code i} ({@link #bufferSize()} bytes), to write a datagram in place; then {@link #setLength}}
+     *
+     * @param i the slot index, 0..count()-1
+     */
     public MemorySegment buffer(int i) {
         return slots[check(i)];
     }
@@ -103,24 +112,39 @@ public final class DatagramBatch implements AutoCloseable {
      * {@return bytes in slot {@code i}: after a receive the {@code msg_len} the kernel gave (with MSG_TRUNC
      * passed, the datagram's real length, maybe over {@link #bufferSize()}); after {@link #put}, the
      * staged length; after a send, the bytes sent}
+     *
+     * @param i the slot index, 0..count()-1
      */
     public int length(int i) {
         return hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MMSG_LEN);
     }
 
-    /** Sets how many bytes of slot {@code i} the next send sends. */
+    /**
+     * Sets how many bytes of slot {@code i} the next send sends.
+     *
+     * @param i the slot index, 0..count()-1
+     * @param length bytes to send, 0..bufferSize()
+     */
     public void setLength(int i, int length) {
         check(i);
         if (length < 0 || length > bufferSize) throw new IllegalArgumentException("length must be 0.." + bufferSize + ": " + length);
         hdrs.set(JAVA_INT, i * MMSG + Layouts.MMSG_LEN, length);
     }
 
-    /** {@return whether the datagram received in slot {@code i} was longer than the slot (MSG_TRUNC)} */
+    /**
+     * {@return whether the datagram received in slot {@code i} was longer than the slot (MSG_TRUNC)}
+     *
+     * @param i the slot index, 0..count()-1
+     */
     public boolean truncated(int i) {
         return (hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MSG_FLAGS) & Consts.MSG_TRUNC) != 0;
     }
 
-    /** {@return the address of slot {@code i} (the sender, after a receive), or null when it has none} */
+    /**
+     * {@return the address of slot {@code i} (the sender, after a receive), or null when it has none}
+     *
+     * @param i the slot index, 0..count()-1
+     */
     public SockAddr address(int i) {
         int len = hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MSG_NAMELEN);
         if (len <= 0) return null;
@@ -129,7 +153,13 @@ public final class DatagramBatch implements AutoCloseable {
         return a;
     }
 
-    /** Copies the address of slot {@code i} into {@code into} (no allocation); false when the slot has none. */
+    /**
+     * Copies the address of slot {@code i} into {@code into} (no allocation); false when the slot has none.
+     *
+     * @param i the slot index, 0..count()-1
+     * @param into the address to fill
+     * @return whether the slot had an address
+     */
     public boolean address(int i, SockAddr into) {
         int len = Math.min(hdrs.get(JAVA_INT, check(i) * MMSG + Layouts.MSG_NAMELEN), NAME);
         if (len <= 0) return false;
@@ -138,7 +168,12 @@ public final class DatagramBatch implements AutoCloseable {
         return true;
     }
 
-    /** Sets the destination of slot {@code i} for the next send (null: none, for a connected socket). */
+    /**
+     * Sets the destination of slot {@code i} for the next send (null: none, for a connected socket).
+     *
+     * @param i the slot index, 0..count()-1
+     * @param address the destination for the next send; null for the connected peer
+     */
     public void setAddress(int i, SockAddr address) {
         check(i);
         if (address == null) {
@@ -149,12 +184,24 @@ public final class DatagramBatch implements AutoCloseable {
         hdrs.set(JAVA_INT, i * MMSG + Layouts.MSG_NAMELEN, address.size);
     }
 
-    /** Copies {@code bytes} into slot {@code i} and sets its length. */
+    /**
+     * Copies {@code bytes} into slot {@code i} and sets its length.
+     *
+     * @param i the slot index, 0..count()-1
+     * @param bytes the datagram
+     */
     public void put(int i, byte[] bytes) {
         put(i, bytes, 0, bytes.length);
     }
 
-    /** Copies {@code bytes[start..end)} into slot {@code i} and sets its length. */
+    /**
+     * Copies {@code bytes[start..end)} into slot {@code i} and sets its length.
+     *
+     * @param i the slot index, 0..count()-1
+     * @param bytes the datagram
+     * @param start index of the datagram's first byte
+     * @param end index after its last byte
+     */
     public void put(int i, byte[] bytes, int start, int end) {
         check(i);
         Objects.checkFromToIndex(start, end, bytes.length);
@@ -164,7 +211,12 @@ public final class DatagramBatch implements AutoCloseable {
         hdrs.set(JAVA_INT, i * MMSG + Layouts.MMSG_LEN, n);
     }
 
-    /** Copies the remaining bytes of {@code buf} into slot {@code i}, sets its length, and advances the position. */
+    /**
+     * Copies the remaining bytes of {@code buf} into slot {@code i}, sets its length, and advances the position.
+     *
+     * @param i the slot index, 0..count()-1
+     * @param buf the datagram, from position to limit
+     */
     public void put(int i, ByteBuffer buf) {
         check(i);
         int n = buf.remaining();
