@@ -38,7 +38,13 @@ public final class Interfaces {
         }
     }
 
-    /** {@code ioctl(SIOCGIFFLAGS)}, {@code netdevice(7)}: the interface's flags. */
+    /**
+     * {@code ioctl(SIOCGIFFLAGS)}, {@code netdevice(7)}: the interface's flags.
+     *
+     * @param ifname the interface name
+     * @return the flags the interface has
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static Set<IfFlag> flags(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
         return IfFlag.of(withSocket(fd -> IfReq.flags(fd, ifname)));
@@ -47,8 +53,13 @@ public final class Interfaces {
     /**
      * {@code ioctl(SIOCGIFFLAGS)} then {@code ioctl(SIOCSIFFLAGS)}, {@code netdevice(7)}: sets the flags
      * in {@code on} and clears those in {@code off}, leaving the others as they are.
+     *
+     * @param ifname the interface name
+     * @param on the flags to set
+     * @param off the flags to clear
      * @throws IllegalArgumentException when a flag is in both sets, or is one SIOCSIFFLAGS cannot carry
      *         (LOWER_UP, DORMANT, ECHO: the kernel reports them, never takes them)
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
      */
     public static void setFlags(String ifname, Set<IfFlag> on, Set<IfFlag> off) throws ErrnoException {
         NetIf.checkName(ifname);
@@ -66,17 +77,33 @@ public final class Interfaces {
         return m;
     }
 
-    /** Sets IFF_UP ({@code ip link set IFNAME up}). */
+    /**
+     * Sets IFF_UP ({@code ip link set IFNAME up}).
+     *
+     * @param ifname the interface name
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static void up(String ifname) throws ErrnoException {
         setFlags(ifname, EnumSet.of(IfFlag.UP), null);
     }
 
-    /** Clears IFF_UP ({@code ip link set IFNAME down}). */
+    /**
+     * Clears IFF_UP ({@code ip link set IFNAME down}).
+     *
+     * @param ifname the interface name
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static void down(String ifname) throws ErrnoException {
         setFlags(ifname, null, EnumSet.of(IfFlag.UP));
     }
 
-    /** {@code ioctl(SIOCGIFMTU)}, {@code netdevice(7)}. */
+    /**
+     * {@code ioctl(SIOCGIFMTU)}, {@code netdevice(7)}.
+     *
+     * @param ifname the interface name
+     * @return the MTU in bytes
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static int mtu(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
         return withSocket(fd -> IfReq.mtu(fd, ifname));
@@ -84,7 +111,11 @@ public final class Interfaces {
 
     /**
      * {@code ioctl(SIOCSIFMTU)}, {@code netdevice(7)}.
+     *
+     * @param ifname the interface name
+     * @param mtu the new MTU
      * @throws IllegalArgumentException for a negative MTU (the kernel refuses values its driver cannot take with EINVAL)
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
      */
     public static void setMtu(String ifname, int mtu) throws ErrnoException {
         NetIf.checkName(ifname);
@@ -92,7 +123,13 @@ public final class Interfaces {
         withSocket(fd -> { IfReq.setMtu(fd, ifname, mtu); return null; });
     }
 
-    /** {@code ioctl(SIOCGIFHWADDR)}, {@code netdevice(7)}: the 6-byte (Ethernet) hardware address. */
+    /**
+     * {@code ioctl(SIOCGIFHWADDR)}, {@code netdevice(7)}: the 6-byte (Ethernet) hardware address.
+     *
+     * @param ifname the interface name
+     * @return the 6 address bytes
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static byte[] hardwareAddress(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
         return withSocket(fd -> IfReq.hwaddr(fd, ifname, Consts.ETH_ALEN));
@@ -100,7 +137,11 @@ public final class Interfaces {
 
     /**
      * {@code ioctl(SIOCSIFHWADDR)}, {@code netdevice(7)}: sets the Ethernet address (ARPHRD_ETHER).
+     *
+     * @param ifname the interface name
+     * @param address the new address
      * @throws IllegalArgumentException when {@code address} is not 6 bytes
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
      */
     public static void setHardwareAddress(String ifname, byte[] address) throws ErrnoException {
         NetIf.checkName(ifname);
@@ -111,19 +152,36 @@ public final class Interfaces {
         withSocket(fd -> { IfReq.setHwaddr(fd, ifname, Consts.ARPHRD_ETHER, a); return null; });
     }
 
-    /** {@code ioctl(SIOCGIFADDR)}, {@code netdevice(7)}: the primary IPv4 address (EADDRNOTAVAIL when none). */
+    /**
+     * {@code ioctl(SIOCGIFADDR)}, {@code netdevice(7)}: the primary IPv4 address (EADDRNOTAVAIL when none).
+     *
+     * @param ifname the interface name
+     * @return the primary IPv4 address
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static Inet4Address address(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
         return InetBytes.v4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFADDR)));
     }
 
-    /** {@code ioctl(SIOCGIFNETMASK)}, {@code netdevice(7)}: the netmask of the primary IPv4 address. */
+    /**
+     * {@code ioctl(SIOCGIFNETMASK)}, {@code netdevice(7)}: the netmask of the primary IPv4 address.
+     *
+     * @param ifname the interface name
+     * @return the netmask
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static Inet4Address netmask(String ifname) throws ErrnoException {
         NetIf.checkName(ifname);
         return InetBytes.v4(withSocket(fd -> IfReq.inetAddr(fd, ifname, Consts.SIOCGIFNETMASK)));
     }
 
-    /** {@return the prefix length of {@link #netmask}: 24 for 255.255.255.0} */
+    /**
+     * {@return the prefix length of {@link #netmask}: 24 for 255.255.255.0}
+     *
+     * @param ifname the interface name
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
+     */
     public static int prefixLength(String ifname) throws ErrnoException {
         byte[] m = netmask(ifname).getAddress();
         return Integer.bitCount(((m[0] & 0xFF) << 24) | ((m[1] & 0xFF) << 16) | ((m[2] & 0xFF) << 8) | (m[3] & 0xFF));
@@ -132,7 +190,12 @@ public final class Interfaces {
     /**
      * {@code ioctl(SIOCSIFADDR)} then {@code ioctl(SIOCSIFNETMASK)}, {@code netdevice(7)}: sets the
      * primary IPv4 address and its prefix (SIOCSIFADDR alone would give the old classful mask).
+     *
+     * @param ifname the interface name
+     * @param address the new address
+     * @param prefixLength the prefix length, 0..32
      * @throws IllegalArgumentException when {@code prefixLength} is outside 0..32
+     * @throws ErrnoException if {@code ioctl(2)} fails: ENODEV when there is no such interface, EPERM without CAP_NET_ADMIN for a change
      */
     public static void setAddress(String ifname, Inet4Address address, int prefixLength) throws ErrnoException {
         NetIf.checkName(ifname);

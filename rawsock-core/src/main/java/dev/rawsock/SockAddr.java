@@ -47,26 +47,42 @@ public final class SockAddr {
      * {@return an empty address of {@code domain}'s standard size (sockaddr_in, sockaddr_in6, sockaddr_un,
      * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): the seed's
      * {@code (make-sockaddr family)}}
+     *
+     * @param domain the address family
      */
     public static SockAddr of(Domain domain) {
         return new SockAddr(Domain.of(domain), standardSize(Domain.of(domain)));
     }
 
-    /** {@return an address of {@code domain} whose data part (the bytes after the family) has {@code dataSize} zero bytes} */
+    /**
+     * {@return an address of {@code domain} whose data part (the bytes after the family) has {@code dataSize} zero bytes}
+     *
+     * @param domain the address family
+     * @param dataSize bytes of data after the family
+     */
     public static SockAddr of(Domain domain, int dataSize) {
         if (dataSize < 0 || dataSize > CAPACITY - 2)
             throw new IllegalArgumentException("sockaddr data size must be 0.." + (CAPACITY - 2) + ": " + dataSize);
         return new SockAddr(Domain.of(domain), 2 + dataSize);
     }
 
-    /** {@return an address of {@code domain} whose data part is a copy of {@code data}} */
+    /**
+     * {@return an address of {@code domain} whose data part is a copy of {@code data}}
+     *
+     * @param domain the address family
+     * @param data the data bytes after the family, copied
+     */
     public static SockAddr of(Domain domain, byte[] data) {
         SockAddr a = of(domain, data.length);
         System.arraycopy(data, 0, a.storage, 2, data.length);
         return a;
     }
 
-    /** {@return a sockaddr from its raw C bytes (family first, in host order), e.g. as another program wrote it} */
+    /**
+     * {@return a sockaddr from its raw C bytes (family first, in host order), e.g. as another program wrote it}
+     *
+     * @param raw the C struct bytes, family first in host order
+     */
     public static SockAddr fromBytes(byte[] raw) {
         if (raw.length < 2 || raw.length > CAPACITY)
             throw new IllegalArgumentException("a sockaddr has 2.." + CAPACITY + " bytes: " + raw.length);
@@ -78,6 +94,9 @@ public final class SockAddr {
     /**
      * {@return an IPv4 ({@code sockaddr_in}) or IPv6 ({@code sockaddr_in6}, with the scope id of an
      * {@link Inet6Address}) address}
+     *
+     * @param address the IP address
+     * @param port the port, 0..65535
      * @throws IllegalArgumentException unless 0 &lt;= port &lt;= 65535
      */
     public static SockAddr inet(InetAddress address, int port) {
@@ -89,12 +108,26 @@ public final class SockAddr {
         return a;
     }
 
-    /** {@code sockaddr_in6} for an IPv6 address (an IPv4 one becomes IPv4-mapped), scope id from the address. */
+    /**
+     * {@code sockaddr_in6} for an IPv6 address (an IPv4 one becomes IPv4-mapped), scope id from the address.
+     *
+     * @param address the IP address
+     * @param port the port, 0..65535
+     * @return the {@code sockaddr_in6}
+     */
     public static SockAddr inet6(InetAddress address, int port) {
         return inet6(address, port, 0, address instanceof Inet6Address a6 ? a6.getScopeId() : 0);
     }
 
-    /** {@code sockaddr_in6} with flow info and scope id (interface index for link-local addresses). */
+    /**
+     * {@code sockaddr_in6} with flow info and scope id (interface index for link-local addresses).
+     *
+     * @param address the IP address
+     * @param port the port, 0..65535
+     * @param flowInfo the IPv6 flow information ({@code sin6_flowinfo})
+     * @param scopeId the scope id ({@code sin6_scope_id})
+     * @return the {@code sockaddr_in6}
+     */
     public static SockAddr inet6(InetAddress address, int port, int flowInfo, int scopeId) {
         checkPort(port);
         byte[] b = address.getAddress();
@@ -115,6 +148,8 @@ public final class SockAddr {
     /**
      * {@return a Unix-domain address for a filesystem path} Its length is that of the path plus the NUL, as
      * {@code SUN_LEN} gives.
+     *
+     * @param path the filesystem path
      * @throws IllegalArgumentException for a path over 107 bytes (UTF-8) or with a NUL in it
      */
     public static SockAddr unix(Path path) {
@@ -132,6 +167,8 @@ public final class SockAddr {
     /**
      * {@return a Linux abstract Unix-domain address: sun_path starts with a NUL, then {@code name} (which may
      * hold any bytes); the length counts exactly those bytes}
+     *
+     * @param name the name after the leading NUL
      * @throws IllegalArgumentException for a name over 107 bytes
      */
     public static SockAddr unixAbstract(String name) {
@@ -147,6 +184,9 @@ public final class SockAddr {
     /**
      * {@return a {@code sockaddr_ll} for AF_PACKET: interface index and Ethernet type (host order, e.g.
      * 0x0800; stored in network order as the kernel wants)}
+     *
+     * @param ifindex the interface index ({@code sll_ifindex}), 0 for any
+     * @param ethertype the Ethernet type, host order
      */
     public static SockAddr packet(int ifindex, int ethertype) {
         if (ifindex < 0) throw new IllegalArgumentException("interface index must be >= 0: " + ifindex);
@@ -157,7 +197,12 @@ public final class SockAddr {
         return a;
     }
 
-    /** {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask} */
+    /**
+     * {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask}
+     *
+     * @param pid the port id ({@code nl_pid}), 0 for the kernel
+     * @param groups the multicast group bitmask ({@code nl_groups})
+     */
     public static SockAddr netlink(int pid, int groups) {
         SockAddr a = new SockAddr(Consts.AF_NETLINK, (int) Layouts.SOCKADDR_NL.byteSize());
         a.host32(Layouts.NL_PID, pid);
@@ -168,6 +213,9 @@ public final class SockAddr {
     /**
      * From a {@code java.net} address: {@link InetSocketAddress} (resolved) or
      * {@link UnixDomainSocketAddress}.
+     *
+     * @param address the IP address
+     * @return the address as a {@code sockaddr}
      * @throws IllegalArgumentException for an unresolved or unsupported address
      */
     public static SockAddr from(SocketAddress address) {
@@ -182,6 +230,8 @@ public final class SockAddr {
     /**
      * Back to {@code java.net}: {@link InetSocketAddress} for inet/inet6, {@link UnixDomainSocketAddress}
      * for a Unix path.
+     *
+     * @return the {@code java.net} address
      * @throws UnsupportedOperationException for other families and abstract or unnamed Unix addresses
      */
     public SocketAddress toSocketAddress() {
