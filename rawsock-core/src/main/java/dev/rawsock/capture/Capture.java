@@ -81,7 +81,12 @@ public final class Capture implements AutoCloseable {
     /** What {@link #forEach} calls for each packet; may throw {@link IOException} (so {@code pcapWriter::write} fits). */
     @FunctionalInterface
     public interface Handler {
-        /** Takes one packet; its {@link CapturedPacket#data()} is valid only during this call. */
+        /**
+         * Takes one packet; its {@link CapturedPacket#data()} is valid only during this call.
+         *
+         * @param packet the packet
+         * @throws IOException {@link ErrnoException} if a system call fails (ENODEV, EPERM, ...), as the description says
+         */
         void handle(CapturedPacket packet) throws IOException;
     }
 
@@ -111,6 +116,8 @@ public final class Capture implements AutoCloseable {
         /**
          * No filter, not promiscuous, snaplen 262144, a 4 MiB ring of 256 KiB blocks retired after
          * 10 ms, no fanout, outgoing packets kept (except the loopback's duplicate copy).
+         *
+         * @return new options with these defaults
          */
         public static Options defaults() {
             return new Options();
@@ -141,6 +148,9 @@ public final class Capture implements AutoCloseable {
          * the packet, as libpcap's live filters do; the capture puts the tag back into
          * {@link CapturedPacket#data()}, where {@link BpfProgram#matches(dev.rawsock.packet.Frame)}
          * finds it and gives the same verdict.
+         *
+         * @param pcapFilter the expression, or null for no filter
+         * @return these options
          */
         public Options filter(String pcapFilter) {
             this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter, BpfProgram.Target.LINUX_SOCKET);
@@ -151,19 +161,32 @@ public final class Capture implements AutoCloseable {
          * A classic BPF program the kernel runs on each packet, attached as given; null for none. A
          * program compiled for {@link BpfProgram.Target#OFFLINE} sees no outer VLAN tag here (the
          * kernel took it off): compile for {@link BpfProgram.Target#LINUX_SOCKET} to filter on it.
+         *
+         * @param program the program, or null for no filter
+         * @return these options
          */
         public Options filter(BpfProgram program) {
             this.filter = program;
             return this;
         }
 
-        /** {@return whether to put the interface in promiscuous mode while the capture is open (needs an interface)} */
+        /**
+         * Whether to put the interface in promiscuous mode while the capture is open (needs an interface).
+         *
+         * @param on true for promiscuous mode
+         * @return these options
+         */
         public Options promiscuous(boolean on) {
             this.promiscuous = on;
             return this;
         }
 
-        /** At most this many bytes of each packet are kept (1..262144). */
+        /**
+         * At most this many bytes of each packet are kept (1..262144).
+         *
+         * @param bytes the size in bytes
+         * @return these options
+         */
         public Options snaplen(int bytes) {
             if (bytes < 1 || bytes > MAX_SNAPLEN)
                 throw new IllegalArgumentException("snaplen must be 1.." + MAX_SNAPLEN + ": " + bytes);
@@ -174,6 +197,9 @@ public final class Capture implements AutoCloseable {
         /**
          * The ring's total size; the block count becomes {@code ceil(bytes / blockSize)}. At most
          * {@code Integer.MAX_VALUE} bytes in all.
+         *
+         * @param bytes the size in bytes
+         * @return these options
          */
         public Options ringSize(long bytes) {
             if (bytes < PAGE || bytes > Integer.MAX_VALUE)
@@ -186,6 +212,9 @@ public final class Capture implements AutoCloseable {
         /**
          * The size of one ring block ({@code tp_block_size}): a multiple of 4096; a packet longer
          * than a block (less its 48-byte header) is cut to fit.
+         *
+         * @param bytes the size in bytes
+         * @return these options
          */
         public Options blockSize(int bytes) {
             if (bytes < PAGE || bytes % PAGE != 0)
@@ -194,7 +223,12 @@ public final class Capture implements AutoCloseable {
             return this;
         }
 
-        /** {@return the number of ring blocks ({@code tp_block_nr}), at least 1} */
+        /**
+         * The number of ring blocks ({@code tp_block_nr}), at least 1.
+         *
+         * @param count the number of blocks
+         * @return these options
+         */
         public Options blockCount(int count) {
             if (count < 1) throw new IllegalArgumentException("block count must be >= 1: " + count);
             this.blockCount = count;
@@ -205,6 +239,9 @@ public final class Capture implements AutoCloseable {
          * How long the kernel waits before handing over a block that is not full
          * ({@code tp_retire_blk_tov}, whole milliseconds, 1..65535); {@link Duration#ZERO} lets the
          * kernel choose from the link speed. This bounds how late a packet shows up on a quiet link.
+         *
+         * @param timeout how long to wait; null for no limit
+         * @return these options
          */
         public Options blockTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
@@ -218,6 +255,10 @@ public final class Capture implements AutoCloseable {
         /**
          * Joins fanout group {@code group} (0..65535) with {@code mode} ({@code PACKET_FANOUT}): the
          * kernel spreads the interface's packets over the group's sockets.
+         *
+         * @param group the fanout group id, 0..65535
+         * @param mode how the kernel spreads packets over the group
+         * @return these options
          */
         public Options fanout(int group, FanoutMode mode) {
             Objects.requireNonNull(mode, "mode");
@@ -227,7 +268,12 @@ public final class Capture implements AutoCloseable {
             return this;
         }
 
-        /** {@return whether to skip packets this host sends ({@code PACKET_IGNORE_OUTGOING})} */
+        /**
+         * Whether to skip packets this host sends ({@code PACKET_IGNORE_OUTGOING}).
+         *
+         * @param on true to skip them
+         * @return these options
+         */
         public Options ignoreOutgoing(boolean on) {
             this.ignoreOutgoing = on;
             return this;
@@ -236,6 +282,9 @@ public final class Capture implements AutoCloseable {
         /**
          * Whether to use the mmap ring (the default); false receives each packet with {@code recvfrom(2)},
          * as happens anyway where the kernel refuses the ring.
+         *
+         * @param on true to turn it on
+         * @return these options
          */
         public Options ring(boolean on) {
             this.ring = on;
@@ -296,6 +345,11 @@ public final class Capture implements AutoCloseable {
      * {@code options} say (see the class comment for the system calls, in order). A missing interface
      * is an {@link ErrnoException} ENODEV; a process without {@code CAP_NET_RAW} gets an
      * {@link ErrnoException} EPERM whose message says that capture needs it.
+     *
+     * @param ifnameOrNull the interface name, or null for every interface
+     * @param options how to set the capture up
+     * @return the open capture
+     * @throws IOException {@link ErrnoException} if a system call fails (ENODEV, EPERM, ...), as the description says
      */
     public static Capture open(String ifnameOrNull, Options options) throws IOException {
         Objects.requireNonNull(options, "options");
@@ -338,7 +392,13 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    /** {@link #open(String, Options)} with {@link Options#defaults()}. */
+    /**
+     * {@link #open(String, Options)} with {@link Options#defaults()}.
+     *
+     * @param ifnameOrNull the interface name, or null for every interface
+     * @return the open capture
+     * @throws IOException {@link ErrnoException} if a system call fails (ENODEV, EPERM, ...), as the description says
+     */
     public static Capture open(String ifnameOrNull) throws IOException {
         return open(ifnameOrNull, Options.defaults());
     }
@@ -542,6 +602,7 @@ public final class Capture implements AutoCloseable {
      * {@return the next packet, waiting at most {@code timeout} for it (null: no limit; zero: only what is
      * already there); null when the time runs out} The packet's data stay valid until the next call.
      *
+     * @param timeout how long to wait; null for no limit
      * @throws AsynchronousCloseException when another thread closes the capture meanwhile
      * @throws ErrnoException EBADF after close, or the socket's error (e.g. ENETDOWN when the interface goes away)
      */
@@ -562,6 +623,10 @@ public final class Capture implements AutoCloseable {
      * within the handler. Returns how many were handled. A {@link Handler} exception ends the loop
      * and propagates.
      *
+     * @param count the number of packets to handle; 0 or less for no limit
+     * @param timeout how long to wait; null for no limit
+     * @param handler what to do with each packet
+     * @return how many packets were handled
      * @throws AsynchronousCloseException when another thread closes the capture while this one waits
      */
     public int forEach(int count, Duration timeout, Handler handler) throws IOException {
@@ -768,6 +833,8 @@ public final class Capture implements AutoCloseable {
     /**
      * {@return the counters since the capture was opened: {@code getsockopt(PACKET_STATISTICS)}
      * ({@code packet(7)}), which reads and resets the kernel's counters, added to the totals so far}
+     *
+     * @throws ErrnoException if {@code getsockopt(2)} fails (EBADF after close)
      */
     public CaptureStats stats() throws ErrnoException {
         fdLock.lock();
