@@ -85,7 +85,7 @@ public final class Capture implements AutoCloseable {
          * Takes one packet; its {@link CapturedPacket#data()} is valid only during this call.
          *
          * @param packet the packet
-         * @throws IOException {@link ErrnoException} if a system call fails (ENODEV, EPERM, ...), as the description says
+         * @throws IOException anything the handler throws; it ends {@link Capture#forEach} and propagates
          */
         void handle(CapturedPacket packet) throws IOException;
     }
@@ -184,7 +184,7 @@ public final class Capture implements AutoCloseable {
         /**
          * At most this many bytes of each packet are kept (1..262144).
          *
-         * @param bytes the size in bytes
+         * @param bytes the most bytes kept per packet, 1..262144
          * @return these options
          */
         public Options snaplen(int bytes) {
@@ -240,7 +240,7 @@ public final class Capture implements AutoCloseable {
          * ({@code tp_retire_blk_tov}, whole milliseconds, 1..65535); {@link Duration#ZERO} lets the
          * kernel choose from the link speed. This bounds how late a packet shows up on a quiet link.
          *
-         * @param timeout how long to wait; null for no limit
+         * @param timeout the retire timeout, whole milliseconds 1..65535, or {@link Duration#ZERO} for the kernel's choice
          * @return these options
          */
         public Options blockTimeout(Duration timeout) {
@@ -283,7 +283,7 @@ public final class Capture implements AutoCloseable {
          * Whether to use the mmap ring (the default); false receives each packet with {@code recvfrom(2)},
          * as happens anyway where the kernel refuses the ring.
          *
-         * @param on true to turn it on
+         * @param on true to use the ring, false for {@code recvfrom(2)}
          * @return these options
          */
         public Options ring(boolean on) {
