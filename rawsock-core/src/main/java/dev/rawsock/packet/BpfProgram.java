@@ -118,17 +118,30 @@ public final class BpfProgram {
             }
         }
 
-        /** No tag in the metadata (any tags are in the packet bytes), nothing else known. */
+        /**
+         * No tag in the metadata (any tags are in the packet bytes), nothing else known.
+         *
+         * @return metadata with no tag and nothing else known
+         */
         public static PacketMeta untagged() {
             return UNTAGGED;
         }
 
-        /** {@return a tag (TCI, with TPID 0x8100) the kernel took off the frame, nothing else known} */
+        /**
+         * {@return a tag (TCI, with TPID 0x8100) the kernel took off the frame, nothing else known}
+         *
+         * @param vlanTci the tag control information (priority, DEI, VLAN id), 0..0xffff
+         */
         public static PacketMeta tagged(int vlanTci) {
             return new PacketMeta(vlanTci, 0x8100, -1, -1, -1, -1);
         }
 
-        /** {@return a tag with its TCI and TPID (0x8100 802.1Q, 0x88a8 802.1ad) the kernel took off the frame} */
+        /**
+         * {@return a tag with its TCI and TPID (0x8100 802.1Q, 0x88a8 802.1ad) the kernel took off the frame}
+         *
+         * @param vlanTci the tag control information (priority, DEI, VLAN id), 0..0xffff
+         * @param vlanTpid the tag protocol id, e.g. 0x8100 or 0x88a8
+         */
         public static PacketMeta tagged(int vlanTci, int vlanTpid) {
             return new PacketMeta(vlanTci, vlanTpid, -1, -1, -1, -1);
         }
@@ -192,6 +205,7 @@ public final class BpfProgram {
     /**
      * A program from its instructions, checked by the verifier.
      *
+     * @param instructions the instructions, in order
      * @throws IllegalArgumentException if the kernel would refuse the program (the message says why
      *                                  and at which instruction)
      */
@@ -213,12 +227,22 @@ public final class BpfProgram {
         }
     }
 
-    /** Same as the constructor. */
+    /**
+     * Same as the constructor.
+     *
+     * @param instructions the instructions, in order
+     * @return the program
+     */
     public static BpfProgram of(List<BpfInstruction> instructions) {
         return new BpfProgram(instructions);
     }
 
-    /** Same as the constructor. */
+    /**
+     * Same as the constructor.
+     *
+     * @param instructions the instructions, in order
+     * @return the program
+     */
     public static BpfProgram of(BpfInstruction... instructions) {
         return new BpfProgram(Arrays.asList(instructions));
     }
@@ -248,6 +272,8 @@ public final class BpfProgram {
      * parentheses, and the libpcap shorthand that lets a bare value repeat the qualifiers before it
      * ({@code port 80 or 443}). The empty (or blank) filter accepts everything.
      *
+     * @param pcapFilter the filter expression ({@code pcap-filter(7)})
+     * @return the program
      * @throws IllegalArgumentException if the expression does not parse or asks for something that
      *                                  cannot be compiled; the message gives the position (0-based
      *                                  character index) and what was expected there
@@ -262,6 +288,9 @@ public final class BpfProgram {
      * socket is what libpcap generates there. Run such a program in Java with a {@link PacketMeta}
      * ({@link #matches(byte[], int, PacketMeta)}); without one its metadata loads reject.
      *
+     * @param pcapFilter the filter expression ({@code pcap-filter(7)})
+     * @param target where the program will run
+     * @return the program
      * @throws IllegalArgumentException as {@link #compile(String)}, or if {@code target} is null
      */
     public static BpfProgram compile(String pcapFilter, Target target) {
@@ -280,6 +309,8 @@ public final class BpfProgram {
      * {@code { code, jt, jf, k },} per line, decimal or 0x-hexadecimal. Blank lines and lines
      * without a brace (such as tcpdump's "reading from file" notice) are ignored.
      *
+     * @param tcpdumpDd the {@code tcpdump -dd} text
+     * @return the program
      * @throws IllegalArgumentException if a line does not parse (the message names the line) or the
      *                                  program fails the verifier
      */
@@ -342,6 +373,7 @@ public final class BpfProgram {
      * Writes the {@code struct sock_filter} array at the buffer's position, in native byte order
      * whatever the buffer's order, and advances the position by {@code 8 * size()}.
      *
+     * @param dst where to write
      * @throws java.nio.BufferOverflowException if fewer bytes remain
      */
     public void encode(ByteBuffer dst) {
@@ -363,6 +395,7 @@ public final class BpfProgram {
      * Writes the {@code struct sock_filter} array at the start of a segment (native or heap), in
      * native byte order.
      *
+     * @param dst where to write
      * @throws IndexOutOfBoundsException if the segment is smaller than {@code 8 * size()} bytes
      */
     public void encode(MemorySegment dst) {
@@ -380,7 +413,11 @@ public final class BpfProgram {
         }
     }
 
-    /** {@return whether the program accepts the frame (returns non-zero); the wire length is the frame's length} */
+    /**
+     * {@return whether the program accepts the frame (returns non-zero); the wire length is the frame's length}
+     *
+     * @param frame the frame, from its first byte
+     */
     public boolean matches(byte[] frame) {
         return run(frame, 0, frame.length, frame.length) != 0;
     }
@@ -389,6 +426,8 @@ public final class BpfProgram {
      * {@return whether the program accepts a frame cut to {@code frame.length} bytes of a packet that was
      * {@code wireLength} bytes long ({@code len} and {@code ld #pktlen} see the wire length)}
      *
+     * @param frame the frame, from its first byte
+     * @param wireLength the packet's length on the wire, at least the captured length
      * @throws IllegalArgumentException if {@code wireLength < frame.length}
      */
     public boolean matches(byte[] frame, int wireLength) {
@@ -400,13 +439,20 @@ public final class BpfProgram {
      * {@code wireLength} bytes long, with the metadata a socket's filter would see (null: none, so
      * that ancillary loads reject)}
      *
+     * @param frame the frame, from its first byte
+     * @param wireLength the packet's length on the wire, at least the captured length
+     * @param meta the packet metadata, or null for none
      * @throws IllegalArgumentException if {@code wireLength < frame.length}
      */
     public boolean matches(byte[] frame, int wireLength, PacketMeta meta) {
         return run(frame, 0, frame.length, wireLength, meta) != 0;
     }
 
-    /** {@return whether the program accepts the bytes from the buffer's position to its limit; the position is unchanged} */
+    /**
+     * {@return whether the program accepts the bytes from the buffer's position to its limit; the position is unchanged}
+     *
+     * @param frame the frame, from position to limit
+     */
     public boolean matches(ByteBuffer frame) {
         int len = frame.remaining();
         if (frame.hasArray()) {
@@ -424,12 +470,20 @@ public final class BpfProgram {
      * pcap file stores them), so the program runs with {@link PacketMeta#untagged()}: a
      * {@link Target#LINUX_SOCKET} program then finds the tags in the packet and gives the verdict
      * the socket gave.
+     *
+     * @param frame the stored or captured packet
      */
     public boolean matches(Frame frame) {
         return matches(frame, PacketMeta.untagged());
     }
 
-    /** {@link #matches(Frame)} with the given metadata (null: none, so that ancillary loads reject). */
+    /**
+     * {@link #matches(Frame)} with the given metadata (null: none, so that ancillary loads reject).
+     *
+     * @param frame the stored or captured packet
+     * @param meta the packet metadata, or null for none
+     * @return whether the program accepts the frame
+     */
     public boolean matches(Frame frame, PacketMeta meta) {
         ByteBuffer data = frame.data();
         int len = data.remaining();
@@ -442,7 +496,12 @@ public final class BpfProgram {
         return run(copy, 0, len, wire, meta) != 0;
     }
 
-    /** {@return the frame's verdict and the captured length, as the kernel runs the program} */
+    /**
+     * {@return the frame's verdict and the captured length, as the kernel runs the program}
+     *
+     * @param frame the frame, from its first byte
+     * @param wireLength the packet's length on the wire, at least the captured length
+     */
     public int run(byte[] frame, int wireLength) {
         return run(frame, 0, frame.length, wireLength);
     }
@@ -452,6 +511,11 @@ public final class BpfProgram {
      * that was {@code wireLength} bytes on the wire, and returns what the program returns: 0 drops the
      * packet, anything else is the number of bytes to keep.
      *
+     * @param packet the array holding the packet
+     * @param offset index of the packet's first byte
+     * @param length the captured length in bytes
+     * @param wireLength the packet's length on the wire, at least the captured length
+     * @return what the program returns: 0 to drop, else the number of bytes to keep
      * @throws IndexOutOfBoundsException if the range is outside the array
      * @throws IllegalArgumentException  if {@code wireLength < length}
      */
@@ -463,6 +527,13 @@ public final class BpfProgram {
      * {@link #run(byte[], int, int, int)} with packet metadata for the ancillary loads
      * ({@code ld [SKF_AD_OFF + SKF_AD_*]}), which read it whatever their size, as the kernel does;
      * null: no metadata, so that every ancillary load ends the program with 0.
+     *
+     * @param packet the array holding the packet
+     * @param offset index of the packet's first byte
+     * @param length the captured length in bytes
+     * @param wireLength the packet's length on the wire, at least the captured length
+     * @param meta the packet metadata, or null for none
+     * @return what the program returns: 0 to drop, else the number of bytes to keep
      */
     public int run(byte[] packet, int offset, int length, int wireLength, PacketMeta meta) {
         java.util.Objects.checkFromIndexSize(offset, length, packet.length);
