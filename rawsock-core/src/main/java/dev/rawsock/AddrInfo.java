@@ -42,31 +42,56 @@ public record AddrInfo(Set<AiFlag> flags, Domain family, SocketType type, Protoc
 
         private Hints() {}
 
-        /** {@code ai_flags}: replaces the flags with these (none: 0). */
+        /**
+         * {@code ai_flags}: replaces the flags with these (none: 0).
+         *
+         * @param flags the {@code AI_*} flags
+         * @return these hints
+         */
         public Hints flags(AiFlag... flags) {
             this.flags = AiFlag.mask(flags);
             return this;
         }
 
-        /** {@code ai_flags}: replaces the flags with these. */
+        /**
+         * {@code ai_flags}: replaces the flags with these.
+         *
+         * @param flags the {@code AI_*} flags
+         * @return these hints
+         */
         public Hints flags(Set<AiFlag> flags) {
             this.flags = AiFlag.mask(flags);
             return this;
         }
 
-        /** {@code ai_family}; null means AF_UNSPEC. */
+        /**
+         * {@code ai_family}; null means AF_UNSPEC.
+         *
+         * @param family the address family, or null
+         * @return these hints
+         */
         public Hints family(Domain family) {
             this.family = family == null ? Domain.UNSPEC : family;
             return this;
         }
 
-        /** {@code ai_socktype}; null means 0 (any). */
+        /**
+         * {@code ai_socktype}; null means 0 (any).
+         *
+         * @param socktype the socket type, or null
+         * @return these hints
+         */
         public Hints socktype(SocketType socktype) {
             this.socktype = socktype;
             return this;
         }
 
-        /** {@code ai_protocol}; null means 0 (any). */
+        /**
+         * {@code ai_protocol}; null means 0 (any).
+         *
+         * @param protocol the protocol, or null
+         * @return these hints
+         */
         public Hints protocol(Protocol protocol) {
             this.protocol = protocol;
             return this;
@@ -75,7 +100,11 @@ public record AddrInfo(Set<AiFlag> flags, Domain family, SocketType type, Protoc
         /** {@return the flags set so far} */
         public Set<AiFlag> aiFlags() { return AiFlag.of(flags); }
 
-        /** {@code ai_flags} as the C int. */
+        /**
+         * {@code ai_flags} as the C int.
+         *
+         * @return the {@code AI_*} bits or-ed together
+         */
         public int aiFlagsValue() { return flags; }
 
         /** {@return the family set so far ({@link Domain#UNSPEC} by default)} */

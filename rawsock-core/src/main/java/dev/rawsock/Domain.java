@@ -34,6 +34,8 @@ public record Domain(int value) {
 
     /**
      * {@return the domain named {@code name}: {@code "INET"}, {@code "AF_INET"}, {@code "inet"} all work}
+     *
+     * @param name the name
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static Domain valueOf(String name) {

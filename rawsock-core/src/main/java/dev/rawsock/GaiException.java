@@ -52,7 +52,11 @@ public class GaiException extends IOException {
     /** {@return the {@code errno} that came with {@code EAI_SYSTEM}; 0 for every other code} */
     public int errno() { return errno; }
 
-    /** {@return the C name of an {@code EAI_*} code, e.g. {@code "EAI_AGAIN"} for -3; {@code "EAI N"} when unknown} */
+    /**
+     * {@return the C name of an {@code EAI_*} code, e.g. {@code "EAI_AGAIN"} for -3; {@code "EAI N"} when unknown}
+     *
+     * @param code an {@code EAI_*} value
+     */
     public static String codeName(int code) {
         String n = EAI.name(code);
         return n != null ? n : "EAI " + code;

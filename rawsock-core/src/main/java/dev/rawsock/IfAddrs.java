@@ -24,12 +24,20 @@ public record IfAddrs(String name, Set<IfFlag> flags, SockAddr address, SockAddr
         flags = Collections.unmodifiableSet(flags.isEmpty() ? EnumSet.noneOf(IfFlag.class) : EnumSet.copyOf(flags));
     }
 
-    /** {@code ifa_broadaddr}: the destination when the interface is not point-to-point, else null. */
+    /**
+     * {@code ifa_broadaddr}: the destination when the interface is not point-to-point, else null.
+     *
+     * @return the broadcast address, or null
+     */
     public SockAddr broadcast() {
         return flags.contains(IfFlag.POINTOPOINT) ? null : destination;
     }
 
-    /** {@code ifa_dstaddr}: the destination when the interface is point-to-point, else null. */
+    /**
+     * {@code ifa_dstaddr}: the destination when the interface is point-to-point, else null.
+     *
+     * @return the peer address, or null
+     */
     public SockAddr pointToPoint() {
         return flags.contains(IfFlag.POINTOPOINT) ? destination : null;
     }

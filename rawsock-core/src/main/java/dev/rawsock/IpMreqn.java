@@ -24,7 +24,12 @@ public record IpMreqn(Inet4Address group, Inet4Address interfaceAddress, int ifi
         if (ifindex < 0) throw new IllegalArgumentException("interface index must be >= 0: " + ifindex);
     }
 
-    /** {@return membership of {@code group} on the interface with index {@code ifindex} (0: the kernel picks)} */
+    /**
+     * {@return membership of {@code group} on the interface with index {@code ifindex} (0: the kernel picks)}
+     *
+     * @param group the multicast group
+     * @param ifindex the interface index, 0 for the kernel's choice
+     */
     public static IpMreqn of(Inet4Address group, int ifindex) {
         return new IpMreqn(group, null, ifindex);
     }

@@ -24,7 +24,11 @@ public record Level(int value) {
     public static final Level PACKET = new Level(Consts.SOL_PACKET);
     public static final Level NETLINK = new Level(Consts.SOL_NETLINK);
 
-    /** {@return the level named {@code name}: {@code "SOL_SOCKET"}, {@code "SOCKET"}, {@code "ip"}, any case} */
+    /**
+     * {@return the level named {@code name}: {@code "SOL_SOCKET"}, {@code "SOCKET"}, {@code "ip"}, any case}
+     *
+     * @param name the name
+     */
     public static Level valueOf(String name) {
         return new Level(TABLE.parse(name, "option level"));
     }

@@ -35,6 +35,9 @@ public final class Message {
 
     /**
      * A message over {@code iovec} (kept, not copied), to or from {@code addrOrNull}.
+     *
+     * @param addrOrNull the address, or null for none
+     * @param iovec the buffers, kept (not copied)
      */
     public Message(SockAddr addrOrNull, byte[]... iovec) {
         this.addr = addrOrNull;
@@ -46,7 +49,12 @@ public final class Message {
         return addr;
     }
 
-    /** Sets the address (null: none / not wanted). */
+    /**
+     * Sets the address (null: none / not wanted).
+     *
+     * @param addrOrNull the address, or null for none
+     * @return this message
+     */
     public Message addr(SockAddr addrOrNull) {
         this.addr = addrOrNull;
         return this;
@@ -65,6 +73,9 @@ public final class Message {
     /**
      * Uses {@code buffer} (kept, not copied) as raw control data: the bytes to send, or on receive
      * the space for ancillary data (its length is the capacity, {@code msg_controllen}).
+     *
+     * @param buffer the control buffer, kept (not copied)
+     * @return this message
      */
     public Message control(byte[] buffer) {
         this.control = buffer == null ? NONE : buffer;
@@ -72,7 +83,12 @@ public final class Message {
         return this;
     }
 
-    /** Encodes {@code messages} (each CMSG_SPACE long) as the control data to send. */
+    /**
+     * Encodes {@code messages} (each CMSG_SPACE long) as the control data to send.
+     *
+     * @param messages the control messages to send
+     * @return this message
+     */
     public Message control(ControlMessage... messages) {
         return control(ControlMessage.encode(messages));
     }

@@ -54,6 +54,8 @@ public record Protocol(int value) {
     /**
      * {@return the protocol value an AF_PACKET socket needs for an Ethernet type: {@code htons(ethertype)}}
      * {@code ethernet(0x0003)} is {@link #ETH_P_ALL}.
+     *
+     * @param ethertype the Ethernet type in host order, e.g. 0x0800 ({@code ETH_P_IP}) or 0x0003 ({@code ETH_P_ALL})
      * @throws IllegalArgumentException unless 0 &lt;= ethertype &lt;= 0xFFFF
      */
     public static Protocol ethernet(int ethertype) {
@@ -64,6 +66,8 @@ public record Protocol(int value) {
      * {@return the protocol named {@code name}: an IPPROTO name with or without its prefix ({@code "ICMP"},
      * {@code "IPPROTO_ICMP"}), an {@code ETH_P_*} or {@code NETLINK_*} name, in any case; failing
      * those, a name from the protocols database ({@code getprotobyname(3)}, e.g. {@code "ipv6-icmp"})}
+     *
+     * @param name the name
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static Protocol valueOf(String name) {

@@ -526,7 +526,11 @@ public final class SockOpt<T> {
         return Collections.unmodifiableList(KNOWN);
     }
 
-    /** {@return the catalogue's options at {@code level}} */
+    /**
+     * {@return the catalogue's options at {@code level}}
+     *
+     * @param level the protocol level
+     */
     public static List<SockOpt<?>> known(Level level) {
         Objects.requireNonNull(level, "level");
         return KNOWN.stream().filter(o -> o.level.equals(level)).toList();
@@ -544,6 +548,8 @@ public final class SockOpt<T> {
      * {@return the option with C name {@code name} ({@code "SO_RCVBUF"}, any case)} The seed's keyword form
      * without the prefix ({@code "rcvbuf"}, {@code ":debug"}, {@code "v6only"}) is accepted too when it
      * names one option only ({@code "mtu"} is both IP_MTU and IPV6_MTU, so it is not).
+     *
+     * @param name the C name, e.g. {@code "SO_RCVBUF"}
      * @throws IllegalArgumentException for an unknown or ambiguous name; the message lists the candidates
      */
     public static SockOpt<?> valueOf(String name) {
@@ -564,6 +570,9 @@ public final class SockOpt<T> {
     /**
      * {@return any option as raw bytes, for what the catalogue lacks: reads give the bytes the kernel wrote
      * (up to {@value Scratch#MISC_SIZE}), writes pass the array as it is}
+     *
+     * @param level the protocol level
+     * @param optname the C option number
      */
     public static SockOpt<byte[]> raw(Level level, int optname) {
         Objects.requireNonNull(level, "level");
@@ -598,6 +607,9 @@ public final class SockOpt<T> {
     /**
      * Checks a value for this option as {@link #set} would, without any call: its type, its range, and
      * that the option can be written.
+     *
+     * @param value the value to check
+     * @return the value as the option stores it
      * @throws UnsupportedOperationException when the option is read-only
      * @throws IllegalArgumentException when the value is of the wrong type or out of range
      */

@@ -25,6 +25,8 @@ public record SocketType(int value) {
 
     /**
      * {@return the type named {@code name}: {@code "STREAM"}, {@code "SOCK_STREAM"}, any case}
+     *
+     * @param name the name
      * @throws IllegalArgumentException for an unknown name; the message lists every known one
      */
     public static SocketType valueOf(String name) {
@@ -36,7 +38,12 @@ public record SocketType(int value) {
         return TABLE.values().stream().map(SocketType::new).toList();
     }
 
-    /** {@return this type with SOCK_NONBLOCK and/or SOCK_CLOEXEC or-ed in} */
+    /**
+     * {@return this type with SOCK_NONBLOCK and/or SOCK_CLOEXEC or-ed in}
+     *
+     * @param nonBlock whether to or-in {@code SOCK_NONBLOCK}
+     * @param closeOnExec whether to or-in {@code SOCK_CLOEXEC}
+     */
     public SocketType withFlags(boolean nonBlock, boolean closeOnExec) {
         return new SocketType(value | (nonBlock ? Consts.SOCK_NONBLOCK : 0) | (closeOnExec ? Consts.SOCK_CLOEXEC : 0));
     }

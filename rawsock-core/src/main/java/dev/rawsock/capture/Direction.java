@@ -16,7 +16,11 @@ public enum Direction {
     /** PACKET_OUTGOING (4): sent by this host. */
     OUTGOING;
 
-    /** {@return the direction for a {@code sll_pkttype}/{@code tp_pkttype} value, or null when it is none of these} */
+    /**
+     * {@return the direction for a {@code sll_pkttype}/{@code tp_pkttype} value, or null when it is none of these}
+     *
+     * @param pkttype a {@code PACKET_*} packet type
+     */
     public static Direction ofPacketType(int pkttype) {
         return pkttype >= 0 && pkttype < VALUES.length ? VALUES[pkttype] : null;
     }

@@ -26,12 +26,24 @@ public record BpfInstruction(int code, int jt, int jf, int k) {
         }
     }
 
-    /** {@return an instruction without jumps} */
+    /**
+     * {@return an instruction without jumps}
+     *
+     * @param code the opcode ({@code BPF_*} class, size, mode and source or-ed together)
+     * @param k the operand
+     */
     public static BpfInstruction stmt(int code, int k) {
         return new BpfInstruction(code, 0, 0, k);
     }
 
-    /** {@return a conditional jump} */
+    /**
+     * {@return a conditional jump}
+     *
+     * @param code the opcode ({@code BPF_*} class, size, mode and source or-ed together)
+     * @param k the operand
+     * @param jt the instructions to skip when the test is true, 0..255
+     * @param jf the instructions to skip when it is false, 0..255
+     */
     public static BpfInstruction jump(int code, int k, int jt, int jf) {
         return new BpfInstruction(code, jt, jf, k);
     }

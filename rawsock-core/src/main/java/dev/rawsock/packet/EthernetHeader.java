@@ -96,6 +96,7 @@ public final class EthernetHeader extends HeaderView {
      * Sets the ethertype of the payload (after any VLAN tags).
      *
      * @param type the ethertype
+     * @return this view
      */
     public EthernetHeader setEtherType(int type) { u16(12 + 4L * tags, type); return this; }
 
@@ -103,6 +104,7 @@ public final class EthernetHeader extends HeaderView {
      * {@code aa:bb:cc:dd:ee:ff}.
      *
      * @param mac the 6 address bytes
+     * @return the address as colon-separated lowercase hex pairs
      */
     public static String formatMac(byte[] mac) {
         return HexFormat.ofDelimiter(":").formatHex(mac);

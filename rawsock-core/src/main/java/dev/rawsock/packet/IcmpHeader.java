@@ -51,6 +51,7 @@ public final class IcmpHeader extends IcmpView<IcmpHeader> {
      * Computes and stores the checksum over {@code length} bytes of message from this header on; returns it.
      *
      * @param length the message length in bytes, header included
+     * @return the checksum stored
      */
     public int fillChecksum(int length) {
         require(seg, off, Math.max(length, LENGTH), "ICMP message");

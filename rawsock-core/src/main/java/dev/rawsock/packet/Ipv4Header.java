@@ -98,6 +98,7 @@ public final class Ipv4Header extends HeaderView {
      * Sets version 4 and the IHL (5..15): the caller must have room for the options.
      *
      * @param ihl the header length in 32-bit words, 5..15
+     * @return this view
      */
     public Ipv4Header setIhl(int ihl) {
         if (ihl < 5 || ihl > 15) throw new IllegalArgumentException("IHL must be 5..15: " + ihl);
@@ -175,7 +176,11 @@ public final class Ipv4Header extends HeaderView {
      * @return this view
      */
     public Ipv4Header setDestination(Inet4Address a) { bytes(16, a.getAddress(), 4, "an IPv4 address"); return this; }
-    /** Computes and stores the header checksum; returns it. */
+    /**
+     * Computes and stores the header checksum; returns it.
+     *
+     * @return the checksum stored
+     */
     public int fillChecksum() { return Checksums.fillIpv4Header(seg, off); }
 
     @Override public String toString() {

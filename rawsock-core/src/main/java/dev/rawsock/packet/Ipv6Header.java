@@ -95,6 +95,7 @@ public final class Ipv6Header extends HeaderView {
      *
      * @param trafficClass the traffic class, 0..255
      * @param flowLabel the flow label, 20 bits
+     * @return this view
      */
     public Ipv6Header setVersionClassFlow(int trafficClass, int flowLabel) {
         check(trafficClass, 0xFF);

@@ -58,7 +58,13 @@ public final class PcapReader implements Closeable {
         offset = 24;
     }
 
-    /** Opens a pcap file and reads its header. */
+    /**
+     * Opens a pcap file and reads its header.
+     *
+     * @param path the file
+     * @return a reader positioned at the first record
+     * @throws IOException if the file cannot be read or its header is damaged
+     */
     public static PcapReader open(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {

@@ -39,26 +39,47 @@ public final class PcapWriter implements Closeable {
         this.nanos = nanos;
     }
 
-    /** {@return a new (or truncated) file of Ethernet frames, microsecond timestamps, snaplen 262144} */
+    /**
+     * {@return a new (or truncated) file of Ethernet frames, microsecond timestamps, snaplen 262144}
+     *
+     * @param path the file, created or truncated
+     * @throws IOException if the file cannot be created or its header written
+     */
     public static PcapWriter create(Path path) throws IOException {
         return create(path, LINKTYPE_ETHERNET, DEFAULT_SNAPLEN, false);
     }
 
-    /** {@return a new file of the given link type, microsecond timestamps, snaplen 262144} */
+    /**
+     * {@return a new file of the given link type, microsecond timestamps, snaplen 262144}
+     *
+     * @param path the file, created or truncated
+     * @param linktype the link type of every record ({@code LINKTYPE_*}), 0..0xFFFF
+     * @throws IOException if the file cannot be created or its header written
+     */
     public static PcapWriter create(Path path, int linktype) throws IOException {
         return create(path, linktype, DEFAULT_SNAPLEN, false);
     }
 
-    /** {@return a new file of the given link type and snaplen, microsecond timestamps} */
+    /**
+     * {@return a new file of the given link type and snaplen, microsecond timestamps}
+     *
+     * @param path the file, created or truncated
+     * @param linktype the link type of every record ({@code LINKTYPE_*}), 0..0xFFFF
+     * @param snaplen the longest record stored; longer packets are cut
+     * @throws IOException if the file cannot be created or its header written
+     */
     public static PcapWriter create(Path path, int linktype, int snaplen) throws IOException {
         return create(path, linktype, snaplen, false);
     }
 
     /**
      * {@return a new (or truncated) pcap file}
+     *
+     * @param path the file, created or truncated
      * @param linktype e.g. {@link #LINKTYPE_ETHERNET} or {@link #LINKTYPE_RAW} (0..0xFFFF)
      * @param snaplen  the longest record stored (1..2^31-1); longer packets are cut
      * @param nanos    nanosecond timestamps (magic 0xA1B23C4D) instead of microseconds
+     * @throws IOException if the file cannot be created or its header written
      */
     public static PcapWriter create(Path path, int linktype, int snaplen, boolean nanos) throws IOException {
         Objects.requireNonNull(path, "path");
@@ -90,8 +111,11 @@ public final class PcapWriter implements Closeable {
     /**
      * Appends one packet: the bytes from {@code data}'s position to its limit (the position does not
      * move), cut to the snaplen.
+     *
      * @param timestampNanos nanoseconds since the Unix epoch (0 .. 2^32 seconds)
      * @param wireLength     the packet's length on the wire, at least {@code data.remaining()}
+     * @param data the packet bytes
+     * @throws IOException if writing the file fails, or the writer is closed
      */
     public void write(long timestampNanos, int wireLength, ByteBuffer data) throws IOException {
         if (closed) throw new IOException("pcap writer for " + path + " is closed");
@@ -116,17 +140,32 @@ public final class PcapWriter implements Closeable {
         }
     }
 
-    /** Appends a packet whose wire length is its length. */
+    /**
+     * Appends a packet whose wire length is its length.
+     *
+     * @param timestampNanos nanoseconds since the Unix epoch
+     * @param data the packet bytes
+     * @throws IOException if writing the file fails, or the writer is closed
+     */
     public void write(long timestampNanos, byte[] data) throws IOException {
         write(timestampNanos, data.length, ByteBuffer.wrap(data));
     }
 
-    /** Appends a captured or stored frame; fits {@code Capture.Handler} as {@code writer::write}. */
+    /**
+     * Appends a captured or stored frame; fits {@code Capture.Handler} as {@code writer::write}.
+     *
+     * @param frame the frame
+     * @throws IOException if writing the file fails, or the writer is closed
+     */
     public void write(Frame frame) throws IOException {
         write(frame.timestampNanos(), frame.wireLength(), frame.data());
     }
 
-    /** Writes what is buffered to the file. */
+    /**
+     * Writes what is buffered to the file.
+     *
+     * @throws IOException if writing the file fails, or the writer is closed
+     */
     public void flush() throws IOException {
         out.flip();
         while (out.hasRemaining()) channel.write(out);

@@ -148,6 +148,7 @@ public final class TcpHeader extends HeaderView {
      * Sets the data offset (5..15): the caller must have room for the options.
      *
      * @param words the header length in 32-bit words, 5..15
+     * @return this view
      */
     public TcpHeader setDataOffset(int words) {
         if (words < 5 || words > 15) throw new IllegalArgumentException("data offset must be 5..15: " + words);
@@ -184,7 +185,11 @@ public final class TcpHeader extends HeaderView {
      */
     public TcpHeader setUrgentPointer(int v) { u16(18, v); return this; }
 
-    /** tcpdump's flag letters: {@code S}, {@code S.}, {@code P.}, {@code F.}, {@code R}... */
+    /**
+     * tcpdump's flag letters: {@code S}, {@code S.}, {@code P.}, {@code F.}, {@code R}...
+     *
+     * @return the flags as tcpdump prints them
+     */
     public String flagString() {
         int f = flags();
         StringBuilder b = new StringBuilder();
