@@ -1062,7 +1062,7 @@ public final class Rawsock {
      * order: 127.0.0.0 is {@code 0x7F000000L}) of address type {@code type} (AF_INET), empty when none.
      *
      * @param net the network number in host order, 0..0xFFFFFFFF
-     * @param type the raw {@code SOCK_*} value, {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC} or-ed in as wanted
+     * @param type the address type ({@code n_addrtype}), AF_INET (2)
      * @return the entry, or empty when there is none
      * @throws IllegalArgumentException unless 0 &lt;= net &lt;= 0xFFFFFFFF
      */
