@@ -2,11 +2,11 @@ package dev.rawsock.capture;
 
 import dev.rawsock.Domain;
 import dev.rawsock.ErrnoException;
-import dev.rawsock.MsgFlag;
 import dev.rawsock.PollEvent;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
+import dev.rawsock.internal.Cmsg;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.IfReq;
@@ -61,8 +61,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * filter would reject is ever queued. Promiscuous mode is a
  * {@code PACKET_ADD_MEMBERSHIP} of type {@code PACKET_MR_PROMISC}: it belongs to the socket, and the
  * kernel drops it when the socket closes. Where the kernel refuses the ring (the setsockopt or the
- * mmap fails) the capture falls back to one {@code recvfrom(2)} per packet; {@link #usesRing()}
- * tells which.
+ * mmap fails) the capture falls back to one {@code recvmsg(2)} per packet; {@link #usesRing()}
+ * tells which. That path turns {@code PACKET_AUXDATA} on, as libpcap does, so that each packet
+ * comes with its {@code struct tpacket_auxdata}: the wire length and the VLAN tag the kernel took
+ * off, which is put back into the data exactly as on the ring.
  *
  * <p>On the loopback device every packet passes the tap twice, once going out and once coming in;
  * as libpcap does, the outgoing copy is skipped (by {@code PACKET_IGNORE_OUTGOING} when capturing on
@@ -280,10 +282,10 @@ public final class Capture implements AutoCloseable {
         }
 
         /**
-         * Whether to use the mmap ring (the default); false receives each packet with {@code recvfrom(2)},
-         * as happens anyway where the kernel refuses the ring.
+         * Whether to use the mmap ring (the default); false receives each packet with {@code recvmsg(2)}
+         * (and its {@code PACKET_AUXDATA}), as happens anyway where the kernel refuses the ring.
          *
-         * @param on true to use the ring, false for {@code recvfrom(2)}
+         * @param on true to use the ring, false for {@code recvmsg(2)}
          * @return these options
          */
         public Options ring(boolean on) {
@@ -331,10 +333,12 @@ public final class Capture implements AutoCloseable {
     private int left;
     private long frame;
 
-    // recvfrom state (ring == null); guarded by ioLock
-    private final MemorySegment recvBuf;
+    // recvmsg state (ring == null); guarded by ioLock. All of it lives in the arena, its pointers set once.
+    private final MemorySegment recvBuf;                // VLAN_TAG_LEN bytes of room for a tag, then the packet
     private final ByteBuffer recvView;
-    private final SockAddr from;
+    private final MemorySegment msg;                    // struct msghdr naming the three below
+    private final MemorySegment fromLl;                 // struct sockaddr_ll
+    private final MemorySegment control;                // the PACKET_AUXDATA control message
 
     // PACKET_STATISTICS resets the kernel's counters on each read: the totals live here. Guarded by fdLock.
     private long received;
@@ -457,14 +461,32 @@ public final class Capture implements AutoCloseable {
             this.blockCount = bn;
             this.recvBuf = null;
             this.recvView = null;
-            this.from = null;
+            this.msg = null;
+            this.fromLl = null;
+            this.control = null;
         } else {
             this.ringView = null;
             this.blockSize = 0;
             this.blockCount = 0;
-            this.recvBuf = a.allocate(snaplen, 16);
+            // As libpcap: without the ring, the tag and the wire length come in a control message.
+            // ENOPROTOOPT (a kernel before 2.6.27) leaves the capture without them, as libpcap does.
+            try {
+                Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_AUXDATA, 1, "setsockopt(PACKET_AUXDATA)");
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOPROTOOPT) throw e;
+            }
+            this.recvBuf = a.allocate(VLAN_TAG_LEN + (long) snaplen, 16);
             this.recvView = recvBuf.asByteBuffer().asReadOnlyBuffer();
-            this.from = SockAddr.of(Domain.PACKET);
+            this.fromLl = a.allocate(Layouts.SOCKADDR_LL);
+            this.control = a.allocate(CONTROL_SIZE, Cmsg.ALIGNMENT);
+            MemorySegment iov = a.allocate(Layouts.IOVEC);
+            iov.set(JAVA_LONG, Layouts.IOV_BASE, recvBuf.address() + VLAN_TAG_LEN);
+            iov.set(JAVA_LONG, Layouts.IOV_LEN, snaplen);
+            this.msg = a.allocate(Layouts.MSGHDR);
+            msg.set(JAVA_LONG, Layouts.MSG_NAME, fromLl.address());
+            msg.set(JAVA_LONG, Layouts.MSG_IOV, iov.address());
+            msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, 1);
+            msg.set(JAVA_LONG, Layouts.MSG_CONTROL, control.address());
         }
     }
 
@@ -475,8 +497,9 @@ public final class Capture implements AutoCloseable {
     private void start(Options o) throws IOException {
         int fd = sock.fd();
         // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
-        // program; recvfrom would then report the cut length as the packet's, so without the ring the
-        // program stays as given and the data are cut in Java.
+        // program. Without the ring the program stays as given and the data are cut in Java (the
+        // iovec holds a snaplen), so that recvmsg's MSG_TRUNC length stays the packet's own even
+        // where PACKET_AUXDATA is missing.
         BpfProgram program = ring != null ? withSnaplen(o.filter, o.snaplen) : o.filter;
         if (program != null) {
             sock.attachFilter(program);
@@ -514,6 +537,8 @@ public final class Capture implements AutoCloseable {
 
     private static final int BPF_RET_K = 0x06;
     private static final int VLAN_TAG_LEN = 4;
+    /** Room for a {@code PACKET_AUXDATA} message (CMSG_SPACE(20) = 40) and whatever else the socket may add. */
+    private static final int CONTROL_SIZE = 256;
     private static final ValueLayout.OfShort NET16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /**
@@ -714,19 +739,13 @@ public final class Capture implements AutoCloseable {
         int snap = r.get(JAVA_INT, f + Layouts.TP3_SNAPLEN);
         int len = r.get(JAVA_INT, f + Layouts.TP3_LEN);
         int mac = Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_MAC));
-        int tci = (status & Consts.TP_STATUS_VLAN_VALID) != 0 ? r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI) & 0xFFFF : -1;
-        int tpid = (status & Consts.TP_STATUS_VLAN_TPID_VALID) != 0
-                ? Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID)) : -1;
+        int tci = vlanTci(status, r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI));
+        int tpid = vlanTpid(status, r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID));
         long start = f + mac;
         if (snap < 0) snap = Integer.MAX_VALUE;
-        if (tci >= 0 && snap >= 2 * Consts.ETH_ALEN
-                && start - VLAN_TAG_LEN >= sll + Layouts.SOCKADDR_LL.byteSize()) {
-            // The tag came off before the tap (hardware or skb_vlan_untag): put it back between the MAC
-            // addresses and the ethertype, in the PACKET_RESERVE room, so the data are the frame as sent.
-            MemorySegment.copy(r, start, r, start - VLAN_TAG_LEN, 2 * Consts.ETH_ALEN);
+        // the PACKET_RESERVE room: between the frame's sockaddr_ll and its MAC header
+        if (start - VLAN_TAG_LEN >= sll + Layouts.SOCKADDR_LL.byteSize() && putTagBack(r, start, snap, tci, tpid)) {
             start -= VLAN_TAG_LEN;
-            r.set(NET16, start + 2 * Consts.ETH_ALEN, (short) (tpid >= 0 ? tpid : Consts.ETH_P_8021Q));
-            r.set(NET16, start + 2 * Consts.ETH_ALEN + 2, (short) tci);
             snap += VLAN_TAG_LEN;
             len += VLAN_TAG_LEN;
         }
@@ -736,30 +755,101 @@ public final class Capture implements AutoCloseable {
                 r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
     }
 
+    /** The TCI of a tag the kernel took off ({@code tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}), else -1. */
+    private static int vlanTci(int status, int tci) {
+        return (status & Consts.TP_STATUS_VLAN_VALID) != 0 ? tci & 0xFFFF : -1;
+    }
+
+    /** That tag's TPID ({@code tp_vlan_tpid} under {@code TP_STATUS_VLAN_TPID_VALID}), else -1. */
+    private static int vlanTpid(int status, short tpid) {
+        return (status & Consts.TP_STATUS_VLAN_TPID_VALID) != 0 ? Short.toUnsignedInt(tpid) : -1;
+    }
+
+    /**
+     * The tag came off before the tap (in hardware, or skb_vlan_untag): puts it back between the MAC
+     * addresses and the ethertype, as libpcap does, so that the data are the frame as it was on the
+     * wire. The {@link #VLAN_TAG_LEN} bytes before {@code start} must be free; the frame then starts
+     * there and is that much longer. Nothing is done (false) without a tag ({@code tci} -1) or when
+     * fewer than the two MAC addresses were captured. The one place both the ring and the recvmsg path
+     * rebuild a tagged frame.
+     *
+     * @param m the ring or the receive buffer
+     * @param start where the frame's MAC header starts in {@code m}
+     * @param snap how many bytes of the frame {@code m} holds from {@code start}
+     * @param tci from {@link #vlanTci}
+     * @param tpid from {@link #vlanTpid}; -1 for 802.1Q
+     * @return whether the tag was put back
+     */
+    private static boolean putTagBack(MemorySegment m, long start, int snap, int tci, int tpid) {
+        if (tci < 0 || snap < 2 * Consts.ETH_ALEN) return false;
+        long to = start - VLAN_TAG_LEN;
+        MemorySegment.copy(m, start, m, to, 2 * Consts.ETH_ALEN);
+        m.set(NET16, to + 2 * Consts.ETH_ALEN, (short) (tpid >= 0 ? tpid : Consts.ETH_P_8021Q));
+        m.set(NET16, to + 2 * Consts.ETH_ALEN + 2, (short) tci);
+        return true;
+    }
+
+    /**
+     * The recvmsg path: one packet into the receive buffer (after its tag room), its sockaddr_ll and
+     * its {@code struct tpacket_auxdata}, all in memory set up at open, so a packet costs no more
+     * allocation than on the ring.
+     */
     private CapturedPacket nextFromSocket(long deadline) throws IOException {
-        ByteBuffer d = null;
+        MemorySegment ll = fromLl;
         while (true) {
-            long n;
-            try {
-                n = sock.recvFrom(recvBuf, from, MsgFlag.TRUNC, MsgFlag.DONTWAIT);
-            } catch (ErrnoException e) {
-                if (closed) throw closedMeanwhile(e);
-                if (e.errno() != Errno.EAGAIN) throw e;
-                n = -1;
-            } catch (IOException e) {
-                if (closed) throw closedMeanwhile(e);
-                throw e;
-            }
+            long n = receive();
             if (n >= 0) {
-                if (d == null) d = from.data().order(ByteOrder.nativeOrder());
-                int pkttype = Byte.toUnsignedInt(d.get((int) Layouts.SLL_PKTTYPE - 2));
-                int hatype = Short.toUnsignedInt(d.getShort((int) Layouts.SLL_HATYPE - 2));
+                int pkttype = Byte.toUnsignedInt(ll.get(JAVA_BYTE, Layouts.SLL_PKTTYPE));
+                int hatype = Short.toUnsignedInt(ll.get(JAVA_SHORT, Layouts.SLL_HATYPE));
                 if (skipped(pkttype, hatype)) continue;
-                int cap = (int) Math.min(n, snaplen);
-                return new CapturedPacket(receiveTime(), (int) Math.min(n, Integer.MAX_VALUE), recvView.slice(0, cap),
-                        from.ifindex(), pkttype, hatype, -1, -1);
+                // MSG_TRUNC: n is the length the kernel had, of which the iovec took at most the snaplen
+                int snap = (int) Math.min(n, snaplen);
+                long len = n;
+                int tci = -1, tpid = -1;
+                MemorySegment c = control;
+                long limit = Cmsg.limit(c, msg.get(JAVA_LONG, Layouts.MSG_CONTROLLEN));
+                for (long off = Cmsg.first(c, limit); off >= 0; off = Cmsg.next(c, limit, off)) {
+                    if (Cmsg.level(c, off) != Consts.SOL_PACKET || Cmsg.type(c, off) != Consts.PACKET_AUXDATA
+                            || Cmsg.available(c, limit, off) < Layouts.TPACKET_AUXDATA.byteSize()) continue;
+                    long aux = Cmsg.data(off);
+                    int status = c.get(JAVA_INT, aux + Layouts.AUX_STATUS);
+                    len = Integer.toUnsignedLong(c.get(JAVA_INT, aux + Layouts.AUX_LEN));
+                    tci = vlanTci(status, c.get(JAVA_SHORT, aux + Layouts.AUX_VLAN_TCI));
+                    tpid = vlanTpid(status, c.get(JAVA_SHORT, aux + Layouts.AUX_VLAN_TPID));
+                    break;
+                }
+                int start = VLAN_TAG_LEN;
+                if (putTagBack(recvBuf, start, snap, tci, tpid)) {
+                    start -= VLAN_TAG_LEN;
+                    snap += VLAN_TAG_LEN;
+                    len += VLAN_TAG_LEN;
+                }
+                int cap = Math.min(snap, snaplen);
+                return new CapturedPacket(receiveTime(), (int) Math.min(len, Integer.MAX_VALUE), recvView.slice(start, cap),
+                        ll.get(JAVA_INT, Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
             }
             if (!await(deadline)) return null;
+        }
+    }
+
+    /**
+     * One {@code recvmsg(2)} (MSG_DONTWAIT, MSG_TRUNC) on the prepared msghdr: the packet's length, or
+     * -1 when none is queued. Under fdLock, so that a concurrent close cannot hand the fd number to
+     * another file meanwhile.
+     */
+    private long receive() throws IOException {
+        fdLock.lock();
+        try {
+            if (closed) throw new AsynchronousCloseException();
+            MemorySegment m = msg;
+            m.set(JAVA_INT, Layouts.MSG_NAMELEN, (int) Layouts.SOCKADDR_LL.byteSize());
+            m.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, control.byteSize());
+            m.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
+            try (Scratch s = Scratch.acquire()) {
+                return Sys.recvmsg(s, sock.fd(), m, Consts.MSG_DONTWAIT | Consts.MSG_TRUNC);
+            }
+        } finally {
+            fdLock.unlock();
         }
     }
 
@@ -852,7 +942,7 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    /** {@return whether packets come through the mmap ring (false: recvfrom, because the ring was turned off or refused)} */
+    /** {@return whether packets come through the mmap ring (false: recvmsg, because the ring was turned off or refused)} */
     public boolean usesRing() {
         return ring != null;
     }
@@ -934,6 +1024,6 @@ public final class Capture implements AutoCloseable {
     @Override
     public String toString() {
         return "Capture[" + (closed ? "closed" : "fd=" + sock.fd()) + " ifindex=" + ifindex
-                + (ring != null ? " ring " + blockCount + "x" + blockSize : " recvfrom") + "]";
+                + (ring != null ? " ring " + blockCount + "x" + blockSize : " recvmsg") + "]";
     }
 }

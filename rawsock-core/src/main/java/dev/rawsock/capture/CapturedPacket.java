@@ -90,10 +90,10 @@ public final class CapturedPacket implements Frame {
 
     /**
      * {@return the VLAN tag control information (priority, DEI, VLAN id) that the NIC or the stack took off the
-     * frame before the tap ({@code hv1.tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}); empty when
-     * there was none} With the ring, the tag is put back into {@link #data()} (and counted in
-     * {@link #wireLength()}) as libpcap does, so the data are the frame as it was on the wire; packets
-     * received with {@code recvfrom} (no ring) carry neither.
+     * frame before the tap ({@code hv1.tp_vlan_tci} on the ring, {@code tpacket_auxdata.tp_vlan_tci}
+     * without it, under {@code TP_STATUS_VLAN_VALID}); empty when there was none} Either way the tag is
+     * put back into {@link #data()} (and counted in {@link #wireLength()}) as libpcap does, so the data
+     * are the frame as it was on the wire.
      */
     public OptionalInt vlanTci() {
         return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci);

@@ -538,6 +538,25 @@ public final class Layouts {
 
     // struct tpacket_stats_v3 (PACKET_STATISTICS) is in the options section above.
 
+    /**
+     * {@code struct tpacket_auxdata} ({@code <linux/if_packet.h>}): the {@code PACKET_AUXDATA} control
+     * message a packet socket adds to each {@code recvmsg(2)} once the option is on; the recvfrom
+     * capture's only way to learn the wire length and a VLAN tag the kernel took off.
+     */
+    public static final StructLayout TPACKET_AUXDATA = structLayout(
+            U32.withName("tp_status"),
+            U32.withName("tp_len"),
+            U32.withName("tp_snaplen"),
+            U16.withName("tp_mac"),
+            U16.withName("tp_net"),
+            U16.withName("tp_vlan_tci"),
+            U16.withName("tp_vlan_tpid")).withName("tpacket_auxdata");
+    public static final long AUX_STATUS = off(TPACKET_AUXDATA, "tp_status");
+    public static final long AUX_LEN = off(TPACKET_AUXDATA, "tp_len");
+    public static final long AUX_SNAPLEN = off(TPACKET_AUXDATA, "tp_snaplen");
+    public static final long AUX_VLAN_TCI = off(TPACKET_AUXDATA, "tp_vlan_tci");
+    public static final long AUX_VLAN_TPID = off(TPACKET_AUXDATA, "tp_vlan_tpid");
+
     /** {@code struct sock_filter} ({@code <linux/filter.h>}): one classic BPF instruction. */
     public static final StructLayout SOCK_FILTER = structLayout(
             U16.withName("code"),

@@ -321,6 +321,16 @@ class CaptureTest {
 
     @Test
     void vlanTagTakenOffBeforeTheTapIsReportedAndPutBackInAPrivateNetns() throws Exception {
+        vlanTagReportedAndPutBack(true);
+    }
+
+    /** The recvmsg path learns the tag from PACKET_AUXDATA and puts it back the same way. */
+    @Test
+    void vlanTagIsReportedAndPutBackWithoutTheRingToo() throws Exception {
+        vlanTagReportedAndPutBack(false);
+    }
+
+    private void vlanTagReportedAndPutBack(boolean ring) throws Exception {
         assumeTrue(cap, CaptureSupport.NEEDS_CAP);
         assumeTrue(new java.io.File("/usr/bin/nsenter").canExecute() || new java.io.File("/bin/nsenter").canExecute(),
                 "needs nsenter (util-linux) to make a veth pair in the private namespace");
@@ -339,8 +349,9 @@ class CaptureTest {
             CaptureSupport.ip("link", "add", "rsva", "type", "veth", "peer", "name", "rsvb");
             CaptureSupport.ip("link", "set", "rsva", "up");
             CaptureSupport.ip("link", "set", "rsvb", "up");
-            try (Capture c = Capture.open("rsvb", Capture.Options.defaults().filter("ether src 02:00:00:00:00:01"));
+            try (Capture c = Capture.open("rsvb", Capture.Options.defaults().filter("ether src 02:00:00:00:00:01").ring(ring));
                  RawSocket tx = RawSocket.open(Domain.PACKET, SocketType.RAW)) {
+                assertEquals(ring, c.usesRing(), "ring in use as asked: " + c.ringRefusedReason());
                 tx.sendTo(frame, dev.rawsock.SockAddr.packet(dev.rawsock.internal.NetIf.index("rsva"), 0));
                 long end = System.nanoTime() + 10_000_000_000L;
                 while (System.nanoTime() < end) {
