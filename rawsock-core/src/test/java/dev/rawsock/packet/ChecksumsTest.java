@@ -160,4 +160,63 @@ class ChecksumsTest {
         assertThrows(IllegalArgumentException.class, () -> Checksums.fillTcp(p, 0), "protocol is UDP");
         assertThrows(IllegalArgumentException.class, () -> Checksums.fillIpv4Header(p, p.length));
     }
+
+    /**
+     * The byte[] checksum allocates nothing once warm (it used to allocate a MemorySegment per call):
+     * the fewest bytes this thread allocated in a 1,000-call window, after warming up, over at least
+     * 30 windows and on a loaded machine (where C2 compiles late) more, until one allocates nothing
+     * or 60 s pass. As BatchTest's allocation tests; no timing is asserted.
+     */
+    @Test
+    void arrayChecksumAllocatesNothingOnceWarm() throws Throwable {
+        byte[] a = new byte[1501];
+        new java.util.Random(7).nextBytes(a);
+        int expected = Reference.internet(a, 1, 1499);
+        long[] calls = new long[2]; // calls, and calls that gave the reference checksum
+        Runnable body = () -> {
+            calls[0]++;
+            if (Checksums.internet(a, 1, 1499) == expected) calls[1]++;
+        };
+        // Warm the shared segment code with every other kind of memory first, as a program using all
+        // entry points would (the old byte[] path kept its segment on the heap only then).
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(1501);
+            ByteBuffer direct = ByteBuffer.allocateDirect(1501), heap = ByteBuffer.wrap(a);
+            for (int i = 0; i < 20_000; i++) {
+                Checksums.internet(seg, 1, 1499);
+                Checksums.internet(direct, 1, 1499);
+                Checksums.internet(heap, 1, 1499);
+                Checksums.internet(a, 1, 1499);
+            }
+        }
+        allocated(20_000, body);
+        long min = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int w = 0; min > 0 && (w < 30 || System.nanoTime() < deadline); w++) min = Math.min(min, allocated(1_000, body));
+        assertEquals(calls[0], calls[1], "every call gave the reference checksum");
+        assertEquals(0, min, "bytes allocated by the best warm window of 1,000 byte[] checksums");
+    }
+
+    private static long allocated(int n, Runnable body) throws Throwable {
+        long before = (long) ALLOCATED.invokeExact();
+        for (int i = 0; i < n; i++) body.run();
+        return (long) ALLOCATED.invokeExact() - before;
+    }
+
+    /**
+     * com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes, reached reflectively because
+     * the module dev.rawsock (which the tests are compiled into) does not read jdk.management.
+     */
+    private static final java.lang.invoke.MethodHandle ALLOCATED;
+    static {
+        try {
+            Object mx = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            Class<?> sun = Class.forName("com.sun.management.ThreadMXBean");
+            ALLOCATED = java.lang.invoke.MethodHandles.publicLookup()
+                    .findVirtual(sun, "getCurrentThreadAllocatedBytes", java.lang.invoke.MethodType.methodType(long.class))
+                    .bindTo(mx);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 }
