@@ -551,8 +551,8 @@ public final class BpfProgram {
         while (true) {
             int k = ks[pc];
             switch (ops[pc]) {
-                case O_LD_W_ABS -> {
-                    if (k < 0) {
+                case O_LD_W_ABS, O_LD_H_ABS, O_LD_B_ABS -> {
+                    if (k < 0) {  // SKF_AD_OFF + n: the kernel's packet metadata, not packet bytes
                         long v = ancillary(k, meta, a, x);
                         if (v < 0) {
                             return 0;
@@ -560,38 +560,11 @@ public final class BpfProgram {
                         a = (int) v;
                         break;
                     }
-                    if (k > length - 4) {
+                    int size = ops[pc] == O_LD_W_ABS ? 4 : ops[pc] == O_LD_H_ABS ? 2 : 1;
+                    if (k > length - size) {
                         return 0;
                     }
-                    a = word(packet, offset + k);
-                }
-                case O_LD_H_ABS -> {
-                    if (k < 0) {
-                        long v = ancillary(k, meta, a, x);
-                        if (v < 0) {
-                            return 0;
-                        }
-                        a = (int) v;
-                        break;
-                    }
-                    if (k > length - 2) {
-                        return 0;
-                    }
-                    a = half(packet, offset + k);
-                }
-                case O_LD_B_ABS -> {
-                    if (k < 0) {
-                        long v = ancillary(k, meta, a, x);
-                        if (v < 0) {
-                            return 0;
-                        }
-                        a = (int) v;
-                        break;
-                    }
-                    if (k >= length) {
-                        return 0;
-                    }
-                    a = packet[offset + k] & 0xff;
+                    a = size == 4 ? word(packet, offset + k) : size == 2 ? half(packet, offset + k) : packet[offset + k] & 0xff;
                 }
                 case O_LD_W_IND -> {
                     int at = x + k; // 32-bit, signed, as the kernel computes it
