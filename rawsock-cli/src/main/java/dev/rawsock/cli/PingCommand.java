@@ -6,6 +6,7 @@ import dev.rawsock.Level;
 import dev.rawsock.Message;
 import dev.rawsock.Rawsock;
 import dev.rawsock.SockOpt;
+import dev.rawsock.packet.IcmpHeader;
 import dev.rawsock.packet.Icmpv6Header;
 import dev.rawsock.packet.Packets;
 import dev.rawsock.Protocol;
@@ -42,8 +43,6 @@ import java.util.concurrent.ThreadLocalRandom;
 @Command(name = "ping", mixinStandardHelpOptions = true,
         description = "Send ICMP echo requests (raw socket, or the kernel's ping socket without CAP_NET_RAW).")
 final class PingCommand implements Callable<Integer> {
-    static final int ICMP_ECHOREPLY = 0, ICMP_DEST_UNREACH = 3, ICMP_ECHO = 8, ICMP_TIME_EXCEEDED = 11;
-    static final int ICMP6_ECHO_REQUEST = 128, ICMP6_ECHO_REPLY = 129;
     /** IPV6_HOPLIMIT, the type of the control message IPV6_RECVHOPLIMIT asks for ({@code <netinet/in.h>}). */
     static final int IPV6_HOPLIMIT_CMSG = 52;
 
@@ -228,7 +227,7 @@ final class PingCommand implements Callable<Integer> {
         int gotId = ((buf[off + 4] & 0xff) << 8) | (buf[off + 5] & 0xff);
         int seq = ((buf[off + 6] & 0xff) << 8) | (buf[off + 7] & 0xff);
         String src = numeric ? Hosts.text(from.inetAddress()) : names.computeIfAbsent(from, PingCommand::nameAndAddress);
-        if (type == (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY)) {
+        if (type == (v6 ? Icmpv6Header.ECHO_REPLY : IcmpHeader.ECHO_REPLY)) {
             if (raw && gotId != id) return; // the ping socket's kernel already matched the id
             if (sentAt[seq] == 0) return;
             double ms = (arrived - sentAt[seq]) / 1e6;
@@ -247,11 +246,11 @@ final class PingCommand implements Callable<Integer> {
                         ttlSeen >= 0 ? " ttl=" + ttlSeen : "", rtt(ms), dup ? " (DUP!)" : "");
                 out.flush();
             }
-        } else if (raw && !v6 && (type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED) && n - off >= 8 + 20 + 8) {
+        } else if (raw && !v6 && (type == IcmpHeader.DEST_UNREACHABLE || type == IcmpHeader.TIME_EXCEEDED) && n - off >= 8 + 20 + 8) {
             int inner = off + 8;
             int innerIhl = (buf[inner] & 0x0f) * 4;
             int icmp = inner + innerIhl;
-            if (n < icmp + 8 || (buf[inner + 9] & 0xff) != 1 || (buf[icmp] & 0xff) != ICMP_ECHO) return;
+            if (n < icmp + 8 || (buf[inner + 9] & 0xff) != 1 || (buf[icmp] & 0xff) != IcmpHeader.ECHO_REQUEST) return;
             if ((((buf[icmp + 4] & 0xff) << 8) | (buf[icmp + 5] & 0xff)) != id) return;
             int oseq = ((buf[icmp + 6] & 0xff) << 8) | (buf[icmp + 7] & 0xff);
             synchronized (lock) {
@@ -310,7 +309,7 @@ final class PingCommand implements Callable<Integer> {
     }
 
     static String errorText(int type, int code) {
-        if (type == ICMP_TIME_EXCEEDED) return code == 0 ? "Time to live exceeded" : "Frag reassembly time exceeded";
+        if (type == IcmpHeader.TIME_EXCEEDED) return code == 0 ? "Time to live exceeded" : "Frag reassembly time exceeded";
         return switch (code) {
             case 0 -> "Destination Net Unreachable";
             case 1 -> "Destination Host Unreachable";
