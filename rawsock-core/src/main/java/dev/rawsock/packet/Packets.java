@@ -18,8 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 public final class Packets {
     private Packets() {}
 
-    /** Link types of pcap files and of {@link #describe(MemorySegment, int)}. */
-    public static final int LINKTYPE_ETHERNET = 1, LINKTYPE_RAW = 101, LINKTYPE_LINUX_SLL = 113;
+    /** Link types of pcap files and of {@link #describe(MemorySegment, int)}; {@link LinkType} names them all. */
+    public static final int LINKTYPE_ETHERNET = LinkType.ETHERNET, LINKTYPE_RAW = LinkType.RAW,
+            LINKTYPE_LINUX_SLL = LinkType.LINUX_SLL;
 
     /** Time to live / hop limit of built packets. */
     public static final int DEFAULT_TTL = 64;
