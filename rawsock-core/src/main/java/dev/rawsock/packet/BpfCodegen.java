@@ -54,6 +54,10 @@ final class BpfCodegen {
     static final int ETH_IP = EthernetHeader.TYPE_IPV4, ETH_IP6 = EthernetHeader.TYPE_IPV6,
             ETH_ARP = EthernetHeader.TYPE_ARP, ETH_RARP = 0x8035;
 
+    /** The link type, and where its protocol field (-1: none) and network layer start. */
+    private final int dlt;
+    private final int offLinkType;
+    private final int offNl;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
     /** VLAN primitives lowered so far. */
@@ -66,8 +70,25 @@ final class BpfCodegen {
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
 
-    BpfCodegen(boolean linux) {
-        this.linux = linux;
+    /**
+     * @throws IllegalArgumentException for a link type this compiler has no offsets for
+     */
+    BpfCodegen(int linkType, BpfProgram.Options options) {
+        this.dlt = linkType;
+        this.linux = options.target() == BpfProgram.Target.LINUX_SOCKET;
+        // libpcap's init_linktype: off_linktype and off_nl (off_linkpl + off_nl) per link type.
+        int[] offs = switch (linkType) {
+            case LinkType.ETHERNET -> new int[] {12, 14};
+            case LinkType.LINUX_SLL -> new int[] {14, 16};
+            case LinkType.LINUX_SLL2 -> new int[] {0, 20};
+            case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
+            case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
+            default -> throw new IllegalArgumentException("the filter compiler does not support link type "
+                    + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
+                    + " LINUX_SLL2, NULL and LOOP");
+        };
+        this.offLinkType = offs[0];
+        this.offNl = offs[1];
     }
 
     /** Whether the code needs M[LINKPL]/M[LINKTYPE] set up in a prologue. */
@@ -77,12 +98,12 @@ final class BpfCodegen {
 
     /** Where the network-layer header starts. */
     int nl() {
-        return 14 + 4 * shift;
+        return offNl + 4 * shift;
     }
 
     /** Where the link-layer protocol (EtherType) field is. */
     private int linkType() {
-        return 12 + 4 * shift;
+        return offLinkType + 4 * shift;
     }
 
     Node lower(BpfAst n) {
@@ -115,8 +136,8 @@ final class BpfCodegen {
                 case "ip", "ip6", "arp", "rarp" -> net.proto(p.proto());
                 default -> transport.proto(p.proto());
             };
-            case BpfAst.Cast c -> c.proto().equals("ether") ? etherCast(c.broadcast()) : net.multicast(c.proto());
-            case BpfAst.Vlan v -> vlan(v.id());
+            case BpfAst.Cast c -> c.proto().equals("ether") ? etherCast(c.broadcast(), c.pos()) : net.multicast(c.proto());
+            case BpfAst.Vlan v -> vlan(v.id(), v.pos());
             case BpfAst.Length l -> {
                 Node gt = new Test(new PktLen(), l.less() ? JGT : JGE, new Num(l.value()));
                 yield l.less() ? not(gt) : gt;
@@ -124,7 +145,10 @@ final class BpfCodegen {
             case BpfAst.ProtoNum p -> net.protoNumber(p.proto(), p.value());
             case BpfAst.EtherProto e -> etherType(e.type());
             case BpfAst.Port p -> transport.ports(p.proto(), p.dir(), p.lo(), p.hi(), p.range());
-            case BpfAst.EtherHost h -> direction(h.dir(), macTest(6, h.mac()), macTest(0, h.mac()));
+            case BpfAst.EtherHost h -> {
+                ethernetOnly(h.pos(), "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
+                yield direction(h.dir(), macTest(6, h.mac()), macTest(0, h.mac()));
+            }
             case BpfAst.Ip6Net a -> net.ip6Net(a.dir(), a.words(), a.masks());
             case BpfAst.Ip4Net a -> net.ip4Net(a.proto(), a.dir(), a.addr(), a.mask());
             case BpfAst.Compare c -> compare(c);
@@ -137,12 +161,49 @@ final class BpfCodegen {
 
     // ---- the link layer
 
-    /** Whether the link-layer protocol field says {@code type} (libpcap's gen_linktype). */
+    /**
+     * Whether the packet is of link-layer protocol {@code type}, an EtherType (libpcap's
+     * gen_linktype): the protocol field where the link type has one; the IP version of raw IP;
+     * the address family of a loopback header; constant where the link type carries one protocol.
+     */
     Node etherType(int type) {
-        return eq(H, linkType(), type);
+        return switch (dlt) {
+            case LinkType.RAW -> type == ETH_IP ? eqMasked(B, 0, 0xf0, 0x40)
+                    : type == ETH_IP6 ? eqMasked(B, 0, 0xf0, 0x60) : new Bool(false);
+            case LinkType.IPV4 -> new Bool(type == ETH_IP);
+            case LinkType.IPV6 -> new Bool(type == ETH_IP6);
+            case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
+            default -> eq(H, linkType(), type);
+        };
     }
 
-    private Node etherCast(boolean broadcast) {
+    /**
+     * libpcap's gen_loopback_linktype: AF_INET is 2 everywhere; IPv6 captures carry the BSDs'
+     * AF_INET6 (24, 28 or 30), never Linux's 10. LOOP's family is big-endian; NULL's is in the
+     * capturing host's order, taken here as little-endian (what every Linux capture writes).
+     */
+    private Node loopbackFamily(int type) {
+        int[] families = type == ETH_IP ? new int[] {2} : type == ETH_IP6 ? new int[] {30, 24, 28} : new int[0];
+        if (families.length == 0) {
+            return new Bool(false);
+        }
+        Node[] tests = new Node[families.length];
+        for (int i = 0; i < families.length; i++) {
+            tests[i] = eq(W, 0, dlt == LinkType.NULL ? Integer.reverseBytes(families[i]) : families[i]);
+        }
+        return or(tests);
+    }
+
+    /** Refuses, at {@code pos}, a keyword that needs an Ethernet header. */
+    private void ethernetOnly(int pos, String message) {
+        if (dlt != LinkType.ETHERNET) {
+            throw new BpfLexer.FilterError(pos, message);
+        }
+    }
+
+    private Node etherCast(boolean broadcast, int pos) {
+        ethernetOnly(pos, broadcast ? "not a broadcast link" : "link-layer multicast filters supported only on"
+                + " ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
         return broadcast
                 ? and(eq(W, 2, 0xffffffff), eq(H, 0, 0xffff))
                 : new Test(BpfIr.abs(B, 0), JSET, new Num(1));
@@ -154,7 +215,8 @@ final class BpfCodegen {
         return and(eq(W, off + 2, tail), eq(H, off, head));
     }
 
-    private Node vlan(int id) {
+    private Node vlan(int id, int pos) {
+        ethernetOnly(pos, "no VLAN support for " + LinkType.description(dlt).orElse(LinkType.name(dlt)));
         Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
         boolean first = vlans++ == 0;
         if (linux && first) {

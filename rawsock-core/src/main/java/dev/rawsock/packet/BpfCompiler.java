@@ -13,45 +13,50 @@ import java.util.List;
  * {@code host} covers (IPv4, ARP, RARP), that ports are read only from the first IPv4 fragment
  * through a variable IHL, that IPv6 protocol tests look through one fragment header but port tests
  * do not, that {@code vlan} shifts every later network-layer offset by 4 in parse order, that
- * {@code and}/{@code or} share a precedence. No optimizer runs: the programs are longer than
- * tcpdump's but give the same verdicts.
+ * {@code and}/{@code or} share a precedence. Other link types change where the network layer
+ * starts and how its protocol is told ({@link BpfCodegen}).
  */
 final class BpfCompiler {
 
     private BpfCompiler() {
     }
 
-    static List<BpfInstruction> compile(String filter) {
-        return compile(filter, false);
-    }
-
-    /** {@code linux}: for a live Linux socket ({@link BpfProgram.Target#LINUX_SOCKET}). */
-    static List<BpfInstruction> compile(String filter, boolean linux) {
+    static List<BpfInstruction> compile(String filter, int linkType, BpfProgram.Options options) {
         if (filter == null) {
             throw new IllegalArgumentException("filter is null");
         }
+        BpfCodegen gen = new BpfCodegen(linkType, options);
         List<BpfLexer.Tok> toks;
         try {
             toks = BpfLexer.lex(filter);
         } catch (BpfLexer.FilterError e) {
             throw e.toIae(filter);
         }
+        List<BpfInstruction> program;
         try {
             BpfAst tree = new BpfParser(filter, toks).parseAll();
             checkSize(filter, tree);
-            BpfCodegen gen = new BpfCodegen(linux);
             BpfIr.Node lowered;
             try {
                 lowered = gen.lower(tree);
             } catch (BpfLexer.FilterError e) {
                 throw e.toIae(filter);
             }
-            return new BpfEmitter(filter, gen.variable(), BpfProgram.ACCEPT_SNAPLEN).generate(lowered);
+            program = new BpfEmitter(filter, gen.variable(), options.snaplen()).generate(lowered);
         } catch (StackOverflowError e) {
             // Recursive descent over a filter nested thousands deep: a bad filter, not a broken JVM.
             throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()
                     + " characters)");
         }
+        return options.optimize() ? optimize(program) : program;
+    }
+
+    /**
+     * The optimizer's place: a pass over the laid-out program that must keep every verdict (and the
+     * verdict on every packet cut short at a load). None yet: the program is returned as generated.
+     */
+    static List<BpfInstruction> optimize(List<BpfInstruction> program) {
+        return program;
     }
 
     /** Every primitive takes at least one instruction: refuse a huge tree before recursing over it. */
