@@ -43,8 +43,20 @@ sealed interface BpfAst {
     record ProtoNum(String proto, int value, int pos) implements BpfAst {
     }
 
-    /** {@code ether proto N}. */
+    /** {@code ether proto N}: an EtherType above 1500, else an LLC SAP (libpcap's gen_linktype). */
     record EtherProto(int type, int pos) implements BpfAst {
+    }
+
+    /** {@code inbound} or {@code outbound}. */
+    record Inbound(boolean outbound, int pos) implements BpfAst {
+    }
+
+    /** {@code ifindex N}. */
+    record IfIndex(int index, int pos) implements BpfAst {
+    }
+
+    /** {@code byte IDX op VALUE}, op one of {@code = < > & |}: the byte at IDX of the link-layer header. */
+    record ByteOp(int idx, char op, int value) implements BpfAst {
     }
 
     /** {@code [tcp|udp|sctp] [dir] port|portrange}; {@code proto} null for all three. */

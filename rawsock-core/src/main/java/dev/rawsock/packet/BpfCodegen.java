@@ -60,6 +60,8 @@ final class BpfCodegen {
     private final int offNl;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
+    /** The IPv4 netmask for {@code ip broadcast}, or NETMASK_UNKNOWN. */
+    private final int netmask;
     /** VLAN primitives lowered so far. */
     private int vlans;
     /** Of them, those that move later offsets by a constant 4 bytes (all, offline). */
@@ -76,6 +78,7 @@ final class BpfCodegen {
     BpfCodegen(int linkType, BpfProgram.Options options) {
         this.dlt = linkType;
         this.linux = options.target() == BpfProgram.Target.LINUX_SOCKET;
+        this.netmask = options.netmask();
         // libpcap's init_linktype: off_linktype and off_nl (off_linkpl + off_nl) per link type.
         int[] offs = switch (linkType) {
             case LinkType.ETHERNET -> new int[] {12, 14};
@@ -132,11 +135,14 @@ final class BpfCodegen {
 
     private Node primitive(BpfAst n) {
         return switch (n) {
-            case BpfAst.Proto p -> switch (p.proto()) {
-                case "ip", "ip6", "arp", "rarp" -> net.proto(p.proto());
-                default -> transport.proto(p.proto());
+            case BpfAst.Proto p -> BpfNetGen.isNetwork(p.proto()) ? net.proto(p.proto()) : transport.proto(p.proto());
+            case BpfAst.Cast c -> switch (c.proto()) {
+                case "ether" -> etherCast(c.broadcast(), c.pos());
+                default -> c.broadcast() ? net.broadcast(netmask, c.pos()) : net.multicast(c.proto());
             };
-            case BpfAst.Cast c -> c.proto().equals("ether") ? etherCast(c.broadcast(), c.pos()) : net.multicast(c.proto());
+            case BpfAst.Inbound i -> inbound(i.outbound(), i.pos());
+            case BpfAst.IfIndex i -> ifindex(i.index(), i.pos());
+            case BpfAst.ByteOp b -> byteOp(b);
             case BpfAst.Vlan v -> vlan(v.id(), v.pos());
             case BpfAst.Length l -> {
                 Node gt = new Test(new PktLen(), l.less() ? JGT : JGE, new Num(l.value()));
@@ -162,9 +168,10 @@ final class BpfCodegen {
     // ---- the link layer
 
     /**
-     * Whether the packet is of link-layer protocol {@code type}, an EtherType (libpcap's
-     * gen_linktype): the protocol field where the link type has one; the IP version of raw IP;
-     * the address family of a loopback header; constant where the link type carries one protocol.
+     * Whether the packet is of link-layer protocol {@code type}, an EtherType or (at most 1500) an
+     * LLC SAP (libpcap's gen_linktype): the protocol field where the link type has one; the IP
+     * version of raw IP; the address family of a loopback header; constant where the link type
+     * carries one protocol.
      */
     Node etherType(int type) {
         return switch (dlt) {
@@ -173,7 +180,87 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
-            default -> eq(H, linkType(), type);
+            default -> llcOrEtherType(type);
+        };
+    }
+
+    static final int LLCSAP_IP = 0x06, LLCSAP_ISONS = 0xfe, LLCSAP_NETBEUI = 0xf0, LLCSAP_IPX = 0xe0,
+            ETH_ATALK = 0x809b, ETH_AARP = 0x80f3, ETH_IPX = 0x8137, ETHERMTU = 1500;
+
+    /**
+     * gen_ether_linktype and gen_linux_sll_linktype: where the type field may hold an 802.3 length
+     * (Ethernet: at most 1500) or SLL's LINUX_SLL_P_802_2 (4), an LLC header follows at the
+     * network-layer offset; some protocols come either way (IPX, AppleTalk through SNAP).
+     */
+    private Node llcOrEtherType(int type) {
+        int lt = linkType();
+        int llc = nl();
+        boolean eth = dlt == LinkType.ETHERNET;
+        Node isLlc = eth ? not(new Test(BpfIr.abs(H, lt), JGT, new Num(ETHERMTU))) : eq(H, lt, 4);
+        return switch (type) {
+            case LLCSAP_ISONS, LLCSAP_IP, LLCSAP_NETBEUI -> and(isLlc, eq(H, llc, (type << 8) | type));
+            case LLCSAP_IPX -> {
+                Node ipxLlc = or(snap(llc, 0, ETH_IPX), eq(B, llc, LLCSAP_IPX));
+                if (eth) {
+                    ipxLlc = or(snap(llc, 0, ETH_IPX), or(eq(B, llc, LLCSAP_IPX), eq(H, llc, 0xffff)));
+                    yield or(eq(H, lt, ETH_IPX), and(isLlc, ipxLlc));
+                }
+                yield or(eq(H, lt, ETH_IPX), or(eq(H, lt, 1), and(isLlc, ipxLlc)));
+            }
+            case ETH_ATALK, ETH_AARP -> or(eq(H, lt, type),
+                    and(isLlc, type == ETH_ATALK ? snap(llc, 0x080007, ETH_ATALK) : snap(llc, 0, ETH_AARP)));
+            default -> type <= ETHERMTU ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
+        };
+    }
+
+    /** An LLC SNAP header (AA AA 03, organization code, protocol type) at {@code off}. */
+    private static Node snap(int off, int org, int ptype) {
+        return and(eq(W, off, 0xaaaa0300 | (org >>> 16)), eq(W, off + 4, ((org & 0xffff) << 16) | ptype));
+    }
+
+    /**
+     * gen_inbound: the SLL packet type (LINUX_SLL_OUTGOING, 4) where the header has it, the
+     * socket's {@code SKF_AD_PKTTYPE} on a live Linux socket; refused on a file of another link type.
+     */
+    private Node inbound(boolean outbound, int pos) {
+        Node out = switch (dlt) {
+            case LinkType.LINUX_SLL -> eq(H, 0, 4);
+            case LinkType.LINUX_SLL2 -> eq(B, 10, 4);
+            default -> {
+                if (!linux) {
+                    throw new BpfLexer.FilterError(pos, "inbound/outbound not supported on " + describe()
+                            + " when reading savefiles");
+                }
+                yield new Test(new Anc(H, BpfProgram.SKF_AD_PKTTYPE), JEQ, new Num(4));
+            }
+        };
+        return outbound ? out : not(out);
+    }
+
+    /** gen_ifindex: SLL2's interface index, or the socket's {@code SKF_AD_IFINDEX} on a live Linux socket. */
+    private Node ifindex(int index, int pos) {
+        if (dlt == LinkType.LINUX_SLL2) {
+            return eq(W, 4, index);
+        }
+        if (!linux) {
+            throw new BpfLexer.FilterError(pos, "ifindex not supported on " + describe() + " when reading savefiles");
+        }
+        return new Test(new Anc(W, BpfProgram.SKF_AD_IFINDEX), JEQ, new Num(index));
+    }
+
+    private String describe() {
+        return LinkType.description(dlt).orElse(LinkType.name(dlt));
+    }
+
+    /** gen_byteop: a test of the byte at {@code idx} of the link-layer header. */
+    private static Node byteOp(BpfAst.ByteOp b) {
+        Ar load = BpfIr.abs(B, b.idx());
+        return switch (b.op()) {
+            case '=' -> new Test(load, JEQ, new Num(b.value()));
+            case '<' -> not(new Test(load, JGE, new Num(b.value())));
+            case '>' -> new Test(load, JGT, new Num(b.value()));
+            // libpcap: "byte 3 & 4" is true when the bits are not all clear (A op k != 0).
+            default -> not(new Test(new Bin(b.op() == '&' ? AND : BpfProgram.OR, load, new Num(b.value())), JEQ, new Num(0)));
         };
     }
 
@@ -216,7 +303,7 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
-        ethernetOnly(pos, "no VLAN support for " + LinkType.description(dlt).orElse(LinkType.name(dlt)));
+        ethernetOnly(pos, "no VLAN support for " + describe());
         Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
         boolean first = vlans++ == 0;
         if (linux && first) {
@@ -323,7 +410,7 @@ final class BpfCodegen {
                 Ar idx = arith(p.idx(), checks);
                 yield switch (p.proto()) {
                     case "ether" -> new Load(p.size(), 0, -1, idx);
-                    case "ip", "ip6", "arp", "rarp" -> net.load(p.proto(), p.size(), idx, checks);
+                    case String s when BpfNetGen.isNetwork(s) -> net.load(s, p.size(), idx, checks);
                     default -> transport.load(p.proto(), p.size(), idx, checks);
                 };
             }

@@ -34,7 +34,7 @@ final class BpfCompiler {
         }
         List<BpfInstruction> program;
         try {
-            BpfAst tree = new BpfParser(filter, toks).parseAll();
+            BpfAst tree = new BpfParser(filter, toks, options.ethers()).parseAll();
             checkSize(filter, tree);
             BpfIr.Node lowered;
             try {

@@ -34,19 +34,37 @@ final class BpfNetGen {
         this.g = g;
     }
 
-    /** {@code ip}, {@code ip6}, {@code arp}, {@code rarp} alone. */
-    Node proto(String proto) {
-        return g.etherType(etherTypeOf(proto));
+    /** The protocols named by what carries them at the link layer (an EtherType or LLC SAP), as libpcap's gen_proto_abbrev. */
+    private static final java.util.Map<String, Integer> LINK_PROTOS = java.util.Map.ofEntries(
+            java.util.Map.entry("ip", ETH_IP), java.util.Map.entry("ip6", ETH_IP6), java.util.Map.entry("arp", ETH_ARP),
+            java.util.Map.entry("rarp", ETH_RARP), java.util.Map.entry("atalk", BpfCodegen.ETH_ATALK),
+            java.util.Map.entry("aarp", BpfCodegen.ETH_AARP), java.util.Map.entry("decnet", 0x6003),
+            java.util.Map.entry("sca", 0x6007), java.util.Map.entry("lat", 0x6004), java.util.Map.entry("mopdl", 0x6001),
+            java.util.Map.entry("moprc", 0x6002), java.util.Map.entry("iso", BpfCodegen.LLCSAP_ISONS),
+            java.util.Map.entry("stp", 0x42), java.util.Map.entry("ipx", BpfCodegen.LLCSAP_IPX),
+            java.util.Map.entry("netbeui", BpfCodegen.LLCSAP_NETBEUI));
+
+    /** Whether a protocol name is one this layer tests (by its link-layer type). */
+    static boolean isNetwork(String proto) {
+        return LINK_PROTOS.containsKey(proto);
     }
 
-    private static int etherTypeOf(String proto) {
-        return switch (proto) {
-            case "ip" -> ETH_IP;
-            case "ip6" -> ETH_IP6;
-            case "arp" -> ETH_ARP;
-            case "rarp" -> ETH_RARP;
-            default -> throw new AssertionError(proto);
-        };
+    /** {@code ip}, {@code ip6}, {@code arp}, {@code decnet}, {@code stp}, ... alone. */
+    Node proto(String proto) {
+        return g.etherType(LINK_PROTOS.get(proto));
+    }
+
+    /**
+     * {@code ip broadcast}: the destination's host part all zeros or all ones under the caller's
+     * netmask (libpcap's gen_broadcast), refused as libpcap refuses it when the netmask is unknown.
+     */
+    Node broadcast(int netmask, int pos) {
+        if (netmask == BpfProgram.Options.NETMASK_UNKNOWN) {
+            throw new BpfLexer.FilterError(pos, "netmask not known, so 'ip broadcast' not supported");
+        }
+        int hostmask = ~netmask;
+        int dst = g.nl() + 16;
+        return and(g.etherType(ETH_IP), or(eqMasked(W, dst, hostmask, 0), eqMasked(W, dst, hostmask, hostmask)));
     }
 
     /** {@code ip multicast} or {@code ip6 multicast}. */
@@ -110,7 +128,7 @@ final class BpfNetGen {
 
     /** {@code ip[idx:size]} and the like: a load from the network header, guarded by the protocol test. */
     Ar load(String proto, int size, Ar idx, List<Node> checks) {
-        checks.add(g.etherType(etherTypeOf(proto)));
+        checks.add(proto(proto));
         return new Load(size, g.nl(), -1, idx);
     }
 }

@@ -345,19 +345,21 @@ public final class BpfProgram {
      * and rejects with 0, as tcpdump's do, and gives the same verdicts as tcpdump's program for the
      * same expression.
      *
-     * <p>The language: protocols {@code ether ip ip6 arp rarp tcp udp sctp icmp icmp6 igmp};
-     * {@code [src|dst|src or dst|src and dst] host|net|port|portrange} with these protocols as
-     * qualifiers where pcap-filter allows them (numeric addresses only: no name lookups;
-     * {@code net a.b.c.d/len}, {@code net a.b.c.d mask m.m.m.m}, {@code net a.b}, IPv6 prefixes);
-     * {@code ether host|src|dst MAC}, {@code ether proto N}, {@code ether broadcast|multicast},
-     * {@code broadcast}, {@code multicast}, {@code ip multicast}, {@code ip6 multicast};
-     * {@code ip proto N}, {@code ip6 proto N}, {@code proto N}; {@code vlan [id]} (which, as in
-     * libpcap, moves every later network-layer offset by 4 bytes); {@code less N},
-     * {@code greater N}; comparisons of arithmetic expressions over {@code len}, numbers and packet
-     * bytes {@code proto[expr]}/{@code proto[expr:size]} (e.g. {@code tcp[tcpflags] & tcp-syn != 0});
-     * {@code and or not && || !} (and/or of equal precedence, left to right; not binds tighter),
-     * parentheses, and the libpcap shorthand that lets a bare value repeat the qualifiers before it
-     * ({@code port 80 or 443}). The empty (or blank) filter accepts everything.
+     * <p>The language of libpcap 1.10 for Ethernet (the README's filter section lists it and every
+     * deliberate difference): protocols {@code ether ip ip6 arp rarp tcp udp sctp icmp icmp6 igmp
+     * igrp pim vrrp carp ah esp atalk aarp decnet lat sca mopdl moprc iso stp ipx netbeui};
+     * {@code [src|dst|src or dst|src and dst] host|net|port|portrange} with the qualifiers
+     * pcap-filter allows; addresses, networks ({@code /len}, {@code mask}), MAC addresses in every
+     * form libpcap reads, and names: host names (every address the system resolver gives),
+     * {@code /etc/networks}, {@code /etc/ethers}, {@code /etc/services}, {@code /etc/protocols},
+     * backslash-escaped keywords ({@code ether proto \arp}); {@code ether proto} EtherTypes and
+     * LLC SAPs; {@code [ether|ip|ip6] broadcast|multicast} ({@code ip broadcast} needs a netmask:
+     * {@link #compile(String, int, Options)}); {@code vlan [id]} (which moves every later
+     * network-layer offset by 4 bytes); {@code less}, {@code greater}, {@code byte N op M};
+     * comparisons of arithmetic over {@code len}, numbers and packet bytes {@code proto[expr:size]};
+     * {@code and or not && || !} (and/or of equal precedence, left to right), parentheses, and a
+     * bare value repeating the qualifiers before it ({@code port 80 or 443}). The empty (or blank)
+     * filter accepts everything.
      *
      * @param pcapFilter the filter expression ({@code pcap-filter(7)})
      * @return the program

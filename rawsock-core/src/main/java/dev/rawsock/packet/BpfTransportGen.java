@@ -42,6 +42,11 @@ final class BpfTransportGen {
             case "icmp" -> 1;
             case "igmp" -> 2;
             case "icmp6" -> 58;
+            case "igrp" -> 9;
+            case "pim" -> 103;
+            case "vrrp", "carp" -> 112;
+            case "ah" -> 51;
+            case "esp" -> 50;
             default -> throw new AssertionError(proto);
         };
     }
@@ -49,8 +54,8 @@ final class BpfTransportGen {
     /** A transport protocol alone: {@code tcp}, {@code icmp}, ... */
     Node proto(String proto) {
         return switch (proto) {
-            case "tcp", "udp", "sctp" -> or(g.net.ipProto(number(proto)), g.net.ip6Proto(number(proto)));
-            case "icmp", "igmp" -> g.net.ipProto(number(proto));
+            case "tcp", "udp", "sctp", "pim", "ah", "esp" -> or(g.net.ipProto(number(proto)), g.net.ip6Proto(number(proto)));
+            case "icmp", "igmp", "igrp", "vrrp", "carp" -> g.net.ipProto(number(proto));
             case "icmp6" -> g.net.ip6Proto(58);
             default -> throw new AssertionError(proto);
         };

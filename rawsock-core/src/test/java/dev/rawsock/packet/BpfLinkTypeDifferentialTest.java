@@ -9,27 +9,25 @@ import dev.rawsock.TestSupport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link BpfProgram#compile(String, int, BpfProgram.Options)} against libpcap's compiler on every
- * link type it supports: for each expression, tcpdump compiles for the link type of an empty pcap
- * file of that type; where it compiles, both programs give the same verdict on frames of that link
+ * link type it supports: for each expression, libpcap compiles for that link type as
+ * {@code tcpdump -y LINKTYPE -dd} does (in-process, see {@link Libpcap}); where it compiles, both programs give the same verdict on frames of that link
  * type (generated Ethernet frames re-framed: the same network layer under that link type's header);
  * where libpcap's optimizer proves the expression matches nothing, ours rejects every frame; where
  * tcpdump refuses for another reason, we refuse too.
@@ -47,18 +45,13 @@ class BpfLinkTypeDifferentialTest {
             "ether[0] = 0x45", "ether[0] & 0xf0 = 0x60", "link[14:2] = 0x800", "ip and udp port 53", "arp or rarp",
             "not ip and not ip6", "ip6 and tcp[13] & 2 != 0", "ether src 1:2:3:4:5:6", "vlan 10 and ip", "len < 100");
 
-    private static Path tmp;
-    private static String tcpdump;
+    private static Libpcap libpcap;
     private static final java.util.Map<Integer, List<byte[]>> FRAMES_BY_TYPE = new java.util.HashMap<>();
 
     @BeforeAll
     static void setUp() throws IOException {
-        tcpdump = TestSupport.which("tcpdump");
-        tmp = Files.createTempDirectory("rs-bpf-lt-");
+        libpcap = Libpcap.load();
         for (int lt : LINK_TYPES) {
-            ByteBuffer hdr = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            hdr.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(lt);
-            Files.write(tmp.resolve(lt + ".pcap"), hdr.array());
             TestFrames gen = new TestFrames(20261207L + lt);
             Random r = new Random(lt);
             List<byte[]> frames = new ArrayList<>(FRAMES);
@@ -66,18 +59,6 @@ class BpfLinkTypeDifferentialTest {
                 frames.add(reframe(gen.next(), lt, r));
             }
             FRAMES_BY_TYPE.put(lt, frames);
-        }
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        if (tmp != null) {
-            try (Stream<Path> s = Files.list(tmp)) {
-                for (Path p : s.toList()) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(tmp);
         }
     }
 
@@ -122,32 +103,24 @@ class BpfLinkTypeDifferentialTest {
         return b.array();
     }
 
-    /** tcpdump's {@code -dd} program for the link type, or its error message (prefixed "ERROR "). */
-    static String tcpdump(int linkType, String expr) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(tcpdump != null,
-                "tcpdump is not installed (CI installs Debian's): cannot compare with libpcap's compiler");
-        Process p = new ProcessBuilder(tcpdump, "-r", tmp.resolve(linkType + ".pcap").toString(), "-dd", "--", expr)
-                .redirectError(ProcessBuilder.Redirect.PIPE).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("tcpdump did not finish for " + expr);
+    /** libpcap's program for the link type, as {@code tcpdump -y LINKTYPE -dd} prints it, or its error ("ERROR ..."). */
+    static String tcpdump(int linkType, String expr) {
+        Assumptions.assumeTrue(libpcap != null, "no " + Libpcap.LIBRARY + " (Debian's libpcap0.8, which tcpdump"
+                + " installs): nothing to compare with");
+        Libpcap.Result r = libpcap.compile(expr, linkType, true, 0xffffffff);
+        if (r.error() != null) {
+            return "ERROR " + r.error();
         }
-        if (p.exitValue() != 0) {
-            return "ERROR " + new String(err, StandardCharsets.UTF_8).strip();
+        StringBuilder dd = new StringBuilder();
+        for (int[] in : r.program()) {
+            dd.append(String.format("{ 0x%x, %d, %d, 0x%08x },%n", in[0], in[1], in[2], in[3]));
         }
-        return new String(out, StandardCharsets.UTF_8);
+        return dd.toString();
     }
 
     @TestFactory
     Stream<DynamicContainer> sameVerdictAsTcpdumpPerLinkType() {
-        // Every third expression of the Ethernet corpus (it runs there in full), so seven link types stay quick.
-        List<String> all = BpfDifferentialTest.corpusHere();
-        List<String> corpus = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += 3) {
-            corpus.add(all.get(i));
-        }
+        List<String> corpus = new ArrayList<>(BpfDifferentialTest.corpusHere());
         corpus.addAll(EXTRA);
         return Arrays.stream(LINK_TYPES).filter(lt -> lt != LinkType.ETHERNET).mapToObj(lt -> DynamicContainer.dynamicContainer(
                 LinkType.name(lt), corpus.stream().map(expr -> DynamicTest.dynamicTest("\"" + expr + "\"",
@@ -174,7 +147,7 @@ class BpfLinkTypeDifferentialTest {
             } else {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> BpfProgram.compile(expr, lt, opts), () -> "tcpdump: " + theirs);
-                String why = theirs.substring(theirs.lastIndexOf("tcpdump: ") + "tcpdump: ".length());
+                String why = theirs.substring("ERROR ".length());
                 assertTrue(e.getMessage().contains(why), () -> "\"" + why + "\" in " + e.getMessage());
                 assertTrue(e.getMessage().contains("at position "), e.getMessage());
             }
@@ -188,6 +161,28 @@ class BpfLinkTypeDifferentialTest {
                 fail("\"" + expr + "\" on " + LinkType.name(lt) + " frame " + i + ": tcpdump's program returns "
                         + want.run(f, f.length) + ", ours " + ours.run(f, f.length) + "\nframe: "
                         + java.util.HexFormat.of().formatHex(f) + "\ntcpdump's:\n" + want + "ours:\n" + ours);
+            }
+        }
+    }
+
+    /** The in-process libpcap compiles as tcpdump reading a file of each link type (NULL's byte order included). */
+    @Test
+    void inProcessIsTcpdumpReadingAFile(@TempDir Path dir) throws Exception {
+        String tool = TestSupport.which("tcpdump");
+        Assumptions.assumeTrue(tool != null && libpcap != null, "tcpdump or libpcap missing: nothing to compare");
+        for (int lt : LINK_TYPES) {
+            ByteBuffer hdr = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            hdr.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262144).putInt(lt);
+            Path file = dir.resolve(lt + ".pcap");
+            Files.write(file, hdr.array());
+            for (String expr : List.of("ip6 and tcp port 80", "host 10.0.0.1 or arp")) {
+                Process p = new ProcessBuilder(tool, "-r", file.toString(), "-dd", "--", expr)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "tcpdump finishes");
+                assertEquals(p.exitValue() == 0 ? BpfProgram.parse(out).toDdString() : "ERROR",
+                        tcpdump(lt, expr).startsWith("ERROR") ? "ERROR" : BpfProgram.parse(tcpdump(lt, expr)).toDdString(),
+                        LinkType.name(lt) + " \"" + expr + "\"");
             }
         }
     }
