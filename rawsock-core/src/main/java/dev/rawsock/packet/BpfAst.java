@@ -55,6 +55,18 @@ sealed interface BpfAst {
     record IfIndex(int index, int pos) implements BpfAst {
     }
 
+    /** {@code mpls [label]}; label -1 when absent. Every later network-layer offset moves by 4. */
+    record Mpls(int label, int pos) implements BpfAst {
+    }
+
+    /** {@code pppoed}, or {@code pppoes [session]} (session -1 when absent), after which the link layer is PPP. */
+    record Pppoe(boolean session, int id, int pos) implements BpfAst {
+    }
+
+    /** {@code llc [type]}: type null, "i", "s", "u" or an S or U frame subtype name. */
+    record Llc(String type, int pos) implements BpfAst {
+    }
+
     /** {@code byte IDX op VALUE}, op one of {@code = < > & |}: the byte at IDX of the link-layer header. */
     record ByteOp(int idx, char op, int value) implements BpfAst {
     }

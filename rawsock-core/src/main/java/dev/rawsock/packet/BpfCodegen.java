@@ -56,16 +56,22 @@ final class BpfCodegen {
 
     /** The link type, and where its protocol field (-1: none) and network layer start. */
     private final int dlt;
-    private final int offLinkType;
-    private final int offNl;
+    private int offLinkType;
+    private int offNl;
+    /** Where the link-layer header starts: 0, or past the PPPoE header once pppoes made it PPP. */
+    private int offLinkHdr;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
     /** The IPv4 netmask for {@code ip broadcast}, or NETMASK_UNKNOWN. */
     private final int netmask;
     /** VLAN primitives lowered so far. */
     private int vlans;
-    /** Of them, those that move later offsets by a constant 4 bytes (all, offline). */
-    private int shift;
+    /** MPLS labels seen so far: then network protocols are told by the IP version under the last label. */
+    private int mplsDepth;
+    /** Whether a pppoes made the rest of the packet PPP: protocols are PPP protocol numbers. */
+    private boolean ppp;
+    /** Where the primitive being lowered starts, for refusals found while lowering it. */
+    private int leafPos;
     /** Whether some offsets depend on M[LINKPL]/M[LINKTYPE] (a LINUX_SOCKET vlan was compiled). */
     private boolean variable;
 
@@ -101,12 +107,12 @@ final class BpfCodegen {
 
     /** Where the network-layer header starts. */
     int nl() {
-        return offNl + 4 * shift;
+        return offNl;
     }
 
     /** Where the link-layer protocol (EtherType) field is. */
     private int linkType() {
-        return offLinkType + 4 * shift;
+        return offLinkType;
     }
 
     Node lower(BpfAst n) {
@@ -129,6 +135,19 @@ final class BpfCodegen {
     private Node leaf(BpfAst n) {
         boolean wasVariable = variable;
         int linkType = linkType(); // before a vlan here moves it
+        leafPos = switch (n) {
+            case BpfAst.Proto p -> p.pos();
+            case BpfAst.Cast c -> c.pos();
+            case BpfAst.Vlan v -> v.pos();
+            case BpfAst.ProtoNum p -> p.pos();
+            case BpfAst.EtherProto e -> e.pos();
+            case BpfAst.Port p -> p.pos();
+            case BpfAst.Ip6Net a -> a.pos();
+            case BpfAst.Ip4Net a -> a.pos();
+            case BpfAst.Mpls m -> m.pos();
+            case BpfAst.Pppoe p -> p.pos();
+            default -> 0;
+        };
         Node lowered = primitive(n);
         return wasVariable ? relocate(lowered, linkType) : lowered;
     }
@@ -143,6 +162,9 @@ final class BpfCodegen {
             case BpfAst.Inbound i -> inbound(i.outbound(), i.pos());
             case BpfAst.IfIndex i -> ifindex(i.index(), i.pos());
             case BpfAst.ByteOp b -> byteOp(b);
+            case BpfAst.Mpls m -> mpls(m.label(), m.pos());
+            case BpfAst.Pppoe p -> p.session() ? pppoes(p.id()) : etherType(0x8863);
+            case BpfAst.Llc l -> llc(l.type(), l.pos());
             case BpfAst.Vlan v -> vlan(v.id(), v.pos());
             case BpfAst.Length l -> {
                 Node gt = new Test(new PktLen(), l.less() ? JGT : JGE, new Num(l.value()));
@@ -174,6 +196,16 @@ final class BpfCodegen {
      * carries one protocol.
      */
     Node etherType(int type) {
+        if (mplsDepth > 0) {
+            // gen_mpls_linktype: the bottom-of-stack bit of the last label, then the IP version.
+            if (type != ETH_IP && type != ETH_IP6) {
+                throw new BpfLexer.FilterError(leafPos, "unsupported protocol over mpls");
+            }
+            return and(eqMasked(B, nl() - 2, 1, 1), eqMasked(B, nl(), 0xf0, type == ETH_IP ? 0x40 : 0x60));
+        }
+        if (ppp) {
+            return eq(H, linkType(), pppProtocol(type));
+        }
         return switch (dlt) {
             case LinkType.RAW -> type == ETH_IP ? eqMasked(B, 0, 0xf0, 0x40)
                     : type == ETH_IP6 ? eqMasked(B, 0, 0xf0, 0x60) : new Bool(false);
@@ -252,9 +284,9 @@ final class BpfCodegen {
         return LinkType.description(dlt).orElse(LinkType.name(dlt));
     }
 
-    /** gen_byteop: a test of the byte at {@code idx} of the link-layer header. */
-    private static Node byteOp(BpfAst.ByteOp b) {
-        Ar load = BpfIr.abs(B, b.idx());
+    /** gen_byteop: a test of the byte at {@code idx} of the (current) link-layer header. */
+    private Node byteOp(BpfAst.ByteOp b) {
+        Ar load = BpfIr.abs(B, offLinkHdr + b.idx());
         return switch (b.op()) {
             case '=' -> new Test(load, JEQ, new Num(b.value()));
             case '<' -> not(new Test(load, JGE, new Num(b.value())));
@@ -281,8 +313,90 @@ final class BpfCodegen {
         return or(tests);
     }
 
+    /** libpcap's ethertype_to_ppptype: the PPP protocol number carrying what an EtherType or SAP names. */
+    private static int pppProtocol(int type) {
+        return switch (type) {
+            case ETH_IP -> 0x21;
+            case ETH_IP6 -> 0x57;
+            case 0x6003 -> 0x27; // DECnet
+            case ETH_ATALK -> 0x29;
+            case 0x0600 -> 0x25; // Xerox NS
+            case LLCSAP_ISONS -> 0x23;
+            case 0x42 -> 0x31; // spanning tree: bridging PDU
+            case LLCSAP_IPX -> 0x2b;
+            default -> type;
+        };
+    }
+
+    /**
+     * gen_mpls: the first label needs the MPLS EtherType, a later one that the label before it was
+     * not the bottom of the stack; every later network-layer offset moves past the label.
+     */
+    private Node mpls(int label, int pos) {
+        Node n;
+        if (mplsDepth > 0) {
+            n = eqMasked(B, nl() - 2, 1, 0);
+        } else {
+            ethernetOnly(pos, "no MPLS support for " + describe());
+            n = etherType(0x8847);
+        }
+        if (label >= 0) {
+            n = and(n, eqMasked(W, nl(), 0xfffff000, label << 12));
+        }
+        offNl += 4;
+        mplsDepth++;
+        return n;
+    }
+
+    /** gen_pppoes: a PPPoE session frame (of that session); what follows is PPP, 6 bytes past the PPPoE header start. */
+    private Node pppoes(int session) {
+        Node n = etherType(0x8864);
+        if (session >= 0) {
+            n = and(n, eqMasked(W, nl(), 0xffff, session));
+        }
+        offLinkHdr = nl() + 6;
+        offLinkType = offLinkHdr;
+        offNl = offLinkHdr + 2;
+        ppp = true;
+        return n;
+    }
+
+    /** gen_llc and its frame types: an 802.3 frame whose LLC header is not Novell's raw 0xffff. */
+    private Node llc(String type, int pos) {
+        if (dlt != LinkType.ETHERNET || ppp) {
+            throw new BpfLexer.FilterError(pos, "'llc' not supported for " + (ppp ? "PPP" : describe()));
+        }
+        int llc = nl();
+        Node is = and(not(new Test(BpfIr.abs(H, linkType()), JGT, new Num(ETHERMTU))), not(eq(H, llc, 0xffff)));
+        if (type == null) {
+            return is;
+        }
+        Node frame = switch (type) {
+            case "i" -> not(new Test(BpfIr.abs(B, llc + 2), JSET, new Num(1)));
+            case "s" -> eqMasked(B, llc + 2, 0x03, 1);
+            case "u" -> eqMasked(B, llc + 2, 0x03, 3);
+            case "rr" -> eqMasked(B, llc + 2, 0x0f, 0x01);
+            case "rnr" -> eqMasked(B, llc + 2, 0x0f, 0x05);
+            case "rej" -> eqMasked(B, llc + 2, 0x0f, 0x09);
+            default -> eqMasked(B, llc + 2, 0xef, switch (type) {
+                case "ui" -> 0x03;
+                case "ua" -> 0x63;
+                case "disc" -> 0x43;
+                case "dm" -> 0x0f;
+                case "sabme" -> 0x6f;
+                case "test" -> 0xe3;
+                case "xid" -> 0xaf;
+                default -> 0x87; // frmr
+            });
+        };
+        return and(is, frame);
+    }
+
     /** Refuses, at {@code pos}, a keyword that needs an Ethernet header. */
     private void ethernetOnly(int pos, String message) {
+        if (ppp) {
+            throw new BpfLexer.FilterError(pos, message.replace(describe(), "PPP"));
+        }
         if (dlt != LinkType.ETHERNET) {
             throw new BpfLexer.FilterError(pos, message);
         }
@@ -310,7 +424,8 @@ final class BpfCodegen {
             return linuxVlan(tpid, id);
         }
         Node n = id < 0 ? tpid : and(tpid, eqMasked(H, linkType() + 2, 0x0fff, id));
-        shift++;
+        offLinkType += 4;
+        offNl += 4;
         return n;
     }
 
@@ -409,7 +524,7 @@ final class BpfCodegen {
             case BpfAst.PacketLoad p -> {
                 Ar idx = arith(p.idx(), checks);
                 yield switch (p.proto()) {
-                    case "ether" -> new Load(p.size(), 0, -1, idx);
+                    case "ether" -> new Load(p.size(), offLinkHdr, -1, idx);
                     case String s when BpfNetGen.isNetwork(s) -> net.load(s, p.size(), idx, checks);
                     default -> transport.load(p.proto(), p.size(), idx, checks);
                 };

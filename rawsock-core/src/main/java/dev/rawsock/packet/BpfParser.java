@@ -43,6 +43,10 @@ final class BpfParser {
             "icmp", "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "ah", "esp", "atalk", "aarp", "decnet", "lat", "sca",
             "mopdl", "moprc", "iso", "stp", "ipx", "netbeui");
 
+    /** What may follow {@code llc}: the frame formats and the S and U frame subtypes. */
+    static final Set<String> LLC_TYPES = Set.of("i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme",
+            "test", "xid", "frmr");
+
     /** Protocols whose bytes {@code proto[i]} reads (libpcap's gen_load); others are "unsupported index operation". */
     static final Set<String> INDEXABLE = Set.of("ether", "ip", "ip6", "arp", "rarp", "atalk", "decnet", "sca", "lat",
             "moprc", "mopdl", "tcp", "udp", "sctp", "icmp", "igmp", "igrp", "pim", "vrrp", "carp", "icmp6");
@@ -325,6 +329,42 @@ final class BpfParser {
                     long v = number(n, 0xffffffffL, "an interface index");
                     last = null;
                     return new BpfAst.IfIndex((int) v, t.pos());
+                }
+                case "mpls", "pppoes" -> {
+                    next();
+                    last = null;
+                    boolean mpls = t.text().equals("mpls");
+                    int id = -1;
+                    if (peek().kind() == Kind.NUM) {
+                        Tok n = next();
+                        long v = number(n, 0xffffffffL, mpls ? "an MPLS label" : "a PPPoE session number");
+                        if (v > (mpls ? 0xfffff : 0xffff)) {
+                            throw fail(n, (mpls ? "MPLS label " : "PPPoE session number ") + v + " greater than maximum "
+                                    + (mpls ? 0xfffff : 0xffff));
+                        }
+                        id = (int) v;
+                    }
+                    return mpls ? new BpfAst.Mpls(id, t.pos()) : new BpfAst.Pppoe(true, id, t.pos());
+                }
+                case "pppoed" -> {
+                    next();
+                    last = null;
+                    return new BpfAst.Pppoe(false, -1, t.pos());
+                }
+                case "llc" -> {
+                    next();
+                    last = null;
+                    Tok u = peek();
+                    if (u.kind() == Kind.NAME || (u.kind() == Kind.WORD && !KEYWORDS.contains(u.text())
+                            && !PROTOS.contains(u.text()))) {
+                        next();
+                        String type = u.text().toLowerCase(java.util.Locale.ROOT);
+                        if (!LLC_TYPES.contains(type)) {
+                            throw fail(u, "unknown LLC type name \"" + u.text() + "\"");
+                        }
+                        return new BpfAst.Llc(type, t.pos());
+                    }
+                    return new BpfAst.Llc(null, t.pos());
                 }
                 case "byte" -> {
                     next();

@@ -59,7 +59,7 @@ class BpfFilterLanguageTest {
     // ---------------------------------------------------------------- frames
 
     static final int[] LINK_TYPES = {0x6003, 0x6004, 0x6007, 0x6001, 0x6002, 0x809b, 0x80f3, 0x8137, 0x9000, 0x88cc,
-        0x8809, 0x8863, 0x8864, 0x8847};
+        0x8809, 0x8863};
     static final int[] SAPS = {0x42, 0xfe, 0xe0, 0xf0, 0x06, 0xaa, 0xff, 0x04};
     static final int[] MORE_IP_PROTOS = {9, 103, 112, 51, 50, 6, 17};
 
@@ -77,13 +77,34 @@ class BpfFilterLanguageTest {
         }
         int nl = off + 2;
         double d = r.nextDouble();
-        if (d < 0.08) {
+        if (d < 0.05) { // MPLS: one or two labels (label 100 or 5, bottom of stack set on the last), then IP
+            int labels = 1 + r.nextInt(2);
+            byte[] g = new byte[f.length + 4 * labels];
+            System.arraycopy(f, 0, g, 0, nl);
+            System.arraycopy(f, nl, g, nl + 4 * labels, f.length - nl);
+            put16(g, off, 0x8847);
+            for (int i = 0; i < labels; i++) {
+                int label = r.nextBoolean() ? 100 : 5;
+                put32(g, nl + 4 * i, (label << 12) | (i == labels - 1 || r.nextInt(8) == 0 ? 0x100 : 0) | 64);
+            }
+            return g;
+        } else if (d < 0.09) { // PPPoE session 5 or 0x27, then PPP carrying IPv4 or IPv6
+            byte[] g = new byte[f.length + 8];
+            System.arraycopy(f, 0, g, 0, nl);
+            System.arraycopy(f, nl, g, nl + 8, f.length - nl);
+            put16(g, off, 0x8864);
+            put32(g, nl, 0x11000000 | (r.nextBoolean() ? 5 : 0x27));
+            put16(g, nl + 6, type == 0x0800 ? 0x21 : type == 0x86dd ? 0x57 : r.nextInt(0x60));
+            return g;
+        } else if (d < 0.13) {
             put16(f, off, LINK_TYPES[r.nextInt(LINK_TYPES.length)]);
-        } else if (d < 0.18) {
+        } else if (d < 0.22) {
             put16(f, off, 46 + r.nextInt(1455)); // an 802.3 length: LLC follows
             int sap = SAPS[r.nextInt(SAPS.length)];
             f[nl] = (byte) sap;
             f[nl + 1] = (byte) (r.nextBoolean() ? sap : SAPS[r.nextInt(SAPS.length)]);
+            f[nl + 2] = (byte) new int[] {0x03, 0x63, 0x43, 0x0f, 0x6f, 0xe3, 0xaf, 0x87, 0x01, 0x05, 0x09, 0x00,
+                0x02, 0x7f, 0xf3}[r.nextInt(15)];
             if (sap == 0xaa) { // SNAP: AppleTalk, AARP or IPX
                 f[nl + 2] = 3;
                 int[][] snaps = {{0x08, 0x00, 0x07, 0x80, 0x9b}, {0, 0, 0, 0x80, 0xf3}, {0, 0, 0, 0x81, 0x37}};
@@ -144,7 +165,13 @@ class BpfFilterLanguageTest {
 
     /** One primitive; now and then a qualifier that does not fit, for libpcap and us to refuse alike. */
     static String primitive(Random r) {
-        switch (r.nextInt(19)) {
+        switch (r.nextInt(21)) {
+            case 19:
+                return pick(r, new String[] {"mpls", "mpls 100", "mpls 1048575", "mpls and mpls 5", "pppoed", "pppoes",
+                    "pppoes 5", "pppoes 0x27", "mpls 1048576", "pppoes 65536"});
+            case 20:
+                return "llc" + pick(r, new String[] {"", " i", " s", " u", " rr", " rnr", " rej", " ui", " ua", " disc",
+                    " dm", " sabme", " test", " xid", " frmr", " nosuch"});
             case 0, 1:
                 return pick(r, PROTO_WORDS);
             case 2: {
@@ -227,7 +254,9 @@ class BpfFilterLanguageTest {
             "ether broadcast or ip broadcast", "iso", "stp", "ipx", "netbeui", "decnet", "atalk", "aarp", "lat", "sca",
             "mopdl", "moprc", "igrp", "pim", "vrrp", "carp", "ah", "esp", "byte 12 = 8", "length > 100",
             "tcp portrange smtp-domain", "ether proto 0x42", "ether host ab.cd.ef.00.00.02",
-            "ether host abcdef000003", "host ::1/128");
+            "ether host abcdef000003", "host ::1/128", "mpls 100000 && mpls 1024", "mpls && ip and udp port 53",
+            "pppoes 0x27 && ip", "pppoes and ip6 and tcp", "pppoed", "llc", "llc ui", "llc s and not llc rr",
+            "ether[0] & 1 != 0 and llc");
 
     // ---------------------------------------------------------------- the comparison
 
