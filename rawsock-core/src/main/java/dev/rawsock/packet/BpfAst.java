@@ -55,6 +55,10 @@ sealed interface BpfAst {
     record IfIndex(int index, int pos) implements BpfAst {
     }
 
+    /** {@code [ip|ip6] protochain N}: N anywhere in the IPv4/IPv6 header chain; proto null for both. */
+    record Protochain(String proto, int value, int pos) implements BpfAst {
+    }
+
     /** {@code mpls [label]}; label -1 when absent. Every later network-layer offset moves by 4. */
     record Mpls(int label, int pos) implements BpfAst {
     }

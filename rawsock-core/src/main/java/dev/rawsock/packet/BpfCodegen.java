@@ -163,6 +163,13 @@ final class BpfCodegen {
             case BpfAst.IfIndex i -> ifindex(i.index(), i.pos());
             case BpfAst.ByteOp b -> byteOp(b);
             case BpfAst.Mpls m -> mpls(m.label(), m.pos());
+            case BpfAst.Protochain p -> {
+                if (variable) {
+                    throw new BpfLexer.FilterError(p.pos(), "'protochain' not supported with variable length headers");
+                }
+                yield p.proto() == null ? or(net.protochain(false, p.value()), net.protochain(true, p.value()))
+                        : net.protochain(p.proto().equals("ip6"), p.value());
+            }
             case BpfAst.Pppoe p -> p.session() ? pppoes(p.id()) : etherType(0x8863);
             case BpfAst.Llc l -> llc(l.type(), l.pos());
             case BpfAst.Vlan v -> vlan(v.id(), v.pos());
@@ -366,7 +373,7 @@ final class BpfCodegen {
         if (dlt != LinkType.ETHERNET || ppp) {
             throw new BpfLexer.FilterError(pos, "'llc' not supported for " + (ppp ? "PPP" : describe()));
         }
-        int llc = nl();
+        int llc = nl() - 4 * mplsDepth; // libpcap's OR_LLC: where the link layer's payload starts, before any label
         Node is = and(not(new Test(BpfIr.abs(H, linkType()), JGT, new Num(ETHERMTU))), not(eq(H, llc, 0xffff)));
         if (type == null) {
             return is;
@@ -418,6 +425,9 @@ final class BpfCodegen {
 
     private Node vlan(int id, int pos) {
         ethernetOnly(pos, "no VLAN support for " + describe());
+        if (mplsDepth > 0) {
+            throw new BpfLexer.FilterError(pos, "no VLAN match after MPLS");
+        }
         Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
         boolean first = vlans++ == 0;
         if (linux && first) {
@@ -465,6 +475,7 @@ final class BpfCodegen {
             case BpfIr.NotN x -> new BpfIr.NotN(relocate(x.a(), linkType));
             case Prefixed p -> new Prefixed(p.stmts(), relocate(p.n(), linkType));
             case Bool b -> b;
+            case BpfIr.Chain c -> c;
         };
     }
 

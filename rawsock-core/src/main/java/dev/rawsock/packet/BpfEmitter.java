@@ -62,6 +62,8 @@ final class BpfEmitter {
         final int k;
         Label t;
         Label f;
+        /** Set for code laid out already (protochain): emitted as it is, its relative jumps untouched. */
+        BpfInstruction raw;
 
         Ins(int code, int k, Label t, Label f) {
             this.code = code;
@@ -110,6 +112,7 @@ final class BpfEmitter {
                     todo.push(x.n());
                 }
                 case Test t -> leaves++;
+                case BpfIr.Chain c -> leaves += c.code().size() + 1;
                 case Bool b -> leaves++;
             }
             if (leaves > BpfProgram.MAX_INSTRUCTIONS) {
@@ -176,6 +179,12 @@ final class BpfEmitter {
                     emit(in.code(), in.k());
                 }
                 gen(p.n(), t, f);
+            }
+            case BpfIr.Chain c -> {
+                for (BpfInstruction in : c.code()) {
+                    emit(in.code(), in.k()).raw = in; // its jumps stay as laid out: the code is emitted whole
+                }
+                emit(JMP | JEQ | K, c.value(), t, f);
             }
             case Test test -> {
                 int d = scratchBase;
@@ -315,7 +324,7 @@ final class BpfEmitter {
             boolean changed = false;
             for (int i = 0; i < code.size() && !changed; i++) {
                 Ins in = code.get(i);
-                if ((in.code & 0x07) != JMP || in.code == (JMP | JA)) {
+                if ((in.code & 0x07) != JMP || in.code == (JMP | JA) || in.raw != null) {
                     continue;
                 }
                 int dt = index.get(bound.get(in.t)) - i - 1;
@@ -345,7 +354,9 @@ final class BpfEmitter {
             List<BpfInstruction> out = new ArrayList<>(code.size());
             for (int i = 0; i < code.size(); i++) {
                 Ins in = code.get(i);
-                if (in.code == (JMP | JA)) {
+                if (in.raw != null) {
+                    out.add(in.raw);
+                } else if (in.code == (JMP | JA)) {
                     out.add(BpfInstruction.stmt(in.code, index.get(bound.get(in.t)) - i - 1));
                 } else if ((in.code & 0x07) == JMP) {
                     out.add(BpfInstruction.jump(in.code, in.k, index.get(bound.get(in.t)) - i - 1,

@@ -57,11 +57,18 @@ final class BpfIr {
     }
 
     /** A boolean filter. */
-    sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed {
+    sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed, Chain {
     }
 
     /** Straight-line statements (no jumps) run before {@code n}'s code, on every path into it. */
     record Prefixed(List<BpfInstruction> stmts, Node n) implements Node {
+    }
+
+    /**
+     * Laid-out code with jumps of its own (relative, inside it, a loop back included) that leaves a
+     * value in A, then the test {@code A == value}: libpcap's protochain.
+     */
+    record Chain(List<BpfInstruction> code, int value) implements Node {
     }
 
     /** {@code lhs jop rhs} with jop one of JEQ/JGT/JGE/JSET. */

@@ -126,6 +126,85 @@ final class BpfNetGen {
         return tests.isEmpty() ? new Bool(true) : and(tests.toArray(Node[]::new));
     }
 
+    /**
+     * gen_protochain, instruction for instruction (its quirks included, such as an AH header
+     * setting X to its own length rather than adding it): walk the header chain from the IPv4
+     * protocol or IPv6 next header, through IPv6 hop-by-hop, destination, routing and fragment
+     * headers and AH, looping back (a backward {@code ja}: user space only) until the protocol is
+     * found or none is left. Scratch word 15 holds the next header across a step.
+     */
+    Node protochain(boolean v6, int value) {
+        int nl = g.nl();
+        int reg = BpfProgram.MEMORY_WORDS - 1;
+        List<int[]> c = new ArrayList<>(); // {code, jt target, jf target, k}: targets are indices, fixed below
+        int ldb = BpfProgram.LD | B | BpfProgram.ABS;
+        int ldbInd = BpfProgram.LD | B | BpfProgram.IND;
+        int jeq = BpfProgram.JMP | BpfProgram.JEQ | BpfProgram.K;
+        int alu = BpfProgram.ALU;
+        int tax = BpfProgram.MISC | BpfProgram.TAX;
+        int txa = BpfProgram.MISC | BpfProgram.TXA;
+        final int end = -1;
+        final int next = -2;
+        if (v6) {
+            c.add(new int[] {ldb, 0, 0, nl + 6});
+            c.add(new int[] {BpfProgram.LDX | BpfProgram.IMM, 0, 0, 40});
+        } else {
+            c.add(new int[] {ldb, 0, 0, nl + 9});
+            c.add(new int[] {BpfProgram.LDX | B | BpfProgram.MSH, 0, 0, nl});
+        }
+        int again = c.size();
+        c.add(new int[] {jeq, end, next, value});
+        c.add(new int[] {jeq, end, next, 59}); // IPPROTO_NONE
+        int ahcheck;
+        if (v6) {
+            int advance = c.size() + 4;
+            ahcheck = advance + 9;
+            for (int hdr : new int[] {0, 60, 43}) { // hop-by-hop, destination options, routing
+                c.add(new int[] {jeq, advance, next, hdr});
+            }
+            c.add(new int[] {jeq, advance, ahcheck, 44}); // fragment
+            c.add(new int[] {ldbInd, 0, 0, nl});
+            c.add(new int[] {BpfProgram.ST, 0, 0, reg});
+            c.add(new int[] {ldbInd, 0, 0, nl + 1});
+            c.add(new int[] {alu | BpfProgram.ADD | BpfProgram.K, 0, 0, 1});
+            c.add(new int[] {alu | BpfProgram.MUL | BpfProgram.K, 0, 0, 8});
+            c.add(new int[] {alu | BpfProgram.ADD | BpfProgram.X, 0, 0, 0});
+            c.add(new int[] {tax, 0, 0, 0});
+            c.add(new int[] {BpfProgram.LD | BpfProgram.MEM, 0, 0, reg});
+            c.add(new int[] {BpfProgram.JMP | BpfProgram.JA, 0, 0, again - c.size() - 1});
+        } else {
+            c.add(new int[] {alu | BpfProgram.ADD | BpfProgram.K, 0, 0, 0});
+            ahcheck = c.size();
+        }
+        c.add(new int[] {jeq, next, end, 51}); // AH
+        c.add(new int[] {txa, 0, 0, 0});
+        c.add(new int[] {ldbInd, 0, 0, nl});
+        c.add(new int[] {BpfProgram.ST, 0, 0, reg});
+        c.add(new int[] {txa, 0, 0, 0});
+        c.add(new int[] {alu | BpfProgram.ADD | BpfProgram.K, 0, 0, 1});
+        c.add(new int[] {tax, 0, 0, 0});
+        c.add(new int[] {ldbInd, 0, 0, nl});
+        c.add(new int[] {alu | BpfProgram.ADD | BpfProgram.K, 0, 0, 2});
+        c.add(new int[] {alu | BpfProgram.MUL | BpfProgram.K, 0, 0, 4});
+        c.add(new int[] {tax, 0, 0, 0});
+        c.add(new int[] {BpfProgram.LD | BpfProgram.MEM, 0, 0, reg});
+        c.add(new int[] {BpfProgram.JMP | BpfProgram.JA, 0, 0, again - c.size() - 1});
+        int endAt = c.size();
+        c.add(new int[] {alu | BpfProgram.ADD | BpfProgram.K, 0, 0, 0});
+        List<BpfInstruction> code = new ArrayList<>();
+        for (int i = 0; i < c.size(); i++) {
+            int[] in = c.get(i);
+            if ((in[0] & 0x07) == BpfProgram.JMP && in[0] != (BpfProgram.JMP | BpfProgram.JA)) {
+                int jt = in[1] == end ? endAt : in[1] == next ? i + 1 : in[1];
+                int jf = in[2] == end ? endAt : in[2] == next ? i + 1 : in[2];
+                code.add(BpfInstruction.jump(in[0], in[3], jt - i - 1, jf - i - 1));
+            } else {
+                code.add(BpfInstruction.stmt(in[0], in[3]));
+            }
+        }
+        return and(g.etherType(v6 ? ETH_IP6 : ETH_IP), new BpfIr.Chain(List.copyOf(code), value));
+    }
+
     /** {@code ip[idx:size]} and the like: a load from the network header, guarded by the protocol test. */
     Ar load(String proto, int size, Ar idx, List<Node> checks) {
         checks.add(proto(proto));

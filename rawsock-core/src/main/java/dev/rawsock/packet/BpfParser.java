@@ -299,6 +299,12 @@ final class BpfParser {
                 last = null;
                 return castPrimitive(proto, u);
             }
+            if (u.is("protochain")) {
+                next();
+                Quals q = new Quals(proto, Dir.DEFAULT, "protochain");
+                last = q;
+                return valuePrimitive(q);
+            }
         } else {
             switch (t.text()) {
                 case "vlan" -> {
@@ -377,9 +383,9 @@ final class BpfParser {
                     last = null;
                     return new BpfAst.ByteOp(idx, op.text().charAt(0), (int) v);
                 }
-                case "proto" -> {
+                case "proto", "protochain" -> {
                     next();
-                    Quals q = new Quals(null, Dir.DEFAULT, "proto");
+                    Quals q = new Quals(null, Dir.DEFAULT, t.text());
                     last = q;
                     return valuePrimitive(q);
                 }
@@ -450,6 +456,23 @@ final class BpfParser {
         Tok t = next();
         String type = q.type() == null ? "host" : q.type();
         switch (type) {
+            case "protochain": {
+                String proto = q.proto();
+                if (proto != null && !proto.equals("ip") && !proto.equals("ip6")) {
+                    throw fail(t, "bad protocol applied for 'protochain'");
+                }
+                int v;
+                if (isName(t)) {
+                    Integer named = BpfNames.Protocols.BY_NAME.get(t.text());
+                    if (named == null) {
+                        throw fail(t, "unknown ip proto '" + t.text() + "'");
+                    }
+                    v = named;
+                } else {
+                    v = (int) number(t, 255, "a protocol number");
+                }
+                return new BpfAst.Protochain(proto, v, t.pos());
+            }
             case "proto": {
                 String proto = q.proto();
                 if ("ether".equals(proto)) {

@@ -288,6 +288,15 @@ public final class BpfProgram {
     private final byte[] jts;
     private final byte[] jfs;
     private final int[] ks;
+    /** Whether a {@code ja} goes backwards (libpcap's protochain loop): the kernel refuses the program. */
+    private final boolean backward;
+
+    /**
+     * Backward jumps a run may take before it gives up and rejects the packet: a protochain loop
+     * takes one per extension header, each at least 8 bytes long, so a packet of any real length
+     * ends far sooner.
+     */
+    static final int MAX_BACKWARD_JUMPS = 1 << 16;
 
     /**
      * A program from its instructions, checked by the verifier.
@@ -297,8 +306,14 @@ public final class BpfProgram {
      *                                  and at which instruction)
      */
     public BpfProgram(List<BpfInstruction> instructions) {
+        this(instructions, false);
+    }
+
+    /** {@code backward}: also accept a {@code ja} back to an earlier instruction (a program for user space). */
+    BpfProgram(List<BpfInstruction> instructions, boolean backward) {
         List<BpfInstruction> copy = List.copyOf(instructions);
-        verify(copy);
+        verify(copy, backward);
+        this.backward = backward && copy.stream().anyMatch(in -> in.code() == (JMP | JA) && in.k() < 0);
         this.instructions = copy;
         int n = copy.size();
         ops = new byte[n];
@@ -412,7 +427,7 @@ public final class BpfProgram {
         if (options == null) {
             throw new IllegalArgumentException("options is null");
         }
-        return new BpfProgram(BpfCompiler.compile(pcapFilter, linkType, options));
+        return new BpfProgram(BpfCompiler.compile(pcapFilter, linkType, options), true);
     }
 
     private static final Pattern DD_LINE = Pattern.compile(
@@ -459,6 +474,17 @@ public final class BpfProgram {
 
     private static long number(String s) {
         return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+    }
+
+    /**
+     * Whether a {@code ja} in the program goes backwards. Only {@code protochain} compiles to such a
+     * loop (as libpcap's does). The kernel refuses to attach it ({@code EINVAL}), so it runs in user
+     * space, where {@link #run} gives up on a packet after 65,536 backward jumps and rejects it.
+     *
+     * @return true for a program with a loop
+     */
+    public boolean jumpsBackward() {
+        return backward;
     }
 
     /** {@return the instructions, unmodifiable} */
@@ -663,6 +689,7 @@ public final class BpfProgram {
         int x = 0;
         int[] mem = null;
         int pc = 0;
+        int loops = 0;
         while (true) {
             int k = ks[pc];
             switch (ops[pc]) {
@@ -765,7 +792,12 @@ public final class BpfProgram {
                 case O_RET_A -> {
                     return a;
                 }
-                case O_JA -> pc += k;
+                case O_JA -> {
+                    if (k < 0 && ++loops > MAX_BACKWARD_JUMPS) {
+                        return 0;
+                    }
+                    pc += k;
+                }
                 case O_JEQ_K -> pc += a == k ? jts[pc] & 0xff : jfs[pc] & 0xff;
                 case O_JEQ_X -> pc += a == x ? jts[pc] & 0xff : jfs[pc] & 0xff;
                 case O_JGT_K -> pc += Integer.compareUnsigned(a, k) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
@@ -878,6 +910,11 @@ public final class BpfProgram {
      * @throws IllegalArgumentException naming the first offending instruction
      */
     static void verify(List<BpfInstruction> prog) {
+        verify(prog, false);
+    }
+
+    /** {@code backward}: a {@code ja} may also go back to an earlier instruction (never into the kernel). */
+    static void verify(List<BpfInstruction> prog, boolean backward) {
         int n = prog.size();
         if (n < 1 || n > MAX_INSTRUCTIONS) {
             throw new IllegalArgumentException("a BPF program has 1.." + MAX_INSTRUCTIONS + " instructions, this one " + n);
@@ -912,6 +949,9 @@ public final class BpfProgram {
                     }
                 }
                 case JMP | JA -> {
+                    if (backward && in.k() < 0 && pc + 1 + in.k() >= 0) {
+                        break; // a loop back, for user space only
+                    }
                     if (k >= n - pc - 1) {
                         throw bad(pc, in, "jump past the end of the program");
                     }
@@ -965,6 +1005,10 @@ public final class BpfProgram {
     }
 
     private static void flow(int[] valid, int to, int mask) {
+        if (to < 0 || valid.length <= to) {
+            return;
+        }
+        // A loop back adds nothing: its head was reached first with no more scratch memory written.
         valid[to] = valid[to] == -1 ? mask : valid[to] & mask;
     }
 
@@ -1014,7 +1058,7 @@ public final class BpfProgram {
             case LDX | MEM -> { op = "ldx"; operand = "M[" + uk + "]"; }
             case ST -> { op = "st"; operand = "M[" + uk + "]"; }
             case STX -> { op = "stx"; operand = "M[" + uk + "]"; }
-            case JMP | JA -> { op = "ja"; operand = Long.toString(n + 1 + uk); }
+            case JMP | JA -> { op = "ja"; operand = Long.toString(n + 1 + (p.k() < 0 ? p.k() : uk)); }
             case JMP | JGT | K -> { op = "jgt"; operand = "#0x" + Integer.toHexString(k); }
             case JMP | JGE | K -> { op = "jge"; operand = "#0x" + Integer.toHexString(k); }
             case JMP | JEQ | K -> { op = "jeq"; operand = "#0x" + Integer.toHexString(k); }

@@ -119,6 +119,26 @@ class BpfFilterLanguageTest {
             put32(f, nl + (r.nextBoolean() ? 12 : 16), addrs[r.nextInt(addrs.length)]);
         } else if (type == 0x86dd && d < 0.35) {
             f[nl + 6] = (byte) MORE_IP_PROTOS[r.nextInt(MORE_IP_PROTOS.length)];
+        } else if (type == 0x86dd && d < 0.5) { // an extension header chain for protochain to walk
+            int[] ext = {0, 60, 43, 44, 51};
+            f[nl + 6] = (byte) ext[r.nextInt(ext.length)];
+            int at = nl + 40;
+            for (int i = 0; i < 3 && at + 8 < f.length; i++) {
+                boolean more = r.nextBoolean();
+                f[at] = (byte) (more ? ext[r.nextInt(ext.length)] : new int[] {6, 17, 58, 59}[r.nextInt(4)]);
+                f[at + 1] = (byte) r.nextInt(2);
+                at += f[nl + 6] == 51 ? 8 * (f[at + 1] + 1) : 8 * (f[at + 1] + 1);
+                if (!more) {
+                    break;
+                }
+            }
+        } else if (type == 0x0800 && d < 0.5) { // IPv4 carrying AH, then something
+            f[nl + 9] = 51;
+            int ihl = 4 * (f[nl] & 0xf);
+            if (nl + ihl + 2 < f.length) {
+                f[nl + ihl] = (byte) new int[] {6, 17, 51, 59}[r.nextInt(4)];
+                f[nl + ihl + 1] = (byte) r.nextInt(3);
+            }
         }
         return f;
     }
@@ -165,7 +185,10 @@ class BpfFilterLanguageTest {
 
     /** One primitive; now and then a qualifier that does not fit, for libpcap and us to refuse alike. */
     static String primitive(Random r) {
-        switch (r.nextInt(21)) {
+        switch (r.nextInt(22)) {
+            case 21:
+                return pick(r, new String[] {"", "ip ", "ip6 "}) + "protochain "
+                        + pick(r, new String[] {"6", "17", "58", "44", "51", "\\tcp", "\\udp", "0"});
             case 19:
                 return pick(r, new String[] {"mpls", "mpls 100", "mpls 1048575", "mpls and mpls 5", "pppoed", "pppoes",
                     "pppoes 5", "pppoes 0x27", "mpls 1048576", "pppoes 65536"});
@@ -256,7 +279,8 @@ class BpfFilterLanguageTest {
             "tcp portrange smtp-domain", "ether proto 0x42", "ether host ab.cd.ef.00.00.02",
             "ether host abcdef000003", "host ::1/128", "mpls 100000 && mpls 1024", "mpls && ip and udp port 53",
             "pppoes 0x27 && ip", "pppoes and ip6 and tcp", "pppoed", "llc", "llc ui", "llc s and not llc rr",
-            "ether[0] & 1 != 0 and llc");
+            "ether[0] & 1 != 0 and llc", "ip6 protochain 6", "ip protochain 17", "protochain \\tcp",
+            "ip6 protochain 58 or ip protochain 1");
 
     // ---------------------------------------------------------------- the comparison
 
@@ -437,6 +461,28 @@ class BpfFilterLanguageTest {
         assertTrue(BpfProgram.compile("byte 3 | 0").matches(f));
         f[3] = 0;
         assertTrue(!BpfProgram.compile("byte 3 | 0").matches(f));
+    }
+
+    @Test
+    void protochainLoopsInUserSpaceOnly() {
+        BpfProgram p = BpfProgram.compile("ip6 protochain 6");
+        assertTrue(p.jumpsBackward(), "protochain walks the header chain in a loop");
+        assertTrue(!BpfProgram.compile("ip6 and tcp").jumpsBackward());
+        // IPv6, hop-by-hop options (8 bytes), then TCP.
+        byte[] f = new byte[14 + 40 + 8 + 20];
+        f[12] = (byte) 0x86;
+        f[13] = (byte) 0xdd;
+        f[14] = 0x60;
+        f[14 + 6] = 0;
+        f[14 + 40] = 6;
+        assertTrue(p.matches(f));
+        f[14 + 40] = 17;
+        assertTrue(!p.matches(f));
+        // The kernel's rules refuse the loop; a program that never ends is cut off and rejects.
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.of(p.instructions()));
+        BpfProgram forever = new BpfProgram(List.of(BpfInstruction.stmt(0x00, 0), BpfInstruction.stmt(0x05, -1),
+                BpfInstruction.stmt(0x06, 1)), true);
+        assertEquals(0, forever.run(f, f.length));
     }
 
     @Test
