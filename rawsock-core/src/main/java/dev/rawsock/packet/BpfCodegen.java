@@ -110,6 +110,11 @@ final class BpfCodegen {
         return offNl;
     }
 
+    /** Where the LLC header starts (libpcap's OR_LLC): the link layer's payload, before any MPLS label. */
+    int llc() {
+        return nl() - 4 * mplsDepth;
+    }
+
     /** Where the link-layer protocol (EtherType) field is. */
     private int linkType() {
         return offLinkType;
@@ -343,6 +348,8 @@ final class BpfCodegen {
         Node n;
         if (mplsDepth > 0) {
             n = eqMasked(B, nl() - 2, 1, 0);
+        } else if (ppp) {
+            n = eq(H, linkType(), 0x0281); // PPP_MPLS_UCAST
         } else {
             ethernetOnly(pos, "no MPLS support for " + describe());
             n = etherType(0x8847);
@@ -373,7 +380,7 @@ final class BpfCodegen {
         if (dlt != LinkType.ETHERNET || ppp) {
             throw new BpfLexer.FilterError(pos, "'llc' not supported for " + (ppp ? "PPP" : describe()));
         }
-        int llc = nl() - 4 * mplsDepth; // libpcap's OR_LLC: where the link layer's payload starts, before any label
+        int llc = llc();
         Node is = and(not(new Test(BpfIr.abs(H, linkType()), JGT, new Num(ETHERMTU))), not(eq(H, llc, 0xffff)));
         if (type == null) {
             return is;

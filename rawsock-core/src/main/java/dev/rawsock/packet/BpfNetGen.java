@@ -44,13 +44,44 @@ final class BpfNetGen {
             java.util.Map.entry("stp", 0x42), java.util.Map.entry("ipx", BpfCodegen.LLCSAP_IPX),
             java.util.Map.entry("netbeui", BpfCodegen.LLCSAP_NETBEUI));
 
-    /** Whether a protocol name is one this layer tests (by its link-layer type). */
+    /** Whether a protocol name is one this layer tests (by its link-layer type, or the ISO NLPID under it). */
     static boolean isNetwork(String proto) {
-        return LINK_PROTOS.containsKey(proto);
+        return LINK_PROTOS.containsKey(proto) || ISO_PROTOS.containsKey(proto) || ISIS_PDUS.containsKey(proto);
+    }
+
+    /** ISO network-layer protocol ids (NLPID) named by keywords: CLNP, ES-IS, IS-IS. */
+    private static final java.util.Map<String, Integer> ISO_PROTOS = java.util.Map.of("clnp", 0x81, "esis", 0x82,
+            "isis", 0x83);
+
+    /** IS-IS PDU types each keyword covers (gen_proto_abbrev): level 1 and 2 hellos, LSPs, CSNPs, PSNPs. */
+    private static final java.util.Map<String, int[]> ISIS_PDUS = java.util.Map.of(
+            "l1", new int[] {15, 17, 18, 24, 26}, "l2", new int[] {16, 17, 20, 25, 27}, "iih", new int[] {15, 16, 17},
+            "lsp", new int[] {18, 20}, "snp", new int[] {24, 25, 26, 27}, "csnp", new int[] {24, 25},
+            "psnp", new int[] {26, 27});
+
+    /** {@code iso proto N}: an OSI frame (LLC SAP 0xfe) whose NLPID, after the 3-byte LLC header, is N. */
+    private Node isoProto(int nlpid) {
+        return and(g.etherType(BpfCodegen.LLCSAP_ISONS), eq(B, g.llc() + 3, nlpid));
+    }
+
+    /** {@code isis proto N}: an IS-IS PDU of type N (the type is 4 bytes into the IS-IS header). */
+    private Node isisPdu(int type) {
+        return and(isoProto(0x83), eq(B, g.llc() + 3 + 4, type));
     }
 
     /** {@code ip}, {@code ip6}, {@code arp}, {@code decnet}, {@code stp}, ... alone. */
     Node proto(String proto) {
+        if (ISO_PROTOS.containsKey(proto)) {
+            return isoProto(ISO_PROTOS.get(proto));
+        }
+        if (ISIS_PDUS.containsKey(proto)) {
+            int[] types = ISIS_PDUS.get(proto);
+            Node n = isisPdu(types[0]);
+            for (int i = 1; i < types.length; i++) {
+                n = or(n, isisPdu(types[i]));
+            }
+            return n;
+        }
         return g.etherType(LINK_PROTOS.get(proto));
     }
 
@@ -79,7 +110,12 @@ final class BpfNetGen {
         if (proto == null) {
             return or(ipProto(value), ip6Proto(value));
         }
-        return proto.equals("ip") ? ipProto(value) : ip6Proto(value);
+        return switch (proto) {
+            case "ip" -> ipProto(value);
+            case "iso" -> isoProto(value);
+            case "isis" -> isisPdu(value);
+            default -> ip6Proto(value);
+        };
     }
 
     Node ipProto(int proto) {

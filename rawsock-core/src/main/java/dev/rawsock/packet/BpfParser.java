@@ -41,7 +41,8 @@ final class BpfParser {
 
     static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
             "icmp", "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "ah", "esp", "atalk", "aarp", "decnet", "lat", "sca",
-            "mopdl", "moprc", "iso", "stp", "ipx", "netbeui");
+            "mopdl", "moprc", "iso", "stp", "ipx", "netbeui", "esis", "es-is", "isis", "is-is", "clnp", "l1", "l2", "iih",
+            "lsp", "snp", "csnp", "psnp");
 
     /** What may follow {@code llc}: the frame formats and the S and U frame subtypes. */
     static final Set<String> LLC_TYPES = Set.of("i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme",
@@ -285,7 +286,12 @@ final class BpfParser {
         }
         String proto = null;
         if (PROTOS.contains(t.text())) {
-            proto = t.text().equals("link") ? "ether" : t.text();
+            proto = switch (t.text()) {
+                case "link" -> "ether";
+                case "es-is" -> "esis";
+                case "is-is" -> "isis";
+                default -> t.text();
+            };
             next();
             Tok u = peek();
             if (u.is("proto")) {
@@ -495,7 +501,7 @@ final class BpfParser {
                 } else {
                     v = number(t, 255, "a protocol number");
                 }
-                if (proto != null && !proto.equals("ip") && !proto.equals("ip6")) {
+                if (proto != null && !Set.of("ip", "ip6", "iso", "isis").contains(proto)) {
                     throw fail(t, "\"proto\" cannot be qualified by \"" + proto + "\"");
                 }
                 return new BpfAst.ProtoNum(proto, (int) v, t.pos());

@@ -105,6 +105,11 @@ class BpfFilterLanguageTest {
             f[nl + 1] = (byte) (r.nextBoolean() ? sap : SAPS[r.nextInt(SAPS.length)]);
             f[nl + 2] = (byte) new int[] {0x03, 0x63, 0x43, 0x0f, 0x6f, 0xe3, 0xaf, 0x87, 0x01, 0x05, 0x09, 0x00,
                 0x02, 0x7f, 0xf3}[r.nextInt(15)];
+            if (sap == 0xfe && r.nextBoolean()) { // OSI: an NLPID, and for IS-IS a PDU type
+                f[nl + 2] = 3;
+                f[nl + 3] = (byte) new int[] {0x81, 0x82, 0x83, 0x83, 0x84}[r.nextInt(5)];
+                f[nl + 7] = (byte) (15 + r.nextInt(13));
+            }
             if (sap == 0xaa) { // SNAP: AppleTalk, AARP or IPX
                 f[nl + 2] = 3;
                 int[][] snaps = {{0x08, 0x00, 0x07, 0x80, 0x9b}, {0, 0, 0, 0x80, 0xf3}, {0, 0, 0, 0x81, 0x37}};
@@ -157,7 +162,8 @@ class BpfFilterLanguageTest {
 
     static final String[] PROTO_WORDS = {"ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp", "icmp6", "igmp",
         "igrp", "pim", "vrrp", "carp", "ah", "esp", "atalk", "aarp", "decnet", "lat", "sca", "mopdl", "moprc", "iso",
-        "stp", "ipx", "netbeui"};
+        "stp", "ipx", "netbeui", "clnp", "esis", "es-is", "isis", "is-is", "l1", "l2", "iih", "lsp", "snp", "csnp",
+        "psnp"};
     static final String[] V4 = {"10.0.0.1", "10.0.0.2", "192.168.1.1", "192.168.1.77", "8.8.8.8", "224.0.0.251",
         "127.0.0.1", "localhost"};
     static final String[] V6 = {"::1", "fe80::1", "2001:db8::1", "2001:db8::2", "ff02::fb", "2001:db8::1/128"};
@@ -218,7 +224,9 @@ class BpfFilterLanguageTest {
             case 9:
                 return pick(r, new String[] {"ether proto ", "link proto "}) + pick(r, ETHER_PROTOS);
             case 10:
-                return pick(r, new String[] {"ip proto ", "ip6 proto ", "proto "}) + pick(r, IP_PROTOS);
+                return r.nextInt(4) == 0 ? pick(r, new String[] {"iso proto ", "isis proto ", "esis proto ", "clnp proto ",
+                    "l1 proto "}) + pick(r, new String[] {"0x81", "0x82", "0x83", "15", "17", "20", "27"})
+                        : pick(r, new String[] {"ip proto ", "ip6 proto ", "proto "}) + pick(r, IP_PROTOS);
             case 11:
                 return r.nextBoolean() ? "vlan" : "vlan " + pick(r, new String[] {"100", "200", "4095", "0"});
             case 12:
