@@ -467,17 +467,7 @@ final class BpfParser {
                 if (proto != null && !proto.equals("ip") && !proto.equals("ip6")) {
                     throw fail(t, "bad protocol applied for 'protochain'");
                 }
-                int v;
-                if (isName(t)) {
-                    Integer named = BpfNames.Protocols.BY_NAME.get(t.text());
-                    if (named == null) {
-                        throw fail(t, "unknown ip proto '" + t.text() + "'");
-                    }
-                    v = named;
-                } else {
-                    v = (int) number(t, 255, "a protocol number");
-                }
-                return new BpfAst.Protochain(proto, v, t.pos());
+                return new BpfAst.Protochain(proto, ipProtocol(t), t.pos());
             }
             case "proto": {
                 String proto = q.proto();
@@ -491,16 +481,7 @@ final class BpfParser {
                     }
                     return new BpfAst.EtherProto((int) number(t, 0xffff, "an EtherType"), t.pos());
                 }
-                long v;
-                if (isName(t)) {
-                    Integer named = BpfNames.Protocols.BY_NAME.get(t.text());
-                    if (named == null) {
-                        throw fail(t, "unknown ip proto '" + t.text() + "'");
-                    }
-                    v = named;
-                } else {
-                    v = number(t, 255, "a protocol number");
-                }
+                int v = ipProtocol(t);
                 if (proto != null && !Set.of("ip", "ip6", "iso", "isis").contains(proto)) {
                     throw fail(t, "\"proto\" cannot be qualified by \"" + proto + "\"");
                 }
@@ -591,6 +572,18 @@ final class BpfParser {
             throw fail(t, "port in range '" + s + "' is " + protoName(real));
         }
         return ends[0] <= ends[1] ? new int[] {ends[0], ends[1], real} : new int[] {ends[1], ends[0], real};
+    }
+
+    /** An IP protocol: a number up to 255 or a name from /etc/protocols (pcap_nametoproto). */
+    private int ipProtocol(Tok t) {
+        if (!isName(t)) {
+            return (int) number(t, 255, "a protocol number");
+        }
+        Integer named = BpfNames.Protocols.BY_NAME.get(t.text());
+        if (named == null) {
+            throw fail(t, "unknown ip proto '" + t.text() + "'");
+        }
+        return named;
     }
 
     private static boolean isName(Tok t) {

@@ -471,6 +471,20 @@ class BpfFilterLanguageTest {
         assertTrue(!BpfProgram.compile("byte 3 | 0").matches(f));
     }
 
+    /** Hundreds of alternatives compile while they fit the kernel's 4,096 instructions, and are refused past that. */
+    @Test
+    void longAlternativesAreBounded() {
+        BpfProgram many = BpfProgram.compile("ip" + " or ip6 or arp".repeat(500));
+        assertTrue(many.size() <= BpfProgram.MAX_INSTRUCTIONS, "size " + many.size());
+        byte[] f = new byte[60];
+        f[12] = 8;
+        f[13] = 6;
+        assertTrue(many.matches(f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BpfProgram.compile("host 10.0.0.1" + " or host 10.0.0.2".repeat(400)));
+        assertTrue(e.getMessage().contains("4096"), e.getMessage());
+    }
+
     @Test
     void protochainLoopsInUserSpaceOnly() {
         BpfProgram p = BpfProgram.compile("ip6 protochain 6");
