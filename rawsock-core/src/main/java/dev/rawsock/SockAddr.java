@@ -198,6 +198,17 @@ public final class SockAddr {
     }
 
     /**
+     * {@return a {@code sockaddr_ll} for {@code ifindex} and an Ethernet type, as {@link #packet(int, int)}}
+     *
+     * @param ifindex   the interface index, 0 for any
+     * @param ethertype the Ethernet type
+     * @throws IllegalArgumentException if ifindex is negative
+     */
+    public static SockAddr packet(int ifindex, EtherType ethertype) {
+        return packet(ifindex, ethertype.value());
+    }
+
+    /**
      * {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask}
      *
      * @param pid the port id ({@code nl_pid}), 0 for the kernel

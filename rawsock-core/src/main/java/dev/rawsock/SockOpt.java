@@ -35,7 +35,7 @@ import java.util.Objects;
  *
  * @param <T> the Java type of the option's value
  */
-public final class SockOpt<T> {
+public final class SockOpt<T> implements java.net.SocketOption<T> {
     private static final List<SockOpt<?>> KNOWN = new ArrayList<>();
     private static final Map<String, SockOpt<?>> BY_NAME = new LinkedHashMap<>();
     private static final int RO = 1, WO = 2, RW = 3;

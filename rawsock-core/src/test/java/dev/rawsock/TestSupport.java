@@ -21,6 +21,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class TestSupport {
     private TestSupport() {}
 
+    // ---------------------------------------------------------------- errors
+
+    /** Fails unless {@code e} carries one of {@code expected}; the message shows what it carries. */
+    public static ErrnoException assertErrno(ErrnoException e, Errno... expected) {
+        if (!e.is(expected)) {
+            throw new AssertionError("expected " + java.util.Arrays.toString(expected) + ", got " + e.getMessage(), e);
+        }
+        return e;
+    }
+
     // ---------------------------------------------------------------- tools and processes
 
     /**

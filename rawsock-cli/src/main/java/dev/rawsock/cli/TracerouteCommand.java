@@ -2,6 +2,7 @@ package dev.rawsock.cli;
 
 import dev.rawsock.ControlMessage;
 import dev.rawsock.Domain;
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Message;
 import dev.rawsock.MsgFlag;
@@ -137,7 +138,7 @@ final class TracerouteCommand implements Callable<Integer> {
                 try {
                     s.recvMsg(m, MsgFlag.ERRQUEUE, MsgFlag.DONTWAIT);
                 } catch (ErrnoException e) {
-                    if (e.errnoName().equals("EAGAIN")) break;
+                    if (e.is(Errno.EAGAIN)) break;
                     throw e;
                 }
                 for (ControlMessage c : m.controlMessages()) {
@@ -162,7 +163,7 @@ final class TracerouteCommand implements Callable<Integer> {
             try {
                 s.recv(buf, MsgFlag.DONTWAIT);
             } catch (ErrnoException e) {
-                if (e.errnoName().equals("EAGAIN")) return;
+                if (e.is(Errno.EAGAIN)) return;
                 throw e;
             }
         }
