@@ -212,7 +212,7 @@ public final class Interfaces {
         });
     }
 
-    /** The seed's configdev on the caller's fd: PROMISC and NOARP on or off, then the address if given. */
+    /** CLISP's configdev on the caller's fd: PROMISC and NOARP on or off, then the address if given. */
     static void configdev(int fd, String ifname, Inet4Address addressOrNull, boolean promisc, boolean noarp)
             throws ErrnoException {
         NetIf.checkName(ifname);

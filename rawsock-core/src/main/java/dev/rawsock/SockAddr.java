@@ -21,7 +21,7 @@ import java.util.HexFormat;
  * A socket address: the bytes of a C {@code struct sockaddr} and its length, with room for a whole
  * {@code struct sockaddr_storage} (128 bytes), so a call that fills one ({@code accept},
  * {@code recvfrom}, {@code recvmsg}, {@code getsockname}) sets its family and length to whatever the
- * kernel gave, whatever it held before. The seed's {@code RAWSOCK:SOCKADDR}.
+ * kernel gave, whatever it held before. CLISP's {@code RAWSOCK:SOCKADDR}.
  *
  * <p>Mutable: {@link #data()} is a live view, and calls fill it in place; {@code equals} and
  * {@code hashCode} compare content (family, length and bytes), so do not mutate one used as a map key.
@@ -45,7 +45,7 @@ public final class SockAddr {
 
     /**
      * {@return an empty address of {@code domain}'s standard size (sockaddr_in, sockaddr_in6, sockaddr_un,
-     * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): the seed's
+     * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): CLISP's
      * {@code (make-sockaddr family)}}
      *
      * @param domain the address family
@@ -270,7 +270,7 @@ public final class SockAddr {
 
     /**
      * {@return a live view of the bytes after the family ({@code sa_data}), big-endian: writing it changes the
-     * address} The seed's {@code sockaddr-data}.
+     * address} CLISP's {@code sockaddr-data}.
      */
     public ByteBuffer data() {
         return ByteBuffer.wrap(storage, 2, Math.max(0, size - 2)).slice().order(ByteOrder.BIG_ENDIAN);

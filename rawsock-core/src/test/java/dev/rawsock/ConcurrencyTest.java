@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static dev.rawsock.TestSupport.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The concurrency behaviour DESIGN.md promises for RawSocket. Every wait is bounded. */
+/** The blocking and close protocol of RawSocket (docs/architecture.md). Every wait is bounded. */
 class ConcurrencyTest {
     /** Waits until {@code t} is blocked (parked or in a native wait), bounded. */
     static void awaitBlocked(Thread t) throws InterruptedException {

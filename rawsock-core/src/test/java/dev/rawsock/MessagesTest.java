@@ -214,7 +214,7 @@ class MessagesTest {
         Sys.close(closed);
 
         int s = udpBound();
-        Rawsock.setSocketOption(s, SockOpt.IP_RECVERR, true);  // the typed catalogue (issue 5) and messages together
+        Rawsock.setSocketOption(s, SockOpt.IP_RECVERR, true);  // the typed option catalogue and messages together
         Rawsock.sendto(s, ascii("anyone?"), nobody);
         assertTrue(Rawsock.poll(s, Set.of(PollEvent.ERR), 5000).contains(PollEvent.ERR), "no error queued within 5 s");
 

@@ -170,7 +170,7 @@ class SockOptRoundTripTest {
         assertEquals(Consts.SO_RCVBUF, SockOpt.SO_RCVBUF.optname());
         // names are unique and every constant is in known()
         assertEquals(SockOpt.known().size(), SockOpt.known().stream().map(SockOpt::name).distinct().count());
-        // the seed's keywords
+        // CLISP's keywords
         assertEquals(SockOpt.SO_RCVBUF, SockOpt.valueOf("rcvbuf"));
         assertEquals(SockOpt.SO_DEBUG, SockOpt.valueOf(":debug"));
         assertEquals(SockOpt.IPV6_V6ONLY, SockOpt.valueOf("v6only"));

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The option facade: the seed's all-options map, records read from live sockets, and every bad-input rule. */
+/** The option facade: CLISP's all-options map, records read from live sockets, and every bad-input rule. */
 class SockOptTest {
     /** An fd number nothing has open: a call that reached the kernel would fail with EBADF, not IAE. */
     static final int NOT_OPEN = 1_000_000;

@@ -63,7 +63,7 @@ class KernelAgreementTest {
             UdpHeader.of(bad, 20).setChecksum(UdpHeader.of(good, 20).checksum() ^ 0x0101);
             assertNull(sendRawAndReceive(raw, udp, bad, 300), "the kernel drops a bad UDP checksum");
 
-            // 3. The seed's functions on an Ethernet frame: ipcsum then udpcsum, odd length.
+            // 3. CLISP's functions on an Ethernet frame: ipcsum then udpcsum, odd length.
             byte[] odd = "seed udpcsum!".getBytes(StandardCharsets.US_ASCII);
             byte[] frame = Packets.ethernet(new byte[6], new byte[6], 0x0800, Packets.udp(LO, sport, LO, port, odd));
             Arrays.fill(frame, 24, 26, (byte) 0x33);                 // IP checksum garbage
@@ -181,7 +181,7 @@ class KernelAgreementTest {
         }
     }
 
-    /** A TCP SYN checksummed by the seed's tcpcsum (on an Ethernet frame) gets the listener's SYN-ACK. */
+    /** A TCP SYN checksummed by CLISP's tcpcsum (on an Ethernet frame) gets the listener's SYN-ACK. */
     @Test
     void tcpSynChecksummedByTcpcsumGetsASynAck() throws Exception {
         assumeRaw();
