@@ -12,6 +12,7 @@ import dev.rawsock.SockAddr;
 import dev.rawsock.SockOpt;
 import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,11 +43,8 @@ final class TracerouteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families;
 
     @Option(names = {"-m", "--max-hops"}, paramLabel = "max_ttl", description = "Largest TTL to try (default 30).")
     int maxHops = 30;
@@ -69,7 +67,7 @@ final class TracerouteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Domain family = Hosts.family(spec, ipv4, ipv6);
+        Domain family = families.family();
         if (maxHops < 1 || maxHops > 255) throw new ParameterException(spec.commandLine(), "max hops must be 1..255: " + maxHops);
         if (firstHop < 1 || firstHop > maxHops) throw new ParameterException(spec.commandLine(), "first hop must be 1.." + maxHops + ": " + firstHop);
         if (queries < 1 || queries > 10) throw new ParameterException(spec.commandLine(), "queries per hop must be 1..10: " + queries);
