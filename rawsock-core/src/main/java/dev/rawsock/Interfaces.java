@@ -2,7 +2,7 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.IfReq;
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Sys;
 

@@ -1,7 +1,7 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 
