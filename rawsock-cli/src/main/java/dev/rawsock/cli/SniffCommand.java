@@ -1,5 +1,6 @@
 package dev.rawsock.cli;
 
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.capture.Capture;
 import dev.rawsock.capture.CaptureStats;
@@ -117,7 +118,7 @@ final class SniffCommand implements Callable<Integer> {
         } catch (ErrnoException e) {
             if (Sockets.denied(e))
                 throw new CliException("capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the java binary)", e);
-            if (e.errnoName().equals("ENODEV")) throw new CliException(iface + ": no such interface", e);
+            if (e.is(Errno.ENODEV)) throw new CliException(iface + ": no such interface", e);
             throw e;
         }
         CountDownLatch finished = new CountDownLatch(1);

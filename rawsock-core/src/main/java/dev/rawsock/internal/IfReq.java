@@ -11,7 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * The interface ioctls on {@code struct ifreq} ({@code netdevice(7)}), each on a given socket fd:
  * {@code Interfaces} passes a throwaway datagram socket, {@code configdev} the caller's own, as in
- * the seed. Names are checked with {@link NetIf#checkName} (never cut to fit, as strncpy would).
+ * CLISP's CONFIGDEV. Names are checked with {@link NetIf#checkName} (never cut to fit, as strncpy would).
  */
 public final class IfReq {
     private IfReq() {}

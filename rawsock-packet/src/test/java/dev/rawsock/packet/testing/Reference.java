@@ -1,11 +1,15 @@
-package dev.rawsock.packet;
+package dev.rawsock.packet.testing;
+
+import dev.rawsock.packet.Checksums;
+
+import java.util.Arrays;
 
 /** Plain, obviously-right reference implementations the fast code is checked against. */
-final class Reference {
+public final class Reference {
     private Reference() {}
 
     /** RFC 1071 as written in the RFC: 16-bit big-endian words, odd byte padded, folded, complemented. */
-    static int internet(byte[] a, int off, int len) {
+    public static int internet(byte[] a, int off, int len) {
         long sum = 0;
         int i = 0;
         for (; i + 1 < len; i += 2) sum += (a[off + i] & 0xFF) << 8 | (a[off + i + 1] & 0xFF);
@@ -17,7 +21,7 @@ final class Reference {
     // The four below follow CLISP's rawsock.c step by step (little-endian sums for IP and ICMP,
     // big-endian for TCP and UDP), on a copy, to give what CLISP returns and stores.
 
-    static int ipcsum(byte[] b) {
+    public static int ipcsum(byte[] b) {
         b[24] = 0; b[25] = 0;
         int n = (b[14] & 0xF) << 2;
         long sum = 0;
@@ -27,7 +31,7 @@ final class Reference {
         return finishLe(b, sum, 24);
     }
 
-    static int icmpcsum(byte[] b) {
+    public static int icmpcsum(byte[] b) {
         int off = (b[14] & 0xF) << 2, offset = off + 14;
         b[offset + 2] = 0; b[offset + 3] = 0;
         int n = ((b[16] & 0xFF) << 8) + (b[17] & 0xFF) - off;
@@ -38,8 +42,8 @@ final class Reference {
         return finishLe(b, sum, offset + 2);
     }
 
-    static int tcpcsum(byte[] b) { return transport(b, 16); }
-    static int udpcsum(byte[] b) { return transport(b, 6); }
+    public static int tcpcsum(byte[] b) { return transport(b, 16); }
+    public static int udpcsum(byte[] b) { return transport(b, 6); }
 
     private static int transport(byte[] b, int at) {
         long sum = u(b, 26) * 256 + u(b, 27) + u(b, 28) * 256 + u(b, 29);
@@ -69,4 +73,13 @@ final class Reference {
     }
 
     private static int u(byte[] b, int i) { return b[i] & 0xFF; }
+
+    /** Sum of pseudo-header and segment of an IPv4 packet at {@code ip}: 0 when the checksum is right. */
+    public static int verifyV4Transport(byte[] p, int ip) {
+        int hl = (p[ip] & 0xF) * 4;
+        int total = (p[ip + 2] & 0xFF) << 8 | (p[ip + 3] & 0xFF);
+        int pseudo = Checksums.pseudoHeaderV4(Arrays.copyOfRange(p, ip + 12, ip + 16), Arrays.copyOfRange(p, ip + 16, ip + 20),
+                p[ip + 9] & 0xFF, total - hl);
+        return Checksums.complement(Checksums.add(pseudo, Checksums.sum(p, ip + hl, total - hl)));
+    }
 }

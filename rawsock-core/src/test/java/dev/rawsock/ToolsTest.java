@@ -1,10 +1,16 @@
-package dev.rawsock.packet;
+package dev.rawsock;
 
-import dev.rawsock.Domain;
-import dev.rawsock.PollEvent;
-import dev.rawsock.Rawsock;
-import dev.rawsock.SockAddr;
-import dev.rawsock.SocketType;
+import dev.rawsock.packet.testing.SampleFrames;
+import dev.rawsock.packet.EthernetHeader;
+import dev.rawsock.packet.IcmpHeader;
+import dev.rawsock.packet.Ipv4Header;
+import dev.rawsock.packet.Ipv6Header;
+import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.PcapReader;
+import dev.rawsock.packet.PcapRecord;
+import dev.rawsock.packet.PcapWriter;
+import dev.rawsock.packet.TcpHeader;
+import dev.rawsock.packet.UdpHeader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +39,7 @@ class ToolsTest {
     void tsharkReadsWhatWeWriteWithTheSameFieldsAndGoodChecksums() throws Exception {
         String tshark = which("tshark");
         Assumptions.assumeTrue(tshark != null, "tshark is not installed (Debian package tshark; .ci/run installs it)");
-        List<byte[]> frames = PcapTest.sampleFrames();
+        List<byte[]> frames = SampleFrames.frames();
         long t0 = 1_700_000_000_123_456_789L;
         for (boolean nanos : new boolean[] {false, true}) {
             Path f = dir.resolve("ours-" + nanos + ".pcap");
@@ -76,8 +82,8 @@ class ToolsTest {
                     }
                 } else {
                     Ipv6Header h = Ipv6Header.of(fr, 14);
-                    assertEquals(Packets.v6(h.sourceBytes()), v[16]);
-                    assertEquals(Packets.v6(h.destinationBytes()), v[17]);
+                    assertEquals(Rawsock.convertAddress(Domain.INET6, h.sourceBytes()), v[16]);
+                    assertEquals(Rawsock.convertAddress(Domain.INET6, h.destinationBytes()), v[17]);
                     assertEquals("1,2,1", v[5] + "," + v[6] + "," + v[7], "UDP over IPv6, checksum good");
                 }
             }

@@ -607,7 +607,7 @@ public final class Checksums {
     }
 
     /**
-     * The seed functions' payload: CLISP reads the IP total length and writes the checksum at a
+     * The CLISP functions' payload: CLISP reads the IP total length and writes the checksum at a
      * fixed place after the IP header; both must lie within the frame (CLISP never checked).
      * Within those bounds any lengths give what CLISP gives, even an L4 part shorter than its header.
      */

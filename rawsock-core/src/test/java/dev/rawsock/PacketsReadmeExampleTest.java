@@ -1,10 +1,9 @@
-package dev.rawsock.packet;
+package dev.rawsock;
 
-import dev.rawsock.Domain;
-import dev.rawsock.Protocol;
-import dev.rawsock.RawSocket;
-import dev.rawsock.SockAddr;
-import dev.rawsock.SocketType;
+import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.PcapReader;
+import dev.rawsock.packet.PcapRecord;
+import dev.rawsock.packet.PcapWriter;
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;

@@ -1,4 +1,4 @@
-package dev.rawsock.packet;
+package dev.rawsock.packet.testing;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -9,7 +9,7 @@ import java.util.Random;
  * 802.1ad (up to two tags), IPv4 with options and fragments, IPv6 (with a fragment header
  * sometimes), ARP, RARP, TCP, UDP, SCTP, ICMP, IGMP, ICMPv6 and other EtherTypes.
  */
-final class TestFrames {
+public final class TestFrames {
     static final int[] V4 = {ip(10, 0, 0, 1), ip(10, 0, 0, 2), ip(192, 168, 1, 1), ip(192, 168, 1, 77),
         ip(192, 168, 1, 100), ip(172, 16, 5, 4), ip(8, 8, 8, 8), ip(224, 0, 0, 251), ip(0, 0, 0, 80)};
     static final String[] V6 = {"0000000000000000 0000000000000001", "fe80000000000000 0000000000000001",
@@ -26,7 +26,7 @@ final class TestFrames {
     private final byte[] b = new byte[2048];
     private int n;
 
-    TestFrames(long seed) {
+    public TestFrames(long seed) {
         r = new Random(seed);
     }
 
@@ -94,7 +94,7 @@ final class TestFrames {
     }
 
     /** The next frame: at least 160 bytes (so every load the corpus makes is inside it), at most 600. */
-    byte[] next() {
+    public byte[] next() {
         n = 0;
         mac();
         mac();

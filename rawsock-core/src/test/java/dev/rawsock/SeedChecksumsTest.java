@@ -1,6 +1,7 @@
-package dev.rawsock.packet;
+package dev.rawsock;
 
-import dev.rawsock.Rawsock;
+import dev.rawsock.packet.testing.Reference;
+import dev.rawsock.packet.Checksums;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -56,7 +57,7 @@ class SeedChecksumsTest {
         assertEquals(Reference.tcpcsum(ref), v);
         assertArrayEquals(ref, b);
         assertEquals(v, ((b[50] & 0xFF) << 8) | (b[51] & 0xFF), "tcpcsum returns the big-endian value");
-        assertEquals(0, verifyV4Transport(b, 14));
+        assertEquals(0, Reference.verifyV4Transport(b, 14));
     }
 
     @Test
@@ -152,14 +153,5 @@ class SeedChecksumsTest {
         }
         assertEquals(clisp.applyAsInt(b), ours.applyAsInt(a));
         assertArrayEquals(b, a);
-    }
-
-    /** Sum of pseudo-header and segment of an IPv4 packet at {@code ip}: 0 when the checksum is right. */
-    static int verifyV4Transport(byte[] p, int ip) {
-        int hl = (p[ip] & 0xF) * 4;
-        int total = (p[ip + 2] & 0xFF) << 8 | (p[ip + 3] & 0xFF);
-        int pseudo = Checksums.pseudoHeaderV4(Arrays.copyOfRange(p, ip + 12, ip + 16), Arrays.copyOfRange(p, ip + 16, ip + 20),
-                p[ip + 9] & 0xFF, total - hl);
-        return Checksums.complement(Checksums.add(pseudo, Checksums.sum(p, ip + hl, total - hl)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.SampleFrames;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -20,14 +21,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ViewsTest {
-    static final byte[] MAC_A = {2, 0, 0, 0, 0, 1}, MAC_B = {2, 0, 0, 0, 0, 2};
+    static final byte[] MAC_A = SampleFrames.MAC_A, MAC_B = SampleFrames.MAC_B;
 
     static InetAddress ip(String s) {
-        try {
-            return InetAddress.getByName(s);
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return SampleFrames.ip(s);
     }
 
     @Test
@@ -257,8 +254,9 @@ class ViewsTest {
         } catch (IllegalArgumentException expected) {
             // rejected
         }
-        for (var fn : List.<java.util.function.ToIntFunction<byte[]>>of(dev.rawsock.Rawsock::ipcsum, dev.rawsock.Rawsock::icmpcsum,
-                dev.rawsock.Rawsock::tcpcsum, dev.rawsock.Rawsock::udpcsum)) {
+        for (var fn : List.<java.util.function.ToIntFunction<byte[]>>of(b -> Checksums.ipcsum(b, 0, b.length),
+                b -> Checksums.icmpcsum(b, 0, b.length), b -> Checksums.tcpcsum(b, 0, b.length),
+                b -> Checksums.udpcsum(b, 0, b.length))) {
             try {
                 fn.applyAsInt(f.clone());
             } catch (IllegalArgumentException expected) {

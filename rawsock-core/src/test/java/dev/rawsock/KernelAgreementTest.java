@@ -1,12 +1,12 @@
-package dev.rawsock.packet;
+package dev.rawsock;
 
-import dev.rawsock.Domain;
-import dev.rawsock.ErrnoException;
-import dev.rawsock.PollEvent;
-import dev.rawsock.Protocol;
-import dev.rawsock.Rawsock;
-import dev.rawsock.SockAddr;
-import dev.rawsock.SocketType;
+import dev.rawsock.packet.Checksums;
+import dev.rawsock.packet.IcmpHeader;
+import dev.rawsock.packet.Ipv4Header;
+import dev.rawsock.packet.Ipv6Header;
+import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.TcpHeader;
+import dev.rawsock.packet.UdpHeader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * requests whose checksum is right. Loopback only; needs CAP_NET_RAW (probed).
  */
 class KernelAgreementTest {
-    static final InetAddress LO = ViewsTest.ip("127.0.0.1");
+    static final InetAddress LO = InetAddress.getLoopbackAddress();
 
     static void assumeRaw() {
         try {
@@ -63,7 +63,7 @@ class KernelAgreementTest {
             UdpHeader.of(bad, 20).setChecksum(UdpHeader.of(good, 20).checksum() ^ 0x0101);
             assertNull(sendRawAndReceive(raw, udp, bad, 300), "the kernel drops a bad UDP checksum");
 
-            // 3. The seed's functions on an Ethernet frame: ipcsum then udpcsum, odd length.
+            // 3. CLISP's functions on an Ethernet frame: ipcsum then udpcsum, odd length.
             byte[] odd = "seed udpcsum!".getBytes(StandardCharsets.US_ASCII);
             byte[] frame = Packets.ethernet(new byte[6], new byte[6], 0x0800, Packets.udp(LO, sport, LO, port, odd));
             Arrays.fill(frame, 24, 26, (byte) 0x33);                 // IP checksum garbage
@@ -143,7 +143,7 @@ class KernelAgreementTest {
     @Test
     void udpOverIpv6WithExtensionHeadersIsDelivered() throws Exception {
         assumeRaw();
-        InetAddress lo6 = ViewsTest.ip("::1");
+        InetAddress lo6 = InetAddress.getByName("::1");
         int udp = Rawsock.socket(Domain.INET6, SocketType.DGRAM);
         int raw;
         try {
@@ -181,7 +181,7 @@ class KernelAgreementTest {
         }
     }
 
-    /** A TCP SYN checksummed by the seed's tcpcsum (on an Ethernet frame) gets the listener's SYN-ACK. */
+    /** A TCP SYN checksummed by CLISP's tcpcsum (on an Ethernet frame) gets the listener's SYN-ACK. */
     @Test
     void tcpSynChecksummedByTcpcsumGetsASynAck() throws Exception {
         assumeRaw();

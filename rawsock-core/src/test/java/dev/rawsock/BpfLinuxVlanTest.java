@@ -1,6 +1,10 @@
-package dev.rawsock.packet;
+package dev.rawsock;
 
-import dev.rawsock.TestSupport;
+import dev.rawsock.packet.testing.TestFrames;
+import dev.rawsock.packet.BpfInstruction;
+import dev.rawsock.packet.BpfProgram;
+import dev.rawsock.packet.Frame;
+import dev.rawsock.packet.PcapRecord;
 import dev.rawsock.packet.BpfProgram.PacketMeta;
 import dev.rawsock.packet.BpfProgram.Target;
 import org.junit.jupiter.api.AfterAll;

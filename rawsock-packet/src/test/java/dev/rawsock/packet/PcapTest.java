@@ -1,5 +1,6 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.SampleFrames;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -21,22 +22,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class PcapTest {
     @TempDir Path dir;
 
-    static List<byte[]> sampleFrames() {
-        InetAddress a = ViewsTest.ip("127.0.0.1"), b = ViewsTest.ip("127.0.0.2");
-        return List.of(
-                Packets.ethernet(ViewsTest.MAC_B, ViewsTest.MAC_A, 0x0800, Packets.udp(a, 5000, b, 6000, "0123456789".getBytes())),
-                Packets.ethernet(ViewsTest.MAC_B, ViewsTest.MAC_A, 0x0800, Packets.tcpSyn(a, 40000, b, 80, 123456789L)),
-                Packets.ethernet(ViewsTest.MAC_B, ViewsTest.MAC_A, 0x0800,
-                        Packets.icmpEcho((Inet4Address) a, (Inet4Address) b, 77, 3, new byte[32])),
-                Packets.ethernet(ViewsTest.MAC_B, ViewsTest.MAC_A, 0x86DD,
-                        Packets.udp(ViewsTest.ip("::1"), 1, ViewsTest.ip("::1"), 2, new byte[5])));
-    }
-
     @Test
     void roundTripMicrosAndNanos() throws IOException {
         for (boolean nanos : new boolean[] {false, true}) {
             Path f = dir.resolve("rt-" + nanos + ".pcap");
-            List<byte[]> frames = sampleFrames();
+            List<byte[]> frames = SampleFrames.frames();
             long t0 = 1_700_000_000_123_456_789L;
             try (PcapWriter w = PcapWriter.create(f, PcapWriter.LINKTYPE_ETHERNET, 65535, nanos)) {
                 for (int i = 0; i < frames.size(); i++) w.write(t0 + i * 1_000_001L, frames.get(i).length, ByteBuffer.wrap(frames.get(i)));
@@ -64,7 +54,7 @@ class PcapTest {
     @Test
     void snaplenCutsAndFramesCopyThrough() throws IOException {
         Path f = dir.resolve("snap.pcap");
-        byte[] frame = sampleFrames().get(0);
+        byte[] frame = SampleFrames.frames().get(0);
         try (PcapWriter w = PcapWriter.create(f, PcapWriter.LINKTYPE_ETHERNET, 20)) {
             w.write(5_000_000_000L, frame.length, ByteBuffer.wrap(frame));
             w.write(new PcapRecord(6_000_000_000L, 1000, ByteBuffer.wrap(frame, 0, 10)));
@@ -128,7 +118,7 @@ class PcapTest {
     @Test
     void damagedFilesNameTheOffset() throws IOException {
         Path good = dir.resolve("good.pcap");
-        byte[] frame = sampleFrames().get(0);
+        byte[] frame = SampleFrames.frames().get(0);
         try (PcapWriter w = PcapWriter.create(good, PcapWriter.LINKTYPE_ETHERNET, 100)) {
             w.write(1, frame);
             w.write(2, frame);

@@ -1,7 +1,7 @@
 package dev.rawsock.packet;
 
-import dev.rawsock.TestSupport;
-
+import dev.rawsock.packet.testing.ExternalTools;
+import dev.rawsock.packet.testing.TestFrames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -101,7 +101,7 @@ class BpfDifferentialTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        tcpdump = TestSupport.which("tcpdump");
+        tcpdump = ExternalTools.which("tcpdump");
         tmp = Files.createTempDirectory("rs-bpf-");
         // An empty pcap file of LINKTYPE_ETHERNET: tcpdump -r compiles for its link type offline.
         ByteBuffer hdr = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);

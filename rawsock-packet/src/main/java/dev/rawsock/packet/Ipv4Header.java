@@ -1,6 +1,6 @@
 package dev.rawsock.packet;
 
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;

@@ -1,5 +1,6 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.Reference;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -137,7 +138,7 @@ class ChecksumsTest {
             if (Reference.internet(p, ip, hl) != 0) return false;
             int total = (p[ip + 2] & 0xFF) << 8 | (p[ip + 3] & 0xFF);
             if (p[ip + 9] == 1) return Reference.internet(p, ip + hl, total - hl) == 0; // ICMP: no pseudo-header
-            return SeedChecksumsTest.verifyV4Transport(p, ip) == 0;
+            return Reference.verifyV4Transport(p, ip) == 0;
         }
         Ipv6Header h = Ipv6Header.of(p, ip);
         int l4 = (int) h.upperLayerOffset();
