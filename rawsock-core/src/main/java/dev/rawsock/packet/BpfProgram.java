@@ -346,6 +346,32 @@ public final class BpfProgram {
         return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
     }
 
+    /**
+     * {@return this program with every {@code ret #k} above {@code snaplen} lowered to it, as libpcap
+     * does before attaching a filter ({@code pcap-linux.c}): the kernel copies no more of a packet than
+     * its filter returns, so long packets do not fill a capture ring with bytes that would be cut
+     * anyway; this program itself when nothing changes} A {@code ret a} is left as it is.
+     *
+     * @param snaplen the most bytes to keep of a packet, at least 1
+     * @throws IllegalArgumentException if {@code snaplen < 1}
+     */
+    public BpfProgram withSnaplen(int snaplen) {
+        if (snaplen < 1) {
+            throw new IllegalArgumentException("snaplen must be at least 1: " + snaplen);
+        }
+        List<BpfInstruction> out = null;
+        for (int i = 0; i < instructions.size(); i++) {
+            BpfInstruction in = instructions.get(i);
+            if (in.code() == (RET | K) && Integer.compareUnsigned(in.k(), snaplen) > 0) {
+                if (out == null) {
+                    out = new ArrayList<>(instructions);
+                }
+                out.set(i, new BpfInstruction(in.code(), in.jt(), in.jf(), snaplen));
+            }
+        }
+        return out == null ? this : new BpfProgram(out);
+    }
+
     /** {@return the instructions, unmodifiable} */
     public List<BpfInstruction> instructions() {
         return instructions;
