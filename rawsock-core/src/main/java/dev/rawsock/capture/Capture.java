@@ -13,6 +13,7 @@ import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
 import dev.rawsock.packet.BpfProgram;
+import dev.rawsock.packet.LinkType;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -88,6 +89,8 @@ public final class Capture implements AutoCloseable {
         private static final int PAGE = 4096;
 
         private BpfProgram filter;
+        private String filterExpression;        // when the filter came as an expression: compiled again for the link type
+        private boolean immediate;
         private boolean promiscuous;
         private int snaplen = MAX_SNAPLEN;
         private int blockSize = 256 * 1024;
@@ -115,6 +118,8 @@ public final class Capture implements AutoCloseable {
         public Options copy() {
             Options o = new Options();
             o.filter = filter;
+            o.filterExpression = filterExpression;
+            o.immediate = immediate;
             o.promiscuous = promiscuous;
             o.snaplen = snaplen;
             o.blockSize = blockSize;
@@ -135,13 +140,15 @@ public final class Capture implements AutoCloseable {
          * after it took the outer VLAN tag off, so {@code vlan} tests the tag in the metadata or in
          * the packet, as libpcap's live filters do; the capture puts the tag back into
          * {@link CapturedPacket#data()}, where {@link BpfProgram#matches(dev.rawsock.packet.Frame)}
-         * finds it and gives the same verdict.
+         * finds it and gives the same verdict. On an interface whose link type is not Ethernet
+         * ({@link Capture#linkType()}) the expression is compiled for that link type when the capture opens.
          *
          * @param pcapFilter the expression, or null for no filter
          * @return these options
          */
         public Options filter(String pcapFilter) {
             this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter, BpfProgram.Target.LINUX_SOCKET);
+            this.filterExpression = pcapFilter;
             return this;
         }
 
@@ -149,12 +156,31 @@ public final class Capture implements AutoCloseable {
          * A classic BPF program the kernel runs on each packet, attached as given; null for none. A
          * program compiled for {@link BpfProgram.Target#OFFLINE} sees no outer VLAN tag here (the
          * kernel took it off): compile for {@link BpfProgram.Target#LINUX_SOCKET} to filter on it.
+         * The program reads frames of the capture's {@link Capture#linkType()}: on "any" (and other
+         * cooked captures) a program for {@link LinkType#LINUX_SLL2} frames, which the capture rewrites
+         * for the kernel as libpcap does ({@link BpfProgram#forCookedSocket()}).
          *
          * @param program the program, or null for no filter
          * @return these options
          */
         public Options filter(BpfProgram program) {
             this.filter = program;
+            this.filterExpression = null;
+            return this;
+        }
+
+        /**
+         * Whether each packet is delivered as soon as the kernel has it (libpcap's immediate mode,
+         * {@code pcap_set_immediate_mode(3PCAP)}): a {@code TPACKET_V2} ring, which wakes the reader
+         * for every packet, instead of the {@code TPACKET_V3} ring, which hands packets over a block
+         * at a time (when the block is full or {@link #blockTimeout} retires it). Costs more wake-ups
+         * under load. The ring's size still follows {@link #ringSize}; the block options do not apply.
+         *
+         * @param on true for immediate delivery
+         * @return these options
+         */
+        public Options immediate(boolean on) {
+            this.immediate = on;
             return this;
         }
 
@@ -301,6 +327,8 @@ public final class Capture implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;          // closes the shared arena: the ring mapping or the receive buffer
     private final PacketReader reader;                  // guarded by ioLock
     private final String ringRefused;                   // why there is no ring, or null
+    private final int snaplen;
+    private BpfProgram userFilter;                      // the filter, when it runs here and not in the kernel; set in start
 
     // PACKET_STATISTICS resets the kernel's counters on each read: the totals live here. Guarded by fdLock.
     private long received;
@@ -326,17 +354,26 @@ public final class Capture implements AutoCloseable {
         if (o.ring && ringTotal > Integer.MAX_VALUE)
             throw new IllegalArgumentException("ring of " + ringTotal + " bytes is over " + Integer.MAX_VALUE);
         int ifindex = ifnameOrNull == null ? 0 : NetIf.index(ifnameOrNull);
-        RawSocket sock;
+        // Protocol 0: the socket receives nothing until bind names ETH_P_ALL, after the filter and ring are in place.
+        RawSocket sock = packetSocket(SocketType.RAW);
+        int linkType = LinkType.LINUX_SLL2;
         try {
-            // Protocol 0: the socket receives nothing until bind names ETH_P_ALL, after the filter and ring are in place.
-            sock = RawSocket.open(Domain.PACKET, SocketType.RAW);
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) throw new NeedsCapNetRaw(e);
-            throw e;
+            if (ifnameOrNull != null) linkType = linkTypeOf(IfReq.hwtype(sock.fd(), ifnameOrNull));
+            if (linkType == LinkType.LINUX_SLL2) {
+                sock.close();
+                sock = packetSocket(SocketType.DGRAM);
+            }
+        } catch (Throwable t) {
+            try {
+                sock.close();
+            } catch (ErrnoException ignored) {
+                // the setup error is the one to report
+            }
+            throw t;
         }
         Capture c;
         try {
-            c = new Capture(sock, ifindex, o);
+            c = new Capture(sock, ifindex, linkType, o);
         } catch (Throwable t) {
             try {
                 sock.close();
@@ -369,6 +406,30 @@ public final class Capture implements AutoCloseable {
         return open(ifnameOrNull, Options.defaults());
     }
 
+    private static RawSocket packetSocket(SocketType type) throws ErrnoException {
+        try {
+            return RawSocket.open(Domain.PACKET, type);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) throw new NeedsCapNetRaw(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The link type a device's ARPHRD type is captured as, after libpcap's {@code map_arphrd_to_dlt}:
+     * Ethernet-like devices and the loopback as Ethernet, devices without a link-layer header (tun,
+     * {@code ARPHRD_NONE}; {@code ARPHRD_RAWIP}) as raw IP, radiotap as radiotap; anything else in
+     * cooked mode, as {@link LinkType#LINUX_SLL2}.
+     */
+    static int linkTypeOf(int arphrd) {
+        return switch (arphrd) {
+            case Consts.ARPHRD_ETHER, Consts.ARPHRD_IEEE802, Consts.ARPHRD_LOOPBACK -> LinkType.ETHERNET;
+            case Consts.ARPHRD_NONE, Consts.ARPHRD_RAWIP -> LinkType.RAW;
+            case Consts.ARPHRD_IEEE80211_RADIOTAP -> LinkType.IEEE802_11_RADIOTAP;
+            default -> LinkType.LINUX_SLL2;
+        };
+    }
+
     /** EPERM from socket(AF_PACKET), saying what is missing. */
     private static final class NeedsCapNetRaw extends ErrnoException {
         private static final long serialVersionUID = 1L;
@@ -385,10 +446,11 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    private Capture(RawSocket sock, int ifindex, Options o) throws IOException {
+    private Capture(RawSocket sock, int ifindex, int linkType, Options o) throws IOException {
         this.sock = sock;
-        this.cs = new CaptureSocket(sock);
+        this.cs = new CaptureSocket(sock, linkType, linkType == LinkType.LINUX_SLL2);
         this.ifindex = ifindex;
+        this.snaplen = o.snaplen;
         int fd = sock.fd();
 
         boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
@@ -408,7 +470,9 @@ public final class Capture implements AutoCloseable {
         String refused = o.ring ? null : "ring turned off in the options";
         if (o.ring) {
             try {
-                r = new RingReader(cs, a, o.snaplen, o.blockSize, o.blocks(), o.blockTimeout);
+                r = o.immediate
+                        ? new RingV2Reader(cs, a, o.snaplen, frameBytes(fd, ifindex, o.snaplen), (long) o.blockSize * o.blocks())
+                        : new RingReader(cs, a, o.snaplen, o.blockSize, o.blocks(), o.blockTimeout);
             } catch (ErrnoException e) {
                 refused = e.getMessage();
             }
@@ -419,20 +483,39 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
+     * How many bytes of packet an immediate ring's slot holds: the snaplen, but no more than the
+     * device's MTU and a link-layer header with a VLAN tag can fill (64 KiB on "any"), as libpcap
+     * sizes its V2 frames; a longer packet is cut to the slot.
+     */
+    private static int frameBytes(int fd, int ifindex, int snaplen) throws ErrnoException {
+        int most = 65_536;
+        if (ifindex != 0) most = IfReq.mtu(fd, NetIf.name(ifindex)) + 2 * Consts.ETH_ALEN + 2 + CaptureSocket.VLAN_TAG_LEN;
+        return Math.max(1, Math.min(snaplen, most));
+    }
+
+    /**
      * Attaches the filter, binds (from here on packets arrive), then joins the promiscuous membership
      * and the fanout group. On failure {@link #open} closes the capture, ring and all.
      */
     private void start(Options o) throws IOException {
         int fd = sock.fd();
-        // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
-        // program. Without the ring the program stays as given and the data are cut in Java (the
-        // iovec holds a snaplen), so that recvmsg's MSG_TRUNC length stays the packet's own even
-        // where PACKET_AUXDATA is missing.
-        BpfProgram program = usesRing() ? withSnaplen(o.filter, o.snaplen) : o.filter;
-        if (program != null) {
-            sock.attachFilter(program);
-            drain(fd);
+        BpfProgram filter = filterFor(o, cs.linkType);
+        // A cooked socket's filter sees no link-layer header: the program's header loads become
+        // metadata loads, or, where it reads a header field the kernel cannot supply, it runs here.
+        BpfProgram kernel = filter == null || !cs.cooked ? filter : filter.forCookedSocket();
+        if (filter != null && kernel == null) userFilter = filter;
+        if (kernel != null) {
+            try {
+                attach(kernel, o.snaplen);
+            } catch (ErrnoException e) {
+                // EINVAL: a program the kernel will not run (too long for its translation, a backward
+                // jump): as libpcap, filter in user space, the kernel passing everything.
+                if (e.errno() != Errno.EINVAL) throw e;
+                userFilter = filter;
+                kernel = null;
+            }
         }
+        if (kernel == null) attach(null, o.snaplen);
         sock.bind(SockAddr.packet(ifindex, Consts.ETH_P_ALL));
 
         if (o.promiscuous) {
@@ -461,6 +544,33 @@ public final class Capture implements AutoCloseable {
             }
             Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
         }
+    }
+
+    /**
+     * Attaches {@code program} (null: only the snaplen, if the ring needs it). With the ring the kernel
+     * copies only what the filter returns, so the snaplen goes into the program. Without the ring the
+     * program stays as given and the data are cut in Java (the iovec holds a snaplen), so that
+     * recvmsg's MSG_TRUNC length stays the packet's own even where PACKET_AUXDATA is missing.
+     */
+    private void attach(BpfProgram program, int snap) throws IOException {
+        BpfProgram p = usesRing() ? withSnaplen(program, snap) : program;
+        if (p != null) {
+            sock.attachFilter(p);
+            drain(sock.fd());
+        }
+    }
+
+    /**
+     * The filter for frames of {@code linkType}: an expression compiled for Ethernet at
+     * {@link Options#filter(String)} is good as it is on Ethernet; on another link type it needs the
+     * compiler for that link type.
+     */
+    private static BpfProgram filterFor(Options o, int linkType) {
+        if (o.filterExpression == null || linkType == LinkType.ETHERNET) return o.filter;
+        throw new IllegalArgumentException("filter \"" + o.filterExpression + "\": this capture delivers "
+                + LinkType.name(linkType) + " frames, and expressions compile here for Ethernet only;"
+                + " give a program for " + LinkType.name(linkType) + " (e.g. from tcpdump -dd -y "
+                + LinkType.name(linkType) + ") to Options.filter(BpfProgram)");
     }
 
     /**
@@ -506,7 +616,7 @@ public final class Capture implements AutoCloseable {
         ioLock.lock();
         try {
             cs.ensureOpen("next");
-            return reader.next(deadline);
+            return read(deadline);
         } finally {
             ioLock.unlock();
         }
@@ -532,7 +642,7 @@ public final class Capture implements AutoCloseable {
         try {
             cs.ensureOpen("forEach");
             while (count <= 0 || n < count) {
-                CapturedPacket p = reader.next(deadline);
+                CapturedPacket p = read(deadline);
                 if (p == null) break;
                 handler.handle(p);
                 n++;
@@ -541,6 +651,15 @@ public final class Capture implements AutoCloseable {
             return n;
         } finally {
             ioLock.unlock();
+        }
+    }
+
+    /** The reader's next packet that the filter in user space, if there is one, accepts; null at the deadline. */
+    private CapturedPacket read(long deadline) throws IOException {
+        BpfProgram f = userFilter;
+        while (true) {
+            CapturedPacket p = reader.next(deadline);
+            if (p == null || f == null || f.matches(p, p.meta())) return p;
         }
     }
 
@@ -575,7 +694,7 @@ public final class Capture implements AutoCloseable {
                 Sys.getsockopt(sock.fd(), Consts.SOL_PACKET, Consts.PACKET_STATISTICS, st, "getsockopt(PACKET_STATISTICS)");
                 received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_PACKETS));
                 dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_DROPS));
-                return new CaptureStats(received, dropped);
+                return new CaptureStats(received, dropped, userFilter != null);
             }
         } finally {
             cs.fdLock.unlock();
@@ -590,6 +709,31 @@ public final class Capture implements AutoCloseable {
     /** {@return why there is no ring (the kernel's refusal or the option), or null when there is one} */
     public String ringRefusedReason() {
         return ringRefused;
+    }
+
+    /**
+     * {@return the link type of the frames this capture delivers ({@link LinkType}): what a pcap file of
+     * them is written as, and what a filter program for it reads} From the interface's hardware type
+     * ({@code SIOCGIFHWADDR}'s {@code ARPHRD_*}), as libpcap maps it: {@link LinkType#ETHERNET} for
+     * Ethernet devices and the loopback, {@link LinkType#RAW} for devices without a link-layer header
+     * such as tun (the data start with the IP header); {@link LinkType#LINUX_SLL2} on "any" (a
+     * null interface) and on devices libpcap captures in cooked mode, where the data start with the
+     * 20-byte SLL2 header (protocol, interface index, hardware type, packet type, address) that the
+     * capture builds from each packet's {@code sockaddr_ll}, as libpcap's "any" device does.
+     */
+    public int linkType() {
+        return cs.linkType;
+    }
+
+    /**
+     * {@return whether the filter runs in Java ({@link BpfProgram#matches(dev.rawsock.packet.Frame,
+     * BpfProgram.PacketMeta)}) on every packet instead of in the kernel} As libpcap does, a capture
+     * filters in user space when the kernel refuses the program ({@code SO_ATTACH_FILTER} fails with
+     * EINVAL) or, on a cooked socket, when the program reads a header field the kernel cannot supply;
+     * the kernel then passes every packet, which costs more. {@link #stats()} says so too.
+     */
+    public boolean filtersInUserSpace() {
+        return userFilter != null;
     }
 
     /** {@return the interface index captured on, 0 for all} */
@@ -663,6 +807,7 @@ public final class Capture implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Capture[" + (cs.closed ? "closed" : "fd=" + sock.fd()) + " ifindex=" + ifindex + " " + reader.describe() + "]";
+        return "Capture[" + (cs.closed ? "closed" : "fd=" + sock.fd()) + " ifindex=" + ifindex + " "
+                + LinkType.name(cs.linkType) + " " + reader.describe() + (userFilter != null ? " user-space filter" : "") + "]";
     }
 }

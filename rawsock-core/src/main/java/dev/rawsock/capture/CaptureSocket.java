@@ -5,7 +5,9 @@ import dev.rawsock.PollEvent;
 import dev.rawsock.RawSocket;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
+import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.Sys;
+import dev.rawsock.packet.LinkType;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -16,27 +18,73 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * The packet socket under a {@link Capture} and what every reader shares: the lock that keeps a raw
- * call on the fd from racing its close, the wait for data, which outgoing copies to skip, and putting
- * back a VLAN tag the kernel took off.
+ * call on the fd from racing its close, the wait for data, which outgoing copies to skip, and the
+ * link-layer header to rebuild in front of each packet (a VLAN tag the kernel took off, or on a
+ * cooked socket the {@code LINUX_SLL2} header).
  */
 final class CaptureSocket {
     static final int VLAN_TAG_LEN = 4;
+    /** The {@code LINUX_SLL2} header a cooked capture puts in front of each packet (libpcap's {@code SLL2_HDR_LEN}). */
+    static final int SLL2_HDR_LEN = 20;
+    /** The most address bytes an SLL2 header holds ({@code SLL_ADDRLEN}). */
+    private static final int SLL_ADDRLEN = 8;
     private static final Set<PollEvent> IN = EnumSet.of(PollEvent.IN);
     private static final ValueLayout.OfShort NET16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt NET32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     final RawSocket sock;
+    /** What each packet's data start with ({@link LinkType}). */
+    final int linkType;
+    /** A SOCK_DGRAM socket: the kernel delivers no link-layer header, the readers write an SLL2 header. */
+    final boolean cooked;
     /** Raw calls on sock.fd() against closing it: a concurrent close cannot hand the number to another file meanwhile. */
     final ReentrantLock fdLock = new ReentrantLock();
     volatile boolean closed;
     /** Every OUTGOING packet is skipped, not only loopback's; set before open returns. */
     boolean skipOutgoing;
 
-    CaptureSocket(RawSocket sock) {
+    CaptureSocket(RawSocket sock, int linkType, boolean cooked) {
         this.sock = sock;
+        this.linkType = linkType;
+        this.cooked = cooked;
+    }
+
+    /** The bytes a reader keeps free in front of each packet for {@link #rebuild}. */
+    int headroom() {
+        return cooked ? SLL2_HDR_LEN : VLAN_TAG_LEN;
+    }
+
+    /**
+     * Rebuilds the link-layer header in the {@link #headroom()} bytes before the packet at {@code start}:
+     * on a cooked socket the SLL2 header (filled from the packet's {@code sockaddr_ll} exactly as
+     * libpcap fills it), on Ethernet the VLAN tag the kernel took off ({@link #putTagBack}). Returns
+     * how many bytes now precede {@code start} as part of the frame (0 when nothing was rebuilt).
+     *
+     * @param m the ring or the receive buffer
+     * @param start where the packet the kernel delivered starts in {@code m}
+     * @param snap how many bytes of it {@code m} holds
+     * @param ll the memory holding the packet's {@code struct sockaddr_ll}, at {@code llOff}
+     */
+    int rebuild(MemorySegment m, long start, int snap, MemorySegment ll, long llOff, int tci, int tpid) {
+        if (cooked) {
+            long h = start - SLL2_HDR_LEN;
+            int halen = Byte.toUnsignedInt(ll.get(JAVA_BYTE, llOff + Layouts.SLL_HALEN));
+            m.set(JAVA_SHORT_UNALIGNED, h, ll.get(JAVA_SHORT_UNALIGNED, llOff + Layouts.SLL_PROTOCOL)); // already in network order
+            m.set(NET16, h + 2, (short) 0);
+            m.set(NET32, h + 4, ll.get(JAVA_INT_UNALIGNED, llOff + Layouts.SLL_IFINDEX));
+            m.set(NET16, h + 8, ll.get(JAVA_SHORT_UNALIGNED, llOff + Layouts.SLL_HATYPE));
+            m.set(JAVA_BYTE, h + 10, ll.get(JAVA_BYTE, llOff + Layouts.SLL_PKTTYPE));
+            m.set(JAVA_BYTE, h + 11, (byte) halen);
+            MemorySegment.copy(ll, llOff + Layouts.SLL_ADDR, m, h + 12, SLL_ADDRLEN);
+            return SLL2_HDR_LEN;
+        }
+        return linkType == LinkType.ETHERNET && putTagBack(m, start, snap, tci, tpid) ? VLAN_TAG_LEN : 0;
     }
 
     /** Whether a packet is an outgoing copy to skip: all of them when asked, else the loopback's duplicates. */

@@ -14,9 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import static dev.rawsock.capture.CaptureSocket.VLAN_TAG_LEN;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A {@code TPACKET_V3} receive ring shared with the kernel through {@code mmap(2)}, walked in place,
@@ -48,25 +46,45 @@ final class RingReader implements PacketReader {
         this.snaplen = snaplen;
         this.blockSize = blockSize;
         this.blockCount = blockCount;
-        this.ring = mapRing(cs.sock.fd(), arena, blockSize, blockCount, tov);
+        this.ring = mapRing(cs.sock.fd(), arena, reserve(cs), blockSize, blockCount, FRAME_SIZE,
+                blockSize / FRAME_SIZE * blockCount, (int) tov.toMillis());
         this.ringView = ring.asByteBuffer().asReadOnlyBuffer();
     }
 
-    /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */
-    private static MemorySegment mapRing(int fd, Arena arena, int blockSize, int blockCount, Duration tov) throws ErrnoException {
-        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
-        // Room before each frame's MAC header to put back a VLAN tag the NIC or the stack took off (as libpcap).
-        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, VLAN_TAG_LEN, "setsockopt(PACKET_RESERVE)");
+    /**
+     * PACKET_RESERVE: room before each frame's packet to put back a VLAN tag the NIC or the stack took
+     * off, and on a cooked socket for the SLL2 header too; as libpcap, which counts on the 16 bytes
+     * the kernel leaves there anyway for a SOCK_DGRAM socket.
+     */
+    static int reserve(CaptureSocket cs) {
+        return VLAN_TAG_LEN + (cs.cooked ? CaptureSocket.SLL2_HDR_LEN - 16 : 0);
+    }
+
+    /**
+     * PACKET_VERSION, PACKET_RESERVE, PACKET_RX_RING and mmap, for either ring: {@code retireMs} -1
+     * asks for a TPACKET_V2 ring ({@code struct tpacket_req}), else a TPACKET_V3 one
+     * ({@code struct tpacket_req3} with that block timeout). On a failed mmap the ring is taken down
+     * again, so that packets go to the receive queue for recvmsg.
+     */
+    static MemorySegment mapRing(int fd, Arena arena, int reserve, int blockSize, int blockCount, int frameSize,
+                                 int frameCount, int retireMs) throws ErrnoException {
+        boolean v2 = retireMs < 0;
+        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, v2 ? Consts.TPACKET_V2 : Consts.TPACKET_V3,
+                "setsockopt(PACKET_VERSION)");
+        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, reserve, "setsockopt(PACKET_RESERVE)");
         long size = (long) blockSize * blockCount;
+        long reqSize = (v2 ? Layouts.TPACKET_REQ : Layouts.TPACKET_REQ3).byteSize();
         try (Scratch s = Scratch.acquire()) {
-            MemorySegment req = s.misc(Layouts.TPACKET_REQ3.byteSize());
+            MemorySegment req = s.misc(reqSize);
             req.set(JAVA_INT, Layouts.TP_BLOCK_SIZE, blockSize);
             req.set(JAVA_INT, Layouts.TP_BLOCK_NR, blockCount);
-            req.set(JAVA_INT, Layouts.TP_FRAME_SIZE, FRAME_SIZE);
-            req.set(JAVA_INT, Layouts.TP_FRAME_NR, blockSize / FRAME_SIZE * blockCount);
-            req.set(JAVA_INT, Layouts.TP_RETIRE_BLK_TOV, (int) tov.toMillis());
-            req.set(JAVA_INT, Layouts.TP_SIZEOF_PRIV, 0);
-            req.set(JAVA_INT, Layouts.TP_FEATURE_REQ_WORD, 0);
+            req.set(JAVA_INT, Layouts.TP_FRAME_SIZE, frameSize);
+            req.set(JAVA_INT, Layouts.TP_FRAME_NR, frameCount);
+            if (!v2) {
+                req.set(JAVA_INT, Layouts.TP_RETIRE_BLK_TOV, retireMs);
+                req.set(JAVA_INT, Layouts.TP_SIZEOF_PRIV, 0);
+                req.set(JAVA_INT, Layouts.TP_FEATURE_REQ_WORD, 0);
+            }
             Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, req, "setsockopt(PACKET_RX_RING)");
         }
         MemorySegment m;
@@ -74,9 +92,8 @@ final class RingReader implements PacketReader {
             m = Sys.mmap(size, Consts.PROT_READ | Consts.PROT_WRITE, Consts.MAP_SHARED, fd);
         } catch (ErrnoException e) {
             try (Scratch s = Scratch.acquire()) {
-                // An all-zero request frees the ring, so packets go to the receive queue for recvfrom.
-                Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, s.misc(Layouts.TPACKET_REQ3.byteSize()),
-                        "setsockopt(PACKET_RX_RING)");
+                // An all-zero request frees the ring.
+                Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, s.misc(reqSize), "setsockopt(PACKET_RX_RING)");
             }
             throw e;
         }
@@ -98,7 +115,7 @@ final class RingReader implements PacketReader {
                     long f = frame;
                     left--;
                     frame = f + Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NEXT_OFFSET));
-                    CapturedPacket p = frame(r, f);
+                    CapturedPacket p = RingFrame.V3.packet(cs, r, ringView, f, snaplen);
                     if (p != null) return p;
                 }
                 releaseBlock(r);
@@ -122,35 +139,6 @@ final class RingReader implements PacketReader {
         INT.setRelease(r, base + Layouts.BD_BLOCK_STATUS, Consts.TP_STATUS_KERNEL);
         inBlock = false;
         block = block + 1 == blockCount ? 0 : block + 1;
-    }
-
-    /** The frame at offset {@code f}, or null when it is an outgoing copy to skip. */
-    private CapturedPacket frame(MemorySegment r, long f) {
-        long sll = f + Layouts.TP3_SOCKADDR_LL;
-        int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
-        int hatype = Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE));
-        if (cs.skipped(pkttype, hatype)) return null;
-        int status = r.get(JAVA_INT, f + Layouts.TP3_STATUS);
-        long sec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_SEC));
-        long nsec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NSEC));
-        int snap = r.get(JAVA_INT, f + Layouts.TP3_SNAPLEN);
-        int len = r.get(JAVA_INT, f + Layouts.TP3_LEN);
-        int mac = Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_MAC));
-        int tci = CaptureSocket.vlanTci(status, r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI));
-        int tpid = CaptureSocket.vlanTpid(status, r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID));
-        long start = f + mac;
-        if (snap < 0) snap = Integer.MAX_VALUE;
-        // the PACKET_RESERVE room: between the frame's sockaddr_ll and its MAC header
-        if (start - VLAN_TAG_LEN >= sll + Layouts.SOCKADDR_LL.byteSize()
-                && CaptureSocket.putTagBack(r, start, snap, tci, tpid)) {
-            start -= VLAN_TAG_LEN;
-            snap += VLAN_TAG_LEN;
-            len += VLAN_TAG_LEN;
-        }
-        int cap = Math.min(snap, snaplen);
-        ByteBuffer data = ringView.slice((int) start, cap);
-        return new CapturedPacket(sec * 1_000_000_000L + nsec, len, data,
-                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
     }
 
     @Override

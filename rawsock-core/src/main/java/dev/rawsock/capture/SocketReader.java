@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Instant;
 
-import static dev.rawsock.capture.CaptureSocket.VLAN_TAG_LEN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -34,7 +33,8 @@ final class SocketReader implements PacketReader {
 
     private final CaptureSocket cs;
     private final int snaplen;
-    private final MemorySegment recvBuf;                // VLAN_TAG_LEN bytes of room for a tag, then the packet
+    private final int headroom;
+    private final MemorySegment recvBuf;                // headroom bytes for the rebuilt link header, then the packet
     private final ByteBuffer recvView;
     private final MemorySegment msg;                    // struct msghdr naming the three below
     private final MemorySegment fromLl;                 // struct sockaddr_ll
@@ -49,12 +49,13 @@ final class SocketReader implements PacketReader {
         } catch (ErrnoException e) {
             if (e.errno() != Errno.ENOPROTOOPT) throw e;
         }
-        this.recvBuf = a.allocate(VLAN_TAG_LEN + (long) snaplen, 16);
+        this.headroom = cs.headroom();
+        this.recvBuf = a.allocate(headroom + (long) snaplen, 16);
         this.recvView = recvBuf.asByteBuffer().asReadOnlyBuffer();
         this.fromLl = a.allocate(Layouts.SOCKADDR_LL);
         this.control = a.allocate(CONTROL_SIZE, Cmsg.ALIGNMENT);
         MemorySegment iov = a.allocate(Layouts.IOVEC);
-        iov.set(JAVA_LONG, Layouts.IOV_BASE, recvBuf.address() + VLAN_TAG_LEN);
+        iov.set(JAVA_LONG, Layouts.IOV_BASE, recvBuf.address() + headroom);
         iov.set(JAVA_LONG, Layouts.IOV_LEN, snaplen);
         this.msg = a.allocate(Layouts.MSGHDR);
         msg.set(JAVA_LONG, Layouts.MSG_NAME, fromLl.address());
@@ -88,12 +89,10 @@ final class SocketReader implements PacketReader {
                     tpid = CaptureSocket.vlanTpid(status, c.get(JAVA_SHORT, aux + Layouts.AUX_VLAN_TPID));
                     break;
                 }
-                int start = VLAN_TAG_LEN;
-                if (CaptureSocket.putTagBack(recvBuf, start, snap, tci, tpid)) {
-                    start -= VLAN_TAG_LEN;
-                    snap += VLAN_TAG_LEN;
-                    len += VLAN_TAG_LEN;
-                }
+                int added = cs.rebuild(recvBuf, headroom, snap, ll, 0, tci, tpid);
+                int start = headroom - added;
+                snap += added;
+                len += added;
                 int cap = Math.min(snap, snaplen);
                 return new CapturedPacket(receiveTime(), (int) Math.min(len, Integer.MAX_VALUE), recvView.slice(start, cap),
                         ll.get(JAVA_INT, Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
