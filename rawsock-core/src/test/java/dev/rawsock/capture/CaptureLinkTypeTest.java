@@ -44,8 +44,9 @@ class CaptureLinkTypeTest {
             try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
                 int port = CaptureSupport.port(sink);
                 BpfProgram f = CaptureSupport.tcpdumpProgram("LINUX_SLL2", "udp dst port " + port);
-                for (boolean ring : new boolean[] {true, false}) {
-                    try (Capture c = Capture.open(null, Capture.Options.defaults().filter(f).ring(ring))) {
+                for (int mode = 0; mode < 3; mode++) {
+                    boolean ring = mode < 2;
+                    try (Capture c = Capture.open(null, Capture.Options.defaults().filter(f).ring(ring).immediate(mode == 1))) {
                         assertEquals(LinkType.LINUX_SLL2, c.linkType());
                         assertFalse(c.filtersInUserSpace(), "the rewritten program runs in the kernel");
                         assertEquals(0, c.ifindex());
@@ -55,7 +56,7 @@ class CaptureLinkTypeTest {
                             assertEquals(Direction.HOST, p.direction());
                             got.add(CaptureSupport.bytes(p));
                         });
-                        assertEquals(3, got.size(), "ring " + ring);
+                        assertEquals(3, got.size(), c.toString());
                         for (int i = 0; i < 3; i++) {
                             ByteBuffer b = ByteBuffer.wrap(got.get(i));
                             assertEquals(0x0800, b.getShort(0) & 0xFFFF, "sll2_protocol");
