@@ -508,9 +508,10 @@ public final class Capture implements AutoCloseable {
             try {
                 attach(kernel, o.snaplen);
             } catch (ErrnoException e) {
-                // EINVAL: a program the kernel will not run (too long for its translation, a backward
-                // jump): as libpcap, filter in user space, the kernel passing everything.
-                if (e.errno() != Errno.EINVAL) throw e;
+                // EINVAL: a program the kernel will not run (a backward jump; one whose jumps span more
+                // than its translation to eBPF can encode); ENOMEM: one over net.core.optmem_max. As
+                // libpcap, filter in user space then, the kernel passing everything.
+                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOMEM) throw e;
                 userFilter = filter;
                 kernel = null;
             }
