@@ -86,6 +86,16 @@ public final class IfReq {
         }
     }
 
+    /** SIOCGIFHWADDR: {@code ifr_hwaddr.sa_family}, the interface's ARPHRD_* type. */
+    public static int hwtype(int fd, String ifname) throws ErrnoException {
+        byte[] n = NetIf.checkName(ifname);
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment r = req(s, n);
+            Sys.ioctl(s, fd, Consts.SIOCGIFHWADDR, r, "ioctl");
+            return r.get(JAVA_SHORT, IFRU) & 0xFFFF;
+        }
+    }
+
     /** SIOCSIFHWADDR with {@code sa_family} {@code hatype} (ARPHRD_ETHER for Ethernet). */
     public static void setHwaddr(int fd, String ifname, int hatype, byte[] address) throws ErrnoException {
         byte[] n = NetIf.checkName(ifname);

@@ -459,6 +459,72 @@ public final class BpfProgram {
         return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
     }
 
+    /**
+     * {@return this program with every {@code ret #k} above {@code snaplen} lowered to it, as libpcap
+     * does before attaching a filter ({@code pcap-linux.c}): the kernel copies no more of a packet than
+     * its filter returns, so long packets do not fill a capture ring with bytes that would be cut
+     * anyway; this program itself when nothing changes} A {@code ret a} is left as it is.
+     *
+     * @param snaplen the most bytes to keep of a packet, at least 1
+     * @throws IllegalArgumentException if {@code snaplen < 1}
+     */
+    public BpfProgram withSnaplen(int snaplen) {
+        if (snaplen < 1) {
+            throw new IllegalArgumentException("snaplen must be at least 1: " + snaplen);
+        }
+        List<BpfInstruction> out = null;
+        for (int i = 0; i < instructions.size(); i++) {
+            BpfInstruction in = instructions.get(i);
+            if (in.code() == (RET | K) && Integer.compareUnsigned(in.k(), snaplen) > 0) {
+                if (out == null) {
+                    out = new ArrayList<>(instructions);
+                }
+                out.set(i, new BpfInstruction(in.code(), in.jt(), in.jf(), snaplen));
+            }
+        }
+        return out == null ? this : new BpfProgram(out);
+    }
+
+    /** The length of the {@link LinkType#LINUX_SLL2} pseudo-header. */
+    private static final int SLL2_HDR_LEN = 20;
+
+    /**
+     * {@return this program, written for {@link LinkType#LINUX_SLL2} frames, rewritten for a Linux
+     * {@code SOCK_DGRAM} packet socket, whose filter sees the packet from its network header on with no
+     * link-layer header; null when it reads a header field the kernel cannot supply (then the filter
+     * has to run in user space)} As libpcap's {@code fix_program}/{@code fix_offset} in
+     * {@code pcap-linux.c}: every absolute or indexed load (and {@code ldx msh}) at an offset of 20 or
+     * more moves back by the 20-byte header; a load at 0 (the protocol) becomes
+     * {@code SKF_AD_OFF + SKF_AD_PROTOCOL}, at 4 (the interface index) {@code SKF_AD_IFINDEX}, at 10
+     * (the packet type) {@code SKF_AD_PKTTYPE}; loads already in the ancillary area stay. Any other
+     * offset inside the header (the hardware type, the address) cannot be rewritten.
+     */
+    public BpfProgram forCookedSocket() {
+        List<BpfInstruction> out = new ArrayList<>(instructions.size());
+        for (BpfInstruction in : instructions) {
+            int cls = in.code() & 0x07;
+            int mode = in.code() & 0xe0;
+            if ((cls == LD || cls == LDX) && (mode == ABS || mode == IND || mode == MSH)
+                    && Integer.compareUnsigned(in.k(), SKF_AD_OFF) < 0) {
+                int k = in.k();
+                if (k >= SLL2_HDR_LEN) {
+                    k -= SLL2_HDR_LEN;
+                } else if (k == 0) {
+                    k = SKF_AD_OFF + SKF_AD_PROTOCOL;
+                } else if (k == 4) {
+                    k = SKF_AD_OFF + SKF_AD_IFINDEX;
+                } else if (k == 10) {
+                    k = SKF_AD_OFF + SKF_AD_PKTTYPE;
+                } else if (k > 0) {
+                    return null;
+                }
+                in = new BpfInstruction(in.code(), in.jt(), in.jf(), k);
+            }
+            out.add(in);
+        }
+        return new BpfProgram(out);
+    }
+
     /** {@return the instructions, unmodifiable} */
     public List<BpfInstruction> instructions() {
         return instructions;
