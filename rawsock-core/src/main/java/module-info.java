@@ -6,4 +6,5 @@ module dev.rawsock {
     exports dev.rawsock;
     exports dev.rawsock.packet;
     exports dev.rawsock.capture;
+    exports dev.rawsock.netlink;
 }
