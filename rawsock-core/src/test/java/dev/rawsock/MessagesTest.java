@@ -294,10 +294,10 @@ class MessagesTest {
         assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1]), 0, 2));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.recvmsg(fd, new Message(to, new byte[1]), -1, 1));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.recvmsg(fd, new Message(to, new byte[1], new byte[1]), 2, 1));
-        // a null part
-        assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1], null)));
-        assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmmsg(fd, new Message[] {new Message(to, (byte[]) null)}));
-        assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmmsg(fd, new Message[] {null}));
+        // a null part or message: NullPointerException, as everywhere a null stands where an array element must be
+        assertThrows(NullPointerException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1], null)));
+        assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {new Message(to, (byte[]) null)}));
+        assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {null}));
         // more than IOV_MAX parts
         byte[][] many = new byte[Consts.IOV_MAX + 1][];
         Arrays.fill(many, new byte[1]);
