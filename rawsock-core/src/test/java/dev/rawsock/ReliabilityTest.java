@@ -4,6 +4,7 @@ import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.Sys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * threads, close while threads sit in a call, carriers that must not be pinned, and inputs that must
  * be refused before the call. Every wait is for a condition with a bound.
  */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)  // a regression that hangs fails, not the run
 class ReliabilityTest {
     /** How long any condition here may take before the test fails (a stuck or spinning thread). */
     static final long BOUND_MS = 10_000;
@@ -373,6 +375,7 @@ class ReliabilityTest {
     void receivingIntoReadOnlyMemoryIsRefusedAndTheDatagramStays() throws Exception {
         RawSocket[] p = RawSocket.pair(Domain.UNIX, SocketType.DGRAM);
         try {
+            p[0].timeout(Duration.ofSeconds(5));  // a regression that consumed the datagram would wait for the next
             p[1].send(new byte[] {1, 2, 3, 4, 5});
             MemorySegment heap = MemorySegment.ofArray(new byte[8]).asReadOnly();
             MemorySegment nat = Arena.ofAuto().allocate(8).asReadOnly();
