@@ -91,7 +91,7 @@ class MessagesTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(50);
+        TestSupport.awaitBlocked(t);
         Rawsock.sendto(tx, ascii("hi"), to);
         t.join(5000);
         assertFalse(t.isAlive());

@@ -46,21 +46,8 @@ class ReliabilityTest {
         return virtual ? Thread.ofVirtual().start(r) : Thread.ofPlatform().daemon().start(r);
     }
 
-    /**
-     * Waits until {@code t} sits in a wait (a virtual thread parked, a platform thread in poll(2) or a
-     * blocking call) or has ended, so the next step acts on a thread that is really blocked.
-     */
     static void awaitBlocked(Thread t) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
-        while (System.nanoTime() < end && t.isAlive()) {
-            Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) return;
-            for (StackTraceElement e : t.getStackTrace()) {
-                if (e.getClassName().equals("dev.rawsock.internal.Libc")) return;  // inside a downcall
-            }
-            Thread.sleep(2);
-        }
-        assertFalse(t.isAlive() && System.nanoTime() >= end, "thread never blocked");
+        TestSupport.awaitBlocked(t);
     }
 
     static void joinBounded(Thread t) throws InterruptedException {
