@@ -5,6 +5,7 @@ import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.FdHandle;
 import dev.rawsock.internal.Layouts;
+import dev.rawsock.internal.MsgHdr;
 import dev.rawsock.internal.Poller;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
@@ -138,7 +139,11 @@ final class IoCore {
                     if (!op.output && data.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only segment");
                 }
             }
-            case VECTOR -> checkParts((byte[][]) Objects.requireNonNull(target, "iovec"), a, b);
+            case VECTOR -> {
+                byte[][] iov = (byte[][]) Objects.requireNonNull(target, "iovec");
+                range(iov.length, a, b);  // as for a byte[] range (a Message's iovec range is IllegalArgumentException)
+                checkParts(iov, a, b);
+            }
             case MESSAGE -> checkMessage((Message) target, a, b, op.output);
             case MESSAGES -> {
                 Message[] ms = (Message[]) Objects.requireNonNull(target, "messages");
@@ -226,19 +231,15 @@ final class IoCore {
             case SEND -> owned ? Sys.sendNow(s, fd, m, len, flags) : Sys.send(s, fd, m, len, flags);
             case RECV -> owned ? Sys.recvNow(s, fd, m, len, flags) : Sys.recv(s, fd, m, len, flags);
             case SENDTO -> {
-                int alen = 0;
-                if (addr != null) {
-                    MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, addr.size);
-                    alen = addr.size;
-                }
+                int alen = addr == null ? 0 : addr.size;  // read once: the length given is the length copied
+                if (alen > 0) MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, alen);
                 yield owned ? Sys.sendtoNow(s, fd, m, len, flags, alen) : Sys.sendto(s, fd, m, len, flags, alen);
             }
             case RECVFROM -> owned ? Sys.recvfromNow(s, fd, m, len, flags) : Sys.recvfrom(s, fd, m, len, flags);
             default -> {
                 if (!nowait) yield op.output ? Sys.write(s, fd, m, len) : Sys.read(s, fd, m, len);
-                MemorySegment iov = s.misc(Layouts.IOVEC.byteSize());
-                iov.set(JAVA_LONG, Layouts.IOV_BASE, m.address());
-                iov.set(JAVA_LONG, Layouts.IOV_LEN, len);
+                MemorySegment iov = s.misc(IOV);
+                MsgHdr.iovec(iov, 0, m.address(), len);
                 yield Sys.rwNowait(s, fd, op.output, iov, 1);
             }
         };
@@ -295,8 +296,7 @@ final class IoCore {
         for (int i = 0; i < count; i++) {
             byte[] p = (byte[]) parts[i];
             if (write) MemorySegment.copy(p, 0, all, JAVA_BYTE, off, p.length);
-            all.set(JAVA_LONG, i * IOV + Layouts.IOV_BASE, base + off);
-            all.set(JAVA_LONG, i * IOV + Layouts.IOV_LEN, p.length);
+            MsgHdr.iovec(all, i * IOV, base + off, p.length);
             off += p.length;
         }
         long n = nowait ? Sys.rwNowait(s, fd, write, all, count) : write ? Sys.writev(s, fd, all, count) : Sys.readv(s, fd, all, count);
@@ -409,8 +409,8 @@ final class IoCore {
 
     // ================================================================ messages
 
-    private static final long MMSG = Layouts.MMSGHDR.byteSize();
-    private static final long IOV = Layouts.IOVEC.byteSize();
+    private static final long MMSG = MsgHdr.SIZE;
+    private static final long IOV = MsgHdr.IOV;
     private static final int NAME_SIZE = Layouts.SOCKADDR_STORAGE_SIZE;
 
     private static long align8(long n) {
@@ -476,7 +476,6 @@ final class IoCore {
 
     /** Lays the messages out in {@code all}: mmsghdrs first, then each message's region. */
     private static void stage(MemorySegment all, boolean send, Object[] refs, int n, boolean batch, int single) {
-        // pointers are written as 64-bit addresses (LP64: a pointer is a long), so staging makes no slice objects
         long base = all.address();
         long off = n * MMSG;
         int at = n;
@@ -484,37 +483,27 @@ final class IoCore {
             SockAddr sa = (SockAddr) refs[at];
             byte[] ctl = (byte[]) refs[at + 1];
             int parts = parts(refs, i, batch, single);
-            long hdr = i * MMSG;
             long vec = off;
             off += align8(parts * IOV);
+            long name = 0, control = 0;
+            int nameLen = 0;
             if (sa != null) {
-                if (send) MemorySegment.copy(sa.storage, 0, all, JAVA_BYTE, off, sa.size);
-                all.set(JAVA_LONG, hdr + Layouts.MSG_NAME, base + off);
-                all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, send ? sa.size : NAME_SIZE);
+                nameLen = send ? sa.size : NAME_SIZE;  // read once, and never over the NAME_SIZE bytes reserved
+                if (send) MemorySegment.copy(sa.storage, 0, all, JAVA_BYTE, off, nameLen);
+                name = base + off;
                 off += NAME_SIZE;
-            } else {
-                all.set(JAVA_LONG, hdr + Layouts.MSG_NAME, 0L);
-                all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, 0);
             }
-            all.set(JAVA_LONG, hdr + Layouts.MSG_IOV, parts > 0 ? base + vec : 0L);
-            all.set(JAVA_LONG, hdr + Layouts.MSG_IOVLEN, parts);
             if (ctl.length > 0) {
                 // on receive only the msg_controllen bytes the kernel wrote are read back: no need to clear
                 if (send) MemorySegment.copy(ctl, 0, all, JAVA_BYTE, off, ctl.length);
-                all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, base + off);
-            } else {
-                all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, 0L);
+                control = base + off;
             }
-            all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN, ctl.length);
+            MsgHdr.set(all, i * MMSG, name, nameLen, parts > 0 ? base + vec : 0L, parts, control, ctl.length);
             off += align8(ctl.length);
-            all.set(JAVA_INT, hdr + Layouts.MSG_FLAGS, 0);
-            all.set(JAVA_INT, hdr + Layouts.MMSG_LEN, 0);
             for (int k = 0; k < parts; k++) {
                 byte[] p = (byte[]) refs[at + 2 + k];
                 if (send) MemorySegment.copy(p, 0, all, JAVA_BYTE, off, p.length);
-                long v = vec + k * IOV;
-                all.set(JAVA_LONG, v + Layouts.IOV_BASE, base + off);
-                all.set(JAVA_LONG, v + Layouts.IOV_LEN, p.length);
+                MsgHdr.iovec(all, vec + k * IOV, base + off, p.length);
                 off += p.length;
             }
             off = align8(off);
@@ -534,11 +523,11 @@ final class IoCore {
             byte[] ctl = (byte[]) refs[at + 1];
             int parts = parts(refs, i, batch, single);
             long hdr = i * MMSG;
-            long moved = batch ? all.get(JAVA_INT, hdr + Layouts.MMSG_LEN) & 0xffffffffL : r;
+            long moved = batch ? MsgHdr.moved(all, hdr) : r;
             off += align8(parts * IOV);
             if (sa != null) {
                 if (!send) {
-                    int len = Math.min(all.get(JAVA_INT, hdr + Layouts.MSG_NAMELEN), NAME_SIZE);
+                    int len = Math.min(MsgHdr.nameLen(all, hdr), NAME_SIZE);
                     MemorySegment.copy(all, JAVA_BYTE, off, sa.storage, 0, Math.max(0, len));
                     sa.filled(Math.max(0, len));
                 }
@@ -552,11 +541,11 @@ final class IoCore {
                 for (int k = 0; k < parts; k++) total += ((byte[]) refs[at + 2 + k]).length;
             } else {
                 // the kernel echoes MSG_CMSG_CLOEXEC (a request, not news about the message): leave it out
-                int mflags = all.get(JAVA_INT, hdr + Layouts.MSG_FLAGS) & ~Consts.MSG_CMSG_CLOEXEC;
-                long clen = ctl.length == 0 ? 0 : Math.min(all.get(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN), ctl.length);
+                int mflags = MsgHdr.flags(all, hdr) & ~Consts.MSG_CMSG_CLOEXEC;
+                long clen = ctl.length == 0 ? 0 : Math.min(MsgHdr.controlLen(all, hdr), ctl.length);
                 if (clen < 0) clen = 0;
                 if (clen > 0) {
-                    if ((mflags & Consts.MSG_CTRUNC) != 0) closeCutFds(all.asSlice(ctlOff, ctl.length), clen);
+                    if ((mflags & Consts.MSG_CTRUNC) != 0) Cmsg.closeCutFds(all.asSlice(ctlOff, ctl.length), clen);
                     MemorySegment.copy(all, JAVA_BYTE, ctlOff, ctl, 0, (int) clen);
                 }
                 long left = moved, src = off;
@@ -572,22 +561,6 @@ final class IoCore {
             }
             off = align8(off + total);
             at += 2 + parts;
-        }
-    }
-
-    /**
-     * With MSG_CTRUNC, an SCM_RIGHTS message whose cmsg_len reaches past what the kernel delivered is
-     * not returned to the caller, so the fds whose numbers did arrive in it are closed here.
-     */
-    static void closeCutFds(MemorySegment control, long limit) {
-        for (long off = Cmsg.first(control, limit); off >= 0; off = Cmsg.next(control, limit, off)) {
-            if (Cmsg.whole(control, limit, off)) continue;
-            if (Cmsg.level(control, off) == Consts.SOL_SOCKET && Cmsg.type(control, off) == Consts.SCM_RIGHTS) {
-                long avail = Cmsg.available(control, limit, off);
-                for (long k = 0; k + 4 <= avail; k += 4)
-                    Sys.closeQuietly(control.get(JAVA_INT.withByteAlignment(1), Cmsg.data(off) + k));
-            }
-            return;
         }
     }
 }

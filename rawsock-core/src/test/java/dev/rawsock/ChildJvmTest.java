@@ -142,15 +142,7 @@ class ChildJvmTest {
                 if (e.errno() != Errno.EMFILE) throw e;
             }
             // every fd is taken: the poller cannot start, and says so with the errno
-            Object[] got = new Object[1];
-            Thread v = Thread.ofVirtual().start(() -> {
-                try {
-                    got[0] = Rawsock.poll(pair[0], EnumSet.of(PollEvent.IN), 50);
-                } catch (Throwable t) {
-                    got[0] = t;
-                }
-            });
-            v.join(30_000);
+            Object[] got = {pollOnAVirtualThread(pair[0])};
             if (!(got[0] instanceof ErrnoException pe) || pe.errno() != Errno.EMFILE || !pe.function().equals("epoll_create1"))
                 throw new AssertionError("poller start without fds: " + got[0]);
             try {
@@ -161,20 +153,26 @@ class ChildJvmTest {
             }
             for (int i = 0; i < 16; i++) Sys.closeQuietly(held.remove(held.size() - 1));
             // fds are free again: the poller starts and a virtual thread's wait works
-            Thread v2 = Thread.ofVirtual().start(() -> {
-                try {
-                    got[0] = Rawsock.poll(pair[0], EnumSet.of(PollEvent.IN), 50);
-                } catch (Throwable t) {
-                    got[0] = t;
-                }
-            });
-            v2.join(30_000);
+            got[0] = pollOnAVirtualThread(pair[0]);
             if (!Set.of().equals(got[0])) throw new AssertionError("poll after recovery: " + got[0]);
             try (RawSocket s = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
                 s.bind(SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
             }
             for (int fd : held) Sys.closeQuietly(fd);
             System.out.println("ok recovered");
+        }
+
+        /** What a 50 ms poll for IN on a virtual thread (a wait in the poller) returned or threw. */
+        static Object pollOnAVirtualThread(int fd) throws InterruptedException {
+            Object[] got = new Object[1];
+            Thread.ofVirtual().start(() -> {
+                try {
+                    got[0] = Rawsock.poll(fd, EnumSet.of(PollEvent.IN), 50);
+                } catch (Throwable t) {
+                    got[0] = t;
+                }
+            }).join(30_000);
+            return got[0];
         }
     }
 }

@@ -278,7 +278,7 @@ class MessagesTest {
             c.set(JAVA_INT, 16, a);
             c.set(JAVA_INT, 20, b);
             assertTrue(ControlMessage.parse(c.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).isEmpty(), "cut message not returned");
-            IoCore.closeCutFds(c, 24);
+            dev.rawsock.internal.Cmsg.closeCutFds(c, 24);
         }
         for (int fd : new int[] {a, b}) {
             ErrnoException e = assertThrows(ErrnoException.class, () -> Sys.fcntl(fd, Consts.F_GETFD, 0));
