@@ -563,4 +563,46 @@ final class IoCore {
             at += 2 + parts;
         }
     }
+
+    // ================================================================ try once, for event loops
+
+    /** What the try-once calls return when the kernel said EAGAIN: neither a length nor end of stream. */
+    static final int WOULD_BLOCK = -2;
+
+    /**
+     * One sendto/recvfrom on an owned fd that never waits: an event loop calls it on readiness and
+     * goes back to its own epoll on {@link #WOULD_BLOCK}, so EAGAIN costs no exception.
+     * @param addr destination (send; null: none) or filled with the sender (receive; null: not wanted)
+     * @return bytes moved, or {@link #WOULD_BLOCK}
+     */
+    static long tryTransfer(FdHandle h, boolean send, MemorySegment data, int flags, SockAddr addr) throws ErrnoException {
+        Objects.requireNonNull(data, "segment");
+        if (!send && data.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only segment");
+        return tryOnce(h, send ? Op.SENDTO : Op.RECVFROM, data, addr, 0, flags);
+    }
+
+    /**
+     * One sendmmsg/recvmmsg of slots {@code 0..n)} on an owned fd that never waits.
+     * @return datagrams moved, or {@link #WOULD_BLOCK}
+     */
+    static int tryBatch(FdHandle h, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
+        Objects.requireNonNull(b, "batch");
+        if (n < 0 || n > b.count()) throw new IllegalArgumentException("n must be 0.." + b.count() + ": " + n);
+        return (int) tryOnce(h, send ? Op.SEND_BATCH : Op.RECV_BATCH, b, null, n, flags | Consts.MSG_DONTWAIT);
+    }
+
+    /** One {@link #attempt} between begin and end, EAGAIN as {@link #WOULD_BLOCK}. */
+    private static long tryOnce(FdHandle h, Op op, Object target, SockAddr addr, int b, int flags) throws ErrnoException {
+        int fd = h.begin(op.function);
+        try {
+            if (op.kind == Kind.BATCH && b == 0) return 0;
+            long r;
+            try (Scratch s = Scratch.acquire()) {
+                r = attempt(s, h, fd, op, target, op.kind == Kind.DATA ? (MemorySegment) target : null, addr, 0, b, flags, false);
+            }
+            return r < 0 ? WOULD_BLOCK : r;
+        } finally {
+            h.end();
+        }
+    }
 }

@@ -1,7 +1,7 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 
@@ -30,10 +30,15 @@ import java.util.HexFormat;
  * <p>The field accessors ({@link #port()}, {@link #scopeId()}, {@link #ifindex()}, ...) read only
  * the first {@link #size()} bytes: they throw {@link IllegalStateException} for an address of another
  * family, and for one too short to hold the field (a 2-byte INET address has no port).
+ *
+ * <p>A {@link SocketAddress}, so it goes wherever Java and Netty take one (a Netty channel's
+ * bind/connect, an {@code AddressedEnvelope}); {@link #toSocketAddress()} still gives the JDK's own
+ * kind ({@link InetSocketAddress}, {@link UnixDomainSocketAddress}) where there is one.
  */
-public final class SockAddr {
+public final class SockAddr extends SocketAddress {
     /** Bytes a SockAddr can hold: {@code sizeof(struct sockaddr_storage)}. */
     public static final int CAPACITY = Layouts.SOCKADDR_STORAGE_SIZE;
+    private static final long serialVersionUID = 1L;
     /** {@code sizeof(struct sockaddr)}: the size of an address of a family rawsock knows no struct for. */
     private static final int SOCKADDR_SIZE = 16;
 
@@ -202,6 +207,17 @@ public final class SockAddr {
     }
 
     /**
+     * {@return a {@code sockaddr_ll} for {@code ifindex} and an Ethernet type, as {@link #packet(int, int)}}
+     *
+     * @param ifindex   the interface index, 0 for any
+     * @param ethertype the Ethernet type
+     * @throws IllegalArgumentException if ifindex is negative
+     */
+    public static SockAddr packet(int ifindex, EtherType ethertype) {
+        return packet(ifindex, ethertype.value());
+    }
+
+    /**
      * {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask}
      *
      * @param pid the port id ({@code nl_pid}), 0 for the kernel
@@ -216,13 +232,14 @@ public final class SockAddr {
 
     /**
      * From a {@code java.net} address: {@link InetSocketAddress} (resolved) or
-     * {@link UnixDomainSocketAddress}.
+     * {@link UnixDomainSocketAddress}; a SockAddr is returned as it is.
      *
      * @param address the IP address
      * @return the address as a {@code sockaddr}
      * @throws IllegalArgumentException for an unresolved or unsupported address
      */
     public static SockAddr from(SocketAddress address) {
+        if (address instanceof SockAddr sa) return sa;
         if (address instanceof InetSocketAddress isa) {
             if (isa.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + isa);
             return inet(isa.getAddress(), isa.getPort());
