@@ -84,6 +84,9 @@ public final class Consts {
             F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
 
+    // <sys/uio.h> (_GNU_SOURCE): preadv2/pwritev2 flags
+    public static final int RWF_NOWAIT = 0x8;
+
     // <sys/mman.h>
     public static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_LOCKED = 0x2000,
             MAP_POPULATE = 0x8000, MAP_NORESERVE = 0x4000;
