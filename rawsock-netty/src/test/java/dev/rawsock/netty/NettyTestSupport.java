@@ -107,9 +107,18 @@ final class NettyTestSupport {
 
     /** Runs {@code ip ARGS} in the calling thread's network namespace; fails unless it succeeds. */
     static String ip(String... args) throws Exception {
+        return tool("ip", args);
+    }
+
+    /** Runs {@code tc ARGS} in the calling thread's network namespace; fails unless it succeeds. */
+    static String tc(String... args) throws Exception {
+        return tool("tc", args);
+    }
+
+    private static String tool(String name, String... args) throws Exception {
         int tid = gettid();
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/proc/" + ProcessHandle.current().pid() + "/task/" + tid + "/ns/net"));
-        cmd.add(Files.isExecutable(Path.of("/usr/sbin/ip")) ? "/usr/sbin/ip" : "ip");
+        cmd.add(Files.isExecutable(Path.of("/usr/sbin/" + name)) ? "/usr/sbin/" + name : name);
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
