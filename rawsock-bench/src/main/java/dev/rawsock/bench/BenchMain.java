@@ -51,7 +51,9 @@ public final class BenchMain {
             new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
             new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
             new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
-            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9));
+            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9),
+            // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
+            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of(), 1));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -88,7 +90,7 @@ public final class BenchMain {
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
             System.err.printf("== %s (%s)%n", b.name(), mode.name());
-            boolean io = b.cArgs().get(0).equals("io");
+            boolean io = !b.cArgs().isEmpty() && b.cArgs().get(0).equals("io");
             double[] c1 = runC(cbin, b, mode, false);
             double[] t1 = io ? runC(cbin, b, mode, true) : null;
             Map<String, RunResult> jmh = runJmh(b, mode);
@@ -122,6 +124,7 @@ public final class BenchMain {
                 // Diagnostic: the same C with an idle second thread, so its fd table is shared as in any JVM.
                 row.put("c_multithreaded", scaled(Math.max(t1[1], t2[1]), b));
             }
+            if (jmh.containsKey("nettyEpoll")) row.put("netty_epoll", score(jmh, "nettyEpoll", b));
             if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
             // Means over the whole runs, for comparison with the best windows above.
             Map<String, Object> means = new LinkedHashMap<>();
@@ -203,7 +206,7 @@ public final class BenchMain {
      * ~1 s window, or null when there is no binary.
      */
     static double[] runC(Path cbin, Bench b, Mode mode, boolean threaded) throws IOException, InterruptedException {
-        if (cbin == null) return null;
+        if (cbin == null || b.cArgs().isEmpty()) return null;
         Path exe = cbin.resolve(b.cArgs().get(0));
         if (!Files.isExecutable(exe)) return null;
         List<String> cmd = new ArrayList<>();

@@ -27,7 +27,8 @@ class BenchSmokeTest {
             "socketpair-pingpong", Set.of("c", "rawsock", "nio", "jna"),
             "udp-loopback", Set.of("c", "rawsock", "nio", "jna"),
             "udp-batch", Set.of("c", "rawsock"),
-            "checksum-1500", Set.of("c", "rawsock"));
+            "checksum-1500", Set.of("c", "rawsock"),
+            "netty-udp-echo", Set.of("rawsock"));
 
     @Test
     void everyBenchmarkRunsAndTheResultFilesHaveTheSchema(@TempDir Path dir) throws Exception {
@@ -59,7 +60,10 @@ class BenchSmokeTest {
                     assertNull(b.get(col), name + "." + col + " does not apply");
                 }
             }
-            if (cbin != null && !name.startsWith("checksum")) {
+            if (name.equals("netty-udp-echo")) {
+                double netty = assertInstanceOf(Double.class, b.get("netty_epoll"), name + ".netty_epoll");
+                assertTrue(netty > 0, name + ".netty_epoll = " + netty);
+            } else if (cbin != null && !name.startsWith("checksum")) {
                 double mt = assertInstanceOf(Double.class, b.get("c_multithreaded"), name + ".c_multithreaded");
                 assertTrue(mt > 0, name + ".c_multithreaded = " + mt);
             }
