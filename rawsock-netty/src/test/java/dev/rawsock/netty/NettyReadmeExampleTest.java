@@ -37,6 +37,9 @@ class NettyReadmeExampleTest {
             netnsSysctl("net/ipv4/ping_group_range", "0 2147483647");
             List<String> received = new CopyOnWriteArrayList<>(), replies = new CopyOnWriteArrayList<>();
             String ifname = "va";
+            // the far end of the wire, bound before the example sends, so it queues every frame
+            RawChannel far = RawChannel.packet("vb", 0x88B5);
+            List<String> farGot = new CopyOnWriteArrayList<>();
             // ---- README: EtherType frames
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory());
             // protocol 0: the socket sees nothing until the filter is in place and it is bound
@@ -74,8 +77,6 @@ class NettyReadmeExampleTest {
             // ---- end
             try {
                 // the frame the example sent on va arrives at vb; frames sent into va from vb reach the example
-                RawChannel far = RawChannel.packet("vb", 0x88B5);
-                List<String> farGot = new CopyOnWriteArrayList<>();
                 far.pipeline().addLast(new SimpleChannelInboundHandler<RawPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, RawPacket frame) {
@@ -91,7 +92,8 @@ class NettyReadmeExampleTest {
                         .writeBytes("from vb".getBytes(StandardCharsets.US_ASCII))).sync();
                 channel.writeAndFlush(channel.alloc().buffer().writeBytes(broadcast).writeBytes(Interfaces.hardwareAddress(ifname))
                         .writeShort(0x88B5).writeBytes("again".getBytes(StandardCharsets.US_ASCII))).sync();
-                await(10, () -> received.size() >= 1 && farGot.size() >= 2 && replies.size() >= 1, "frames and the echo reply");
+                await(20, () -> received.size() >= 1 && farGot.size() >= 2 && replies.size() >= 1,
+                        () -> "frames and the echo reply: " + received + " " + farGot + " " + replies);
                 assertEquals(List.of("from vb"), received, "only the 0x88b5 frame passed the filter");
                 assertEquals(List.of("hello, plc", "again"), farGot);
                 assertEquals(List.of("/127.0.0.1 seq=1"), replies);

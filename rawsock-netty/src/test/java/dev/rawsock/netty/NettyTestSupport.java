@@ -74,9 +74,14 @@ final class NettyTestSupport {
 
     /** Waits until {@code condition} holds, at most {@code seconds}; fails with {@code what} otherwise. */
     static void await(int seconds, BooleanSupplier condition, String what) throws InterruptedException {
+        await(seconds, condition, () -> what);
+    }
+
+    /** {@link #await(int, BooleanSupplier, String)} with the message made when it fails (so it shows the state then). */
+    static void await(int seconds, BooleanSupplier condition, java.util.function.Supplier<String> what) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) throw new AssertionError("not within " + seconds + " s: " + what);
+            if (System.nanoTime() > end) throw new AssertionError("not within " + seconds + " s: " + what.get());
             Thread.sleep(5);
         }
     }

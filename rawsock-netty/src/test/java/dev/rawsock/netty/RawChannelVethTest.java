@@ -19,6 +19,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,10 @@ class RawChannelVethTest {
             rx.pipeline().addLast(got);
             group.register(tx).sync();
             group.register(rx).sync();
+            // PARANOID records a stack trace at every buffer access: over 100,000 frames that alone takes
+            // minutes here; SIMPLE still samples buffers for leaks (the lifecycle tests run at PARANOID)
+            ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
             try {
                 int n = 100_000, window = 2000;   // well inside the receiver's 4 MiB buffer
                 for (int start = 0; start < n; start += window) {
@@ -169,6 +174,7 @@ class RawChannelVethTest {
                 }
                 got.assertInOrder(n);
             } finally {
+                ResourceLeakDetector.setLevel(level);
                 tx.close().sync();
                 rx.close().sync();
             }
