@@ -82,6 +82,93 @@ public final class BpfProgram {
     }
 
     /**
+     * How {@link #compile(String, int, Options)} compiles a filter, as libpcap's
+     * {@code pcap_compile} arguments and the capture handle give it. Start from {@link #defaults()}
+     * and change what differs.
+     *
+     * @param target   where the program will run ({@link Target})
+     * @param snaplen  what an accepting program returns: how many bytes of a packet to keep (tcpdump's
+     *                 {@code -s}), 1 or more; {@value BpfProgram#ACCEPT_SNAPLEN} by default
+     * @param netmask  the IPv4 netmask of the capture's network, as a big-endian int
+     *                 ({@code 0xffffff00} for a /24), for {@code ip broadcast}; or
+     *                 {@link #NETMASK_UNKNOWN}, libpcap's {@code PCAP_NETMASK_UNKNOWN}
+     * @param optimize whether to shorten the program as libpcap's optimizer does ({@code tcpdump -O}
+     *                 turns it off); on by default
+     * @param ethers   the {@code ethers(5)} file that names Ethernet hosts, or null for
+     *                 {@code /etc/ethers}
+     */
+    public record Options(Target target, int snaplen, int netmask, boolean optimize, java.nio.file.Path ethers) {
+        /** libpcap's {@code PCAP_NETMASK_UNKNOWN}: no netmask, so {@code ip broadcast} is refused. */
+        public static final int NETMASK_UNKNOWN = 0xffffffff;
+
+        private static final Options DEFAULTS = new Options(Target.OFFLINE, ACCEPT_SNAPLEN, NETMASK_UNKNOWN, true, null);
+
+        /**
+         * Checks the options.
+         *
+         * @throws IllegalArgumentException if {@code target} is null or {@code snaplen} is below 1
+         */
+        public Options {
+            if (target == null) {
+                throw new IllegalArgumentException("target is null");
+            }
+            if (snaplen < 1) {
+                throw new IllegalArgumentException("snaplen " + snaplen + " is below 1");
+            }
+        }
+
+        /** {@return offline, snapshot length {@value BpfProgram#ACCEPT_SNAPLEN}, netmask unknown, optimized, {@code /etc/ethers}} */
+        public static Options defaults() {
+            return DEFAULTS;
+        }
+
+        /**
+         * {@return these options for another target}
+         *
+         * @param target where the program will run
+         */
+        public Options withTarget(Target target) {
+            return new Options(target, snaplen, netmask, optimize, ethers);
+        }
+
+        /**
+         * {@return these options with another snapshot length}
+         *
+         * @param snaplen bytes of an accepted packet to keep, 1 or more
+         */
+        public Options withSnaplen(int snaplen) {
+            return new Options(target, snaplen, netmask, optimize, ethers);
+        }
+
+        /**
+         * {@return these options with another netmask}
+         *
+         * @param netmask the IPv4 netmask as a big-endian int, or {@link #NETMASK_UNKNOWN}
+         */
+        public Options withNetmask(int netmask) {
+            return new Options(target, snaplen, netmask, optimize, ethers);
+        }
+
+        /**
+         * {@return these options with the optimizer on or off}
+         *
+         * @param optimize whether to optimize
+         */
+        public Options withOptimize(boolean optimize) {
+            return new Options(target, snaplen, netmask, optimize, ethers);
+        }
+
+        /**
+         * {@return these options naming Ethernet hosts from another {@code ethers(5)} file}
+         *
+         * @param ethers the file, or null for {@code /etc/ethers}
+         */
+        public Options withEthers(java.nio.file.Path ethers) {
+            return new Options(target, snaplen, netmask, optimize, ethers);
+        }
+    }
+
+    /**
      * The packet metadata the kernel's ancillary loads read ({@code SKF_AD_*}), for running a program
      * in Java as a socket would run it. {@code vlanTci} is the tag the kernel took off the frame, or
      * -1 when there is none in the metadata (then {@code SKF_AD_VLAN_TAG_PRESENT} reads 0); the other
@@ -297,7 +384,33 @@ public final class BpfProgram {
         if (target == null) {
             throw new IllegalArgumentException("target is null");
         }
-        return new BpfProgram(BpfCompiler.compile(pcapFilter, target == Target.LINUX_SOCKET));
+        return compile(pcapFilter, LinkType.ETHERNET, Options.defaults().withTarget(target));
+    }
+
+    /**
+     * Compiles a pcap-filter expression for packets of a link type, as {@code tcpdump -y LINKTYPE -dd}
+     * (libpcap's {@code pcap_compile} on a handle of that link type) does: {@link LinkType#ETHERNET},
+     * {@link LinkType#RAW}, {@link LinkType#IPV4}, {@link LinkType#IPV6}, {@link LinkType#LINUX_SLL},
+     * {@link LinkType#LINUX_SLL2}, {@link LinkType#NULL} and {@link LinkType#LOOP}. Protocol tests
+     * read each link type's own header (an SLL protocol field, a loopback address family, a raw IP
+     * version); keywords a link type cannot support are refused as libpcap refuses them
+     * ({@code vlan} and Ethernet addresses, broadcast and multicast off Ethernet). A protocol the
+     * link type cannot carry ({@code arp} on raw IP) compiles to a program that rejects everything,
+     * where libpcap's optimizer refuses it ("expression rejects all packets"). {@code NULL} reads
+     * the address family as a little-endian capture stores it.
+     *
+     * @param pcapFilter the filter expression ({@code pcap-filter(7)})
+     * @param linkType   the link type of the packets ({@link LinkType})
+     * @param options    the target, snapshot length, netmask and optimizer switch
+     * @return the program
+     * @throws IllegalArgumentException as {@link #compile(String)}; or if the link type is not one
+     *                                  of those above, or {@code options} is null
+     */
+    public static BpfProgram compile(String pcapFilter, int linkType, Options options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options is null");
+        }
+        return new BpfProgram(BpfCompiler.compile(pcapFilter, linkType, options));
     }
 
     private static final Pattern DD_LINE = Pattern.compile(
@@ -344,6 +457,72 @@ public final class BpfProgram {
 
     private static long number(String s) {
         return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+    }
+
+    /**
+     * {@return this program with every {@code ret #k} above {@code snaplen} lowered to it, as libpcap
+     * does before attaching a filter ({@code pcap-linux.c}): the kernel copies no more of a packet than
+     * its filter returns, so long packets do not fill a capture ring with bytes that would be cut
+     * anyway; this program itself when nothing changes} A {@code ret a} is left as it is.
+     *
+     * @param snaplen the most bytes to keep of a packet, at least 1
+     * @throws IllegalArgumentException if {@code snaplen < 1}
+     */
+    public BpfProgram withSnaplen(int snaplen) {
+        if (snaplen < 1) {
+            throw new IllegalArgumentException("snaplen must be at least 1: " + snaplen);
+        }
+        List<BpfInstruction> out = null;
+        for (int i = 0; i < instructions.size(); i++) {
+            BpfInstruction in = instructions.get(i);
+            if (in.code() == (RET | K) && Integer.compareUnsigned(in.k(), snaplen) > 0) {
+                if (out == null) {
+                    out = new ArrayList<>(instructions);
+                }
+                out.set(i, new BpfInstruction(in.code(), in.jt(), in.jf(), snaplen));
+            }
+        }
+        return out == null ? this : new BpfProgram(out);
+    }
+
+    /** The length of the {@link LinkType#LINUX_SLL2} pseudo-header. */
+    private static final int SLL2_HDR_LEN = 20;
+
+    /**
+     * {@return this program, written for {@link LinkType#LINUX_SLL2} frames, rewritten for a Linux
+     * {@code SOCK_DGRAM} packet socket, whose filter sees the packet from its network header on with no
+     * link-layer header; null when it reads a header field the kernel cannot supply (then the filter
+     * has to run in user space)} As libpcap's {@code fix_program}/{@code fix_offset} in
+     * {@code pcap-linux.c}: every absolute or indexed load (and {@code ldx msh}) at an offset of 20 or
+     * more moves back by the 20-byte header; a load at 0 (the protocol) becomes
+     * {@code SKF_AD_OFF + SKF_AD_PROTOCOL}, at 4 (the interface index) {@code SKF_AD_IFINDEX}, at 10
+     * (the packet type) {@code SKF_AD_PKTTYPE}; loads already in the ancillary area stay. Any other
+     * offset inside the header (the hardware type, the address) cannot be rewritten.
+     */
+    public BpfProgram forCookedSocket() {
+        List<BpfInstruction> out = new ArrayList<>(instructions.size());
+        for (BpfInstruction in : instructions) {
+            int cls = in.code() & 0x07;
+            int mode = in.code() & 0xe0;
+            if ((cls == LD || cls == LDX) && (mode == ABS || mode == IND || mode == MSH)
+                    && Integer.compareUnsigned(in.k(), SKF_AD_OFF) < 0) {
+                int k = in.k();
+                if (k >= SLL2_HDR_LEN) {
+                    k -= SLL2_HDR_LEN;
+                } else if (k == 0) {
+                    k = SKF_AD_OFF + SKF_AD_PROTOCOL;
+                } else if (k == 4) {
+                    k = SKF_AD_OFF + SKF_AD_IFINDEX;
+                } else if (k == 10) {
+                    k = SKF_AD_OFF + SKF_AD_PKTTYPE;
+                } else if (k > 0) {
+                    return null;
+                }
+                in = new BpfInstruction(in.code(), in.jt(), in.jf(), k);
+            }
+            out.add(in);
+        }
+        return new BpfProgram(out);
     }
 
     /** {@return the instructions, unmodifiable} */

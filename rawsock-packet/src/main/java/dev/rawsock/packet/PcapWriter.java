@@ -3,10 +3,7 @@ package dev.rawsock.packet;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -24,16 +21,12 @@ public final class PcapWriter implements Closeable {
     /** tcpdump's default snaplen. */
     public static final int DEFAULT_SNAPLEN = 262144;
 
-    private final Path path;
-    private final FileChannel channel;
-    private final ByteBuffer out = ByteBuffer.allocate(1 << 16).order(ByteOrder.nativeOrder());
+    private final PcapOutput out;
     private final int linktype, snaplen;
     private final boolean nanos;
-    private boolean closed;
 
-    private PcapWriter(Path path, FileChannel channel, int linktype, int snaplen, boolean nanos) {
-        this.path = path;
-        this.channel = channel;
+    private PcapWriter(PcapOutput out, int linktype, int snaplen, boolean nanos) {
+        this.out = out;
         this.linktype = linktype;
         this.snaplen = snaplen;
         this.nanos = nanos;
@@ -85,22 +78,20 @@ public final class PcapWriter implements Closeable {
         Objects.requireNonNull(path, "path");
         if (linktype < 0 || linktype > 0xFFFF) throw new IllegalArgumentException("linktype out of range: " + linktype);
         if (snaplen <= 0) throw new IllegalArgumentException("snaplen must be > 0: " + snaplen);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        PcapWriter w = new PcapWriter(path, ch, linktype, snaplen, nanos);
+        PcapOutput out = new PcapOutput(path);
         try {
-            w.out.putInt(nanos ? MAGIC_NANOS : MAGIC_MICROS).putShort((short) 2).putShort((short) 4)
+            out.room(24).putInt(nanos ? MAGIC_NANOS : MAGIC_MICROS).putShort((short) 2).putShort((short) 4)
                     .putInt(0).putInt(0).putInt(snaplen).putInt(linktype);
-            w.flush();
+            out.flush();
         } catch (IOException e) {
-            ch.close();
+            out.abandon(e);
             throw e;
         }
-        return w;
+        return new PcapWriter(out, linktype, snaplen, nanos);
     }
 
     /** {@return the file being written} */
-    public Path path() { return path; }
+    public Path path() { return out.path; }
     /** {@return the link type written in the file header ({@link #LINKTYPE_ETHERNET}, ...)} */
     public int linktype() { return linktype; }
     /** {@return the snaplen written in the file header: longer packets are cut to it} */
@@ -118,7 +109,7 @@ public final class PcapWriter implements Closeable {
      * @throws IOException if writing the file fails, or the writer is closed
      */
     public void write(long timestampNanos, int wireLength, ByteBuffer data) throws IOException {
-        if (closed) throw new IOException("pcap writer for " + path + " is closed");
+        out.checkOpen("pcap writer");
         int len = data.remaining();
         if (wireLength < len)
             throw new IllegalArgumentException("wire length " + wireLength + " is less than the " + len + " bytes given");
@@ -127,17 +118,8 @@ public final class PcapWriter implements Closeable {
         if (sec > 0xFFFF_FFFFL) throw new IllegalArgumentException("timestamp after 2106: " + timestampNanos);
         long frac = timestampNanos % 1_000_000_000L;
         int caplen = Math.min(len, snaplen);
-        if (out.remaining() < 16) flush();
-        out.putInt((int) sec).putInt((int) (nanos ? frac : frac / 1000)).putInt(caplen).putInt(wireLength);
-        ByteBuffer d = data.duplicate();
-        d.limit(d.position() + caplen);
-        while (d.hasRemaining()) {
-            if (!out.hasRemaining()) flush();
-            int n = Math.min(out.remaining(), d.remaining());
-            out.put(out.position(), d, d.position(), n);
-            out.position(out.position() + n);
-            d.position(d.position() + n);
-        }
+        out.room(16).putInt((int) sec).putInt((int) (nanos ? frac : frac / 1000)).putInt(caplen).putInt(wireLength);
+        out.put(data, caplen);
     }
 
     /**
@@ -167,20 +149,13 @@ public final class PcapWriter implements Closeable {
      * @throws IOException if writing the file fails, or the writer is closed
      */
     public void flush() throws IOException {
-        out.flip();
-        while (out.hasRemaining()) channel.write(out);
-        out.clear();
+        out.checkOpen("pcap writer");
+        out.flush();
     }
 
     /** Flushes and closes the file; closing again does nothing. */
     @Override
     public void close() throws IOException {
-        if (closed) return;
-        closed = true;
-        try {
-            flush();
-        } finally {
-            channel.close();
-        }
+        out.close();
     }
 }

@@ -21,12 +21,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class BpfProgramTest {
 
-    // Opcodes spelled out as tcpdump -dd prints them.
-    static final int LD_W_ABS = 0x20, LD_H_ABS = 0x28, LD_B_ABS = 0x30, LD_W_IND = 0x40, LD_H_IND = 0x48,
-            LD_B_IND = 0x50, LD_LEN = 0x80, LDX_LEN = 0x81, LD_IMM = 0x00, LDX_IMM = 0x01, LD_MEM = 0x60,
-            LDX_MEM = 0x61, LDX_MSH = 0xb1, ST = 0x02, STX = 0x03, TAX = 0x07, TXA = 0x87, RET_K = 0x06,
-            RET_A = 0x16, JA = 0x05, JEQ_K = 0x15, JGT_K = 0x25, JGE_K = 0x35, JSET_K = 0x45, JEQ_X = 0x1d,
-            JGT_X = 0x2d, JGE_X = 0x3d, JSET_X = 0x4d, NEG = 0x84;
+    // Whole opcodes as tcpdump -dd prints them, built from the one set of parts in BpfProgram.
+    static final int LD_W_ABS = BpfProgram.LD | BpfProgram.W | BpfProgram.ABS,
+            LD_H_ABS = BpfProgram.LD | BpfProgram.H | BpfProgram.ABS, LD_B_ABS = BpfProgram.LD | BpfProgram.B | BpfProgram.ABS,
+            LD_W_IND = BpfProgram.LD | BpfProgram.W | BpfProgram.IND, LD_H_IND = BpfProgram.LD | BpfProgram.H | BpfProgram.IND,
+            LD_B_IND = BpfProgram.LD | BpfProgram.B | BpfProgram.IND, LD_LEN = BpfProgram.LD | BpfProgram.W | BpfProgram.LEN,
+            LDX_LEN = BpfProgram.LDX | BpfProgram.W | BpfProgram.LEN, LD_IMM = BpfProgram.LD | BpfProgram.IMM,
+            LDX_IMM = BpfProgram.LDX | BpfProgram.IMM, LD_MEM = BpfProgram.LD | BpfProgram.MEM,
+            LDX_MEM = BpfProgram.LDX | BpfProgram.MEM, LDX_MSH = BpfProgram.LDX | BpfProgram.B | BpfProgram.MSH,
+            ST = BpfProgram.ST, STX = BpfProgram.STX, TAX = BpfProgram.MISC | BpfProgram.TAX,
+            TXA = BpfProgram.MISC | BpfProgram.TXA, RET_K = BpfProgram.RET | BpfProgram.K,
+            RET_A = BpfProgram.RET | BpfProgram.A, JA = BpfProgram.JMP | BpfProgram.JA,
+            JEQ_K = BpfProgram.JMP | BpfProgram.JEQ | BpfProgram.K, JGT_K = BpfProgram.JMP | BpfProgram.JGT | BpfProgram.K,
+            JGE_K = BpfProgram.JMP | BpfProgram.JGE | BpfProgram.K, JSET_K = BpfProgram.JMP | BpfProgram.JSET | BpfProgram.K,
+            JEQ_X = BpfProgram.JMP | BpfProgram.JEQ | BpfProgram.X, JGT_X = BpfProgram.JMP | BpfProgram.JGT | BpfProgram.X,
+            JGE_X = BpfProgram.JMP | BpfProgram.JGE | BpfProgram.X, JSET_X = BpfProgram.JMP | BpfProgram.JSET | BpfProgram.X,
+            NEG = BpfProgram.ALU | BpfProgram.NEG;
 
     static BpfInstruction s(int code, int k) {
         return BpfInstruction.stmt(code, k);

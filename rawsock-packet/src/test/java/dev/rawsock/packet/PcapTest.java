@@ -1,10 +1,12 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.Tshark;
 import dev.rawsock.packet.testing.SampleFrames;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,14 +135,110 @@ class PcapTest {
         // Cut in the middle of the second record's header, then of its data.
         expectDamagedOnRead(java.util.Arrays.copyOf(bytes, second + 5), "offset " + second);
         expectDamagedOnRead(java.util.Arrays.copyOf(bytes, bytes.length - 1), "offset " + second);
-        // A captured length above the snaplen (100).
+        // A captured length above the largest libpcap accepts for Ethernet (262144).
         byte[] big = bytes.clone();
-        ByteBuffer.wrap(big).order(ByteOrder.nativeOrder()).putInt(second + 8, 101).putInt(second + 12, 101);
-        expectDamagedOnRead(big, "offset " + second);
-        // A captured length above the wire length.
-        byte[] wire = bytes.clone();
-        ByteBuffer.wrap(wire).order(ByteOrder.nativeOrder()).putInt(second + 12, 3);
-        expectDamagedOnRead(wire, "offset " + second);
+        ByteBuffer.wrap(big).order(ByteOrder.nativeOrder()).putInt(second + 8, 262145).putInt(second + 12, 262145);
+        expectDamagedOnRead(big, "offset " + second + ": captured length 262145 is above the snaplen 100");
+        // Versions libpcap refuses.
+        byte[] archaic = bytes.clone();
+        ByteBuffer.wrap(archaic).order(ByteOrder.nativeOrder()).putShort(4, (short) 1);
+        expectDamaged(archaic, "offset 4: archaic pcap version 1.4");
+        byte[] future = bytes.clone();
+        ByteBuffer.wrap(future).order(ByteOrder.nativeOrder()).putShort(6, (short) 5);
+        expectDamaged(future, "offset 4: unsupported pcap version 2.5");
+    }
+
+    /** A classic file written field by field in the given byte order: the header, then records of (sec, frac, incl, orig, bytes). */
+    static byte[] classic(ByteOrder o, int magic, int major, int minor, int snaplen, int network, Object... records) {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(o);
+        b.putInt(magic).putShort((short) major).putShort((short) minor).putInt(0).putInt(0).putInt(snaplen).putInt(network);
+        for (int i = 0; i < records.length; i += 5) {
+            b.putInt((Integer) records[i]).putInt((Integer) records[i + 1]).putInt((Integer) records[i + 2]).putInt((Integer) records[i + 3]);
+            if (magic == PcapReader.MAGIC_KUZNETZOV) b.putLong(0x0102030405060708L);
+            b.put((byte[]) records[i + 4]);
+        }
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    static byte[] seq(int n) {
+        byte[] a = new byte[n];
+        for (int i = 0; i < n; i++) a[i] = (byte) i;
+        return a;
+    }
+
+    /** libpcap's sf-pcap.c rules, each checked here and, where tcpdump is installed, against tcpdump reading the same file. */
+    @Test
+    void readsWhatLibpcapReadsAsLibpcapReadsIt() throws Exception {
+        // A record longer than the snaplen: its first snaplen bytes, the rest skipped; the next record intact.
+        Path longer = Files.write(dir.resolve("longer.pcap"), classic(ByteOrder.BIG_ENDIAN, PcapWriter.MAGIC_MICROS, 2, 4, 20, 1,
+                1, 0, 50, 60, seq(50), 2, 0, 10, 10, seq(10)));
+        // A wire length below the captured length, and a microsecond fraction of more than a second, as they are.
+        Path odd = Files.write(dir.resolve("odd.pcap"), classic(ByteOrder.LITTLE_ENDIAN, PcapWriter.MAGIC_MICROS, 2, 4, 100, 1,
+                3, 1_500_000, 60, 60, seq(60), 4, 0, 60, 40, seq(60)));
+        // snaplen 0 and 0xFFFFFFFF: libpcap's maximum for the link type, never negative; FCS bits above the link type.
+        Path snap0 = Files.write(dir.resolve("snap0.pcap"), classic(ByteOrder.BIG_ENDIAN, PcapWriter.MAGIC_NANOS, 2, 4, 0,
+                0x04000000 | 2 << 28 | 1, 4, 5, 3, 3, seq(3)));
+        Path snapNeg = Files.write(dir.resolve("snapneg.pcap"), classic(ByteOrder.BIG_ENDIAN, PcapWriter.MAGIC_MICROS, 2, 4, -1, 101,
+                4, 5, 3, 3, seq(3)));
+        // Version 2.2: caplen and len were written the other way round; the patched (Kuznetzov) magic: 8 more header bytes.
+        Path v22 = Files.write(dir.resolve("v22.pcap"), classic(ByteOrder.LITTLE_ENDIAN, PcapWriter.MAGIC_MICROS, 2, 2, 100, 1,
+                6, 7, 80, 4, seq(4)));
+        Path kuz = Files.write(dir.resolve("kuz.pcap"), classic(ByteOrder.LITTLE_ENDIAN, PcapReader.MAGIC_KUZNETZOV, 2, 4, 10, 1,
+                8, 9, 24, 24, seq(24), 9, 9, 2, 2, seq(2)));
+
+        try (PcapReader r = PcapReader.open(longer)) {
+            PcapRecord a = r.next();
+            assertArrayEquals(seq(20), a.bytes());
+            assertEquals(60, a.wireLength());
+            assertArrayEquals(seq(10), r.next().bytes());
+            assertNull(r.next());
+        }
+        try (PcapReader r = PcapReader.open(odd)) {
+            PcapRecord a = r.next();
+            assertEquals(List.of(3L, 1_500_000_000L), List.of(a.seconds(), a.fractionNanos()));
+            assertEquals(4_500_000_000L, a.timestampNanos());
+            PcapRecord b = r.next();
+            assertEquals(60, b.data().remaining());
+            assertEquals(40, b.wireLength());
+        }
+        try (PcapReader r = PcapReader.open(snap0)) {
+            assertEquals(PcapWriter.DEFAULT_SNAPLEN, r.snaplen());
+            assertEquals(1, r.linktype());
+            assertEquals(4, r.interfaces().getFirst().fcsLength());
+            assertEquals(List.of(4L, 5L), List.of(r.next().seconds(), r.next() == null ? 5L : -1L));
+        }
+        try (PcapReader r = PcapReader.open(snapNeg)) {
+            assertEquals(PcapWriter.DEFAULT_SNAPLEN, r.snaplen());
+            assertEquals(-1, r.interfaces().getFirst().fcsLength());
+        }
+        try (PcapReader r = PcapReader.open(v22)) {
+            PcapRecord a = r.next();
+            assertEquals(List.of(4, 80), List.of(a.data().remaining(), a.wireLength()));
+        }
+        try (PcapReader r = PcapReader.open(kuz)) {
+            assertEquals(24, r.snaplen(), "the patched format's Ethernet snaplen counts 14 more bytes");
+            assertArrayEquals(seq(24), r.next().bytes());
+            assertArrayEquals(seq(2), r.next().bytes());
+            assertNull(r.next());
+        }
+
+        String tcpdump = dev.rawsock.packet.testing.ExternalTools.which("tcpdump");
+        Assumptions.assumeTrue(tcpdump != null, "tcpdump is not installed (Debian package tcpdump; .ci/run installs it)");
+        for (Path f : List.of(longer, odd, snap0, snapNeg, v22, kuz)) {
+            // tcpdump -tt prints seconds.fraction as libpcap hands them over, then the captured bytes with -x.
+            List<String> theirs = Tshark.run(List.of(tcpdump, "-r", f.toString(), "-n", "-tt", "-x")).stream()
+                    .filter(l -> !l.startsWith("\t")).map(l -> l.split(" ")[0]).toList();
+            List<String> ours = new java.util.ArrayList<>();
+            try (PcapReader r = PcapReader.open(f)) {
+                for (PcapRecord rec; (rec = r.next()) != null; ) {
+                    // tcpdump prints a record whose wire length is below its captured length as "[Invalid header: ...]".
+                    ours.add(rec.wireLength() < rec.data().remaining() ? "[Invalid"
+                            : rec.seconds() + "." + String.format("%06d", rec.fractionNanos() / 1000));
+                }
+            }
+            assertEquals(theirs, ours, f.getFileName().toString());
+        }
+        assertTrue(Tshark.run(List.of(tcpdump, "-r", odd.toString(), "-n")).contains("[Invalid header: len(40) < caplen(60)]"));
     }
 
     private void expectDamaged(byte[] content, String where) throws IOException {
@@ -151,6 +249,7 @@ class PcapTest {
     }
 
     private void expectDamagedOnRead(byte[] content, String where) throws IOException {
+        // Every good record before the damage is delivered first.
         Path f = Files.write(dir.resolve("bad.pcap"), content);
         try (PcapReader r = PcapReader.open(f)) {
             assertNotNull(r.next());
