@@ -44,18 +44,27 @@ import java.util.regex.Pattern;
  * JVM (forks 0): for the test that checks the output, not for numbers.
  */
 public final class BenchMain {
-    /** One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. */
-    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {}
-
-    /** A scale that turns ops/s into µs per op (1e6 / score) instead of multiplying. */
-    static final double PER_OP_MICROS = -1;
+    /**
+     * One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. A
+     * {@code latency} benchmark reports time per operation: {@code scale / (ops/s)}, so that the best
+     * (fastest) window is its lowest value.
+     */
+    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale, boolean latency) {
+        Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {
+            this(name, unit, jmhClass, cArgs, scale, false);
+        }
+    }
 
     static final List<Bench> BENCHES = List.of(
             new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
             new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
             new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
             new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9),
-            new Bench("bpf-compile", "µs", "BpfCompile", List.of("none"), PER_OP_MICROS));
+            new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true),
+            // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
+            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of("none"), 1),
+            // no C baseline: libpcap's compiler runs only inside tcpdump's own process here
+            new Bench("bpf-compile", "µs", "BpfCompile", List.of("none"), 1e6, true));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -126,6 +135,7 @@ public final class BenchMain {
                 // Diagnostic: the same C with an idle second thread, so its fd table is shared as in any JVM.
                 row.put("c_multithreaded", scaled(Math.max(t1[1], t2[1]), b));
             }
+            if (jmh.containsKey("nettyEpoll")) row.put("netty_epoll", score(jmh, "nettyEpoll", b));
             if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
             // Means over the whole runs, for comparison with the best windows above.
             Map<String, Object> means = new LinkedHashMap<>();
@@ -144,7 +154,7 @@ public final class BenchMain {
     }
 
     private static Double scaled(double v, Bench b) {
-        return b.scale() == PER_OP_MICROS ? 1e6 / v : v * b.scale();
+        return b.latency() ? (v > 0 ? b.scale() / v : null) : v * b.scale();
     }
 
     private static Double scaled(Double v, Bench b) {
