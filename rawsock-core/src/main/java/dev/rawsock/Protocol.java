@@ -13,7 +13,9 @@ import java.util.OptionalInt;
  * ({@code <netinet/in.h>}) for inet sockets, an Ethernet type in network byte order
  * ({@code ETH_P_*}, {@code <linux/if_ether.h>}) for AF_PACKET, {@code NETLINK_*} for netlink.
  * Open-ended: values are plain ints, so {@link #IP} and {@link #NETLINK_ROUTE} (both 0) are equal;
- * {@code toString()} prefers the IPPROTO name. {@code null} where a Protocol is expected means 0.
+ * {@code toString()} prefers the IPPROTO name, so for AF_PACKET protocols {@link EtherType} is the
+ * clearer type ({@code EtherType.IP.protocol()} is {@link #ETH_P_IP}). {@code null} where a Protocol
+ * is expected means 0.
  *
  * @param value the C value passed to socket(2)
  */

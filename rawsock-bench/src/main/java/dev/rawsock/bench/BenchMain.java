@@ -44,14 +44,23 @@ import java.util.regex.Pattern;
  * JVM (forks 0): for the test that checks the output, not for numbers.
  */
 public final class BenchMain {
-    /** One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. */
-    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {}
+    /**
+     * One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. A
+     * {@code latency} benchmark reports time per operation: {@code scale / (ops/s)}, so that the best
+     * (fastest) window is its lowest value.
+     */
+    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale, boolean latency) {
+        Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {
+            this(name, unit, jmhClass, cArgs, scale, false);
+        }
+    }
 
     static final List<Bench> BENCHES = List.of(
             new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
             new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
             new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
-            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9));
+            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9),
+            new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -140,16 +149,16 @@ public final class BenchMain {
     }
 
     private static Double scaled(double v, Bench b) {
-        return v * b.scale();
+        return b.latency() ? (v > 0 ? b.scale() / v : null) : v * b.scale();
     }
 
     private static Double scaled(Double v, Bench b) {
-        return v == null ? null : v * b.scale();
+        return v == null ? null : scaled(v.doubleValue(), b);
     }
 
     private static Double score(Map<String, RunResult> jmh, String method, Bench b) {
         RunResult r = jmh.get(method);
-        return r == null ? null : best(r) * b.scale();
+        return r == null ? null : scaled(best(r), b);
     }
 
     /**

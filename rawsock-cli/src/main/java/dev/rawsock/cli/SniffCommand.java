@@ -1,5 +1,6 @@
 package dev.rawsock.cli;
 
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.capture.Capture;
 import dev.rawsock.capture.CaptureStats;
@@ -45,8 +46,13 @@ final class SniffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-i", paramLabel = "interface", description = "Interface to capture on (default: all).")
+    @Option(names = "-i", paramLabel = "interface",
+            description = "Interface to capture on; any (the default): all of them, as LINUX_SLL2 frames.")
     String iface;
+
+    @Option(names = {"--immediate", "--immediate-mode"},
+            description = "Deliver each packet as soon as it arrives (a TPACKET_V2 ring), not a ring block at a time.")
+    boolean immediate;
 
     @Option(names = "-c", paramLabel = "count", description = "Stop after count packets.")
     int count;
@@ -114,15 +120,19 @@ final class SniffCommand implements Callable<Integer> {
     private int live(BpfProgram program, String expr) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Capture.Options o = Capture.Options.defaults().snaplen(snaplen).promiscuous(promisc);
-        if (program != null) o.filter(program);
+        Capture.Options o = Capture.Options.defaults().snaplen(snaplen).promiscuous(promisc).immediate(immediate);
+        // as an expression, so that the capture compiles it for its interface's link type
+        if (program != null) o.filter(expr);
+        String on = iface == null || iface.equals("any") ? null : iface;
         Capture c;
         try {
-            c = Capture.open(iface, o);
+            c = Capture.open(on, o);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (ErrnoException e) {
             if (Sockets.denied(e))
                 throw new CliException("capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the java binary)", e);
-            if (e.errnoName().equals("ENODEV")) throw new CliException(iface + ": no such interface", e);
+            if (e.is(Errno.ENODEV)) throw new CliException(iface + ": no such interface", e);
             throw e;
         }
         CountDownLatch finished = new CountDownLatch(1);
@@ -140,9 +150,11 @@ final class SniffCommand implements Callable<Integer> {
             summary(err, st, true);
         }, "rawsock-sniff-summary");
         try (c) {
-            w = write == null ? null : writer(LinkType.ETHERNET, iface == null ? "any" : iface, c);
-            err.printf("listening on %s, link-type EN10MB (Ethernet), snapshot length %d bytes%s%n", iface == null ? "any" : iface,
-                    snaplen, expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
+            int linkType = c.linkType();
+            w = write == null ? null : writer(linkType, on == null ? "any" : on, c);
+            err.printf("listening on %s, link-type %s (%s), snapshot length %d bytes%s%n", on == null ? "any" : on,
+                    LinkType.name(linkType), LinkType.description(linkType).orElse("?"), snaplen,
+                    expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
             err.flush();
             Runtime.getRuntime().addShutdownHook(hook);
             Out writer = w;
@@ -161,7 +173,7 @@ final class SniffCommand implements Callable<Integer> {
                             err.flush();
                         }
                     } else {
-                        out.println(line(p, linktypeOf(p.hardwareType())));
+                        out.println(line(p, linkType));
                         out.flush();
                     }
                 });
@@ -240,11 +252,6 @@ final class SniffCommand implements Callable<Integer> {
             }
             err.flush();
         }
-    }
-
-    /** The pcap link type for an interface's ARPHRD_* type: Ethernet and loopback carry Ethernet headers; tun none. */
-    static int linktypeOf(int arphrd) {
-        return arphrd == 0xFFFE || arphrd == 0xFFFF ? Packets.LINKTYPE_RAW : Packets.LINKTYPE_ETHERNET;
     }
 
     /** {@code HH:MM:SS.micros} (local time, as tcpdump) and the packet's one-line description. */

@@ -2,7 +2,7 @@ package dev.rawsock.internal;
 
 /**
  * Every C constant rawsock uses, with the header it comes from; values are Linux's (x86_64 and
- * aarch64 agree on all of them). {@code ConstsProbeTest} checks each one against the C headers with gcc.
+ * aarch64 agree on all of them). {@code CProbeTest} checks each one against the C headers with gcc.
  *
  * <p>The public value classes ({@code Domain}, {@code SocketType}, {@code Protocol}, ...) find their
  * known names here by prefix through {@link ConstTable}, so a name is spelled once.
@@ -197,7 +197,8 @@ public final class Consts {
             SIOCGIFINDEX = 0x8933, SIOCGIFTXQLEN = 0x8942, SIOCSIFTXQLEN = 0x8943, SIOCINQ = 0x541B,
             SIOCOUTQ = 0x5411, SIOCATMARK = 0x8905, SIOCGSTAMP = 0x8906, SIOCGSTAMPNS = 0x8907;
     // <net/if_arp.h>: ARPHRD_*
-    public static final int ARPHRD_NETROM = 0, ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772, ARPHRD_NONE = 0xFFFE;
+    public static final int ARPHRD_NETROM = 0, ARPHRD_ETHER = 1, ARPHRD_IEEE802 = 6, ARPHRD_RAWIP = 519,
+            ARPHRD_LOOPBACK = 772, ARPHRD_IEEE80211_RADIOTAP = 803, ARPHRD_NONE = 0xFFFE;
 
     // <netdb.h>: AI_*, NI_*, EAI_*
     public static final int AI_PASSIVE = 0x0001, AI_CANONNAME = 0x0002, AI_NUMERICHOST = 0x0004,
@@ -215,7 +216,7 @@ public final class Consts {
     // <netinet/in.h>, <arpa/inet.h>
     public static final int INET_ADDRSTRLEN = 16, INET6_ADDRSTRLEN = 46;
 
-    // ------------------------------------------------------------- messages and control messages (issue 3)
+    // ------------------------------------------------------------- messages and control messages
     // <linux/errqueue.h>: where a queued error came from (sock_extended_err.ee_origin)
     public static final int SO_EE_ORIGIN_NONE = 0, SO_EE_ORIGIN_LOCAL = 1, SO_EE_ORIGIN_ICMP = 2,
             SO_EE_ORIGIN_ICMP6 = 3, SO_EE_ORIGIN_TXSTATUS = 4, SO_EE_ORIGIN_ZEROCOPY = 5, SO_EE_ORIGIN_TXTIME = 6;
@@ -225,7 +226,7 @@ public final class Consts {
     public static final int ICMP_NET_UNREACH = 0, ICMP_HOST_UNREACH = 1, ICMP_PROT_UNREACH = 2,
             ICMP_PORT_UNREACH = 3, ICMP_FRAG_NEEDED = 4;
 
-    // ------------------------------------------------------------- socket options and ioctls (issue 5)
+    // ------------------------------------------------------------- socket options and ioctls
     // <bits/in.h>: IP_MTU_DISCOVER values beyond the four above, and IPV6_MTU_DISCOVER's
     public static final int IP_PMTUDISC_INTERFACE = 4, IP_PMTUDISC_OMIT = 5;
     public static final int IPV6_PMTUDISC_DONT = 0, IPV6_PMTUDISC_WANT = 1, IPV6_PMTUDISC_DO = 2,
@@ -236,7 +237,7 @@ public final class Consts {
     // (TCP_CA_NAME_MAX, IPV6_MIN_MTU are kernel-internal and MAX_IPOPTLEN is <netinet/ip.h>'s: they live
     // next to their one use in SockOpt, checked by SockOptProbeTest.)
 
-    // ------------------------------------------------------------- capture (issue 7)
+    // ------------------------------------------------------------- capture
 
     // <linux/if_packet.h>: tp_status bits of a received frame and block, beyond KERNEL/USER above
     public static final int TP_STATUS_COPY = 0x2, TP_STATUS_LOSING = 0x4, TP_STATUS_CSUMNOTREADY = 0x8,

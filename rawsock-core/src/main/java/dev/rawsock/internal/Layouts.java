@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Every C struct rawsock passes to or reads from the kernel and C library, as an FFM layout named as
- * the C struct, with fields named as in C; {@code LayoutsProbeTest} compiles a C probe and checks
+ * the C struct, with fields named as in C; {@code CProbeTest} compiles a C probe and checks
  * every struct's {@code sizeof} and every field's {@code offsetof} against these. Linux LP64
  * (x86_64, aarch64); the one difference between the two, {@code struct epoll_event}'s packing, is
  * handled where it is declared.
@@ -254,7 +254,7 @@ public final class Layouts {
             JAVA_INT.withName("n_addrtype"),
             JAVA_INT.withName("n_net")).withName("netent");
 
-    // ------------------------------------------------------------- names and interfaces (issue 4)
+    // ------------------------------------------------------------- names and interfaces
 
     /**
      * {@code struct rtnl_link_stats} ({@code <linux/if_link.h>}): what glibc's getifaddrs(3) copies
@@ -289,7 +289,7 @@ public final class Layouts {
     /** Bytes of rtnl_link_stats up to and including {@code multicast}: the part LinkStats reads. */
     public static final long RTNL_LINK_STATS_READ = off(RTNL_LINK_STATS, "multicast") + 4;
 
-    // ------------------------------------------------------------- messages and control messages (issue 3)
+    // ------------------------------------------------------------- messages and control messages
 
     /** {@code struct in_pktinfo} ({@code <netinet/in.h>}): the IP_PKTINFO payload; addresses in network order. */
     public static final StructLayout IN_PKTINFO = structLayout(
@@ -337,7 +337,7 @@ public final class Layouts {
     public static final long UCRED_UID = off(UCRED, "uid");
     public static final long UCRED_GID = off(UCRED, "gid");
 
-    // ------------------------------------------------------------- socket options and ioctls (issue 5)
+    // ------------------------------------------------------------- socket options and ioctls
 
     /** {@code struct ip_mreqn} ({@code <netinet/in.h>}): IP_ADD_MEMBERSHIP, IP_MULTICAST_IF. */
     public static final StructLayout IP_MREQN = structLayout(
@@ -453,7 +453,17 @@ public final class Layouts {
             sequenceLayout(14, JAVA_BYTE).withName("sa_data")).withName("sockaddr");
     public static final long SA_DATA = off(SOCKADDR, "sa_data");
 
-    // ------------------------------------------------------------- capture (issue 7)
+    // ------------------------------------------------------------- capture
+
+    /**
+     * {@code struct tpacket_req} ({@code <linux/if_packet.h>}): PACKET_RX_RING's argument for TPACKET_V1/V2;
+     * its fields sit where {@link #TPACKET_REQ3}'s first four do (the {@code TP_*} offsets below serve both).
+     */
+    public static final StructLayout TPACKET_REQ = structLayout(
+            U32.withName("tp_block_size"),
+            U32.withName("tp_block_nr"),
+            U32.withName("tp_frame_size"),
+            U32.withName("tp_frame_nr")).withName("tpacket_req");
 
     /** {@code struct tpacket_req3} ({@code <linux/if_packet.h>}): PACKET_RX_RING's argument for TPACKET_V3. */
     public static final StructLayout TPACKET_REQ3 = structLayout(
@@ -535,6 +545,29 @@ public final class Layouts {
      * right after the TPACKET_ALIGN'ed header ({@code TPACKET3_HDRLEN} minus the sockaddr_ll).
      */
     public static final long TP3_SOCKADDR_LL = (TPACKET3_HDR.byteSize() + 15) & ~15L;
+
+    /** {@code struct tpacket2_hdr} ({@code <linux/if_packet.h>}): the header of one TPACKET_V2 frame slot. */
+    public static final StructLayout TPACKET2_HDR = structLayout(
+            U32.withName("tp_status"),
+            U32.withName("tp_len"),
+            U32.withName("tp_snaplen"),
+            U16.withName("tp_mac"),
+            U16.withName("tp_net"),
+            U32.withName("tp_sec"),
+            U32.withName("tp_nsec"),
+            U16.withName("tp_vlan_tci"),
+            U16.withName("tp_vlan_tpid"),
+            sequenceLayout(4, JAVA_BYTE).withName("tp_padding")).withName("tpacket2_hdr");
+    public static final long TP2_STATUS = off(TPACKET2_HDR, "tp_status");
+    public static final long TP2_LEN = off(TPACKET2_HDR, "tp_len");
+    public static final long TP2_SNAPLEN = off(TPACKET2_HDR, "tp_snaplen");
+    public static final long TP2_MAC = off(TPACKET2_HDR, "tp_mac");
+    public static final long TP2_SEC = off(TPACKET2_HDR, "tp_sec");
+    public static final long TP2_NSEC = off(TPACKET2_HDR, "tp_nsec");
+    public static final long TP2_VLAN_TCI = off(TPACKET2_HDR, "tp_vlan_tci");
+    public static final long TP2_VLAN_TPID = off(TPACKET2_HDR, "tp_vlan_tpid");
+    /** Where a V2 frame's {@code struct sockaddr_ll} starts: after the TPACKET_ALIGN'ed header ({@code TPACKET2_HDRLEN} minus it). */
+    public static final long TP2_SOCKADDR_LL = (TPACKET2_HDR.byteSize() + 15) & ~15L;
 
     // struct tpacket_stats_v3 (PACKET_STATISTICS) is in the options section above.
 

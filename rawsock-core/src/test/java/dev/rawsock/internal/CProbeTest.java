@@ -133,26 +133,37 @@ class CProbeTest {
         assertEquals(1, Consts.ICMPV6_FILTER);
     }
 
+    /** Every {@link dev.rawsock.Errno}: its number from errno.h and its text from strerror(3), in the C locale. */
     @Test
-    void errnoNamesMatchTheHeaders() throws Exception {
+    void errnoNamesNumbersAndTextsMatchTheHeaders() throws Exception {
         Path dir = Files.createTempDirectory("rawsock-errno");
-        StringBuilder c = new StringBuilder("#include <errno.h>\n#include <stdio.h>\nint main(void){\n");
-        for (int e = 1; e <= Errno.max(); e++) {
-            String n = Errno.name(e);
-            if (n.startsWith("errno ")) continue;
-            c.append("  printf(\"%d ").append(n).append("\\n\", ").append(n).append(");\n");
+        StringBuilder c = new StringBuilder("#include <errno.h>\n#include <stdio.h>\n#include <string.h>\nint main(void){\n");
+        for (dev.rawsock.Errno e : dev.rawsock.Errno.values()) {
+            c.append("  printf(\"%d|").append(e.name()).append("|%s\\n\", ").append(e.name()).append(", strerror(").append(e.name()).append("));\n");
+        }
+        for (String alias : List.of("EWOULDBLOCK", "EDEADLOCK", "ENOTSUP")) {
+            c.append("  printf(\"%d|").append(alias).append("|%s\\n\", ").append(alias).append(", strerror(").append(alias).append("));\n");
         }
         c.append("return 0;}\n");
         Path src = dir.resolve("e.c"), exe = dir.resolve("e");
         Files.writeString(src, c);
         check(60, List.of("gcc", "-o", exe.toString(), src.toString()));
         int checked = 0;
-        for (String line : check(60, List.of(exe.toString())).split("\n")) {
-            String[] p = line.split(" ");
+        for (String line : check(60, List.of("env", "LC_ALL=C", exe.toString())).split("\n")) {
+            String[] p = line.split("\\|", 3);
+            dev.rawsock.Errno e = dev.rawsock.Errno.forName(p[1]).orElseThrow(() -> new AssertionError(p[1]));
+            assertEquals(Integer.parseInt(p[0]), e.number(), p[1]);
+            assertEquals(p[2], e.description(), p[1]);
             assertEquals(Integer.parseInt(p[0]), Errno.valueOf(p[1]), p[1]);
-            assertEquals(p[1], Errno.name(Integer.parseInt(p[0])));
             checked++;
         }
         assertTrue(checked >= 130, "only " + checked + " errno names checked");
+        // the internal names agree with the table, and numbers Linux leaves out keep their number
+        for (int n = 1; n <= 140; n++) {
+            int k = n;
+            assertEquals(dev.rawsock.Errno.of(n).map(Enum::name).orElse("errno " + n), Errno.name(n));
+            dev.rawsock.Errno.of(n).ifPresent(e -> assertEquals(k, e.number()));
+        }
+        assertEquals("errno 41", Errno.name(41));
     }
 }
