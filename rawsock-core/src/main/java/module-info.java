@@ -7,4 +7,5 @@ module dev.rawsock {
 
     exports dev.rawsock;
     exports dev.rawsock.capture;
+    exports dev.rawsock.netlink;
 }

@@ -22,7 +22,8 @@ import java.util.OptionalInt;
 public record Protocol(int value) {
     private static final ConstTable IPPROTO = ConstTable.of("IPPROTO_");
     private static final ConstTable ETH = ConstTable.of("ETH_P_");
-    private static final ConstTable NETLINK = ConstTable.of("NETLINK_");
+    private static final ConstTable NETLINK = ConstTable.of("NETLINK_", "NETLINK_ADD_MEMBERSHIP", "NETLINK_DROP_MEMBERSHIP",
+            "NETLINK_CAP_ACK", "NETLINK_EXT_ACK", "NETLINK_GET_STRICT_CHK");
 
     public static final Protocol IP = new Protocol(Consts.IPPROTO_IP);
     public static final Protocol ICMP = new Protocol(Consts.IPPROTO_ICMP);

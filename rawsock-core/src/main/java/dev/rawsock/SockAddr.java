@@ -26,10 +26,15 @@ import java.util.HexFormat;
  * <p>Mutable: {@link #data()} is a live view, and calls fill it in place; {@code equals} and
  * {@code hashCode} compare content (family, length and bytes), so do not mutate one used as a map key.
  * Not thread-safe: one thread fills or reads it at a time.
+ *
+ * <p>A {@link SocketAddress}, so it goes wherever Java and Netty take one (a Netty channel's
+ * bind/connect, an {@code AddressedEnvelope}); {@link #toSocketAddress()} still gives the JDK's own
+ * kind ({@link InetSocketAddress}, {@link UnixDomainSocketAddress}) where there is one.
  */
-public final class SockAddr {
+public final class SockAddr extends SocketAddress {
     /** Bytes a SockAddr can hold: {@code sizeof(struct sockaddr_storage)}. */
     public static final int CAPACITY = Layouts.SOCKADDR_STORAGE_SIZE;
+    private static final long serialVersionUID = 1L;
     /** {@code sizeof(struct sockaddr)}: the size of an address of a family rawsock knows no struct for. */
     private static final int SOCKADDR_SIZE = 16;
 
@@ -223,13 +228,14 @@ public final class SockAddr {
 
     /**
      * From a {@code java.net} address: {@link InetSocketAddress} (resolved) or
-     * {@link UnixDomainSocketAddress}.
+     * {@link UnixDomainSocketAddress}; a SockAddr is returned as it is.
      *
      * @param address the IP address
      * @return the address as a {@code sockaddr}
      * @throws IllegalArgumentException for an unresolved or unsupported address
      */
     public static SockAddr from(SocketAddress address) {
+        if (address instanceof SockAddr sa) return sa;
         if (address instanceof InetSocketAddress isa) {
             if (isa.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + isa);
             return inet(isa.getAddress(), isa.getPort());

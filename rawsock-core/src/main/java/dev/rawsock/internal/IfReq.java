@@ -56,6 +56,21 @@ public final class IfReq {
         return now;
     }
 
+    /**
+     * TUNSETIFF on an open {@code /dev/net/tun} fd: attaches it to the tun/tap device {@code ifname}
+     * (created if missing; an empty name lets the kernel pick {@code tunN}/{@code tapN}) with
+     * {@code IFF_*} tun flags. Returns the device's name as the kernel wrote it back.
+     */
+    public static String tunSetIff(int fd, String ifname, int flags) throws ErrnoException {
+        byte[] n = ifname.isEmpty() ? new byte[0] : NetIf.checkName(ifname);
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment r = req(s, n);
+            r.set(JAVA_SHORT, IFRU, (short) flags);
+            Sys.ioctl(s, fd, Consts.TUNSETIFF, r, "ioctl");
+            return r.asSlice(0, Consts.IF_NAMESIZE).getString(0);
+        }
+    }
+
     /** SIOCGIFMTU. */
     public static int mtu(int fd, String ifname) throws ErrnoException {
         byte[] n = NetIf.checkName(ifname);

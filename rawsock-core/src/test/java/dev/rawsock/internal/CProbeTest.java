@@ -35,7 +35,8 @@ class CProbeTest {
             "sys/eventfd.h", "fcntl.h", "sys/mman.h", "sys/uio.h", "sys/time.h", "time.h", "limits.h",
             "linux/if_packet.h", "linux/if_ether.h", "linux/netlink.h", "linux/sockios.h", "linux/icmp.h",
             "linux/errqueue.h", "linux/filter.h", "linux/net_tstamp.h", "sys/ioctl.h", "stddef.h", "stdio.h",
-            "linux/if_link.h");
+            "linux/if_link.h", "linux/rtnetlink.h", "linux/if_addr.h", "linux/neighbour.h", "linux/if_tun.h",
+            "linux/veth.h", "sched.h");
 
     /**
      * Constants the probe cannot see, each checked by hand in {@link #constantsOutsideTheHeaders()}:
@@ -46,6 +47,9 @@ class CProbeTest {
     static final Set<String> NOT_IN_HEADERS = Set.of("SCM_MAX_FD", "ICMPV6_FILTER", "IPPROTO_L2TP", "NI_NUMERICSCOPE");
     /** Constants that are enum members, not macros, so {@code #ifdef} cannot see them. */
     static final Set<String> ENUMS = Set.of("TPACKET_V1", "TPACKET_V2", "TPACKET_V3");
+    /** Prefixes of rtnetlink's enum members (attribute types, scopes, tables, states). */
+    static final List<String> ENUM_PREFIXES = List.of("IFLA_", "IFA_", "RTA_", "RTAX_", "NDA_", "RTN_", "RT_SCOPE_",
+            "RT_TABLE_", "IF_OPER_", "VETH_INFO_", "NLMSGERR_ATTR_");
 
     static final Map<String, Long> C = new LinkedHashMap<>();
     static final List<String> MISSING = new ArrayList<>();
@@ -71,7 +75,7 @@ class CProbeTest {
         for (Field f : Consts.class.getFields()) {
             if (!Modifier.isStatic(f.getModifiers()) || NOT_IN_HEADERS.contains(f.getName())) continue;
             String n = f.getName();
-            if (ENUMS.contains(n)) {
+            if (ENUMS.contains(n) || ENUM_PREFIXES.stream().anyMatch(n::startsWith)) {
                 c.append("  printf(\"C ").append(n).append(" %lld\\n\", (long long)(").append(n).append("));\n");
                 continue;
             }
