@@ -64,7 +64,7 @@ class RtNetlinkNetnsTest {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> json(String... args) throws IOException, InterruptedException {
         String out = ipIn(args).strip();
-        return out.isEmpty() ? List.of() : (List<Map<String, Object>>) MiniJson.parse(out);
+        return out.isEmpty() ? List.of() : (List<Map<String, Object>>) new com.fasterxml.jackson.databind.ObjectMapper().readValue(out, Object.class);
     }
 
     private Map<String, Object> ipLink(String name) throws IOException, InterruptedException {

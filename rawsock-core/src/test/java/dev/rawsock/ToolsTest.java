@@ -1,6 +1,7 @@
 package dev.rawsock;
 
 import dev.rawsock.packet.testing.SampleFrames;
+import dev.rawsock.packet.testing.Tshark;
 import dev.rawsock.packet.EthernetHeader;
 import dev.rawsock.packet.IcmpHeader;
 import dev.rawsock.packet.Ipv4Header;

@@ -221,11 +221,11 @@ class PcapTest {
             assertNull(r.next());
         }
 
-        String tcpdump = dev.rawsock.TestSupport.which("tcpdump");
+        String tcpdump = dev.rawsock.packet.testing.ExternalTools.which("tcpdump");
         Assumptions.assumeTrue(tcpdump != null, "tcpdump is not installed (Debian package tcpdump; .ci/run installs it)");
         for (Path f : List.of(longer, odd, snap0, snapNeg, v22, kuz)) {
             // tcpdump -tt prints seconds.fraction as libpcap hands them over, then the captured bytes with -x.
-            List<String> theirs = Tshark.run(List.of(tcpdump, "-r", f.toString(), "-n", "-tt", "-x")).stream()
+            List<String> theirs = dev.rawsock.packet.testing.Tshark.run(List.of(tcpdump, "-r", f.toString(), "-n", "-tt", "-x")).stream()
                     .filter(l -> !l.startsWith("\t")).map(l -> l.split(" ")[0]).toList();
             List<String> ours = new java.util.ArrayList<>();
             try (PcapReader r = PcapReader.open(f)) {
@@ -237,7 +237,7 @@ class PcapTest {
             }
             assertEquals(theirs, ours, f.getFileName().toString());
         }
-        assertTrue(Tshark.run(List.of(tcpdump, "-r", odd.toString(), "-n")).contains("[Invalid header: len(40) < caplen(60)]"));
+        assertTrue(dev.rawsock.packet.testing.Tshark.run(List.of(tcpdump, "-r", odd.toString(), "-n")).contains("[Invalid header: len(40) < caplen(60)]"));
     }
 
     private void expectDamaged(byte[] content, String where) throws IOException {
