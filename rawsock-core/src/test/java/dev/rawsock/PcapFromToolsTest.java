@@ -3,10 +3,11 @@ package dev.rawsock;
 import dev.rawsock.packet.LinkType;
 import dev.rawsock.packet.Packets;
 import dev.rawsock.packet.PcapInterface;
+import dev.rawsock.packet.PcapWriter;
 import dev.rawsock.packet.PcapReader;
 import dev.rawsock.packet.PcapRecord;
-import dev.rawsock.packet.PcapWriter;
 import dev.rawsock.packet.testing.Tshark;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,21 +139,15 @@ class PcapFromToolsTest {
         }
     }
 
-    /** {@code tcpdump -i IF -c COUNT -w FILE udp} in ns1 during {@link #traffic}; the file once tcpdump has stopped. */
-    private Path tcpdump(String iface, int count, boolean lo) throws Exception {
-        Assumptions.assumeTrue(which("tcpdump") != null, "tcpdump is not installed (Debian package tcpdump)");
-        Path f = dir.resolve(iface + ".pcap");
-        Process p = start("listening on", "tcpdump", "-i", iface, "-n", "-U", "-Z", "root", "-c", String.valueOf(count),
-                "-w", f.toString(), "udp");
-        traffic(lo);
-        finish(p);
-        sameAsTshark(f, count, true);
-        return f;
-    }
-
     @Test
     void tcpdumpPcapOnAVeth() throws Exception {
-        try (PcapReader r = PcapReader.open(tcpdump("pa", 5, false))) {
+        Assumptions.assumeTrue(which("tcpdump") != null, "tcpdump is not installed (Debian package tcpdump)");
+        Path f = dir.resolve("veth.pcap");
+        Process p = start("listening on", "tcpdump", "-i", "pa", "-n", "-U", "-Z", "root", "-c", "5", "-w", f.toString(), "udp");
+        traffic(false);
+        finish(p);
+        sameAsTshark(f, 5, true);
+        try (PcapReader r = PcapReader.open(f)) {
             assertFalse(r.isPcapNg());
             assertEquals(LinkType.ETHERNET, r.linktype());
             assertEquals(PcapWriter.DEFAULT_SNAPLEN, r.snaplen());
@@ -161,7 +156,13 @@ class PcapFromToolsTest {
 
     @Test
     void tcpdumpOnAnyWritesLinuxSll2() throws Exception {
-        try (PcapReader r = PcapReader.open(tcpdump("any", 7, true))) {
+        Assumptions.assumeTrue(which("tcpdump") != null, "tcpdump is not installed (Debian package tcpdump)");
+        Path f = dir.resolve("any.pcap");
+        Process p = start("listening on", "tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-c", "7", "-w", f.toString(), "udp");
+        traffic(true);
+        finish(p);
+        sameAsTshark(f, 7, true);
+        try (PcapReader r = PcapReader.open(f)) {
             assertEquals(LinkType.LINUX_SLL2, r.linktype());
             PcapRecord rec = r.next();
             assertEquals(LinkType.LINUX_SLL2, rec.linkType());

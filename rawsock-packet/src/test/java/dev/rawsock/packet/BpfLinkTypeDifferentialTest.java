@@ -1,12 +1,12 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.TestFrames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rawsock.packet.testing.ExternalTools;
-import dev.rawsock.packet.testing.TestFrames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

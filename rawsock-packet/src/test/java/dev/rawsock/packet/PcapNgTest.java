@@ -275,6 +275,7 @@ class PcapNgTest {
         return f.subList(from, f.size());
     }
 
+
     // ---------------------------------------------------------------- fuzz
 
     /** The sample files: ours in both formats, the hand-made pcapng, and a classic file in the other byte order. */

@@ -1,5 +1,6 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.Tshark;
 import dev.rawsock.packet.testing.SampleFrames;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
