@@ -25,17 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ConcurrencyTest {
     /** Waits until {@code t} is blocked (parked or in a native wait), bounded. */
     static void awaitBlocked(Thread t) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            Thread.State st = t.getState();
-            if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING) return;
-            if (st == Thread.State.RUNNABLE && !t.isVirtual()) {
-                // a platform thread in poll(2) shows RUNNABLE: give it a moment to get there
-                Thread.sleep(200);
-                return;
-            }
-            Thread.sleep(5);
-        }
+        TestSupport.awaitBlocked(t);
     }
 
     void closeWhileBlocked(Thread.Builder builder) throws Exception {

@@ -86,6 +86,27 @@ class DesignContractTest {
     }
 
     @Test
+    void errnoEtherTypeAndSocketOptionNames() {
+        Errno e = Errno.ECONNREFUSED;
+        int n = e.number();
+        String text = e.description();
+        ErrnoException x = new ErrnoException("connect", n, 3, "context");
+        assertTrue(x.is(Errno.EAGAIN, e));
+        assertEquals("context", x.context());
+        assertEquals(Optional.of(e), Errno.of(n));
+        assertEquals(Optional.of(Errno.EAGAIN), Errno.forName("EWOULDBLOCK"));
+        assertFalse(text.isEmpty());
+        EtherType t = EtherType.IPV6;
+        Protocol p = t.protocol();
+        assertEquals(t, EtherType.of(p));
+        assertEquals(EtherType.ARP, EtherType.valueOf("ARP"));
+        assertTrue(EtherType.known().containsAll(List.of(EtherType.ALL, EtherType.IP, EtherType.ARP, EtherType.RARP,
+                EtherType.VLAN, EtherType.QINQ, EtherType.LLDP)));
+        java.net.SocketOption<Integer> o = SockOpt.SO_SNDBUF;
+        assertEquals(Integer.class, o.type());
+    }
+
+    @Test
     void facadeSignatures() throws Exception {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM, (Protocol) null);
         int[] pair2 = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);

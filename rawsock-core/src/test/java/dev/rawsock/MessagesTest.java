@@ -91,7 +91,7 @@ class MessagesTest {
                 throw new RuntimeException(e);
             }
         });
-        Thread.sleep(50);
+        TestSupport.awaitBlocked(t);
         Rawsock.sendto(tx, ascii("hi"), to);
         t.join(5000);
         assertFalse(t.isAlive());
@@ -278,7 +278,7 @@ class MessagesTest {
             c.set(JAVA_INT, 16, a);
             c.set(JAVA_INT, 20, b);
             assertTrue(ControlMessage.parse(c.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).isEmpty(), "cut message not returned");
-            IoCore.closeCutFds(c, 24);
+            dev.rawsock.internal.Cmsg.closeCutFds(c, 24);
         }
         for (int fd : new int[] {a, b}) {
             ErrnoException e = assertThrows(ErrnoException.class, () -> Sys.fcntl(fd, Consts.F_GETFD, 0));
@@ -294,10 +294,10 @@ class MessagesTest {
         assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1]), 0, 2));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.recvmsg(fd, new Message(to, new byte[1]), -1, 1));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.recvmsg(fd, new Message(to, new byte[1], new byte[1]), 2, 1));
-        // a null part
-        assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1], null)));
-        assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmmsg(fd, new Message[] {new Message(to, (byte[]) null)}));
-        assertThrows(IllegalArgumentException.class, () -> Rawsock.sendmmsg(fd, new Message[] {null}));
+        // a null part or message: NullPointerException, as everywhere a null stands where an array element must be
+        assertThrows(NullPointerException.class, () -> Rawsock.sendmsg(fd, new Message(to, new byte[1], null)));
+        assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {new Message(to, (byte[]) null)}));
+        assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {null}));
         // more than IOV_MAX parts
         byte[][] many = new byte[Consts.IOV_MAX + 1][];
         Arrays.fill(many, new byte[1]);

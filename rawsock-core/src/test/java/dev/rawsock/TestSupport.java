@@ -128,4 +128,22 @@ public final class TestSupport {
         cmd.addAll(List.of(args));
         return cmd;
     }
+
+    /**
+     * Waits, bounded (10 s), until {@code t} sits in a wait: a virtual thread parked, a platform thread
+     * parked or inside a rawsock downcall (poll(2), a blocking call), or ended; so the next step acts
+     * on a thread that is really blocked, not one that might get there later.
+     */
+    public static void awaitBlocked(Thread t) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (t.isAlive()) {
+            Thread.State s = t.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) return;
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().equals("dev.rawsock.internal.Libc")) return;
+            }
+            if (System.nanoTime() > end) throw new AssertionError("thread never blocked: " + java.util.Arrays.toString(t.getStackTrace()));
+            Thread.sleep(2);
+        }
+    }
 }

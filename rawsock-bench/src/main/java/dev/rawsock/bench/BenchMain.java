@@ -60,7 +60,9 @@ public final class BenchMain {
             new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
             new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
             new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9),
-            new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true));
+            new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true),
+            // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
+            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of("none"), 1));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -131,6 +133,7 @@ public final class BenchMain {
                 // Diagnostic: the same C with an idle second thread, so its fd table is shared as in any JVM.
                 row.put("c_multithreaded", scaled(Math.max(t1[1], t2[1]), b));
             }
+            if (jmh.containsKey("nettyEpoll")) row.put("netty_epoll", score(jmh, "nettyEpoll", b));
             if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
             // Means over the whole runs, for comparison with the best windows above.
             Map<String, Object> means = new LinkedHashMap<>();

@@ -29,7 +29,8 @@ class BenchSmokeTest {
             "udp-loopback", Set.of("c", "rawsock", "nio", "jna"),
             "udp-batch", Set.of("c", "rawsock"),
             "checksum-1500", Set.of("c", "rawsock"),
-            "capture-latency", Set.of("rawsock"));
+            "capture-latency", Set.of("rawsock"),
+            "netty-udp-echo", Set.of("rawsock"));
 
     @Test
     void everyBenchmarkRunsAndTheResultFilesHaveTheSchema(@TempDir Path dir) throws Exception {
@@ -60,6 +61,10 @@ class BenchSmokeTest {
                 } else if (!want.contains(col)) {
                     assertNull(b.get(col), name + "." + col + " does not apply");
                 }
+            }
+            if (name.equals("netty-udp-echo")) {
+                double netty = assertInstanceOf(Number.class, b.get("netty_epoll"), name + ".netty_epoll").doubleValue();
+                assertTrue(netty > 0, name + ".netty_epoll = " + netty);
             }
             if (cbin != null && want.contains("c") && !name.startsWith("checksum")) {
                 double mt = assertInstanceOf(Number.class, b.get("c_multithreaded"), name + ".c_multithreaded").doubleValue();

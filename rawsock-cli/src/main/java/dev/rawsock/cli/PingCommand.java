@@ -44,8 +44,6 @@ import java.util.concurrent.ThreadLocalRandom;
 @Command(name = "ping", mixinStandardHelpOptions = true,
         description = "Send ICMP echo requests (raw socket, or the kernel's ping socket without CAP_NET_RAW).")
 final class PingCommand implements Callable<Integer> {
-    /** IPV6_HOPLIMIT, the type of the control message IPV6_RECVHOPLIMIT asks for ({@code <netinet/in.h>}). */
-    static final int IPV6_HOPLIMIT_CMSG = 52;
 
     @Spec
     CommandSpec spec;
@@ -300,8 +298,11 @@ final class PingCommand implements Callable<Integer> {
     /** The IP_TTL or IPV6_HOPLIMIT control message's value, or -1. */
     private static int ttlOf(Message msg) {
         for (ControlMessage c : msg.controlMessages()) {
-            if (c.level().equals(Level.IP) && c.type() == SockOpt.IP_TTL.optname()) return c.ttl();
-            if (c.level().equals(Level.IPV6) && c.type() == IPV6_HOPLIMIT_CMSG) return c.hopLimit();
+            switch (c.kind()) {
+                case IP_TTL -> { return c.ttl(); }
+                case IPV6_HOPLIMIT -> { return c.hopLimit(); }
+                default -> { }
+            }
         }
         return -1;
     }

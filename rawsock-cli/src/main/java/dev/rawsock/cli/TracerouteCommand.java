@@ -36,8 +36,6 @@ import java.util.concurrent.Callable;
 @Command(name = "traceroute", mixinStandardHelpOptions = true,
         description = "Print the route to a host: UDP probes with rising TTL, ICMP answers via IP_RECVERR.")
 final class TracerouteCommand implements Callable<Integer> {
-    /** {@code SO_EE_ORIGIN_ICMP} and {@code SO_EE_ORIGIN_ICMP6} ({@code <linux/errqueue.h>}). */
-    static final int ORIGIN_ICMP = 2, ORIGIN_ICMP6 = 3;
     static final int DATA_BYTES = 32;
 
     @Spec
@@ -146,7 +144,7 @@ final class TracerouteCommand implements Callable<Integer> {
                     } catch (IllegalArgumentException notAnError) {
                         continue;
                     }
-                    if (ee.origin() != ORIGIN_ICMP && ee.origin() != ORIGIN_ICMP6) continue;
+                    if (ee.originKind() != ControlMessage.Origin.ICMP && ee.originKind() != ControlMessage.Origin.ICMP6) continue;
                     // msg_name is the probe's destination: its port says which probe this answers
                     if (m.addr() == null || m.addr().port() != dport) continue;
                     return new Answer(ee.offender() == null ? null : ee.offender().inetAddress(), ee.type(), ee.code(), now);

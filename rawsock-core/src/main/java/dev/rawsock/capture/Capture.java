@@ -655,6 +655,22 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands {@code handler} what the capture already holds, at most {@code max} packets
+     * ({@code max <= 0}: all of them), and never waits: the read for event loops (Netty's epoll,
+     * your own {@code epoll_wait} on {@link #fd()}), which call it when the fd is readable, whichever
+     * reader the capture uses (TPACKET_V3 or V2 ring, or recvmsg). Returns how many were handled;
+     * 0 when nothing was there.
+     *
+     * @param max the most packets to handle; 0 or less for no limit
+     * @param handler what to do with each packet
+     * @return how many packets were handled
+     * @throws IOException EBADF after close, the socket's error, or what the handler throws
+     */
+    public int drainReady(int max, Handler handler) throws IOException {
+        return forEach(max, Duration.ZERO, handler);
+    }
+
     /** The reader's next packet that the filter in user space, if there is one, accepts; null at the deadline. */
     private CapturedPacket read(long deadline) throws IOException {
         BpfProgram f = userFilter;

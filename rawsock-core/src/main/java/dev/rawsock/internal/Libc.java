@@ -288,6 +288,20 @@ public final class Libc {
         try { return (long) writev.MH.invokeExact(e, fd, iov, iovcnt); } catch (Throwable t) { throw fail(t); }
     }
 
+    private static final class preadv2 { static final MethodHandle MH = errnoCall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT)); }
+    /** preadv2(2); offset -1 reads at the file position, as readv(2) does. */
+    public static long preadv2(MemorySegment e, int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        try { return (long) preadv2.MH.invokeExact(e, fd, iov, iovcnt, offset, flags); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class pwritev2 { static final MethodHandle MH = errnoCall("pwritev2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT)); }
+    /** pwritev2(2); offset -1 writes at the file position, as writev(2) does. */
+    public static long pwritev2(MemorySegment e, int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        try { return (long) pwritev2.MH.invokeExact(e, fd, iov, iovcnt, offset, flags); } catch (Throwable t) { throw fail(t); }
+    }
+
     private static final class fcntl { static final MethodHandle MH = errnoVariadic("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2); }
     /** fcntl(2) with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC). */

@@ -187,7 +187,7 @@ class CaptureTest {
             }
         };
         Thread t = virtual ? Thread.ofVirtual().start(reader) : Thread.ofPlatform().start(reader);
-        Thread.sleep(300);
+        dev.rawsock.TestSupport.awaitBlocked(t);
         assertTrue(t.isAlive(), "reader is waiting");
         long t0 = System.nanoTime();
         c.close();

@@ -12,7 +12,6 @@ import io.netty.channel.RecvByteBufAllocator;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -123,7 +122,7 @@ public final class CaptureChannel extends AbstractRawChannel {
         Throwable failure = null;
         try {
             // frames are copied out while the ring is held, and fired after: a handler may close the channel
-            capture.forEach(max, Duration.ZERO, p -> taken.add(frame(p)));
+            capture.drainReady(max, p -> taken.add(frame(p)));
         } catch (Throwable t) {
             failure = t;
         }

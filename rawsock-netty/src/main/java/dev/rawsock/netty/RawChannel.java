@@ -45,8 +45,11 @@ import java.nio.channels.ClosedChannelException;
  * waits for {@code EPOLLOUT} and keeps what is unsent in its outbound buffer, so the write-buffer
  * watermarks turn {@link #isWritable()} false and true again and nothing written is lost.
  *
- * <p>The socket belongs to the channel: closing the channel cancels its epoll registration on the
- * loop and then closes the socket. Options: {@link RawChannelConfig}.
+ * <p>The socket belongs to the channel: closing the channel (from any thread) cancels its epoll
+ * registration on the loop and then closes the socket, so the loop never touches a reused fd
+ * number. Close the channel, not the socket: the kernel drops a closed fd from the epoll set
+ * silently, so a socket closed underneath an idle channel is only noticed at its next read.
+ * Options: {@link RawChannelConfig}.
  */
 public final class RawChannel extends AbstractRawChannel {
     /** Largest datagram a write batch slot holds; a longer one is sent alone, without a copy. */

@@ -74,9 +74,14 @@ final class NettyTestSupport {
 
     /** Waits until {@code condition} holds, at most {@code seconds}; fails with {@code what} otherwise. */
     static void await(int seconds, BooleanSupplier condition, String what) throws InterruptedException {
+        await(seconds, condition, () -> what);
+    }
+
+    /** {@link #await(int, BooleanSupplier, String)} with the message made when it fails (so it shows the state then). */
+    static void await(int seconds, BooleanSupplier condition, java.util.function.Supplier<String> what) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) throw new AssertionError("not within " + seconds + " s: " + what);
+            if (System.nanoTime() > end) throw new AssertionError("not within " + seconds + " s: " + what.get());
             Thread.sleep(5);
         }
     }
@@ -107,9 +112,18 @@ final class NettyTestSupport {
 
     /** Runs {@code ip ARGS} in the calling thread's network namespace; fails unless it succeeds. */
     static String ip(String... args) throws Exception {
+        return tool("ip", args);
+    }
+
+    /** Runs {@code tc ARGS} in the calling thread's network namespace; fails unless it succeeds. */
+    static String tc(String... args) throws Exception {
+        return tool("tc", args);
+    }
+
+    private static String tool(String name, String... args) throws Exception {
         int tid = gettid();
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/proc/" + ProcessHandle.current().pid() + "/task/" + tid + "/ns/net"));
-        cmd.add(Files.isExecutable(Path.of("/usr/sbin/ip")) ? "/usr/sbin/ip" : "ip");
+        cmd.add(Files.isExecutable(Path.of("/usr/sbin/" + name)) ? "/usr/sbin/" + name : name);
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

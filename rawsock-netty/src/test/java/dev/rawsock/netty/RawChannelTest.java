@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -83,6 +84,12 @@ class RawChannelTest {
                 }).bind(LO, 0).sync().channel();
         try {
             assertSame(raw.eventLoop(), netty.eventLoop(), "one loop serves both");
+            // Netty's common option and the same socket option through RawChannelOption read the same value
+            raw.config().setOption(ChannelOption.SO_RCVBUF, 1 << 20);
+            assertEquals(raw.config().getOption(ChannelOption.SO_RCVBUF),
+                    raw.config().getOption(RawChannelOption.of(dev.rawsock.SockOpt.SO_RCVBUF)));
+            assertSame(RawChannelOption.of(dev.rawsock.SockOpt.SO_RCVBUF), RawChannelOption.of(dev.rawsock.SockOpt.SO_RCVBUF));
+            assertTrue(raw.config().getOption(ChannelOption.SO_RCVBUF) >= 1 << 20, "the kernel doubles what it is given");
             SockAddr at = raw.localAddress();
             assertEquals(at.port(), ((InetSocketAddress) raw.localAddress().toSocketAddress()).getPort());
             InetSocketAddress to = (InetSocketAddress) at.toSocketAddress();
