@@ -533,4 +533,64 @@ final class IoCore {
             h.end();
         }
     }
+
+    // ================================================================ try once, for event loops
+
+    /** What the try-once calls return when the kernel said EAGAIN: neither a length nor end of stream. */
+    static final int WOULD_BLOCK = -2;
+
+    /**
+     * One sendto/recvfrom on an owned fd that never waits: an event loop calls it on readiness and
+     * goes back to its own epoll on {@link #WOULD_BLOCK}, so EAGAIN costs no exception.
+     * @param addr destination (send; null: none) or filled with the sender (receive; null: not wanted)
+     * @return bytes moved, or {@link #WOULD_BLOCK}
+     */
+    static long tryTransfer(FdHandle h, boolean send, MemorySegment data, int flags, SockAddr addr) throws ErrnoException {
+        int fd = h.begin(send ? "sendto" : "recvfrom");
+        try (Scratch s = Scratch.acquire()) {
+            long len = data.byteSize();
+            MemorySegment m = data.isNative() ? data : s.buffer(len);
+            long n;
+            if (send) {
+                if (m != data) MemorySegment.copy(data, 0, m, 0, len);
+                int alen = 0;
+                if (addr != null) {
+                    MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, addr.size);
+                    alen = addr.size;
+                }
+                n = Sys.sendtoNow(s, fd, m, len, flags, alen);
+            } else {
+                n = Sys.recvfromNow(s, fd, m, len, flags);
+                if (n >= 0) {
+                    if (m != data) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
+                    if (addr != null) fill(addr, s);
+                }
+            }
+            return n < 0 ? WOULD_BLOCK : n;
+        } finally {
+            h.end();
+        }
+    }
+
+    /**
+     * One sendmmsg/recvmmsg of slots {@code 0..n)} on an owned fd that never waits.
+     * @return datagrams moved, or {@link #WOULD_BLOCK}
+     */
+    static int tryBatch(FdHandle h, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
+        Objects.requireNonNull(b, "batch");
+        if (n < 0 || n > b.count()) throw new IllegalArgumentException("n must be 0.." + b.count() + ": " + n);
+        int fd = h.begin(send ? "sendmmsg" : "recvmmsg");
+        try {
+            if (n == 0) return 0;
+            if (send) b.prepareSend(n);
+            else b.prepareReceive(n);
+            try (Scratch s = Scratch.acquire()) {
+                int callFlags = flags | Consts.MSG_DONTWAIT;
+                int r = send ? Sys.sendmmsg(s, fd, b.hdrs, n, callFlags) : Sys.recvmmsg(s, fd, b.hdrs, n, callFlags);
+                return r < 0 ? WOULD_BLOCK : r;
+            }
+        } finally {
+            h.end();
+        }
+    }
 }

@@ -1108,6 +1108,113 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    // ================================================================ event loops: try once, never wait
+
+    /**
+     * What the {@code try...} methods return when the kernel would have to wait ({@code EAGAIN}):
+     * negative, so it cannot be taken for a length (0 is a valid, empty datagram) or for
+     * {@link #END_OF_STREAM}.
+     */
+    public static final int WOULD_BLOCK = -2;
+
+    /** What {@code tryRecv} returns when the peer of a stream socket has shut down its side. */
+    public static final int END_OF_STREAM = -1;
+
+    /** 0 until known; 1 for a SOCK_STREAM socket (where 0 bytes mean end of stream), 2 otherwise. */
+    private volatile int streamKind;
+
+    /**
+     * {@code recvfrom(2)} with {@code MSG_DONTWAIT}, once: the receive for event loops (Netty's epoll,
+     * your own {@code epoll_wait} on {@link #fd()}), which wait for readiness themselves and must not
+     * block or pay an exception for "nothing there". Never waits, ignores {@link #timeout(Duration)}.
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @param from filled with the sender's address; null when not wanted
+     * @return the number of bytes received (0: an empty datagram), {@link #END_OF_STREAM} when a stream
+     *         socket's peer has shut down, or {@link #WOULD_BLOCK} when nothing is queued
+     * @throws ErrnoException if {@code recvfrom(2)} fails otherwise (EBADF once closed)
+     */
+    public long tryRecv(MemorySegment seg, SockAddr from) throws ErrnoException {
+        long n = IoCore.tryTransfer(handle, false, seg, 0, from);
+        return n == 0 && isStream() ? END_OF_STREAM : n;
+    }
+
+    /**
+     * {@link #tryRecv(MemorySegment, SockAddr)} into the buffer's remaining space; on success its
+     * position advances past the bytes received (by at most its remaining space).
+     *
+     * @param buf receives at its position, up to its limit
+     * @param from filled with the sender's address; null when not wanted
+     * @return bytes received, {@link #END_OF_STREAM} or {@link #WOULD_BLOCK}
+     * @throws ErrnoException if {@code recvfrom(2)} fails otherwise
+     */
+    public int tryRecv(ByteBuffer buf, SockAddr from) throws ErrnoException {
+        if (buf.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
+        long n = tryRecv(MemorySegment.ofBuffer(buf), from);
+        if (n > 0) buf.position(buf.position() + (int) Math.min(n, buf.remaining()));
+        return (int) n;
+    }
+
+    /**
+     * {@code sendto(2)} with {@code MSG_DONTWAIT}, once: the send for event loops. On
+     * {@link #WOULD_BLOCK} nothing was sent; wait for writability ({@code EPOLLOUT}) and try again.
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @param to the destination; null for the connected peer (or a bound packet socket's default)
+     * @return the number of bytes sent, or {@link #WOULD_BLOCK}
+     * @throws ErrnoException if {@code sendto(2)} fails otherwise
+     */
+    public long trySend(MemorySegment seg, SockAddr to) throws ErrnoException {
+        return IoCore.tryTransfer(handle, true, seg, 0, to);
+    }
+
+    /**
+     * {@link #trySend(MemorySegment, SockAddr)} of the buffer's remaining bytes; on success its
+     * position advances past what was sent.
+     *
+     * @param buf the bytes from position to limit
+     * @param to the destination; null for the connected peer
+     * @return bytes sent, or {@link #WOULD_BLOCK}
+     * @throws ErrnoException if {@code sendto(2)} fails otherwise
+     */
+    public int trySend(ByteBuffer buf, SockAddr to) throws ErrnoException {
+        long n = trySend(MemorySegment.ofBuffer(buf), to);
+        if (n > 0) buf.position(buf.position() + (int) n);
+        return (int) n;
+    }
+
+    /**
+     * {@code recvmmsg(2)} with {@code MSG_DONTWAIT}, once, into slots {@code 0..n)} of {@code batch}:
+     * takes what is queued, up to {@code n} datagrams, without waiting for more.
+     *
+     * @param batch the datagram slots
+     * @param n the most datagrams to take, 0..batch.count()
+     * @return how many datagrams arrived (slots {@code 0..r)}), or {@link #WOULD_BLOCK} when none was queued
+     * @throws ErrnoException if {@code recvmmsg(2)} fails otherwise
+     */
+    public int tryRecv(DatagramBatch batch, int n) throws ErrnoException {
+        return IoCore.tryBatch(handle, false, batch, n, 0);
+    }
+
+    /**
+     * {@code sendmmsg(2)} with {@code MSG_DONTWAIT}, once, of slots {@code 0..n)} of {@code batch}:
+     * the kernel may take fewer than {@code n}; send the rest (from slot r on) after writability.
+     *
+     * @param batch the datagram slots
+     * @param n how many slots, from slot 0, to send
+     * @return how many datagrams were sent (from slot 0), or {@link #WOULD_BLOCK} when not even the first fit
+     * @throws ErrnoException if {@code sendmmsg(2)} fails otherwise
+     */
+    public int trySend(DatagramBatch batch, int n) throws ErrnoException {
+        return IoCore.tryBatch(handle, true, batch, n, 0);
+    }
+
+    private boolean isStream() throws ErrnoException {
+        int k = streamKind;
+        if (k == 0) streamKind = k = option(SockOpt.SO_TYPE).value() == Consts.SOCK_STREAM ? 1 : 2;
+        return k == 1;
+    }
+
     /** {@code fd=N} or {@code closed}, with the local address when it has one. */
     @Override
     public String toString() {

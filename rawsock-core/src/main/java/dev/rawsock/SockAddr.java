@@ -1,7 +1,7 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 
@@ -21,15 +21,20 @@ import java.util.HexFormat;
  * A socket address: the bytes of a C {@code struct sockaddr} and its length, with room for a whole
  * {@code struct sockaddr_storage} (128 bytes), so a call that fills one ({@code accept},
  * {@code recvfrom}, {@code recvmsg}, {@code getsockname}) sets its family and length to whatever the
- * kernel gave, whatever it held before. The seed's {@code RAWSOCK:SOCKADDR}.
+ * kernel gave, whatever it held before. CLISP's {@code RAWSOCK:SOCKADDR}.
  *
  * <p>Mutable: {@link #data()} is a live view, and calls fill it in place; {@code equals} and
  * {@code hashCode} compare content (family, length and bytes), so do not mutate one used as a map key.
  * Not thread-safe: one thread fills or reads it at a time.
+ *
+ * <p>A {@link SocketAddress}, so it goes wherever Java and Netty take one (a Netty channel's
+ * bind/connect, an {@code AddressedEnvelope}); {@link #toSocketAddress()} still gives the JDK's own
+ * kind ({@link InetSocketAddress}, {@link UnixDomainSocketAddress}) where there is one.
  */
-public final class SockAddr {
+public final class SockAddr extends SocketAddress {
     /** Bytes a SockAddr can hold: {@code sizeof(struct sockaddr_storage)}. */
     public static final int CAPACITY = Layouts.SOCKADDR_STORAGE_SIZE;
+    private static final long serialVersionUID = 1L;
     /** {@code sizeof(struct sockaddr)}: the size of an address of a family rawsock knows no struct for. */
     private static final int SOCKADDR_SIZE = 16;
 
@@ -45,7 +50,7 @@ public final class SockAddr {
 
     /**
      * {@return an empty address of {@code domain}'s standard size (sockaddr_in, sockaddr_in6, sockaddr_un,
-     * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): the seed's
+     * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): CLISP's
      * {@code (make-sockaddr family)}}
      *
      * @param domain the address family
@@ -198,6 +203,17 @@ public final class SockAddr {
     }
 
     /**
+     * {@return a {@code sockaddr_ll} for {@code ifindex} and an Ethernet type, as {@link #packet(int, int)}}
+     *
+     * @param ifindex   the interface index, 0 for any
+     * @param ethertype the Ethernet type
+     * @throws IllegalArgumentException if ifindex is negative
+     */
+    public static SockAddr packet(int ifindex, EtherType ethertype) {
+        return packet(ifindex, ethertype.value());
+    }
+
+    /**
      * {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask}
      *
      * @param pid the port id ({@code nl_pid}), 0 for the kernel
@@ -212,13 +228,14 @@ public final class SockAddr {
 
     /**
      * From a {@code java.net} address: {@link InetSocketAddress} (resolved) or
-     * {@link UnixDomainSocketAddress}.
+     * {@link UnixDomainSocketAddress}; a SockAddr is returned as it is.
      *
      * @param address the IP address
      * @return the address as a {@code sockaddr}
      * @throws IllegalArgumentException for an unresolved or unsupported address
      */
     public static SockAddr from(SocketAddress address) {
+        if (address instanceof SockAddr sa) return sa;
         if (address instanceof InetSocketAddress isa) {
             if (isa.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + isa);
             return inet(isa.getAddress(), isa.getPort());
@@ -259,7 +276,7 @@ public final class SockAddr {
 
     /**
      * {@return a live view of the bytes after the family ({@code sa_data}), big-endian: writing it changes the
-     * address} The seed's {@code sockaddr-data}.
+     * address} CLISP's {@code sockaddr-data}.
      */
     public ByteBuffer data() {
         return ByteBuffer.wrap(storage, 2, Math.max(0, size - 2)).slice().order(ByteOrder.BIG_ENDIAN);

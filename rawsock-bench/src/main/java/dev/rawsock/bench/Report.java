@@ -142,7 +142,7 @@ final class Report {
             }
         }
         if (!extra.isEmpty()) sb.append("\n").append(String.join("\n", extra)).append("\n");
-        sb.append("\n## Against the bar (issue 9)\n\n");
+        sb.append("\n## Against the bar\n\n");
         for (Map<String, Object> r : rows) {
             String name = (String) r.get("name");
             switch (name) {

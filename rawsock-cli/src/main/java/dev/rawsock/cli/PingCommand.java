@@ -14,6 +14,7 @@ import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,11 +50,8 @@ final class PingCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families;
 
     @Option(names = "-c", paramLabel = "count", description = "Stop after sending (and receiving) count packets.")
     Integer count;
@@ -98,7 +96,7 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Domain family = Hosts.family(spec, ipv4, ipv6);
+        Domain family = families.family();
         if (count != null && count <= 0) throw new ParameterException(spec.commandLine(), "bad number of packets to transmit: " + count);
         if (!(interval >= 0) || interval > 1e6) throw new ParameterException(spec.commandLine(), "bad timing interval: " + interval);
         if (size < 0 || size > 65507) throw new ParameterException(spec.commandLine(), "invalid packet size: " + size);

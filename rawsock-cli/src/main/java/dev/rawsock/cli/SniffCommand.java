@@ -1,5 +1,6 @@
 package dev.rawsock.cli;
 
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.capture.Capture;
 import dev.rawsock.capture.CaptureStats;
@@ -7,6 +8,7 @@ import dev.rawsock.packet.BpfProgram;
 import dev.rawsock.packet.Frame;
 import dev.rawsock.packet.LinkType;
 import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.PcapNgWriter;
 import dev.rawsock.packet.PcapReader;
 import dev.rawsock.packet.PcapRecord;
 import dev.rawsock.packet.PcapWriter;
@@ -58,6 +60,9 @@ final class SniffCommand implements Callable<Integer> {
     @Option(names = "-w", paramLabel = "file.pcap", description = "Write the packets to a pcap file instead of printing them.")
     Path write;
 
+    @Option(names = "--pcapng", description = "Write -w as pcapng (the default for a file named *.pcapng).")
+    boolean pcapng;
+
     @Option(names = "-r", paramLabel = "file.pcap", description = "Read packets from a pcap file instead of an interface.")
     Path read;
 
@@ -100,12 +105,12 @@ final class SniffCommand implements Callable<Integer> {
 
     private int readFile(BpfProgram program) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (PcapReader r = PcapReader.open(read); PcapWriter w = write == null ? null : PcapWriter.create(write, r.linktype(), snaplen)) {
+        try (PcapReader r = PcapReader.open(read); Out w = write == null ? null : writer(r.linktype(), null, null)) {
             for (PcapRecord rec; (count == 0 || captured < count) && (rec = r.next()) != null; ) {
                 if (program != null && !program.matches(rec.bytes())) continue;
                 captured++;
                 if (w != null) w.write(rec);
-                else out.println(line(rec, r.linktype()));
+                else out.println(line(rec, rec.linkType()));
             }
         }
         out.flush();
@@ -127,11 +132,11 @@ final class SniffCommand implements Callable<Integer> {
         } catch (ErrnoException e) {
             if (Sockets.denied(e))
                 throw new CliException("capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the java binary)", e);
-            if (e.errnoName().equals("ENODEV")) throw new CliException(iface + ": no such interface", e);
+            if (e.is(Errno.ENODEV)) throw new CliException(iface + ": no such interface", e);
             throw e;
         }
         CountDownLatch finished = new CountDownLatch(1);
-        PcapWriter w = null;
+        Out w = null;
         Thread hook = new Thread(() -> {
             // Ctrl-C: read the counters while the socket is open, stop the reader, let it close the file.
             interrupted = true;
@@ -146,13 +151,13 @@ final class SniffCommand implements Callable<Integer> {
         }, "rawsock-sniff-summary");
         try (c) {
             int linkType = c.linkType();
-            w = write == null ? null : PcapWriter.create(write, linkType, snaplen);
+            w = write == null ? null : writer(linkType, on == null ? "any" : on, c);
             err.printf("listening on %s, link-type %s (%s), snapshot length %d bytes%s%n", on == null ? "any" : on,
                     LinkType.name(linkType), LinkType.description(linkType).orElse("?"), snaplen,
                     expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
             err.flush();
             Runtime.getRuntime().addShutdownHook(hook);
-            PcapWriter writer = w;
+            Out writer = w;
             long[] lastShown = {System.nanoTime()};
             try {
                 c.forEach(count, timeout > 0 ? Duration.ofNanos((long) (timeout * 1e9)) : null, p -> {
@@ -196,6 +201,33 @@ final class SniffCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The -w file, classic pcap or pcapng; closing a live capture's pcapng file records its counts. */
+    private interface Out extends java.io.Closeable {
+        void write(Frame f) throws IOException;
+    }
+
+    /** pcapng for --pcapng or a name ending in .pcapng (one interface, named), else classic pcap. */
+    private Out writer(int linktype, String ifname, Capture c) throws IOException {
+        if (!pcapng && !write.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pcapng")) {
+            PcapWriter w = PcapWriter.create(write, linktype, snaplen);
+            return new Out() {
+                @Override public void write(Frame f) throws IOException { w.write(f); }
+                @Override public void close() throws IOException { w.close(); }
+            };
+        }
+        PcapNgWriter w = PcapNgWriter.create(write);
+        w.addInterface(ifname, linktype, snaplen);
+        return new Out() {
+            @Override public void write(Frame f) throws IOException { w.write(f); }
+
+            @Override public void close() throws IOException {
+                CaptureStats st = c == null ? null : stats(c);
+                if (st != null) w.statistics(0, st.received(), st.dropped());
+                w.close();
+            }
+        };
     }
 
     private static CaptureStats stats(Capture c) {

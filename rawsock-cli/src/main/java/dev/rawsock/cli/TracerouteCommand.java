@@ -2,6 +2,7 @@ package dev.rawsock.cli;
 
 import dev.rawsock.ControlMessage;
 import dev.rawsock.Domain;
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Message;
 import dev.rawsock.MsgFlag;
@@ -11,6 +12,7 @@ import dev.rawsock.SockAddr;
 import dev.rawsock.SockOpt;
 import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,11 +43,8 @@ final class TracerouteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families;
 
     @Option(names = {"-m", "--max-hops"}, paramLabel = "max_ttl", description = "Largest TTL to try (default 30).")
     int maxHops = 30;
@@ -68,7 +67,7 @@ final class TracerouteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Domain family = Hosts.family(spec, ipv4, ipv6);
+        Domain family = families.family();
         if (maxHops < 1 || maxHops > 255) throw new ParameterException(spec.commandLine(), "max hops must be 1..255: " + maxHops);
         if (firstHop < 1 || firstHop > maxHops) throw new ParameterException(spec.commandLine(), "first hop must be 1.." + maxHops + ": " + firstHop);
         if (queries < 1 || queries > 10) throw new ParameterException(spec.commandLine(), "queries per hop must be 1..10: " + queries);
@@ -137,7 +136,7 @@ final class TracerouteCommand implements Callable<Integer> {
                 try {
                     s.recvMsg(m, MsgFlag.ERRQUEUE, MsgFlag.DONTWAIT);
                 } catch (ErrnoException e) {
-                    if (e.errnoName().equals("EAGAIN")) break;
+                    if (e.is(Errno.EAGAIN)) break;
                     throw e;
                 }
                 for (ControlMessage c : m.controlMessages()) {
@@ -162,7 +161,7 @@ final class TracerouteCommand implements Callable<Integer> {
             try {
                 s.recv(buf, MsgFlag.DONTWAIT);
             } catch (ErrnoException e) {
-                if (e.errnoName().equals("EAGAIN")) return;
+                if (e.is(Errno.EAGAIN)) return;
                 throw e;
             }
         }

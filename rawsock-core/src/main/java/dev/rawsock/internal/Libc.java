@@ -302,6 +302,26 @@ public final class Libc {
         try { return (int) ioctl.MH.invokeExact(e, fd, request, arg); } catch (Throwable t) { throw fail(t); }
     }
 
+    private static final class ioctlValue { static final MethodHandle MH = errnoVariadic("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2); }
+    /** ioctl(2) whose argument is a value, not a pointer (TUNSETPERSIST, TUNSETOWNER, TUNSETOFFLOAD). */
+    public static int ioctlValue(MemorySegment e, int fd, long request, long arg) {
+        try { return (int) ioctlValue.MH.invokeExact(e, fd, request, arg); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class open { static final MethodHandle MH = errnoVariadic("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2); }
+    /** open(2); {@code mode} matters only with O_CREAT. */
+    public static int open(MemorySegment e, MemorySegment path, int flags, int mode) {
+        try { return (int) open.MH.invokeExact(e, path, flags, mode); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class setns { static final MethodHandle MH = errnoCall("setns", I_II); }
+    /** setns(2): moves the calling thread into the namespace behind {@code fd}. */
+    public static int setns(MemorySegment e, int fd, int nstype) {
+        try { return (int) setns.MH.invokeExact(e, fd, nstype); } catch (Throwable t) { throw fail(t); }
+    }
+
     private static final class poll { static final MethodHandle MH = errnoCall("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
     /** poll(2). */

@@ -2,6 +2,7 @@ package dev.rawsock.internal;
 
 import dev.rawsock.ErrnoException;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static dev.rawsock.internal.Errno.EAGAIN;
@@ -310,6 +311,32 @@ public final class Sys {
         try (Scratch s = Scratch.acquire()) {
             int r;
             do r = Libc.munmap(s.errno, addr, len); while (retry(r, s, "munmap", -1));
+        }
+    }
+
+    /** ioctl(2) with a value argument ({@code TUNSETPERSIST} and friends). */
+    public static void ioctlValue(int fd, long request, long arg, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.ioctlValue(s.errno, fd, request, arg); while (retry(r, s, what, fd));
+        }
+    }
+
+    /** open(2) of {@code path} with {@code flags} (O_CLOEXEC always added); the new fd. */
+    public static int open(String path, int flags) throws ErrnoException {
+        try (Scratch s = Scratch.acquire(); Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(path);
+            int r;
+            do r = Libc.open(s.errno, p, flags | Consts.O_CLOEXEC, 0); while (retry(r, s, "open", -1));
+            return r;
+        }
+    }
+
+    /** setns(2) of the calling thread into the namespace open at {@code fd}. */
+    public static void setns(int fd, int nstype) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.setns(s.errno, fd, nstype); while (retry(r, s, "setns", fd));
         }
     }
 
