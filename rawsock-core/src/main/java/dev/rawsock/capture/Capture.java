@@ -148,7 +148,10 @@ public final class Capture implements AutoCloseable {
          * the packet, as libpcap's live filters do; the capture puts the tag back into
          * {@link CapturedPacket#data()}, where {@link BpfProgram#matches(dev.rawsock.packet.Frame)}
          * finds it and gives the same verdict. On an interface whose link type is not Ethernet
-         * ({@link Capture#linkType()}) the expression is compiled for that link type when the capture opens.
+         * ({@link Capture#linkType()}: "any", tun, ...) the expression is compiled again for that link
+         * type when the capture opens ({@link BpfProgram#compile(String, int, BpfProgram.Options)}),
+         * and {@link Capture#open} throws {@link IllegalArgumentException} for one that link type
+         * cannot support (such as {@code ether host} on raw IP).
          *
          * @param pcapFilter the expression, or null for no filter
          * @return these options
@@ -571,15 +574,14 @@ public final class Capture implements AutoCloseable {
 
     /**
      * The filter for frames of {@code linkType}: an expression compiled for Ethernet at
-     * {@link Options#filter(String)} is good as it is on Ethernet; on another link type it needs the
-     * compiler for that link type.
+     * {@link Options#filter(String)} is good as it is on Ethernet; on another link type it is compiled
+     * again for that link type, as libpcap compiles for the handle's link type (an expression that
+     * link type cannot support is an {@link IllegalArgumentException}, before the socket is bound).
      */
     private static BpfProgram filterFor(Options o, int linkType) {
         if (o.filterExpression == null || linkType == LinkType.ETHERNET) return o.filter;
-        throw new IllegalArgumentException("filter \"" + o.filterExpression + "\": this capture delivers "
-                + LinkType.name(linkType) + " frames, and expressions compile here for Ethernet only;"
-                + " give a program for " + LinkType.name(linkType) + " (e.g. from tcpdump -dd -y "
-                + LinkType.name(linkType) + ") to Options.filter(BpfProgram)");
+        return BpfProgram.compile(o.filterExpression, linkType,
+                BpfProgram.Options.defaults().withTarget(BpfProgram.Target.LINUX_SOCKET));
     }
 
     /**
