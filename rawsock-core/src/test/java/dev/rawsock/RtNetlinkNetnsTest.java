@@ -1,5 +1,6 @@
 package dev.rawsock;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rawsock.netlink.Address;
 import dev.rawsock.netlink.AddressFlag;
 import dev.rawsock.netlink.Link;
@@ -64,7 +65,7 @@ class RtNetlinkNetnsTest {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> json(String... args) throws IOException, InterruptedException {
         String out = ipIn(args).strip();
-        return out.isEmpty() ? List.of() : (List<Map<String, Object>>) MiniJson.parse(out);
+        return out.isEmpty() ? List.of() : (List<Map<String, Object>>) new ObjectMapper().readValue(out, Object.class);
     }
 
     private Map<String, Object> ipLink(String name) throws IOException, InterruptedException {

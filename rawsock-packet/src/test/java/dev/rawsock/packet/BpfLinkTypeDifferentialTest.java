@@ -1,11 +1,12 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.TestFrames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.rawsock.TestSupport;
+import dev.rawsock.packet.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -53,7 +54,7 @@ class BpfLinkTypeDifferentialTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        tcpdump = TestSupport.which("tcpdump");
+        tcpdump = ExternalTools.which("tcpdump");
         tmp = Files.createTempDirectory("rs-bpf-lt-");
         for (int lt : LINK_TYPES) {
             ByteBuffer hdr = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);

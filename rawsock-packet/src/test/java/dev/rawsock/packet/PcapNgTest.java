@@ -1,5 +1,7 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.SampleFrames;
+import dev.rawsock.packet.testing.Tshark;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -18,7 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static dev.rawsock.TestSupport.which;
+import static dev.rawsock.packet.testing.ExternalTools.which;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** pcapng: our writer, files made block by block, damage, tshark's reading, and fuzzing of every sample. */
@@ -29,7 +31,7 @@ class PcapNgTest {
 
     /** Two interfaces, a comment, a snaplen cut and the capture counts: written by PcapNgWriter. */
     static Path writeSample(Path f) throws IOException {
-        List<byte[]> frames = PcapTest.sampleFrames();
+        List<byte[]> frames = SampleFrames.frames();
         try (PcapNgWriter w = PcapNgWriter.create(f)) {
             assertEquals(0, w.addInterface("veth0", LinkType.ETHERNET));
             assertEquals(1, w.addInterface("tun0", LinkType.RAW, 20));
@@ -45,7 +47,7 @@ class PcapNgTest {
     @Test
     void writerRoundTrip() throws IOException {
         Path f = writeSample(dir.resolve("ours.pcapng"));
-        List<byte[]> frames = PcapTest.sampleFrames();
+        List<byte[]> frames = SampleFrames.frames();
         try (PcapReader r = PcapReader.open(f)) {
             assertTrue(r.isPcapNg());
             assertEquals(LinkType.ETHERNET, r.linktype());
@@ -106,7 +108,7 @@ class PcapNgTest {
      */
     static byte[] handMade() {
         NgFile f = new NgFile();
-        byte[] eth = PcapTest.sampleFrames().get(0);
+        byte[] eth = SampleFrames.frames().get(0);
         byte[] ip = Arrays.copyOfRange(eth, 14, eth.length);
         f.section(ByteOrder.LITTLE_ENDIAN, 1, 0, 1, "first section");
         f.iface(LinkType.ETHERNET, 0, f.options(2, "eth0", 3, "the first", 9, new byte[] {3}, 13, new byte[] {4}));
@@ -128,7 +130,7 @@ class PcapNgTest {
     @Test
     void readsEveryBlockKindBothByteOrdersAndSections() throws IOException {
         Path f = Files.write(dir.resolve("hand.pcapng"), handMade());
-        byte[] eth = PcapTest.sampleFrames().get(0);
+        byte[] eth = SampleFrames.frames().get(0);
         try (PcapReader r = PcapReader.open(f)) {
             assertEquals(LinkType.ETHERNET, r.linktype());
             assertEquals(PcapWriter.DEFAULT_SNAPLEN, r.snaplen(), "snaplen 0 reads as libpcap's maximum");
@@ -177,7 +179,7 @@ class PcapNgTest {
     @Test
     void damagedFilesNameTheFileTheOffsetAndWhatIsWrong() throws IOException {
         NgFile g = new NgFile();
-        byte[] eth = PcapTest.sampleFrames().get(0);
+        byte[] eth = SampleFrames.frames().get(0);
         g.section(ByteOrder.LITTLE_ENDIAN, 1, 0).iface(1, 0, g.options());
         g.epb(0, 1, eth.length, eth.length, eth, g.options());
         int second = g.bytes().length;
@@ -245,7 +247,7 @@ class PcapNgTest {
         String tshark = which("tshark");
         Assumptions.assumeTrue(tshark != null, "tshark is not installed (Debian package tshark; .ci/run installs it)");
         Path f = writeSample(dir.resolve("ours.pcapng"));
-        assertEquals(ours(f), Tshark.fields(tshark, f));
+        assertEquals(Tshark.ours(f), Tshark.fields(tshark, f));
         assertTrue(Tshark.capinfos(f).contains("Number of interfaces in file: 2"), "capinfos sees both interfaces");
     }
 
@@ -256,7 +258,7 @@ class PcapNgTest {
         Path f = Files.write(dir.resolve("hand.pcapng"), handMade());
         // tshark lists the custom block as a record of its own, on no interface: we skip it.
         List<String> theirs = Tshark.fields(tshark, f).stream().filter(l -> !l.startsWith("\t")).toList();
-        List<String> ours = ours(f);
+        List<String> ours = Tshark.ours(f);
         assertEquals(ours.size(), theirs.size(), theirs.toString());
         for (int i = 0; i < ours.size(); i++) {
             // tshark prints no time for a simple packet, and its 64-bit scaling of 10^-19 s units overflows.
@@ -273,17 +275,6 @@ class PcapNgTest {
         return f.subList(from, f.size());
     }
 
-    /** Our reading in tshark's field order: interface id, interface name, epoch time, captured length, wire length, comments. */
-    static List<String> ours(Path f) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (PcapReader r = PcapReader.open(f)) {
-            for (PcapRecord rec; (rec = r.next()) != null; )
-                out.add(rec.interfaceId() + "\t" + (rec.interfaceName() == null ? "" : rec.interfaceName()) + "\t"
-                        + String.format("%d.%09d", rec.seconds(), rec.fractionNanos()) + "\t" + rec.data().remaining() + "\t"
-                        + rec.wireLength() + "\t" + String.join(",", rec.comments()));
-        }
-        return out;
-    }
 
     // ---------------------------------------------------------------- fuzz
 
@@ -291,7 +282,7 @@ class PcapNgTest {
     static List<byte[]> samples(Path dir) throws IOException {
         Path pcap = dir.resolve("s.pcap");
         try (PcapWriter w = PcapWriter.create(pcap, LinkType.ETHERNET, 60)) {
-            for (byte[] fr : PcapTest.sampleFrames()) w.write(T0, fr);
+            for (byte[] fr : SampleFrames.frames()) w.write(T0, fr);
         }
         ByteBuffer swapped = ByteBuffer.allocate(24 + 16 + 8).order(ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN
                 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);

@@ -1,5 +1,6 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.Tshark;
 import dev.rawsock.packet.testing.SampleFrames;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -221,7 +222,7 @@ class PcapTest {
             assertNull(r.next());
         }
 
-        String tcpdump = dev.rawsock.TestSupport.which("tcpdump");
+        String tcpdump = dev.rawsock.packet.testing.ExternalTools.which("tcpdump");
         Assumptions.assumeTrue(tcpdump != null, "tcpdump is not installed (Debian package tcpdump; .ci/run installs it)");
         for (Path f : List.of(longer, odd, snap0, snapNeg, v22, kuz)) {
             // tcpdump -tt prints seconds.fraction as libpcap hands them over, then the captured bytes with -x.

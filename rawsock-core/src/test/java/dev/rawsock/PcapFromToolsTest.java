@@ -1,6 +1,13 @@
-package dev.rawsock.packet;
+package dev.rawsock;
 
-import dev.rawsock.TestSupport;
+import dev.rawsock.packet.LinkType;
+import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.PcapInterface;
+import dev.rawsock.packet.PcapWriter;
+import dev.rawsock.packet.PcapReader;
+import dev.rawsock.packet.PcapRecord;
+import dev.rawsock.packet.testing.Tshark;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +115,7 @@ class PcapFromToolsTest {
      */
     private static void sameAsTshark(Path f, int packets, boolean classic) throws Exception {
         String tshark = which("tshark");
-        List<String> theirs = Tshark.fields(tshark, f), ours = PcapNgTest.ours(f);
+        List<String> theirs = Tshark.fields(tshark, f), ours = Tshark.ours(f);
         assertEquals(packets, theirs.size(), theirs.toString());
         assertEquals(packets, ours.size(), ours.toString());
         for (int i = 0; i < packets; i++) {
