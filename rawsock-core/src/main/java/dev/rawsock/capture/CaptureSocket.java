@@ -150,7 +150,7 @@ final class CaptureSocket {
                 if (closed) throw new AsynchronousCloseException();
                 int fd = sock.fd();
                 int errno = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_ERROR, "getsockopt(SO_ERROR)");
-                if (errno != 0) throw new ErrnoException("capture", errno, fd);
+                if (errno != 0) throw new ErrnoException("getsockopt", errno, fd);
             } finally {
                 fdLock.unlock();
             }
