@@ -100,6 +100,18 @@ class BpfFilterLanguageTest {
             return g;
         } else if (d < 0.13) {
             put16(f, off, LINK_TYPES[r.nextInt(LINK_TYPES.length)]);
+        } else if (d < 0.15) { // a DECnet data packet: short or long route header, padded or not, from/to 1.2 or 3.4
+            put16(f, off, 0x6003);
+            boolean pad = r.nextBoolean();
+            boolean lng = r.nextBoolean();
+            int h = nl + 2 + (pad ? 1 : 0);
+            if (pad) {
+                f[nl + 2] = (byte) 0x81;
+            }
+            f[h] = (byte) ((lng ? 6 : 2) | (r.nextInt(4) << 3));
+            int[] addrs = {0x0402, 0x0c04, 0x0001};
+            put16(f, h + (lng ? 6 : 1), Short.toUnsignedInt(Short.reverseBytes((short) addrs[r.nextInt(3)])));
+            put16(f, h + (lng ? 14 : 3), Short.toUnsignedInt(Short.reverseBytes((short) addrs[r.nextInt(3)])));
         } else if (d < 0.22) {
             put16(f, off, 46 + r.nextInt(1455)); // an 802.3 length: LLC follows
             int sap = SAPS[r.nextInt(SAPS.length)];
@@ -193,10 +205,13 @@ class BpfFilterLanguageTest {
 
     /** One primitive; now and then a qualifier that does not fit, for libpcap and us to refuse alike. */
     static String primitive(Random r) {
-        switch (r.nextInt(22)) {
+        switch (r.nextInt(23)) {
             case 21:
                 return pick(r, new String[] {"", "ip ", "ip6 "}) + "protochain "
                         + pick(r, new String[] {"6", "17", "58", "44", "51", "\\tcp", "\\udp", "0"});
+            case 22:
+                return "decnet " + dir(r) + pick(r, new String[] {"host ", ""}) + pick(r, new String[] {"1.2", "3.4",
+                    "1", "1.2.3", "0x10", "70.1023", "1.2/16", "1.2 mask 255.255.0.0", "nosuchdecnet"});
             case 19:
                 return pick(r, new String[] {"mpls", "mpls 100", "mpls 1048575", "mpls and mpls 5", "pppoed", "pppoes",
                     "pppoes 5", "pppoes 0x27", "mpls 1048576", "pppoes 65536"});
@@ -290,7 +305,7 @@ class BpfFilterLanguageTest {
             "ether host abcdef000003", "host ::1/128", "mpls 100000 && mpls 1024", "mpls && ip and udp port 53",
             "pppoes 0x27 && ip", "pppoes and ip6 and tcp", "pppoed", "llc", "llc ui", "llc s and not llc rr",
             "ether[0] & 1 != 0 and llc", "ip6 protochain 6", "ip protochain 17", "protochain \\tcp",
-            "ip6 protochain 58 or ip protochain 1");
+            "ip6 protochain 58 or ip protochain 1", "decnet src 10.23", "decnet host 1.2 and not decnet dst 3.4");
 
     // ---------------------------------------------------------------- the comparison
 

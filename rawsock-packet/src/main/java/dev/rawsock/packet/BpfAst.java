@@ -91,6 +91,10 @@ sealed interface BpfAst {
     record Ip4Net(String proto, Dir dir, int addr, int mask, int pos) implements BpfAst {
     }
 
+    /** {@code decnet [dir] host AREA.NODE}: the 16-bit DECnet address as the packet carries it (little-endian). */
+    record DecnetHost(Dir dir, int addr, int pos) implements BpfAst {
+    }
+
     /** {@code arith relop arith} with relop one of {@code > >= < <= = == !=}. */
     record Compare(Arith left, String op, Arith right) implements BpfAst {
     }

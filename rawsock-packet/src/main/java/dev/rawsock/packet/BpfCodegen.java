@@ -115,6 +115,11 @@ final class BpfCodegen {
         return nl() - 4 * mplsDepth;
     }
 
+    /** Whether an MPLS label came before: network protocols are then told by the IP version only. */
+    boolean underMpls() {
+        return mplsDepth > 0;
+    }
+
     /** Where the link-layer protocol (EtherType) field is. */
     private int linkType() {
         return offLinkType;
@@ -149,6 +154,7 @@ final class BpfCodegen {
             case BpfAst.Port p -> p.pos();
             case BpfAst.Ip6Net a -> a.pos();
             case BpfAst.Ip4Net a -> a.pos();
+            case BpfAst.DecnetHost d -> d.pos();
             case BpfAst.Mpls m -> m.pos();
             case BpfAst.Pppoe p -> p.pos();
             default -> 0;
@@ -191,6 +197,7 @@ final class BpfCodegen {
             }
             case BpfAst.Ip6Net a -> net.ip6Net(a.dir(), a.words(), a.masks());
             case BpfAst.Ip4Net a -> net.ip4Net(a.proto(), a.dir(), a.addr(), a.mask());
+            case BpfAst.DecnetHost d -> net.decnetHost(d.dir(), d.addr());
             case BpfAst.Compare c -> compare(c);
             case BpfAst.And a -> throw new AssertionError(a);
             case BpfAst.Or o -> throw new AssertionError(o);

@@ -128,8 +128,14 @@ final class BpfNetGen {
         return and(g.etherType(ETH_IP6), or(eq(B, nl + 6, proto), and(eq(B, nl + 6, 44), eq(B, nl + 40, proto))));
     }
 
-    /** An IPv4 host or network; proto null covers IPv4, ARP and RARP as libpcap's gen_host does. */
+    /**
+     * An IPv4 host or network; proto null covers IPv4, ARP and RARP as libpcap's gen_host does,
+     * only IPv4 under an MPLS label (which says nothing of ARP).
+     */
     Node ip4Net(String proto, Dir dir, int addr, int mask) {
+        if (proto == null && g.underMpls()) {
+            return ip4Net(ETH_IP, 12, 16, dir, addr, mask);
+        }
         if (proto == null) {
             return or(ip4Net(ETH_IP, 12, 16, dir, addr, mask), ip4Net(ETH_ARP, 14, 24, dir, addr, mask),
                     ip4Net(ETH_RARP, 14, 24, dir, addr, mask));
@@ -160,6 +166,29 @@ final class BpfNetGen {
             }
         }
         return tests.isEmpty() ? new Bool(true) : and(tests.toArray(Node[]::new));
+    }
+
+    /**
+     * gen_dnhostop: a DECnet data packet from or to {@code addr}, with or without one byte of padding
+     * before the route header, in its long or short form; the address is little-endian on the wire.
+     * Other DECnet packet formats are not matched, as in libpcap.
+     */
+    Node decnetHost(Dir dir, int addr) {
+        if (dir == Dir.AND) {
+            return and(decnetHost(Dir.SRC, addr), decnetHost(Dir.DST, addr));
+        }
+        if (dir == Dir.DEFAULT || dir == Dir.OR) {
+            return or(decnetHost(Dir.SRC, addr), decnetHost(Dir.DST, addr));
+        }
+        int sh = dir == Dir.DST ? 1 : 3;
+        int lh = dir == Dir.DST ? 7 : 15;
+        int pl = g.llc();
+        int swapped = Short.toUnsignedInt(Short.reverseBytes((short) addr));
+        Node longPad = and(eqMasked(BpfProgram.H, pl + 2, 0xff07, 0x8106), eq(BpfProgram.H, pl + 2 + 1 + lh, swapped));
+        Node longNoPad = and(eqMasked(B, pl + 2, 0x07, 0x06), eq(BpfProgram.H, pl + 2 + lh, swapped));
+        Node shortPad = and(eqMasked(BpfProgram.H, pl + 2, 0xff07, 0x8102), eq(BpfProgram.H, pl + 2 + 1 + sh, swapped));
+        Node shortNoPad = and(eqMasked(B, pl + 2, 0x07, 0x02), eq(BpfProgram.H, pl + 2 + sh, swapped));
+        return and(g.etherType(0x6003), or(shortNoPad, shortPad, longNoPad, longPad));
     }
 
     /**

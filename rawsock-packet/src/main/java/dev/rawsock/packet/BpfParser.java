@@ -696,15 +696,18 @@ final class BpfParser {
             case NUM, HID -> {
                 long value;
                 long mask;
+                boolean masked = false;
                 if (t.kind() == Kind.NUM) {
                     value = number(t, 0xffffffffL, "an address");
                     mask = 0xffffffffL;
-                    if (type.equals("net")) {
+                    if (type.equals("net") && !"decnet".equals(proto)) {
                         while (value != 0 && (value & 0xff000000L) == 0) {
                             value = (value << 8) & 0xffffffffL;
                             mask = (mask << 8) & 0xffffffffL;
                         }
                     }
+                } else if ("decnet".equals(proto) && !peek().is("/") && !peek().is("mask")) {
+                    return new BpfAst.DecnetHost(q.dir(), decnet(t, 0, false), t.pos());
                 } else {
                     long[] v = BpfNames.ipv4(t.text());
                     if (v == null) {
@@ -713,6 +716,7 @@ final class BpfParser {
                     value = (v[0] << (32 - v[1])) & 0xffffffffL;
                     mask = (0xffffffffL << (32 - v[1])) & 0xffffffffL;
                     if (peek().is("/") || peek().is("mask")) {
+                        masked = true;
                         boolean slash = next().is("/");
                         Tok m = next();
                         if (slash) {
@@ -733,6 +737,9 @@ final class BpfParser {
                         }
                     }
                 }
+                if ("decnet".equals(proto)) {
+                    return new BpfAst.DecnetHost(q.dir(), decnet(t, value, masked), t.pos());
+                }
                 if (proto != null && !Set.of("ip", "arp", "rarp").contains(proto)) {
                     throw fail(t, "'" + proto + "' modifier applied to " + q.type());
                 }
@@ -743,6 +750,21 @@ final class BpfParser {
             }
             default -> throw error(t, "an address or a host name");
         }
+    }
+
+    /**
+     * A DECnet address as libpcap reads one: AREA.NODE (further components ignored, as its sscanf
+     * ignores them) packed as area &lt;&lt; 10 | node; a plain number as it is; with a mask or prefix
+     * length, the low 16 bits of the IPv4 network it would be (gen_mcode hands that to gen_dnhostop).
+     */
+    private static int decnet(Tok t, long value, boolean masked) {
+        if (t.kind() == Kind.NUM || masked) {
+            return (int) (value & 0xffff);
+        }
+        String[] parts = t.text().split("\\.");
+        int area = new java.math.BigInteger(parts[0]).intValue();
+        int node = new java.math.BigInteger(parts[1]).intValue();
+        return ((area << 10) & 0xfc00) | (node & 0x3ff);
     }
 
     /** A number as libpcap reads one: decimal, 0x hexadecimal, or octal with a leading 0. */
