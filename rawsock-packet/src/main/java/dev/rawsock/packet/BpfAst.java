@@ -67,6 +67,13 @@ sealed interface BpfAst {
     record Pppoe(boolean session, int id, int pos) implements BpfAst {
     }
 
+    /**
+     * {@code geneve [vni]} or {@code vxlan [vni]} (vni -1 when absent): UDP to the tunnel's port, after
+     * which every primitive looks at the encapsulated frame.
+     */
+    record Encap(boolean vxlan, int vni, int pos) implements BpfAst {
+    }
+
     /** {@code llc [type]}: type null, "i", "s", "u" or an S or U frame subtype name. */
     record Llc(String type, int pos) implements BpfAst {
     }

@@ -74,6 +74,13 @@ final class BpfCodegen {
     private int leafPos;
     /** Whether some offsets depend on M[LINKPL]/M[LINKTYPE] (a LINUX_SOCKET vlan was compiled). */
     private boolean variable;
+    /**
+     * Whether a geneve or vxlan came before: then the link header, link type and payload offsets are
+     * M[LINKHDR], M[LINKTYPE] and M[LINKPL] plus a constant, written with the tags below in the high
+     * bits until {@link #relocateEncap} turns them into variable loads.
+     */
+    private boolean encap;
+    private static final int TAG_SHIFT = 24, HDR_TAG = 1 << TAG_SHIFT, LT_TAG = 2 << TAG_SHIFT, PL_TAG = 3 << TAG_SHIFT;
 
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
@@ -100,9 +107,9 @@ final class BpfCodegen {
         this.offNl = offs[1];
     }
 
-    /** Whether the code needs M[LINKPL]/M[LINKTYPE] set up in a prologue. */
-    boolean variable() {
-        return variable;
+    /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2 or 3 (after geneve/vxlan). */
+    int offsetWords() {
+        return encap ? 3 : variable ? 2 : 0;
     }
 
     /** Where the network-layer header starts. */
@@ -144,6 +151,7 @@ final class BpfCodegen {
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
         boolean wasVariable = variable;
+        boolean wasEncap = encap;
         int linkType = linkType(); // before a vlan here moves it
         leafPos = switch (n) {
             case BpfAst.Proto p -> p.pos();
@@ -157,10 +165,11 @@ final class BpfCodegen {
             case BpfAst.DecnetHost d -> d.pos();
             case BpfAst.Mpls m -> m.pos();
             case BpfAst.Pppoe p -> p.pos();
+            case BpfAst.Encap e -> e.pos();
             default -> 0;
         };
         Node lowered = primitive(n);
-        return wasVariable ? relocate(lowered, linkType) : lowered;
+        return wasEncap ? relocateEncap(lowered) : wasVariable ? relocate(lowered, linkType) : lowered;
     }
 
     private Node primitive(BpfAst n) {
@@ -182,6 +191,7 @@ final class BpfCodegen {
                         : net.protochain(p.proto().equals("ip6"), p.value());
             }
             case BpfAst.Pppoe p -> p.session() ? pppoes(p.id()) : etherType(0x8863);
+            case BpfAst.Encap e -> encapsulation(e.vxlan(), e.vni(), e.pos());
             case BpfAst.Llc l -> llc(l.type(), l.pos());
             case BpfAst.Vlan v -> vlan(v.id(), v.pos());
             case BpfAst.Length l -> {
@@ -193,7 +203,7 @@ final class BpfCodegen {
             case BpfAst.Port p -> transport.ports(p.proto(), p.dir(), p.lo(), p.hi(), p.range());
             case BpfAst.EtherHost h -> {
                 ethernetOnly(h.pos(), "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
-                yield direction(h.dir(), macTest(6, h.mac()), macTest(0, h.mac()));
+                yield innerLinkHeader(direction(h.dir(), macTest(offLinkHdr + 6, h.mac()), macTest(offLinkHdr, h.mac())));
             }
             case BpfAst.Ip6Net a -> net.ip6Net(a.dir(), a.words(), a.masks());
             case BpfAst.Ip4Net a -> net.ip4Net(a.proto(), a.dir(), a.addr(), a.mask());
@@ -382,6 +392,115 @@ final class BpfCodegen {
         return n;
     }
 
+    /**
+     * gen_geneve and (libpcap's development branch) gen_vxlan: IPv4 or IPv6 UDP to port 6081 (4789)
+     * with a Geneve version 0 (VXLAN flags 0x08) header and, if given, that VNI; on a match the
+     * offsets of the encapsulated frame go to scratch memory: Geneve's header length comes from its
+     * option length, and its frame has an Ethernet header only for protocol 0x6558 (else the link
+     * type is Geneve's protocol field and the payload follows the header); VXLAN always carries
+     * Ethernet. Later primitives read the inner frame through those offsets.
+     */
+    private Node encapsulation(boolean vxlan, int vni, int pos) {
+        if (dlt != LinkType.ETHERNET || ppp || mplsDepth > 0 || variable) {
+            throw new BpfLexer.FilterError(pos, "'" + (vxlan ? "vxlan" : "geneve") + "' is compiled only on Ethernet,"
+                    + " outside MPLS, PPPoE, another geneve or vxlan and a live socket's vlan");
+        }
+        int port = vxlan ? 4789 : 6081;
+        Node[] versions = new Node[2];
+        for (int v = 0; v < 2; v++) {
+            boolean v6 = v == 1;
+            Node check = and(transport.ports(v6, new int[] {17}, Dir.DST, port, port, false), vxlan
+                    ? new Test(transport.transportLoad(v6, B, 8), JEQ, new Num(0x08))
+                    : new Test(new Bin(AND, transport.transportLoad(v6, B, 8), new Num(0xc0)), JEQ, new Num(0)));
+            if (vni >= 0) {
+                check = and(check, new Test(new Bin(AND, transport.transportLoad(v6, W, 12), new Num(0xffffff00)), JEQ,
+                        new Num(vni << 8)));
+            }
+            List<BpfInstruction> s = new ArrayList<>();
+            // A = the IP header's length, then the UDP header's end: where the tunnel header starts.
+            s.add(v6 ? BpfInstruction.stmt(LD | BpfProgram.IMM, 40) : BpfInstruction.stmt(BpfProgram.LDX | B | BpfProgram.MSH, nl()));
+            if (!v6) {
+                s.add(BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TXA, 0));
+            }
+            s.add(BpfInstruction.stmt(ALU | ADD | K, nl() + 8));
+            Node rest;
+            if (vxlan) {
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 8));
+                s.add(BpfInstruction.stmt(ST, BpfIr.LINKHDR_REG));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 12));
+                s.add(BpfInstruction.stmt(ST, LINKTYPE_REG));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 2));
+                s.add(BpfInstruction.stmt(ST, LINKPL_REG));
+                rest = new Bool(true);
+            } else {
+                s.add(BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TAX, 0));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 2));
+                s.add(BpfInstruction.stmt(ST, LINKTYPE_REG)); // the protocol field, unless Ethernet follows
+                s.add(BpfInstruction.stmt(LD | B | BpfProgram.IND, 0));
+                s.add(BpfInstruction.stmt(ALU | AND | K, 0x3f));
+                s.add(BpfInstruction.stmt(ALU | BpfProgram.MUL | K, 4));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 8));
+                s.add(BpfInstruction.stmt(ALU | ADD | BpfProgram.X, 0));
+                s.add(BpfInstruction.stmt(ST, BpfIr.LINKHDR_REG));
+                s.add(BpfInstruction.stmt(ST, LINKPL_REG));
+                List<BpfInstruction> ethernet = List.of(BpfInstruction.stmt(LD | MEM, BpfIr.LINKHDR_REG),
+                        BpfInstruction.stmt(ALU | ADD | K, 12), BpfInstruction.stmt(ST, LINKTYPE_REG),
+                        BpfInstruction.stmt(ALU | ADD | K, 2), BpfInstruction.stmt(ST, LINKPL_REG));
+                Node teb = new Test(new Load(H, 0, -1, new Num(0), LINKTYPE_REG), JEQ, new Num(0x6558));
+                rest = or(and(teb, new Prefixed(ethernet, new Bool(true))), new Bool(true));
+            }
+            versions[v] = and(check, new Prefixed(List.copyOf(s), rest));
+        }
+        encap = true;
+        variable = true;
+        offLinkHdr = HDR_TAG;
+        offLinkType = LT_TAG;
+        offNl = PL_TAG;
+        return or(versions[0], versions[1]);
+    }
+
+    /**
+     * libpcap's gen_prevlinkhdr_check after geneve or vxlan: Ethernet addresses are tested only when
+     * the encapsulated frame has an Ethernet header (its link header and payload offsets differ).
+     */
+    private Node innerLinkHeader(Node n) {
+        if (!encap) {
+            return n;
+        }
+        return and(not(new Test(new BpfIr.Mem(BpfIr.LINKHDR_REG), JEQ, new BpfIr.Mem(LINKPL_REG))), n);
+    }
+
+    /** A node lowered after geneve or vxlan: its tagged offsets become loads relative to the scratch words. */
+    private static Node relocateEncap(Node n) {
+        return switch (n) {
+            case Test t -> new Test(relocateEncap(t.lhs()), t.jop(), relocateEncap(t.rhs()));
+            case BpfIr.AndN a -> new BpfIr.AndN(relocateEncap(a.a()), relocateEncap(a.b()));
+            case BpfIr.OrN o -> new BpfIr.OrN(relocateEncap(o.a()), relocateEncap(o.b()));
+            case BpfIr.NotN x -> new BpfIr.NotN(relocateEncap(x.a()));
+            case Prefixed p -> new Prefixed(p.stmts(), relocateEncap(p.n()));
+            case Bool b -> b;
+            case BpfIr.Chain c -> c;
+        };
+    }
+
+    private static Ar relocateEncap(Ar e) {
+        return switch (e) {
+            case Load l when l.var() < 0 && (l.base() >>> TAG_SHIFT) != 0 -> {
+                int reg = switch (l.base() >>> TAG_SHIFT) {
+                    case 1 -> BpfIr.LINKHDR_REG;
+                    case 2 -> LINKTYPE_REG;
+                    default -> LINKPL_REG;
+                };
+                int low = (1 << TAG_SHIFT) - 1;
+                yield new Load(l.size(), l.base() & low, l.msh() < 0 ? -1 : l.msh() & low, relocateEncap(l.idx()), reg);
+            }
+            case Load l -> new Load(l.size(), l.base(), l.msh(), relocateEncap(l.idx()), l.var());
+            case Bin b -> new Bin(b.op(), relocateEncap(b.left()), relocateEncap(b.right()));
+            case Neg x -> new Neg(relocateEncap(x.e()));
+            default -> e;
+        };
+    }
+
     /** gen_llc and its frame types: an 802.3 frame whose LLC header is not Novell's raw 0xffff. */
     private Node llc(String type, int pos) {
         if (dlt != LinkType.ETHERNET || ppp) {
@@ -426,9 +545,9 @@ final class BpfCodegen {
     private Node etherCast(boolean broadcast, int pos) {
         ethernetOnly(pos, broadcast ? "not a broadcast link" : "link-layer multicast filters supported only on"
                 + " ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
-        return broadcast
-                ? and(eq(W, 2, 0xffffffff), eq(H, 0, 0xffff))
-                : new Test(BpfIr.abs(B, 0), JSET, new Num(1));
+        return innerLinkHeader(broadcast
+                ? and(eq(W, offLinkHdr + 2, 0xffffffff), eq(H, offLinkHdr, 0xffff))
+                : new Test(BpfIr.abs(B, offLinkHdr), JSET, new Num(1)));
     }
 
     private static Node macTest(int off, byte[] m) {
@@ -444,7 +563,7 @@ final class BpfCodegen {
         }
         Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
         boolean first = vlans++ == 0;
-        if (linux && first) {
+        if (linux && first && !encap) {
             return linuxVlan(tpid, id);
         }
         Node n = id < 0 ? tpid : and(tpid, eqMasked(H, linkType() + 2, 0x0fff, id));
@@ -504,6 +623,7 @@ final class BpfCodegen {
             case PktLen p -> p;
             case Anc a -> a;
             case VlanTci v -> v;
+            case BpfIr.Mem m -> m;
         };
     }
 

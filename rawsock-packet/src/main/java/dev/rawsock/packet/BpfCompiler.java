@@ -42,7 +42,7 @@ final class BpfCompiler {
             } catch (BpfLexer.FilterError e) {
                 throw e.toIae(filter);
             }
-            program = new BpfEmitter(filter, gen.variable(), options.snaplen()).generate(lowered);
+            program = new BpfEmitter(filter, gen.offsetWords(), options.snaplen()).generate(lowered);
         } catch (StackOverflowError e) {
             // Recursive descent over a filter nested thousands deep: a bad filter, not a broken JVM.
             throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()

@@ -85,10 +85,14 @@ final class BpfEmitter {
     /** What an accepting program returns: how many bytes of the packet to keep. */
     private final int snaplen;
 
-    BpfEmitter(String src, boolean variable, int snaplen) {
+    /** How many scratch words hold run-time offsets: 0, 2 (LINKPL, LINKTYPE) or 3 (and LINKHDR). */
+    private final int offsetWords;
+
+    BpfEmitter(String src, int offsetWords, int snaplen) {
         this.src = src;
-        this.variable = variable;
-        this.scratchBase = variable ? 2 : 0;
+        this.variable = offsetWords > 0;
+        this.offsetWords = offsetWords;
+        this.scratchBase = offsetWords;
         this.snaplen = snaplen;
     }
 
@@ -131,6 +135,9 @@ final class BpfEmitter {
             emit(LD | IMM, 0);
             emit(ST, LINKPL_REG);
             emit(ST, LINKTYPE_REG);
+            if (offsetWords > 2) {
+                emit(ST, BpfIr.LINKHDR_REG);
+            }
         }
         gen(tree, accept, reject);
         bind(accept);
@@ -228,6 +235,7 @@ final class BpfEmitter {
                 }
             }
             case Anc a -> emit(LD | a.size() | ABS, BpfProgram.SKF_AD_OFF + a.which());
+            case BpfIr.Mem m -> emit(LD | MEM, m.reg());
             case VlanTci v -> {
                 // libpcap's gen_vlan_patch_vid_test: the TCI from the metadata if the tag is there, else
                 // from the packet; the caller's "and #0xfff" follows either way.

@@ -15,11 +15,18 @@ final class BpfIr {
     private BpfIr() {
     }
 
-    /** Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as libpcap's). */
-    static final int LINKPL_REG = 0, LINKTYPE_REG = 1;
+    /**
+     * Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as
+     * libpcap's), and after {@code geneve} or {@code vxlan} the start of the inner link-layer header.
+     */
+    static final int LINKPL_REG = 0, LINKTYPE_REG = 1, LINKHDR_REG = 2;
 
     /** Arithmetic: what ends up in the A register. */
-    sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci {
+    sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci, Mem {
+    }
+
+    /** Scratch word {@code M[reg]}: one of the run-time offsets. */
+    record Mem(int reg) implements Ar {
     }
 
     /** An ancillary load {@code ld [SKF_AD_OFF + which]} of the given size: socket metadata. */

@@ -55,7 +55,7 @@ final class BpfParser {
     /** Words the grammar reserves: never a service or host name. */
     static final Set<String> KEYWORDS = Set.of("and", "or", "not", "host", "net", "port", "portrange", "src", "dst",
             "proto", "vlan", "less", "greater", "broadcast", "multicast", "len", "mask", "gateway", "inbound",
-            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "llc", "length", "byte", "ifindex");
+            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "vxlan", "llc", "length", "byte", "ifindex");
 
     static final Map<String, Integer> NAMED = Map.ofEntries(
             Map.entry("tcpflags", 13), Map.entry("tcp-fin", 0x01), Map.entry("tcp-syn", 0x02),
@@ -357,6 +357,21 @@ final class BpfParser {
                         id = (int) v;
                     }
                     return mpls ? new BpfAst.Mpls(id, t.pos()) : new BpfAst.Pppoe(true, id, t.pos());
+                }
+                case "geneve", "vxlan" -> {
+                    next();
+                    last = null;
+                    boolean vxlan = t.text().equals("vxlan");
+                    int vni = -1;
+                    if (peek().kind() == Kind.NUM) {
+                        Tok n = next();
+                        long v = number(n, 0xffffffffL, "a VNI");
+                        if (v > 0xffffff) {
+                            throw fail(n, (vxlan ? "VXLAN" : "Geneve") + " VNI " + v + " greater than maximum 16777215");
+                        }
+                        vni = (int) v;
+                    }
+                    return new BpfAst.Encap(vxlan, vni, t.pos());
                 }
                 case "pppoed" -> {
                     next();
