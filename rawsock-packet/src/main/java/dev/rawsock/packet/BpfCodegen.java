@@ -566,7 +566,9 @@ final class BpfCodegen {
         if (linux && first && !encap) {
             return linuxVlan(tpid, id);
         }
-        Node n = id < 0 ? tpid : and(tpid, eqMasked(H, linkType() + 2, 0x0fff, id));
+        // The TCI at the payload's start, as libpcap reads it: right after the type field, except after
+        // a Geneve header without an Ethernet frame, where the type is Geneve's protocol field.
+        Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));
         offLinkType += 4;
         offNl += 4;
         return n;

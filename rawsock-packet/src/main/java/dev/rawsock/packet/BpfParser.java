@@ -39,7 +39,7 @@ final class BpfParser {
     record Quals(String proto, Dir dir, String type) {
     }
 
-    static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
+    static final Set<String> PROTOS = Set.of("ether", "link", "fddi", "tr", "wlan", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
             "icmp", "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "ah", "esp", "atalk", "aarp", "decnet", "lat", "sca",
             "mopdl", "moprc", "iso", "stp", "ipx", "netbeui", "esis", "es-is", "isis", "is-is", "clnp", "l1", "l2", "iih",
             "lsp", "snp", "csnp", "psnp");
@@ -287,7 +287,7 @@ final class BpfParser {
         String proto = null;
         if (PROTOS.contains(t.text())) {
             proto = switch (t.text()) {
-                case "link" -> "ether";
+                case "link", "fddi", "tr", "wlan" -> "ether"; // libpcap's grammar makes all of them Q_LINK
                 case "es-is" -> "esis";
                 case "is-is" -> "isis";
                 default -> t.text();
@@ -358,6 +358,8 @@ final class BpfParser {
                     }
                     return mpls ? new BpfAst.Mpls(id, t.pos()) : new BpfAst.Pppoe(true, id, t.pos());
                 }
+                case "gateway" -> throw fail(t, "'gateway' not supported (libpcap 1.10 refuses it when built with"
+                        + " IPv6, as every distribution builds it)");
                 case "geneve", "vxlan" -> {
                     next();
                     last = null;
@@ -934,7 +936,7 @@ final class BpfParser {
                 }
             }
             expect("]");
-            String proto = t.text().equals("link") ? "ether" : t.text();
+            String proto = Set.of("link", "fddi", "tr", "wlan").contains(t.text()) ? "ether" : t.text();
             if (!INDEXABLE.contains(proto)) {
                 throw fail(t, "unsupported index operation");
             }
