@@ -1,0 +1,60 @@
+package dev.rawsock.capture;
+
+import dev.rawsock.Domain;
+import dev.rawsock.ErrnoException;
+import dev.rawsock.RawSocket;
+import dev.rawsock.SocketType;
+import dev.rawsock.packet.BpfProgram;
+import org.junit.jupiter.api.Test;
+
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code protochain} compiles to libpcap's header-chain loop, a backward jump the kernel refuses to
+ * attach: the capture filters in user space with our interpreter, and passes exactly what
+ * {@link BpfProgram#matches} accepts.
+ */
+class CaptureProtochainTest {
+
+    @Test
+    void protochainFiltersInUserSpace() throws Exception {
+        assumeTrue(CaptureSupport.canCapture(), CaptureSupport.NEEDS_CAP);
+        try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel other = CaptureSupport.sink();
+             DatagramChannel src = DatagramChannel.open()) {
+            int port = CaptureSupport.port(sink);
+            int otherPort = CaptureSupport.port(other);
+            String expr = "ip protochain 17 and udp dst port " + port;
+            BpfProgram program = BpfProgram.compile(expr, BpfProgram.Target.LINUX_SOCKET);
+            assertTrue(program.jumpsBackward(), "protochain loops over the header chain");
+            try (RawSocket s = RawSocket.open(Domain.PACKET, SocketType.RAW)) {
+                ErrnoException e = assertThrows(ErrnoException.class, () -> s.attachFilter(program), "the kernel refuses a loop");
+                assertEquals("EINVAL", e.errnoName());
+            }
+            try (Capture c = Capture.open("lo", Capture.Options.defaults().filter(expr))) {
+                assertTrue(c.filtersInUserSpace(), c.toString());
+                for (int i = 0; i < 3; i++) {
+                    CaptureSupport.sendUdp(src, otherPort, new byte[] {'n', (byte) i});
+                    CaptureSupport.sendUdp(src, port, new byte[] {'y', (byte) i});
+                }
+                for (int i = 0; i < 3; i++) {
+                    CapturedPacket p = c.next(Duration.ofSeconds(10));
+                    assertNotNull(p, c + ": datagram " + i);
+                    byte[] b = CaptureSupport.bytes(p);
+                    assertTrue(program.matches(b), "what the capture passed, matches accepts");
+                    assertEquals('y', b[b.length - 2], "only the datagrams to the filter's port");
+                    assertEquals(i, b[b.length - 1]);
+                }
+                assertNull(c.next(Duration.ofMillis(200)), "the other port's datagrams were filtered out");
+                assertTrue(c.stats().filteredInUserSpace());
+            }
+        }
+    }
+}
