@@ -7,6 +7,9 @@ import dev.rawsock.SocketType;
 import dev.rawsock.packet.BpfProgram;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 
@@ -17,13 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/**
- * {@code protochain} compiles to libpcap's header-chain loop, a backward jump the kernel refuses to
- * attach: the capture filters in user space with our interpreter, and passes exactly what
- * {@link BpfProgram#matches} accepts.
- */
-class CaptureProtochainTest {
+/** Filter-language features that need the capture: the user-space path and the device's netmask. */
+class CaptureFilterLanguageTest {
 
+    /**
+     * {@code protochain} compiles to libpcap's header-chain loop, a backward jump the kernel refuses to
+     * attach: the capture filters in user space with our interpreter, and passes exactly what
+     * {@link BpfProgram#matches} accepts.
+     */
     @Test
     void protochainFiltersInUserSpace() throws Exception {
         assumeTrue(CaptureSupport.canCapture(), CaptureSupport.NEEDS_CAP);
@@ -54,6 +58,39 @@ class CaptureProtochainTest {
                 }
                 assertNull(c.next(Duration.ofMillis(200)), "the other port's datagrams were filtered out");
                 assertTrue(c.stats().filteredInUserSpace());
+            }
+        }
+    }
+
+    /**
+     * {@code ip broadcast} needs the netmask, which libpcap takes from the device: refused without
+     * one, and with 255.0.0.0 (lo's /8) a datagram to 127.255.255.255 passes and one to 127.0.0.1 not.
+     */
+    @Test
+    void ipBroadcastUsesTheNetmaskOfTheOptions() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Capture.Options.defaults().filter("ip broadcast"));
+        assertTrue(e.getMessage().contains("netmask not known"), e.getMessage());
+        assumeTrue(CaptureSupport.canCapture(), CaptureSupport.NEEDS_CAP);
+        try (DatagramChannel sink = DatagramChannel.open(); DatagramChannel src = DatagramChannel.open()) {
+            sink.bind(new InetSocketAddress("0.0.0.0", 0));
+            int port = CaptureSupport.port(sink);
+            src.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            Capture.Options o = Capture.Options.defaults().netmask(0xff000000)
+                    .filter("ip broadcast and udp dst port " + port);
+            try (Capture c = Capture.open("lo", o)) {
+                for (int i = 0; i < 3; i++) {
+                    src.send(ByteBuffer.wrap(new byte[] {'n', (byte) i}), new InetSocketAddress("127.0.0.1", port));
+                    src.send(ByteBuffer.wrap(new byte[] {'y', (byte) i}), new InetSocketAddress("127.255.255.255", port));
+                }
+                for (int i = 0; i < 3; i++) {
+                    CapturedPacket p = c.next(Duration.ofSeconds(10));
+                    assertNotNull(p, c + ": datagram " + i);
+                    byte[] b = CaptureSupport.bytes(p);
+                    assertEquals('y', b[b.length - 2], "only the broadcast datagrams");
+                    assertEquals(i, b[b.length - 1]);
+                }
+                assertNull(c.next(Duration.ofMillis(200)), "the unicast datagrams were filtered out");
             }
         }
     }
