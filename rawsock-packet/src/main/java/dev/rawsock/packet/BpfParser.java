@@ -346,16 +346,8 @@ final class BpfParser {
                     next();
                     last = null;
                     boolean mpls = t.text().equals("mpls");
-                    int id = -1;
-                    if (peek().kind() == Kind.NUM) {
-                        Tok n = next();
-                        long v = number(n, 0xffffffffL, mpls ? "an MPLS label" : "a PPPoE session number");
-                        if (v > (mpls ? 0xfffff : 0xffff)) {
-                            throw fail(n, (mpls ? "MPLS label " : "PPPoE session number ") + v + " greater than maximum "
-                                    + (mpls ? 0xfffff : 0xffff));
-                        }
-                        id = (int) v;
-                    }
+                    int id = mpls ? optionalNumber(0xfffff, "an MPLS label", "MPLS label")
+                            : optionalNumber(0xffff, "a PPPoE session number", "PPPoE session number");
                     return mpls ? new BpfAst.Mpls(id, t.pos()) : new BpfAst.Pppoe(true, id, t.pos());
                 }
                 case "gateway" -> throw fail(t, "'gateway' not supported (libpcap 1.10 refuses it when built with"
@@ -364,15 +356,7 @@ final class BpfParser {
                     next();
                     last = null;
                     boolean vxlan = t.text().equals("vxlan");
-                    int vni = -1;
-                    if (peek().kind() == Kind.NUM) {
-                        Tok n = next();
-                        long v = number(n, 0xffffffffL, "a VNI");
-                        if (v > 0xffffff) {
-                            throw fail(n, (vxlan ? "VXLAN" : "Geneve") + " VNI " + v + " greater than maximum 16777215");
-                        }
-                        vni = (int) v;
-                    }
+                    int vni = optionalNumber(0xffffff, "a VNI", vxlan ? "VXLAN VNI" : "Geneve VNI");
                     return new BpfAst.Encap(vxlan, vni, t.pos());
                 }
                 case "pppoed" -> {
@@ -462,16 +446,23 @@ final class BpfParser {
     }
 
     private BpfAst vlan(Tok kw) {
-        int id = -1;
-        if (peek().kind() == Kind.NUM) {
-            Tok t = next();
-            long v = number(t, 0xffffffffL, "a VLAN id");
-            if (v > 4095) {
-                throw fail(t, "VLAN tag " + v + " greater than maximum 4095");
-            }
-            id = (int) v;
+        return new BpfAst.Vlan(optionalNumber(4095, "a VLAN id", "VLAN tag"), kw.pos());
+    }
+
+    /**
+     * The number that may follow {@code vlan}, {@code mpls}, {@code pppoes}, {@code geneve} or
+     * {@code vxlan} (-1 when none does), refused above {@code max} as libpcap's assert_maxval refuses it.
+     */
+    private int optionalNumber(long max, String what, String name) {
+        if (peek().kind() != Kind.NUM) {
+            return -1;
         }
-        return new BpfAst.Vlan(id, kw.pos());
+        Tok t = next();
+        long v = number(t, 0xffffffffL, what);
+        if (v > max) {
+            throw fail(t, name + " " + v + " greater than maximum " + max);
+        }
+        return (int) v;
     }
 
     /** The primitive for one value under the given qualifiers. */
