@@ -71,14 +71,16 @@ class ChildJvmTest {
 
     /**
      * Reads into a {@code byte[][]} while another thread keeps swapping one of its parts between a
-     * 1-byte and a 64 KiB array, through every path that stages an iovec: the facade's readv, the
-     * owned socket's readv, recvmsg and recvmmsg. Data may come out wrong; memory must not.
+     * 1-byte and a 1 MiB array, through every path that stages an iovec: the facade's readv, the
+     * owned socket's readv, and recvmsg on both. Data may come out wrong; memory must not. The big part
+     * is over what a thread's scratch keeps (a call that needs it gets memory of its own), so the kept
+     * scratch stays small and a length read twice would let the kernel write far past it.
      */
     public static final class IovecRace {
         public static void main(String[] args) throws Exception {
             long millis = Long.parseLong(args[0]);
             RawSocket[] pair = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
-            byte[] small = new byte[1], big = new byte[64 * 1024];
+            byte[] small = new byte[1], big = new byte[1 << 20];
             byte[][] iov = {new byte[16], small};
             Message msg = new Message(null, iov);
             AtomicBoolean stop = new AtomicBoolean();
@@ -86,7 +88,7 @@ class ChildJvmTest {
                 while (!stop.get()) iov[1] = iov[1] == small ? big : small;
             });
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
-                byte[] chunk = new byte[128 * 1024];
+                byte[] chunk = new byte[256 * 1024];
                 try {
                     while (!stop.get()) pair[1].write(chunk);
                 } catch (IOException closed) {

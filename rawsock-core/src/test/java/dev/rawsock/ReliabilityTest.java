@@ -194,6 +194,49 @@ class ReliabilityTest {
         }
     }
 
+    /** SO_SNDTIMEO on a full blocking socket: send, sockWrite (RWF_NOWAIT) and sendmsg end with EAGAIN. */
+    @Test
+    void sendTimeoutsHoldOnVirtualThreadsAsOnPlatformThreads() throws Exception {
+        int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
+        try {
+            Rawsock.setSocketOption(pair[0], SockOpt.SO_SNDTIMEO, Duration.ofMillis(100));
+            byte[] chunk = new byte[64 * 1024];
+            // fill the pair without blocking: the fd itself stays blocking
+            for (int i = 0; i < 10_000; i++) {
+                try {
+                    Rawsock.send(pair[0], chunk, MsgFlag.DONTWAIT);
+                } catch (ErrnoException full) {
+                    assertEquals(Errno.EAGAIN, full.errno());
+                    break;
+                }
+            }
+            assertEquals(0, Sys.getFlags(pair[0]) & Consts.O_NONBLOCK, "the fd is blocking");
+            for (boolean v : new boolean[] {false, true}) {
+                for (int which = 0; which < 3; which++) {
+                    int w = which;
+                    AtomicReference<Throwable> got = new AtomicReference<>();
+                    Thread t = start(v, () -> {
+                        try {
+                            switch (w) {
+                                case 0 -> Rawsock.send(pair[0], chunk);
+                                case 1 -> Rawsock.sockWrite(pair[0], chunk);
+                                default -> Rawsock.sendmsg(pair[0], new Message(null, chunk));
+                            }
+                        } catch (Throwable e) {
+                            got.set(e);
+                        }
+                    });
+                    joinBounded(t);
+                    ErrnoException e = assertInstanceOf(ErrnoException.class, got.get(), "virtual " + v + " call " + w);
+                    assertEquals(Errno.EAGAIN, e.errno(), "virtual " + v + " call " + w);
+                }
+            }
+        } finally {
+            Sys.closeQuietly(pair[0]);
+            Sys.closeQuietly(pair[1]);
+        }
+    }
+
     // ------------------------------------------------------------------ carriers
 
     /** More virtual threads in blocking facade calls than there are carriers: the others still run. */
@@ -369,6 +412,11 @@ class ReliabilityTest {
             assertThrows(IllegalArgumentException.class, () -> p[0].recv(heap));
             assertThrows(IllegalArgumentException.class, () -> p[0].recv(nat));
             assertThrows(IllegalArgumentException.class, () -> p[0].read(nat));
+            assertThrows(IllegalArgumentException.class, () -> p[0].recv(java.nio.ByteBuffer.allocate(8).asReadOnlyBuffer()));
+            assertThrows(IllegalArgumentException.class, () -> p[0].recv(java.nio.ByteBuffer.allocateDirect(8).asReadOnlyBuffer()));
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryRecv(heap, null));
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryRecv(nat, null));
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryRecv(java.nio.ByteBuffer.allocate(8).asReadOnlyBuffer(), null));
             assertEquals(5, p[0].recv(new byte[8]), "the datagram was not consumed");
         } finally {
             p[0].close();
@@ -422,13 +470,23 @@ class ReliabilityTest {
     }
 
     @Test
-    void controlMessageSizesAndShortDataAreIllegalArguments() {
+    void controlMessageSizesOverAnIntAreIllegalArguments() {
         assertThrows(IllegalArgumentException.class, () -> ControlMessage.space(Integer.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> ControlMessage.len(Integer.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> ControlMessage.space(Integer.MAX_VALUE - 8));
         assertEquals(ControlMessage.space(0) + 8, ControlMessage.space(8));
+    }
+
+    @Test
+    void scmRightsDataThatIsNotWholeFdsIsAnIllegalArgument() {
         ControlMessage odd = ControlMessage.of(Level.SOL_SOCKET, Consts.SCM_RIGHTS, new byte[5]);
         assertThrows(IllegalArgumentException.class, odd::fds);
+        assertArrayEquals(new int[] {7, 9}, ControlMessage.scmRights(7, 9).fds());
+    }
+
+    @Test
+    void controlMessagesSayTheirKind() {
+        ControlMessage odd = ControlMessage.of(Level.SOL_SOCKET, Consts.SCM_RIGHTS, new byte[5]);
         assertEquals(ControlMessage.Kind.SCM_RIGHTS, odd.kind());
         assertEquals(ControlMessage.Kind.IPV6_HOPLIMIT, ControlMessage.hopLimit(3).kind());
         assertEquals(ControlMessage.Kind.IP_TTL, ControlMessage.ttl(3).kind());
