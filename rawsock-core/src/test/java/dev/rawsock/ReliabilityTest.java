@@ -350,6 +350,41 @@ class ReliabilityTest {
         }
     }
 
+    /** An interrupted read of an FdStream closes the stream (its dup), never the caller's fd. */
+    @Test
+    void interruptInAStreamReadClosesTheStreamAndLeavesTheCallersFdOpen() throws Throwable {
+        for (boolean v : new boolean[] {false, true}) {
+            for (boolean socket : new boolean[] {false, true}) {
+                int[] p = socket ? Rawsock.socketpair(Domain.UNIX, SocketType.STREAM) : pipe();
+                try {
+                    FdStream stream = Rawsock.makeStream(p[0]);
+                    AtomicReference<Throwable> got = new AtomicReference<>();
+                    Thread t = start(v, () -> {
+                        try {
+                            stream.input().read();
+                        } catch (Throwable e) {
+                            got.set(e);
+                        }
+                    });
+                    awaitBlocked(t);
+                    t.interrupt();
+                    joinBounded(t);
+                    String what = "virtual " + v + " socket " + socket;
+                    assertInstanceOf(SocketException.class, got.get(), what);
+                    assertThrows(IOException.class, () -> stream.input().read(), what + ": the stream is closed");
+                    // the caller's own fd is open and reads what is written next
+                    Rawsock.sockWrite(p[1], new byte[] {9});
+                    byte[] one = new byte[1];
+                    assertEquals(1, Rawsock.sockRead(p[0], one), what);
+                    assertEquals(9, one[0], what);
+                } finally {
+                    Sys.closeQuietly(p[0]);
+                    Sys.closeQuietly(p[1]);
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ poll on a regular file
 
     @Test
@@ -463,6 +498,13 @@ class ReliabilityTest {
             assertThrows(NullPointerException.class, () -> p[0].recvMsg(new Message(null, iov)));
             assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {new Message(null, iov)}));
             assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {null}));
+            assertThrows(NullPointerException.class, () -> p[0].read(iov));
+            assertThrows(NullPointerException.class, () -> p[0].read(iov, 0, 2));
+            assertThrows(NullPointerException.class, () -> Rawsock.sockRead(fd, iov, 0, 2));
+            assertThrows(NullPointerException.class, () -> Rawsock.recvmsg(fd, new Message(null, iov)));
+            assertThrows(NullPointerException.class, () -> p[0].sendMsg(new Message(null, iov)));
+            assertThrows(NullPointerException.class, () -> Rawsock.recvmmsg(fd, new Message[] {new Message(null, iov)}));
+            assertThrows(NullPointerException.class, () -> p[0].write((byte[][]) null));
         } finally {
             p[0].close();
             p[1].close();
