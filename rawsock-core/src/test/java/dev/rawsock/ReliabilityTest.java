@@ -163,31 +163,38 @@ class ReliabilityTest {
         }
     }
 
+    interface FacadeCall {
+        void run() throws Exception;
+    }
+
+    /** Runs each call on a platform and on a virtual thread: each must end, bounded, with EAGAIN. */
+    private static void assertEachTimesOut(FacadeCall... calls) throws InterruptedException {
+        for (boolean v : new boolean[] {false, true}) {
+            for (int w = 0; w < calls.length; w++) {
+                FacadeCall call = calls[w];
+                AtomicReference<Throwable> got = new AtomicReference<>();
+                Thread t = start(v, () -> {
+                    try {
+                        call.run();
+                    } catch (Throwable e) {
+                        got.set(e);
+                    }
+                });
+                joinBounded(t);
+                String what = "virtual " + v + " call " + w;
+                ErrnoException e = assertInstanceOf(ErrnoException.class, got.get(), what);
+                assertEquals(Errno.EAGAIN, e.errno(), what);
+            }
+        }
+    }
+
     @Test
     void socketTimeoutsHoldOnVirtualThreadsAsOnPlatformThreads() throws Exception {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
         try {
             Rawsock.setSocketOption(pair[0], SockOpt.SO_RCVTIMEO, Duration.ofMillis(100));
-            for (boolean v : new boolean[] {false, true}) {
-                for (int which = 0; which < 3; which++) {
-                    int w = which;
-                    AtomicReference<Throwable> got = new AtomicReference<>();
-                    Thread t = start(v, () -> {
-                        try {
-                            switch (w) {
-                                case 0 -> Rawsock.recv(pair[0], new byte[8]);
-                                case 1 -> Rawsock.sockRead(pair[0], new byte[8]);
-                                default -> Rawsock.recvmsg(pair[0], new Message(null, new byte[8]));
-                            }
-                        } catch (Throwable e) {
-                            got.set(e);
-                        }
-                    });
-                    joinBounded(t);
-                    ErrnoException e = assertInstanceOf(ErrnoException.class, got.get(), "virtual " + v + " call " + w);
-                    assertEquals(Errno.EAGAIN, e.errno(), "virtual " + v + " call " + w);
-                }
-            }
+            assertEachTimesOut(() -> Rawsock.recv(pair[0], new byte[8]), () -> Rawsock.sockRead(pair[0], new byte[8]),
+                    () -> Rawsock.recvmsg(pair[0], new Message(null, new byte[8])));
         } finally {
             Sys.closeQuietly(pair[0]);
             Sys.closeQuietly(pair[1]);
@@ -211,26 +218,8 @@ class ReliabilityTest {
                 }
             }
             assertEquals(0, Sys.getFlags(pair[0]) & Consts.O_NONBLOCK, "the fd is blocking");
-            for (boolean v : new boolean[] {false, true}) {
-                for (int which = 0; which < 3; which++) {
-                    int w = which;
-                    AtomicReference<Throwable> got = new AtomicReference<>();
-                    Thread t = start(v, () -> {
-                        try {
-                            switch (w) {
-                                case 0 -> Rawsock.send(pair[0], chunk);
-                                case 1 -> Rawsock.sockWrite(pair[0], chunk);
-                                default -> Rawsock.sendmsg(pair[0], new Message(null, chunk));
-                            }
-                        } catch (Throwable e) {
-                            got.set(e);
-                        }
-                    });
-                    joinBounded(t);
-                    ErrnoException e = assertInstanceOf(ErrnoException.class, got.get(), "virtual " + v + " call " + w);
-                    assertEquals(Errno.EAGAIN, e.errno(), "virtual " + v + " call " + w);
-                }
-            }
+            assertEachTimesOut(() -> Rawsock.send(pair[0], chunk), () -> Rawsock.sockWrite(pair[0], chunk),
+                    () -> Rawsock.sendmsg(pair[0], new Message(null, chunk)));
         } finally {
             Sys.closeQuietly(pair[0]);
             Sys.closeQuietly(pair[1]);
