@@ -280,6 +280,55 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * connect on blocking fds to a listener whose accept queue is full: the SYNs go unanswered, so
+     * each call waits; more of them on virtual threads than there are carriers, and other virtual
+     * threads still run. An interrupt ends each with EINTR.
+     */
+    @Test
+    void facadeConnectOnABlockingFdDoesNotPinACarrier() throws Exception {
+        int n = Runtime.getRuntime().availableProcessors() + 2;
+        int lfd = Rawsock.socket(Domain.INET, SocketType.STREAM);
+        List<Integer> fds = new ArrayList<>();
+        List<Thread> connectors = new ArrayList<>();
+        List<AtomicReference<Throwable>> got = new ArrayList<>();
+        try {
+            Rawsock.bind(lfd, SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            Rawsock.sockListen(lfd, 0);
+            SockAddr to = Rawsock.getsockname(lfd);
+            int first = Rawsock.socket(Domain.INET, SocketType.STREAM);
+            fds.add(first);
+            Rawsock.connect(first, to);  // takes the one place in the queue, never accepted
+            for (int i = 0; i < n; i++) {
+                int fd = Rawsock.socket(Domain.INET, SocketType.STREAM);
+                fds.add(fd);
+                AtomicReference<Throwable> r = new AtomicReference<>();
+                got.add(r);
+                connectors.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        Rawsock.connect(fd, to);
+                    } catch (Throwable e) {
+                        r.set(e);
+                    }
+                }));
+            }
+            for (Thread t : connectors) awaitBlocked(t);
+            CompletableFuture<String> other = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> other.complete("ran"));
+            assertEquals("ran", other.get(BOUND_MS, TimeUnit.MILLISECONDS));
+            for (Thread t : connectors) t.interrupt();
+            for (Thread t : connectors) joinBounded(t);
+            for (AtomicReference<Throwable> r : got) {
+                ErrnoException e = assertInstanceOf(ErrnoException.class, r.get());
+                assertEquals(Errno.EINTR, e.errno());
+            }
+        } finally {
+            for (Thread t : connectors) t.interrupt();
+            Sys.closeQuietly(lfd);  // the connections still being made now meet a closed port
+            for (int fd : fds) Sys.closeQuietly(fd);
+        }
+    }
+
     // ------------------------------------------------------------------ FdStream over a pipe
 
     private static final MethodHandle PIPE = Linker.nativeLinker().downcallHandle(
