@@ -134,15 +134,16 @@ public final class Rawsock {
 
     /**
      * {@code connect(2)}. On a non-blocking fd a connection under way throws EINPROGRESS, as in C.
+     * On a virtual thread and a blocking fd the call runs on a platform thread while the virtual
+     * thread parks (connect has no per-call non-blocking flag, and the fd's mode is the caller's); an
+     * interrupt ends the wait with EINTR while the connection goes on being made, as after a signal in C.
      *
      * @param fd the socket's file descriptor
      * @param address the socket address
      * @throws ErrnoException if {@code connect(2)} fails
      */
     public static void connect(int fd, SockAddr address) throws ErrnoException {
-        Sys.checkFd(fd);
-        Objects.requireNonNull(address, "address");
-        int r = Sys.connect(fd, address.storage, address.size);
+        int r = IoCore.connect(fd, address);
         if (r != 0) throw new ErrnoException("connect", r, fd);
     }
 
