@@ -723,7 +723,7 @@ public final class Rawsock {
         return openUnixSocket(path, SocketType.STREAM);
     }
 
-    // ================================================================ messages, batches, streams (issue 3)
+    // ================================================================ messages, batches, streams
 
     /**
      * {@link #sendmsg(int, Message, MsgFlag...)} with no flags. No varargs: where the JIT does not
@@ -949,7 +949,7 @@ public final class Rawsock {
         return openUnixSocketStream(path, SocketType.STREAM);
     }
 
-    // ================================================================ names and interfaces (issue 4)
+    // ================================================================ names and interfaces
     // getaddrinfo, getnameinfo, protocol, network, ifNameIndex, ifaddrs.
 
     /**
@@ -1165,7 +1165,7 @@ public final class Rawsock {
         return raw == null ? null : SockAddr.fromBytes(raw);
     }
 
-    // ================================================================ socket options, configdev (issue 5)
+    // ================================================================ socket options, configdev
 
     /**
      * {@code getsockopt(2)}: the value of one option (CLISP's {@code socket-option} with a name).
@@ -1269,7 +1269,7 @@ public final class Rawsock {
         Interfaces.configdev(fd, ifname, addressOrNull, promisc, noarp);
     }
 
-    // ================================================================ checksums (issue 6)
+    // ================================================================ checksums
     // ipcsum, icmpcsum, tcpcsum, udpcsum with CLISP's semantics.
 
     /**
