@@ -297,7 +297,7 @@ public final class BpfProgram {
         if (target == null) {
             throw new IllegalArgumentException("target is null");
         }
-        return new BpfProgram(BpfCompiler.compile(pcapFilter, target == Target.LINUX_SOCKET));
+        return new BpfProgram(BpfOptimizer.optimize(BpfCompiler.compile(pcapFilter, target == Target.LINUX_SOCKET)));
     }
 
     private static final Pattern DD_LINE = Pattern.compile(
