@@ -69,6 +69,8 @@ final class BpfOptimizer {
 
     /** Rounds of rewriting before giving up on a fixpoint: each round shrinks the program or stops. */
     private static final int MAX_ROUNDS = 200;
+    /** Blocks one jump-threading attempt may look at: enough for a chain of address words both ways. */
+    private static final int THREAD_BUDGET = 256;
     /** Registers as bits of a liveness set: A, X, then the 16 scratch words. */
     private static final int R_A = 0, R_X = 1, R_M = 2, REGS = 2 + BpfProgram.MEMORY_WORDS;
     /** Terminator kinds of a block. */
@@ -93,6 +95,9 @@ final class BpfOptimizer {
             }
             if (!changed) {
                 changed = g.analyze().removeDead();
+            }
+            if (!changed) {
+                changed = g.analyze().removeDead(true);
             }
             if (!changed) {
                 break;
@@ -120,6 +125,12 @@ final class BpfOptimizer {
         State out;
         int liveIn;
         int liveOut;
+        /**
+         * The packet length every path from the block's start to an accepting return proves by a
+         * load (the least over those paths of the furthest absolute load on each); a path that
+         * rejects proves everything.
+         */
+        long antIn;
         int preds;
 
         Block(int id) {
@@ -193,7 +204,12 @@ final class BpfOptimizer {
                     cur.stmts.add(BpfInstruction.stmt(in.code(), in.k()));
                 }
             }
-            g.entry = g.blocks.get(0);
+            // An empty block in front, so that the first real block has an incoming edge to thread.
+            Block start = new Block(-1);
+            start.term = T_GOTO;
+            start.jt = g.blocks.get(0);
+            g.blocks.add(0, start);
+            g.entry = start;
             return g;
         }
 
@@ -299,7 +315,7 @@ final class BpfOptimizer {
                 // A block reached only by falling or jumping from one other block joins it.
                 Set<Block> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
                 for (Block b : blocks) {
-                    while (!absorbed.contains(b) && b.term == T_GOTO && b.jt.preds == 1 && b.jt != entry) {
+                    while (b != entry && !absorbed.contains(b) && b.term == T_GOTO && b.jt.preds == 1) {
                         Block c = b.jt;
                         absorbed.add(c);
                         b.stmts.addAll(c.stmts);
@@ -382,8 +398,32 @@ final class BpfOptimizer {
                     live = (live & ~defs(st)) | uses(st);
                 }
                 b.liveIn = live;
+                long ant = Long.MAX_VALUE;
+                for (Block s : succs(b)) {
+                    ant = Math.min(ant, s.antIn);
+                }
+                if (b.term == T_RET) {
+                    ant = b.code == (RET | K) && b.k == 0 ? Long.MAX_VALUE : 0;
+                }
+                for (int j = b.stmts.size() - 1; j >= 0; j--) {
+                    ant = Math.max(ant, loadEnd(b.stmts.get(j)));
+                }
+                b.antIn = ant;
             }
             return this;
+        }
+
+        /** How many bytes a packet load needs to succeed, whatever the registers; 0 if not such a load. */
+        static long loadEnd(BpfInstruction st) {
+            int code = st.code();
+            int k = st.k();
+            if (k < 0) {
+                return 0;
+            }
+            if ((code & 0xe7) == (LD | ABS_)) {
+                return (long) k + size(code);
+            }
+            return code == (LDX | B | MSH) ? (long) k + 1 : 0;
         }
 
         /** The state on the way out of {@code b} along its true or false branch. */
@@ -564,8 +604,23 @@ final class BpfOptimizer {
         }
 
         private Block threadFrom(State s, Block target) {
-            int[] budget = {64};
-            Block to = exitOf(s, target, budget);
+            // First allowing absolute loads that may fail, if the block reached proves as much
+            // before any accept; then only loads that cannot fail.
+            // need[1] caps the loads skipped: lowered to what the exit found proves, then tried again.
+            long[] need = {0, Long.MAX_VALUE};
+            for (int attempt = 0; attempt < 4; attempt++) {
+                need[0] = 0;
+                Block to = exitOf(s, target, new int[] {THREAD_BUDGET}, need);
+                if (to == null) {
+                    break;
+                }
+                long proven = need[0] == 0 ? 0 : antFrom(s, to, new int[] {THREAD_BUDGET});
+                if (proven >= need[0]) {
+                    return to;
+                }
+                need[1] = proven;
+            }
+            Block to = exitOf(s, target, new int[] {THREAD_BUDGET}, null);
             return to == null ? target : to;
         }
 
@@ -575,41 +630,79 @@ final class BpfOptimizer {
          * both ways end at the same block. Null if {@code b} cannot be skipped. A block can be
          * skipped when its statements cannot fail and change nothing that the block reached reads.
          */
-        private Block exitOf(State s, Block b, int[] budget) {
+        private Block exitOf(State s, Block b, int[] budget, long[] need) {
             if (b.term == T_RET || --budget[0] < 0) {
                 return null;
             }
             State t = s.copy();
             for (BpfInstruction st : b.stmts) {
                 if (!safe(t, st)) {
-                    return null;
+                    if (need == null || loadEnd(st) == 0 || loadEnd(st) > need[1]) {
+                        return null;
+                    }
+                    need[0] = Math.max(need[0], loadEnd(st));
                 }
                 step(t, st);
             }
             if (b.term == T_GOTO) {
-                return follow(s, t, b.jt, budget);
+                return follow(s, t, b.jt, budget, need);
             }
             Boolean d = decide(b, t);
             if (d != null) {
-                return follow(s, t, d ? b.jt : b.jf, budget);
+                return follow(s, t, d ? b.jt : b.jf, budget, need);
             }
             State ts = s.copy();
             State fs = s.copy();
             refineBy(ts, b, t, true);
             refineBy(fs, b, t, false);
-            Block yes = follow(ts, t, b.jt, budget);
-            Block no = follow(fs, t, b.jf, budget);
+            Block yes = follow(ts, t, b.jt, budget, need);
+            Block no = follow(fs, t, b.jf, budget, need);
             return yes != null && yes == no ? yes : null;
         }
 
+        /**
+         * {@link Block#antIn} for a path that enters {@code b} in state {@code s}: paths the facts
+         * rule out do not count. Explores up to a budget of blocks, then falls back on antIn.
+         */
+        private long antFrom(State s, Block b, int[] budget) {
+            if (b.term == T_RET) {
+                return b.antIn;
+            }
+            if (--budget[0] < 0) {
+                return b.antIn;
+            }
+            State t = s.copy();
+            long most = 0;
+            for (BpfInstruction st : b.stmts) {
+                most = Math.max(most, loadEnd(st));
+                step(t, st);
+            }
+            long rest;
+            if (b.term == T_GOTO) {
+                rest = antFrom(t, b.jt, budget);
+            } else {
+                Boolean d = decide(b, t);
+                if (d != null) {
+                    rest = antFrom(t, d ? b.jt : b.jf, budget);
+                } else {
+                    State ts = t.copy();
+                    State fs = t.copy();
+                    refineBy(ts, b, t, true);
+                    refineBy(fs, b, t, false);
+                    rest = Math.min(antFrom(ts, b.jt, budget), antFrom(fs, b.jf, budget));
+                }
+            }
+            return Math.max(most, rest);
+        }
+
         /** Past a skipped block whose statements left state {@code t}: the block reached, or further. */
-        private Block follow(State s, State t, Block next, int[] budget) {
+        private Block follow(State s, State t, Block next, int[] budget, long[] need) {
             for (int r = 0; r < REGS; r++) {
                 if ((next.liveIn & (1 << r)) != 0 && t.reg[r] != s.reg[r]) {
                     return null;
                 }
             }
-            Block further = exitOf(s, next, budget);
+            Block further = exitOf(s, next, budget, need);
             return further == null ? next : further;
         }
 
@@ -708,14 +801,34 @@ final class BpfOptimizer {
          * last {@code and #m} or {@code sub} into the comparison when A is read nowhere after it.
          */
         boolean removeDead() {
+            return removeDead(false);
+        }
+
+        /**
+         * {@code anticipated}: instead of statements that cannot fail, drop absolute loads whose
+         * failure every accepting path after them would meet anyway (at a later load reading at least
+         * as far). Done on its own, since a load dropped that way may be what made another safe.
+         */
+        boolean removeDead(boolean anticipated) {
             boolean changed = false;
             for (Block b : blocks) {
                 State s = b.in.copy();
                 int n = b.stmts.size();
                 boolean[] safe = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    safe[i] = safe(s, b.stmts.get(i));
+                    safe[i] = !anticipated && safe(s, b.stmts.get(i));
                     step(s, b.stmts.get(i));
+                }
+                if (anticipated) {
+                    long ant = b.term == T_RET ? (b.code == (RET | K) && b.k == 0 ? Long.MAX_VALUE : 0) : Long.MAX_VALUE;
+                    for (Block x : succs(b)) {
+                        ant = Math.min(ant, x.antIn);
+                    }
+                    for (int i = n - 1; i >= 0; i--) {
+                        long end = loadEnd(b.stmts.get(i));
+                        safe[i] = end > 0 && ant >= end;
+                        ant = Math.max(ant, end);
+                    }
                 }
                 if (b.term == T_COND && n > 0 && (b.liveOut & 1 << R_A) == 0 && safe[n - 1]) {
                     BpfInstruction last = b.stmts.get(n - 1);
@@ -1119,12 +1232,17 @@ final class BpfOptimizer {
 
         /** Everything known of value {@code v}: from what it is, and from the branches taken. */
         Fact fact(int v, Values values) {
-            Fact f = intrinsic(v, values);
+            return fact(v, values, 0);
+        }
+
+        private Fact fact(int v, Values values, int depth) {
+            Fact f = intrinsic(v, values, depth);
             Fact learnt = facts.get(v);
             return learnt == null ? f : f.and(learnt);
         }
 
-        private static Fact intrinsic(int v, Values values) {
+        /** What a value is known to be from how it is computed: a load's width, interval arithmetic. */
+        private Fact intrinsic(int v, Values values, int depth) {
             Values.Key key = values.keyOf(v);
             switch (key.kind()) {
                 case Values.CONST -> {
@@ -1139,21 +1257,40 @@ final class BpfOptimizer {
                     return new Fact(0, 60, ~0x3c, Set.of(), Set.of());
                 }
                 case Values.ALU_ -> {
-                    if (values.isConst(key.b())) {
-                        long c = values.constant(key.b());
-                        if (key.c() == AND) {
-                            return new Fact(0, c, (int) ~c, Set.of(), Set.of());
-                        }
-                        if (key.c() == RSH) {
-                            return new Fact(0, 0xffffffffL >>> c, 0, Set.of(), Set.of());
-                        }
+                    if (depth > 8) {
+                        return Fact.ANY;
                     }
-                    return Fact.ANY;
+                    Fact x = fact(key.a(), values, depth + 1);
+                    Fact y = fact(key.b(), values, depth + 1);
+                    if (x.lo > x.hi || y.lo > y.hi) {
+                        return Fact.ANY;
+                    }
+                    return range(switch ((int) key.c()) {
+                        case ADD -> new long[] {x.lo + y.lo, x.hi + y.hi};
+                        case SUB -> x.lo >= y.hi ? new long[] {x.lo - y.hi, x.hi - y.lo} : null;
+                        case MUL -> x.hi <= 0xffffffffL / Math.max(1, y.hi) ? new long[] {x.lo * y.lo, x.hi * y.hi} : null;
+                        case DIV -> y.lo > 0 ? new long[] {x.lo / y.hi, x.hi / y.lo} : null;
+                        case MOD -> y.lo > 0 ? new long[] {0, Math.min(x.hi, y.hi - 1)} : null;
+                        case AND -> new long[] {0, Math.min(x.hi, y.hi)};
+                        case OR, XOR -> new long[] {0, (Long.highestOneBit(Math.max(x.hi, y.hi)) << 1) - 1};
+                        case RSH -> y.lo == y.hi && y.lo < 32 ? new long[] {x.lo >>> y.lo, x.hi >>> y.lo} : null;
+                        case LSH -> y.lo == y.hi && y.lo < 32 && (x.hi << y.lo) <= 0xffffffffL
+                                ? new long[] {x.lo << y.lo, x.hi << y.lo} : null;
+                        default -> null;
+                    }, key.c() == AND && values.isConst(key.b()) ? (int) ~values.constant(key.b()) : 0);
                 }
                 default -> {
                     return Fact.ANY;
                 }
             }
+        }
+
+        /** A range from interval arithmetic, or anything if it overflowed 32 bits. */
+        private static Fact range(long[] lohi, int zero) {
+            if (lohi == null || lohi[0] < 0 || lohi[1] > 0xffffffffL || lohi[0] > lohi[1]) {
+                return new Fact(0, 0xffffffffL, zero, Set.of(), Set.of());
+            }
+            return new Fact(lohi[0], lohi[1], zero, Set.of(), Set.of());
         }
 
         /** The outcome of {@code A op k} for the value {@code a}, or null if the facts do not tell. */
