@@ -71,6 +71,11 @@ final class BpfOptimizer {
     private static final int MAX_ROUNDS = 200;
     /** Blocks one jump-threading attempt may look at: enough for a chain of address words both ways. */
     private static final int THREAD_BUDGET = 256;
+    /**
+     * Blocks all jump threading of one program may look at, so that compiling a filter of thousands
+     * of instructions takes a bounded time; past it the program is optimized less, never wrongly.
+     */
+    private static final long WORK_BUDGET = 300_000;
     /** Registers as bits of a liveness set: A, X, then the 16 scratch words. */
     private static final int R_A = 0, R_X = 1, R_M = 2, REGS = 2 + BpfProgram.MEMORY_WORDS;
     /** Terminator kinds of a block. */
@@ -84,21 +89,13 @@ final class BpfOptimizer {
      */
     static List<BpfInstruction> optimize(List<BpfInstruction> prog) {
         Cfg g = Cfg.build(prog);
+        // One analysis per round: the first rewrite that changes something ends the round, as the
+        // next one needs facts about the program as it is now.
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            boolean changed = g.simplify();
-            changed |= g.analyze().foldBranches();
-            if (!changed) {
-                changed = g.analyze().thread();
-            }
-            if (!changed) {
-                changed = g.analyze().rewriteStatements();
-            }
-            if (!changed) {
-                changed = g.analyze().removeDead();
-            }
-            if (!changed) {
-                changed = g.analyze().removeDead(true);
-            }
+            g.simplify();
+            g.analyze();
+            boolean changed = g.foldBranches() || g.thread() || g.rewriteStatements() || g.removeDead(false)
+                    || g.removeDead(true);
             if (!changed) {
                 break;
             }
@@ -147,6 +144,8 @@ final class BpfOptimizer {
         Block entry;
         List<Block> blocks = new ArrayList<>();
         final Values values = new Values();
+        /** What is left of {@link #WORK_BUDGET}. */
+        long work = WORK_BUDGET;
 
         static Cfg build(List<BpfInstruction> prog) {
             int n = prog.size();
@@ -464,7 +463,7 @@ final class BpfOptimizer {
                     if (k >= 0) {
                         return (long) k + size <= s.knownLen;
                     }
-                    return s.avail.contains(values.anc(size, k));
+                    return Chain.has(s.avail, values.anc(size, k));
                 }
                 case LD | W | IND, LD | H | IND, LD | B | IND -> {
                     int x = s.reg[R_X];
@@ -473,7 +472,7 @@ final class BpfOptimizer {
                     if (at >= 0) {
                         return at + size <= s.knownLen;
                     }
-                    return s.avail.contains(values.key(Values.IND, size, x, k));
+                    return Chain.has(s.avail, values.key(Values.IND, size, x, k));
                 }
                 case LDX | B | MSH -> {
                     return k >= 0 && (long) k + 1 <= s.knownLen;
@@ -511,7 +510,7 @@ final class BpfOptimizer {
                         r[R_A] = absLoad(s, size, (int) at);
                     } else {
                         int v = values.key(Values.IND, size, r[R_X], k);
-                        s.avail.add(v);
+                        s.avail = Chain.with(s.avail, v, null);
                         r[R_A] = v;
                     }
                 }
@@ -549,7 +548,7 @@ final class BpfOptimizer {
                     return values.fresh();
                 }
                 int v = values.anc(size, k);
-                s.avail.add(v);
+                s.avail = Chain.with(s.avail, v, null);
                 return v;
             }
             s.knownLen = Math.max(s.knownLen, (long) k + size);
@@ -604,6 +603,9 @@ final class BpfOptimizer {
         }
 
         private Block threadFrom(State s, Block target) {
+            if (work <= 0) {
+                return target;
+            }
             // First allowing absolute loads that may fail, if the block reached proves as much
             // before any accept; then only loads that cannot fail.
             // need[1] caps the loads skipped: lowered to what the exit found proves, then tried again.
@@ -631,7 +633,7 @@ final class BpfOptimizer {
          * skipped when its statements cannot fail and change nothing that the block reached reads.
          */
         private Block exitOf(State s, Block b, int[] budget, long[] need) {
-            if (b.term == T_RET || --budget[0] < 0) {
+            if (b.term == T_RET || --budget[0] < 0 || --work < 0) {
                 return null;
             }
             State t = s.copy();
@@ -668,7 +670,7 @@ final class BpfOptimizer {
             if (b.term == T_RET) {
                 return b.antIn;
             }
-            if (--budget[0] < 0) {
+            if (--budget[0] < 0 || --work < 0) {
                 return b.antIn;
             }
             State t = s.copy();
@@ -799,12 +801,6 @@ final class BpfOptimizer {
         /**
          * Drops statements whose result nobody reads (unless they could end the program), and fuses a
          * last {@code and #m} or {@code sub} into the comparison when A is read nowhere after it.
-         */
-        boolean removeDead() {
-            return removeDead(false);
-        }
-
-        /**
          * {@code anticipated}: instead of statements that cannot fail, drop absolute loads whose
          * failure every accepting path after them would meet anyway (at a later load reading at least
          * as far). Done on its own, since a load dropped that way may be what made another safe.
@@ -1130,17 +1126,15 @@ final class BpfOptimizer {
         }
 
         Fact and(Fact o) {
-            Set<Long> n = new HashSet<>(not);
-            n.addAll(o.not);
-            Set<Integer> sb = new HashSet<>(someBit);
-            sb.addAll(o.someBit);
+            Set<Long> n = union(not, o.not);
+            Set<Integer> sb = union(someBit, o.someBit);
             Set<Long> one = oneOf == null ? o.oneOf : oneOf;
             if (oneOf != null && o.oneOf != null) {
                 Set<Long> both = new HashSet<>(oneOf);
                 both.retainAll(o.oneOf);
                 one = Set.copyOf(both);
             }
-            return new Fact(Math.max(lo, o.lo), Math.min(hi, o.hi), zero | o.zero, Set.copyOf(n), Set.copyOf(sb), one);
+            return new Fact(Math.max(lo, o.lo), Math.min(hi, o.hi), zero | o.zero, n, sb, one);
         }
 
         Fact or(Fact o) {
@@ -1159,6 +1153,18 @@ final class BpfOptimizer {
             return new Fact(Math.min(lo, o.lo), Math.max(hi, o.hi), zero & o.zero, Set.copyOf(n), Set.copyOf(sb), one);
         }
 
+        private static <T> Set<T> union(Set<T> a, Set<T> b) {
+            if (b.isEmpty() || a.containsAll(b)) {
+                return a;
+            }
+            if (a.isEmpty()) {
+                return b;
+            }
+            Set<T> u = new HashSet<>(a);
+            u.addAll(b);
+            return Set.copyOf(u);
+        }
+
         /** The values still possible, if the fact lists them (else null). */
         Set<Long> candidates() {
             if (oneOf == null) {
@@ -1174,14 +1180,67 @@ final class BpfOptimizer {
         }
     }
 
+    /**
+     * An immutable list from value numbers to facts (or to nothing, as a set), newest first: states
+     * copied along every explored path share it instead of copying a map.
+     */
+    record Chain(int vn, Fact fact, Chain next) {
+        static Fact get(Chain c, int vn) {
+            for (; c != null; c = c.next) {
+                if (c.vn == vn) {
+                    return c.fact;
+                }
+            }
+            return null;
+        }
+
+        static boolean has(Chain c, int vn) {
+            for (; c != null; c = c.next) {
+                if (c.vn == vn) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@code c} with {@code vn} mapped to {@code fact} (null for a set member). */
+        static Chain with(Chain c, int vn, Fact fact) {
+            if (fact == null && has(c, vn)) {
+                return c;
+            }
+            return new Chain(vn, fact, c);
+        }
+
+        /** The newest entry per value number. */
+        static Map<Integer, Fact> toMap(Chain c) {
+            Map<Integer, Fact> m = new HashMap<>();
+            Set<Integer> seen = new HashSet<>();
+            for (; c != null; c = c.next) {
+                if (seen.add(c.vn)) {
+                    m.put(c.vn, c.fact);
+                }
+            }
+            return m;
+        }
+
+        static Chain of(Map<Integer, Fact> m) {
+            Chain c = null;
+            for (Map.Entry<Integer, Fact> e : m.entrySet()) {
+                c = new Chain(e.getKey(), e.getValue(), c);
+            }
+            return c;
+        }
+    }
+
     /** The abstract machine state at one point: value numbers in registers, facts, what has been read. */
     static final class State {
         final int[] reg = new int[REGS];
         /** The packet has at least this many captured bytes (a load this far has succeeded). */
         long knownLen;
-        /** Loads (other than absolute packet loads) that have succeeded. */
-        Set<Integer> avail = new HashSet<>();
-        Map<Integer, Fact> facts = new HashMap<>();
+        /** Loads (other than absolute packet loads) that have succeeded; shared between copies. */
+        Chain avail;
+        /** What the branches taken say about values; shared between copies, newest first. */
+        Chain facts;
 
         static State entry(Values values) {
             State s = new State();
@@ -1199,8 +1258,8 @@ final class BpfOptimizer {
             State s = new State();
             System.arraycopy(reg, 0, s.reg, 0, REGS);
             s.knownLen = knownLen;
-            s.avail = new HashSet<>(avail);
-            s.facts = new HashMap<>(facts);
+            s.avail = avail;
+            s.facts = facts;
             return s;
         }
 
@@ -1209,15 +1268,19 @@ final class BpfOptimizer {
             for (int i = 1; i < ins.size(); i++) {
                 State o = ins.get(i);
                 s.knownLen = Math.min(s.knownLen, o.knownLen);
-                s.avail.retainAll(o.avail);
+                Map<Integer, Fact> mine = Chain.toMap(s.avail);
+                Map<Integer, Fact> theirs = Chain.toMap(o.avail);
+                mine.keySet().retainAll(theirs.keySet());
+                s.avail = Chain.of(mine);
                 Map<Integer, Fact> f = new HashMap<>();
-                for (Map.Entry<Integer, Fact> e : s.facts.entrySet()) {
-                    Fact other = o.facts.get(e.getKey());
+                Map<Integer, Fact> otherFacts = Chain.toMap(o.facts);
+                for (Map.Entry<Integer, Fact> e : Chain.toMap(s.facts).entrySet()) {
+                    Fact other = otherFacts.get(e.getKey());
                     if (other != null) {
                         f.put(e.getKey(), e.getValue().or(other));
                     }
                 }
-                s.facts = f;
+                s.facts = Chain.of(f);
             }
             for (int r = 0; r < REGS; r++) {
                 for (State o : ins) {
@@ -1237,7 +1300,7 @@ final class BpfOptimizer {
 
         private Fact fact(int v, Values values, int depth) {
             Fact f = intrinsic(v, values, depth);
-            Fact learnt = facts.get(v);
+            Fact learnt = Chain.get(facts, v);
             return learnt == null ? f : f.and(learnt);
         }
 
@@ -1369,7 +1432,8 @@ final class BpfOptimizer {
             if (values.isConst(a)) {
                 return;
             }
-            Fact f = facts.getOrDefault(a, Fact.ANY);
+            Fact f = Chain.get(facts, a);
+            f = f == null ? Fact.ANY : f;
             Fact add = switch (op) {
                 case JEQ -> taken ? new Fact(k, k, (int) ~k, Set.of(), Set.of(), Set.of(k))
                         : new Fact(0, 0xffffffffL, 0, Set.of(k), Set.of());
@@ -1384,7 +1448,7 @@ final class BpfOptimizer {
             if (op == JGE && !taken && k == 0) {
                 return; // never true of an unsigned value: the path cannot run
             }
-            facts.put(a, f.and(add));
+            facts = Chain.with(facts, a, f.and(add));
         }
     }
 }
