@@ -1,11 +1,14 @@
 package dev.rawsock.cli;
 
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.capture.Capture;
 import dev.rawsock.capture.CaptureStats;
 import dev.rawsock.packet.BpfProgram;
 import dev.rawsock.packet.Frame;
+import dev.rawsock.packet.LinkType;
 import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.PcapNgWriter;
 import dev.rawsock.packet.PcapReader;
 import dev.rawsock.packet.PcapRecord;
 import dev.rawsock.packet.PcapWriter;
@@ -43,14 +46,22 @@ final class SniffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-i", paramLabel = "interface", description = "Interface to capture on (default: all).")
+    @Option(names = "-i", paramLabel = "interface",
+            description = "Interface to capture on; any (the default): all of them, as LINUX_SLL2 frames.")
     String iface;
+
+    @Option(names = {"--immediate", "--immediate-mode"},
+            description = "Deliver each packet as soon as it arrives (a TPACKET_V2 ring), not a ring block at a time.")
+    boolean immediate;
 
     @Option(names = "-c", paramLabel = "count", description = "Stop after count packets.")
     int count;
 
     @Option(names = "-w", paramLabel = "file.pcap", description = "Write the packets to a pcap file instead of printing them.")
     Path write;
+
+    @Option(names = "--pcapng", description = "Write -w as pcapng (the default for a file named *.pcapng).")
+    boolean pcapng;
 
     @Option(names = "-r", paramLabel = "file.pcap", description = "Read packets from a pcap file instead of an interface.")
     Path read;
@@ -94,12 +105,12 @@ final class SniffCommand implements Callable<Integer> {
 
     private int readFile(BpfProgram program) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (PcapReader r = PcapReader.open(read); PcapWriter w = write == null ? null : PcapWriter.create(write, r.linktype(), snaplen)) {
+        try (PcapReader r = PcapReader.open(read); Out w = write == null ? null : writer(r.linktype(), null, null)) {
             for (PcapRecord rec; (count == 0 || captured < count) && (rec = r.next()) != null; ) {
                 if (program != null && !program.matches(rec.bytes())) continue;
                 captured++;
                 if (w != null) w.write(rec);
-                else out.println(line(rec, r.linktype()));
+                else out.println(line(rec, rec.linkType()));
             }
         }
         out.flush();
@@ -109,19 +120,23 @@ final class SniffCommand implements Callable<Integer> {
     private int live(BpfProgram program, String expr) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Capture.Options o = Capture.Options.defaults().snaplen(snaplen).promiscuous(promisc);
-        if (program != null) o.filter(program);
+        Capture.Options o = Capture.Options.defaults().snaplen(snaplen).promiscuous(promisc).immediate(immediate);
+        // as an expression, so that the capture compiles it for its interface's link type
+        if (program != null) o.filter(expr);
+        String on = iface == null || iface.equals("any") ? null : iface;
         Capture c;
         try {
-            c = Capture.open(iface, o);
+            c = Capture.open(on, o);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (ErrnoException e) {
             if (Sockets.denied(e))
                 throw new CliException("capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the java binary)", e);
-            if (e.errnoName().equals("ENODEV")) throw new CliException(iface + ": no such interface", e);
+            if (e.is(Errno.ENODEV)) throw new CliException(iface + ": no such interface", e);
             throw e;
         }
         CountDownLatch finished = new CountDownLatch(1);
-        PcapWriter w = null;
+        Out w = null;
         Thread hook = new Thread(() -> {
             // Ctrl-C: read the counters while the socket is open, stop the reader, let it close the file.
             interrupted = true;
@@ -135,12 +150,14 @@ final class SniffCommand implements Callable<Integer> {
             summary(err, st, true);
         }, "rawsock-sniff-summary");
         try (c) {
-            w = write == null ? null : PcapWriter.create(write, PcapWriter.LINKTYPE_ETHERNET, snaplen);
-            err.printf("listening on %s, link-type EN10MB (Ethernet), snapshot length %d bytes%s%n", iface == null ? "any" : iface,
-                    snaplen, expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
+            int linkType = c.linkType();
+            w = write == null ? null : writer(linkType, on == null ? "any" : on, c);
+            err.printf("listening on %s, link-type %s (%s), snapshot length %d bytes%s%n", on == null ? "any" : on,
+                    LinkType.name(linkType), LinkType.description(linkType).orElse("?"), snaplen,
+                    expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
             err.flush();
             Runtime.getRuntime().addShutdownHook(hook);
-            PcapWriter writer = w;
+            Out writer = w;
             long[] lastShown = {System.nanoTime()};
             try {
                 c.forEach(count, timeout > 0 ? Duration.ofNanos((long) (timeout * 1e9)) : null, p -> {
@@ -156,7 +173,7 @@ final class SniffCommand implements Callable<Integer> {
                             err.flush();
                         }
                     } else {
-                        out.println(line(p, linktypeOf(p.hardwareType())));
+                        out.println(line(p, linkType));
                         out.flush();
                     }
                 });
@@ -186,6 +203,33 @@ final class SniffCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The -w file, classic pcap or pcapng; closing a live capture's pcapng file records its counts. */
+    private interface Out extends java.io.Closeable {
+        void write(Frame f) throws IOException;
+    }
+
+    /** pcapng for --pcapng or a name ending in .pcapng (one interface, named), else classic pcap. */
+    private Out writer(int linktype, String ifname, Capture c) throws IOException {
+        if (!pcapng && !write.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pcapng")) {
+            PcapWriter w = PcapWriter.create(write, linktype, snaplen);
+            return new Out() {
+                @Override public void write(Frame f) throws IOException { w.write(f); }
+                @Override public void close() throws IOException { w.close(); }
+            };
+        }
+        PcapNgWriter w = PcapNgWriter.create(write);
+        w.addInterface(ifname, linktype, snaplen);
+        return new Out() {
+            @Override public void write(Frame f) throws IOException { w.write(f); }
+
+            @Override public void close() throws IOException {
+                CaptureStats st = c == null ? null : stats(c);
+                if (st != null) w.statistics(0, st.received(), st.dropped());
+                w.close();
+            }
+        };
+    }
+
     private static CaptureStats stats(Capture c) {
         try {
             return c.stats();
@@ -208,11 +252,6 @@ final class SniffCommand implements Callable<Integer> {
             }
             err.flush();
         }
-    }
-
-    /** The pcap link type for an interface's ARPHRD_* type: Ethernet and loopback carry Ethernet headers; tun none. */
-    static int linktypeOf(int arphrd) {
-        return arphrd == 0xFFFE || arphrd == 0xFFFF ? Packets.LINKTYPE_RAW : Packets.LINKTYPE_ETHERNET;
     }
 
     /** {@code HH:MM:SS.micros} (local time, as tcpdump) and the packet's one-line description. */
