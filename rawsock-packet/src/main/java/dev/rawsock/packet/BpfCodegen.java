@@ -69,6 +69,7 @@ final class BpfCodegen {
 
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
+    final BpfWlan wlan;
 
     /**
      * @throws IllegalArgumentException for a link type this compiler has no offsets for
@@ -83,12 +84,19 @@ final class BpfCodegen {
             case LinkType.LINUX_SLL2 -> new int[] {0, 20};
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, -1};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
-                    + " LINUX_SLL2, NULL and LOOP");
+                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11 and IEEE802_11_RADIO");
         };
+        this.wlan = new BpfWlan(this, linkType);
         this.offLinkType = offs[0];
         this.offNl = offs[1];
+    }
+
+    /** Reserves M[LINKPL]/M[LINKTYPE] for a run-time offset: expressions keep their temporaries above them. */
+    void needScratch() {
+        variable = true;
     }
 
     /** Whether the code needs M[LINKPL]/M[LINKTYPE] set up in a prologue. */
@@ -146,12 +154,20 @@ final class BpfCodegen {
             case BpfAst.EtherProto e -> etherType(e.type());
             case BpfAst.Port p -> transport.ports(p.proto(), p.dir(), p.lo(), p.hi(), p.range());
             case BpfAst.EtherHost h -> {
+                if (BpfWlan.is80211(dlt)) {
+                    yield wlan.host(h.dir(), h.mac());
+                }
+                if (BpfWlan.wlanOnly(h.dir())) {
+                    throw new BpfLexer.FilterError(h.pos(), BpfWlan.qualifierName(h.dir())
+                            + " only supported on 802.11 with 802.11 headers");
+                }
                 ethernetOnly(h.pos(), "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
                 yield direction(h.dir(), macTest(6, h.mac()), macTest(0, h.mac()));
             }
             case BpfAst.Ip6Net a -> net.ip6Net(a.dir(), a.words(), a.masks());
             case BpfAst.Ip4Net a -> net.ip4Net(a.proto(), a.dir(), a.addr(), a.mask());
             case BpfAst.Compare c -> compare(c);
+            case BpfAst.FrameControl f -> wlan.frameControl(f, dlt);
             case BpfAst.And a -> throw new AssertionError(a);
             case BpfAst.Or o -> throw new AssertionError(o);
             case BpfAst.Not x -> throw new AssertionError(x);
@@ -173,6 +189,9 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> throw new IllegalArgumentException(
+                    "bad pcap filter: on " + LinkType.name(dlt) + " the filter compiler supports the link layer only"
+                    + " (802.11 type, subtype, dir, addresses; len; link[]), not network-layer protocols");
             default -> eq(H, linkType(), type);
         };
     }
@@ -202,6 +221,9 @@ final class BpfCodegen {
     }
 
     private Node etherCast(boolean broadcast, int pos) {
+        if (BpfWlan.is80211(dlt)) {
+            return broadcast ? wlan.broadcast() : wlan.multicast();
+        }
         ethernetOnly(pos, broadcast ? "not a broadcast link" : "link-layer multicast filters supported only on"
                 + " ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
         return broadcast
@@ -288,6 +310,8 @@ final class BpfCodegen {
             case DST -> dst;
             case AND -> and(src, dst);
             case DEFAULT, OR -> or(src, dst);
+            case ADDR1, ADDR2, ADDR3, ADDR4, RA, TA -> throw new IllegalArgumentException("bad pcap filter: "
+                    + BpfWlan.qualifierName(dir) + " are not valid qualifiers for addresses other than 802.11 MAC addresses");
         };
     }
 
@@ -322,7 +346,7 @@ final class BpfCodegen {
             case BpfAst.PacketLoad p -> {
                 Ar idx = arith(p.idx(), checks);
                 yield switch (p.proto()) {
-                    case "ether" -> new Load(p.size(), 0, -1, idx);
+                    case "ether" -> BpfWlan.is80211(dlt) ? wlan.link(p.size(), 0, idx) : new Load(p.size(), 0, -1, idx);
                     case "ip", "ip6", "arp", "rarp" -> net.load(p.proto(), p.size(), idx, checks);
                     default -> transport.load(p.proto(), p.size(), idx, checks);
                 };

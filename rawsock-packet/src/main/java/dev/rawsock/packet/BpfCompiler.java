@@ -39,6 +39,9 @@ final class BpfCompiler {
             BpfIr.Node lowered;
             try {
                 lowered = gen.lower(tree);
+                if (!gen.wlan.prologue().isEmpty()) {
+                    lowered = new BpfIr.Prefixed(gen.wlan.prologue(), lowered);
+                }
             } catch (BpfLexer.FilterError e) {
                 throw e.toIae(filter);
             }

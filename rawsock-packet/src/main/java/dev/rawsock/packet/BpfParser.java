@@ -39,13 +39,15 @@ final class BpfParser {
     record Quals(String proto, Dir dir, String type) {
     }
 
-    static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
+    static final Set<String> PROTOS = Set.of("ether", "link", "wlan", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
             "icmp", "icmp6", "igmp");
 
     /** Words the grammar reserves: never a service or host name. */
     static final Set<String> KEYWORDS = Set.of("and", "or", "not", "host", "net", "port", "portrange", "src", "dst",
             "proto", "vlan", "less", "greater", "broadcast", "multicast", "len", "mask", "gateway", "inbound",
-            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "llc");
+            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "llc",
+            "type", "subtype", "dir", "direction", "addr1", "address1", "addr2", "address2", "addr3", "address3",
+            "addr4", "address4", "ra", "ta");
 
     static final Map<String, Integer> NAMED = Map.ofEntries(
             Map.entry("tcpflags", 13), Map.entry("tcp-fin", 0x01), Map.entry("tcp-syn", 0x02),
@@ -265,7 +267,7 @@ final class BpfParser {
         }
         String proto = null;
         if (PROTOS.contains(t.text())) {
-            proto = t.text().equals("link") ? "ether" : t.text();
+            proto = t.text().equals("link") || t.text().equals("wlan") ? "ether" : t.text();
             next();
             Tok u = peek();
             if (u.is("proto")) {
@@ -278,6 +280,10 @@ final class BpfParser {
                 next();
                 last = null;
                 return castPrimitive(proto, u);
+            }
+            if (u.kind() == Kind.WORD && BpfWlan.FRAME_CONTROL.contains(u.text())) {
+                last = null;
+                return frameControl(); // libpcap ignores the protocol before an 802.11 primitive
             }
         } else {
             switch (t.text()) {
@@ -298,6 +304,10 @@ final class BpfParser {
                     last = null;
                     return castPrimitive("ether", t);
                 }
+                case "type", "subtype", "dir", "direction" -> {
+                    last = null;
+                    return frameControl();
+                }
                 case "proto" -> {
                     next();
                     Quals q = new Quals(null, Dir.DEFAULT, "proto");
@@ -317,6 +327,8 @@ final class BpfParser {
                 next();
                 next();
             }
+        } else if (peek().kind() == Kind.WORD && BpfWlan.ADDRESS_QUALIFIERS.containsKey(peek().text())) {
+            dir = BpfWlan.ADDRESS_QUALIFIERS.get(next().text());
         }
         String type = null;
         Tok a = peek();
@@ -336,6 +348,11 @@ final class BpfParser {
         Quals q = new Quals(proto, dir, type);
         last = q;
         return valuePrimitive(q);
+    }
+
+    /** An 802.11 frame-control primitive ({@link BpfWlan#parse}). */
+    private BpfAst frameControl() {
+        return BpfWlan.parse(next(), this::peek, this::next, t -> number(t, 0xffffffffL, "a number"));
     }
 
     private BpfAst castPrimitive(String proto, Tok what) {
@@ -688,7 +705,7 @@ final class BpfParser {
                 }
             }
             expect("]");
-            return new BpfAst.PacketLoad(t.text().equals("link") ? "ether" : t.text(), size, idx);
+            return new BpfAst.PacketLoad(t.text().equals("link") || t.text().equals("wlan") ? "ether" : t.text(), size, idx);
         }
         throw error(t, "a number, \"len\", \"(\" or a packet access such as ip[0]");
     }
