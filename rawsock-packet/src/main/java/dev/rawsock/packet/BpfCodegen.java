@@ -57,7 +57,9 @@ final class BpfCodegen {
     /** The link type, and where its protocol field (-1: none) and network layer start. */
     private final int dlt;
     private final int offLinkType;
-    private final int offNl;
+    private int offNl;
+    /** Whether the primitive being lowered read the network-layer offset (802.11 lowers it once per header length). */
+    private boolean nlUsed;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
     /** VLAN primitives lowered so far. */
@@ -84,7 +86,8 @@ final class BpfCodegen {
             case LinkType.LINUX_SLL2 -> new int[] {0, 20};
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
-            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, -1};
+            case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
+            case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, -1};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
                     + " LINUX_SLL2, NULL, LOOP, IEEE802_11 and IEEE802_11_RADIO");
@@ -106,6 +109,7 @@ final class BpfCodegen {
 
     /** Where the network-layer header starts. */
     int nl() {
+        nlUsed = true;
         return offNl + 4 * shift;
     }
 
@@ -132,6 +136,23 @@ final class BpfCodegen {
 
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
+        if (dlt == LinkType.IEEE802_11) {
+            nlUsed = false;
+            int vlansBefore = vlans;
+            int shiftBefore = shift;
+            Node plain = primitive(n);
+            if (!nlUsed) {
+                return plain;
+            }
+            int shiftAfter = shift;
+            vlans = vlansBefore;
+            shift = shiftBefore;
+            offNl += 2;
+            Node qos = primitive(n);
+            offNl -= 2;
+            shift = shiftAfter;
+            return wlan.byHeaderLength(plain, qos);
+        }
         boolean wasVariable = variable;
         int linkType = linkType(); // before a vlan here moves it
         Node lowered = primitive(n);
@@ -189,7 +210,8 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
-            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> throw new IllegalArgumentException(
+            case LinkType.IEEE802_11 -> wlan.dataFrame(eq(H, nl() - 2, type));
+            case LinkType.IEEE802_11_RADIOTAP -> throw new IllegalArgumentException(
                     "bad pcap filter: on " + LinkType.name(dlt) + " the filter compiler supports the link layer only"
                     + " (802.11 type, subtype, dir, addresses; len; link[]), not network-layer protocols");
             default -> eq(H, linkType(), type);
@@ -238,6 +260,14 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
+        if (dlt == LinkType.IEEE802_11) {
+            // In the LLC/SNAP header: the tag's type where the EtherType is, the TCI where the payload starts.
+            Node tpid = or(etherType(0x8100), etherType(0x88a8), etherType(0x9100));
+            Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));
+            vlans++;
+            shift++;
+            return n;
+        }
         ethernetOnly(pos, "no VLAN support for " + LinkType.description(dlt).orElse(LinkType.name(dlt)));
         Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
         boolean first = vlans++ == 0;

@@ -261,6 +261,22 @@ final class BpfWlan {
         };
     }
 
+    /**
+     * A network-layer test on IEEE802_11, lowered for both header lengths libpcap tells apart
+     * (its {@code gen_load_802_11_header_len}): 24 bytes, or 26 in a QoS data frame. libpcap
+     * computes the length once in a prologue; straight-line code cannot branch, so each primitive
+     * chooses between its two forms instead, reading the same frame-control byte first.
+     */
+    Node byHeaderLength(Node plain, Node qos) {
+        Node qosData = masked(0, TYPE_MASK | 0x80, TYPE_DATA | 0x80);
+        return or(and(not(qosData), plain), and(qosData, qos));
+    }
+
+    /** The EtherType test of the LLC/SNAP header, in a data frame only (libpcap's gen_llc_linktype on 802.11). */
+    Node dataFrame(Node etherType) {
+        return and(not(set(0, TYPE_CTL)), set(0, TYPE_DATA), etherType);
+    }
+
     /** {@code ether broadcast}: the destination address is all ones. */
     Node broadcast() {
         byte[] ones = {-1, -1, -1, -1, -1, -1};
