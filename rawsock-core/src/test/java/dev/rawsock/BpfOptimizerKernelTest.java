@@ -50,6 +50,37 @@ class BpfOptimizerKernelTest {
         assertTrue(attached >= 500, "attached " + attached + " programs");
     }
 
+    /** 802.11 programs: radiotap's offsets in scratch memory, both header lengths of the network layer. */
+    @Test
+    void kernelAccepts80211Programs() throws Exception {
+        List<String> corpus = List.of("type mgt subtype beacon", "wlan host 00:11:22:33:44:55 or dir tods",
+                "wlan addr2 02:00:00:00:00:01 and not broadcast", "wlan ta 02:00:00:00:00:01 or ether[ether[1] & 3] = 8",
+                "multicast and len < 100 and link[4:4] != 0", "ip and tcp port 80", "vlan 10 and udp",
+                "ip6 net 2001:db8::/32 or arp", "tcp[tcpflags] & tcp-syn != 0 and type data subtype qos-data");
+        int attached = 0;
+        try (RawSocket s = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
+            for (String expr : corpus) {
+                for (int lt : new int[] {LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP}) {
+                    for (boolean optimize : new boolean[] {true, false}) {
+                        BpfProgram p;
+                        try {
+                            p = BpfProgram.compile(expr, lt, Options.defaults().withOptimize(optimize));
+                        } catch (IllegalArgumentException refused) {
+                            continue; // the network layer on radiotap is refused
+                        }
+                        try {
+                            s.attachFilter(p);
+                            attached++;
+                        } catch (ErrnoException e) {
+                            fail("the kernel refused \"" + expr + "\" on " + LinkType.name(lt) + ": " + e.getMessage() + "\n" + p);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(2 * (corpus.size() + 5), attached);
+    }
+
     /** An optimized program on a packet socket on loopback lets through exactly the datagram it should. */
     @Test
     void optimizedFilterSelectsOnLoopback() throws Exception {
