@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rawsock.packet.testing.ExternalTools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,16 +168,8 @@ class BpfWlanDifferentialTest {
         }
         cmd.add("--");
         cmd.add(expr);
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.PIPE).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("tcpdump did not finish for " + expr);
-        }
-        return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8)
-                : "ERROR " + new String(err, StandardCharsets.UTF_8).strip();
+        ExternalTools.Output o = ExternalTools.run(cmd);
+        return o.exit() == 0 ? o.out() : "ERROR " + o.err().strip();
     }
 
     record Length(String expr, int ours, int theirs) {
