@@ -7,8 +7,11 @@ package dev.rawsock.packet;
  */
 sealed interface BpfAst {
 
-    /** Which end of a packet an address or port test looks at ({@code src}, {@code dst}, both, either). */
-    enum Dir { DEFAULT, SRC, DST, OR, AND }
+    /**
+     * Which end of a packet an address or port test looks at ({@code src}, {@code dst}, both,
+     * either), or which 802.11 address field ({@code addr1..4}, {@code ra}, {@code ta}: {@link BpfWlan}).
+     */
+    enum Dir { DEFAULT, SRC, DST, OR, AND, ADDR1, ADDR2, ADDR3, ADDR4, RA, TA }
 
     record And(BpfAst a, BpfAst b) implements BpfAst {
     }
@@ -100,6 +103,10 @@ sealed interface BpfAst {
 
     /** {@code decnet [dir] host AREA.NODE}: the 16-bit DECnet address as the packet carries it (little-endian). */
     record DecnetHost(Dir dir, int addr, int pos) implements BpfAst {
+    }
+
+    /** 802.11 frame control: {@code (byte[offset] & mask) == value} ({@code type}, {@code subtype}, {@code dir}). */
+    record FrameControl(int offset, int value, int mask, int pos) implements BpfAst {
     }
 
     /** {@code arith relop arith} with relop one of {@code > >= < <= = == !=}. */

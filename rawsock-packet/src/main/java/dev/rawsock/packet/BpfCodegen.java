@@ -60,6 +60,8 @@ final class BpfCodegen {
     private int offNl;
     /** Where the link-layer header starts: 0, or past the PPPoE header once pppoes made it PPP. */
     private int offLinkHdr;
+    /** Whether the primitive being lowered read the network-layer offset (802.11 lowers it once per header length). */
+    private boolean nlUsed;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
     /** The IPv4 netmask for {@code ip broadcast}, or NETMASK_UNKNOWN. */
@@ -84,6 +86,7 @@ final class BpfCodegen {
 
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
+    final BpfWlan wlan;
 
     /**
      * @throws IllegalArgumentException for a link type this compiler has no offsets for
@@ -99,10 +102,13 @@ final class BpfCodegen {
             case LinkType.LINUX_SLL2 -> new int[] {0, 20};
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
+            case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
+            case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, -1};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
-                    + " LINUX_SLL2, NULL and LOOP");
+                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11 and IEEE802_11_RADIO");
         };
+        this.wlan = new BpfWlan(this, linkType);
         this.offLinkType = offs[0];
         this.offNl = offs[1];
     }
@@ -112,8 +118,14 @@ final class BpfCodegen {
         return encap ? 3 : variable ? 2 : 0;
     }
 
+    /** Reserves M[LINKPL]/M[LINKTYPE] for a run-time offset (radiotap's header length): expressions keep their temporaries above them. */
+    void needScratch() {
+        variable = true;
+    }
+
     /** Where the network-layer header starts. */
     int nl() {
+        nlUsed = true;
         return offNl;
     }
 
@@ -150,6 +162,21 @@ final class BpfCodegen {
 
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
+        if (dlt == LinkType.IEEE802_11) {
+            nlUsed = false;
+            int vlansBefore = vlans;
+            int nlBefore = offNl;
+            Node plain = primitive(n);
+            if (!nlUsed) {
+                return plain;
+            }
+            int nlAfter = offNl;
+            vlans = vlansBefore;
+            offNl = nlBefore + 2;
+            Node qos = primitive(n);
+            offNl = nlAfter;
+            return wlan.byHeaderLength(plain, qos);
+        }
         boolean wasVariable = variable;
         boolean wasEncap = encap;
         int linkType = linkType(); // before a vlan here moves it
@@ -202,6 +229,13 @@ final class BpfCodegen {
             case BpfAst.EtherProto e -> etherType(e.type());
             case BpfAst.Port p -> transport.ports(p.proto(), p.dir(), p.lo(), p.hi(), p.range());
             case BpfAst.EtherHost h -> {
+                if (BpfWlan.is80211(dlt)) {
+                    yield wlan.host(h.dir(), h.mac());
+                }
+                if (BpfWlan.wlanOnly(h.dir())) {
+                    throw new BpfLexer.FilterError(h.pos(), BpfWlan.qualifierName(h.dir())
+                            + " only supported on 802.11 with 802.11 headers");
+                }
                 ethernetOnly(h.pos(), "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
                 yield innerLinkHeader(direction(h.dir(), macTest(offLinkHdr + 6, h.mac()), macTest(offLinkHdr, h.mac())));
             }
@@ -209,6 +243,7 @@ final class BpfCodegen {
             case BpfAst.Ip4Net a -> net.ip4Net(a.proto(), a.dir(), a.addr(), a.mask());
             case BpfAst.DecnetHost d -> net.decnetHost(d.dir(), d.addr());
             case BpfAst.Compare c -> compare(c);
+            case BpfAst.FrameControl f -> wlan.frameControl(f, dlt);
             case BpfAst.And a -> throw new AssertionError(a);
             case BpfAst.Or o -> throw new AssertionError(o);
             case BpfAst.Not x -> throw new AssertionError(x);
@@ -241,6 +276,10 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
+            case LinkType.IEEE802_11 -> wlan.dataFrame(eq(H, nl() - 2, type));
+            case LinkType.IEEE802_11_RADIOTAP -> throw new IllegalArgumentException(
+                    "bad pcap filter: on " + LinkType.name(dlt) + " the filter compiler supports the link layer only"
+                    + " (802.11 type, subtype, dir, addresses; len; link[]), not network-layer protocols");
             default -> llcOrEtherType(type);
         };
     }
@@ -543,6 +582,9 @@ final class BpfCodegen {
     }
 
     private Node etherCast(boolean broadcast, int pos) {
+        if (BpfWlan.is80211(dlt)) {
+            return broadcast ? wlan.broadcast() : wlan.multicast();
+        }
         ethernetOnly(pos, broadcast ? "not a broadcast link" : "link-layer multicast filters supported only on"
                 + " ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
         return innerLinkHeader(broadcast
@@ -557,6 +599,14 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
+        if (dlt == LinkType.IEEE802_11) {
+            // In the LLC/SNAP header: the tag's type where the EtherType is, the TCI where the payload starts.
+            Node tpid = or(etherType(0x8100), etherType(0x88a8), etherType(0x9100));
+            Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));
+            vlans++;
+            offNl += 4;
+            return n;
+        }
         ethernetOnly(pos, "no VLAN support for " + describe());
         if (mplsDepth > 0) {
             throw new BpfLexer.FilterError(pos, "no VLAN match after MPLS");
@@ -637,6 +687,8 @@ final class BpfCodegen {
             case DST -> dst;
             case AND -> and(src, dst);
             case DEFAULT, OR -> or(src, dst);
+            case ADDR1, ADDR2, ADDR3, ADDR4, RA, TA -> throw new IllegalArgumentException("bad pcap filter: "
+                    + BpfWlan.qualifierName(dir) + " are not valid qualifiers for addresses other than 802.11 MAC addresses");
         };
     }
 
@@ -671,7 +723,7 @@ final class BpfCodegen {
             case BpfAst.PacketLoad p -> {
                 Ar idx = arith(p.idx(), checks);
                 yield switch (p.proto()) {
-                    case "ether" -> new Load(p.size(), offLinkHdr, -1, idx);
+                    case "ether" -> BpfWlan.is80211(dlt) ? wlan.link(p.size(), offLinkHdr, idx) : new Load(p.size(), offLinkHdr, -1, idx);
                     case String s when BpfNetGen.isNetwork(s) -> net.load(s, p.size(), idx, checks);
                     default -> transport.load(p.proto(), p.size(), idx, checks);
                 };

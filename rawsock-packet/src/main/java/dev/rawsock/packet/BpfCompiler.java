@@ -39,6 +39,9 @@ final class BpfCompiler {
             BpfIr.Node lowered;
             try {
                 lowered = gen.lower(tree);
+                if (!gen.wlan.prologue().isEmpty()) {
+                    lowered = new BpfIr.Prefixed(gen.wlan.prologue(), lowered);
+                }
             } catch (BpfLexer.FilterError e) {
                 throw e.toIae(filter);
             }
@@ -51,12 +54,9 @@ final class BpfCompiler {
         return options.optimize() ? optimize(program) : program;
     }
 
-    /**
-     * The optimizer's place: a pass over the laid-out program that must keep every verdict (and the
-     * verdict on every packet cut short at a load). None yet: the program is returned as generated.
-     */
+    /** {@link BpfOptimizer}: a pass over the laid-out program that keeps every verdict, also on a packet cut short. */
     static List<BpfInstruction> optimize(List<BpfInstruction> program) {
-        return program;
+        return BpfOptimizer.optimize(program);
     }
 
     /** Every primitive takes at least one instruction: refuse a huge tree before recursing over it. */

@@ -55,7 +55,9 @@ final class BpfParser {
     /** Words the grammar reserves: never a service or host name. */
     static final Set<String> KEYWORDS = Set.of("and", "or", "not", "host", "net", "port", "portrange", "src", "dst",
             "proto", "vlan", "less", "greater", "broadcast", "multicast", "len", "mask", "gateway", "inbound",
-            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "vxlan", "llc", "length", "byte", "ifindex");
+            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "vxlan", "llc", "length", "byte", "ifindex",
+            "type", "subtype", "dir", "direction", "addr1", "address1", "addr2", "address2", "addr3", "address3",
+            "addr4", "address4", "ra", "ta");
 
     static final Map<String, Integer> NAMED = Map.ofEntries(
             Map.entry("tcpflags", 13), Map.entry("tcp-fin", 0x01), Map.entry("tcp-syn", 0x02),
@@ -311,6 +313,10 @@ final class BpfParser {
                 last = q;
                 return valuePrimitive(q);
             }
+            if (u.kind() == Kind.WORD && BpfWlan.FRAME_CONTROL.contains(u.text())) {
+                last = null;
+                return frameControl(); // libpcap ignores the protocol before an 802.11 primitive
+            }
         } else {
             switch (t.text()) {
                 case "vlan" -> {
@@ -329,6 +335,10 @@ final class BpfParser {
                     next();
                     last = null;
                     return castPrimitive("ether", t);
+                }
+                case "type", "subtype", "dir", "direction" -> {
+                    last = null;
+                    return frameControl();
                 }
                 case "inbound", "outbound" -> {
                     next();
@@ -409,6 +419,8 @@ final class BpfParser {
                 next();
                 next();
             }
+        } else if (peek().kind() == Kind.WORD && BpfWlan.ADDRESS_QUALIFIERS.containsKey(peek().text())) {
+            dir = BpfWlan.ADDRESS_QUALIFIERS.get(next().text());
         }
         String type = null;
         Tok a = peek();
@@ -428,6 +440,11 @@ final class BpfParser {
         Quals q = new Quals(proto, dir, type);
         last = q;
         return valuePrimitive(q);
+    }
+
+    /** An 802.11 frame-control primitive ({@link BpfWlan#parse}). */
+    private BpfAst frameControl() {
+        return BpfWlan.parse(next(), this::peek, this::next, t -> number(t, 0xffffffffL, "a number"));
     }
 
     private BpfAst castPrimitive(String proto, Tok what) {

@@ -92,8 +92,9 @@ public final class BpfProgram {
      * @param netmask  the IPv4 netmask of the capture's network, as a big-endian int
      *                 ({@code 0xffffff00} for a /24), for {@code ip broadcast}; or
      *                 {@link #NETMASK_UNKNOWN}, libpcap's {@code PCAP_NETMASK_UNKNOWN}
-     * @param optimize whether to shorten the program as libpcap's optimizer does ({@code tcpdump -O}
-     *                 turns it off); on by default
+     * @param optimize whether to shorten the program as libpcap's optimizer does, though never
+     *                 changing a verdict, not even for a packet cut short before a load
+     *                 ({@code tcpdump -O} turns libpcap's off); on by default
      * @param ethers   the {@code ethers(5)} file that names Ethernet hosts, or null for
      *                 {@code /etc/ethers}
      */

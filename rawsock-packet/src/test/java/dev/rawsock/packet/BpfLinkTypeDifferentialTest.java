@@ -216,7 +216,7 @@ class BpfLinkTypeDifferentialTest {
     @Test
     void badArgumentsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BpfProgram.compile("ip", LinkType.IEEE802_11, BpfProgram.Options.defaults()));
+                () -> BpfProgram.compile("ip", LinkType.IEEE802_11_RADIOTAP, BpfProgram.Options.defaults()));
         assertTrue(e.getMessage().contains("IEEE802_11"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("ip", 1, null));
         assertThrows(IllegalArgumentException.class, () -> BpfProgram.Options.defaults().withSnaplen(0));
