@@ -56,6 +56,11 @@ final class BpfCompiler {
 
     /** {@link BpfOptimizer}: a pass over the laid-out program that keeps every verdict, also on a packet cut short. */
     static List<BpfInstruction> optimize(List<BpfInstruction> program) {
+        // protochain's header loop jumps backward (run in user space only); the optimizer's data flow
+        // assumes classic BPF's forward-only graph, so such a program is kept as generated.
+        if (program.stream().anyMatch(in -> in.code() == (BpfProgram.JMP | BpfProgram.JA) && in.k() < 0)) {
+            return program;
+        }
         return BpfOptimizer.optimize(program);
     }
 
