@@ -180,8 +180,9 @@ public final class DatagramBatch implements AutoCloseable {
             hdrs.set(JAVA_INT, i * MMSG + Layouts.MSG_NAMELEN, 0);
             return;
         }
-        MemorySegment.copy(address.storage, 0, names, JAVA_BYTE, (long) i * NAME, address.size);
-        hdrs.set(JAVA_INT, i * MMSG + Layouts.MSG_NAMELEN, address.size);
+        int size = address.size;  // once: a receive into the same address may change it meanwhile
+        MemorySegment.copy(address.storage, 0, names, JAVA_BYTE, (long) i * NAME, size);
+        hdrs.set(JAVA_INT, i * MMSG + Layouts.MSG_NAMELEN, size);
     }
 
     /**

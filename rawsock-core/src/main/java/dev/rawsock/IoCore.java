@@ -14,7 +14,12 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -35,7 +40,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * stream that keeps the caller's fd mode, always (close must be able to wake it). Such calls add
  * MSG_DONTWAIT (socket calls) or use preadv2/pwritev2 with RWF_NOWAIT (read, write, readv, writev),
  * so the fd's shared O_NONBLOCK flag is never touched; accept, which has no per-call flag, polls
- * first.
+ * first; connect, which has neither a flag nor a readiness to wait for first, runs on a platform
+ * thread while the virtual thread parks ({@link #connect}).
  */
 final class IoCore {
     private IoCore() {}
@@ -405,6 +411,40 @@ final class IoCore {
         if (deadline == 0) deadline = h.deadline();
         h.await(out ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
         return deadline;
+    }
+
+    /**
+     * Platform threads for a blocking connect(2) asked for on a virtual thread: created when needed,
+     * gone after a minute idle.
+     */
+    private static final ExecutorService CONNECTS = Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("rawsock-connect").unstarted(r));
+
+    /**
+     * connect(2) on the caller's fd. On a blocking fd a virtual thread would pin its carrier for as
+     * long as the handshake takes (minutes when SYNs go unanswered), and connect has no per-call
+     * non-blocking flag: so the call runs on a platform thread while the virtual thread parks. An
+     * interrupt ends the wait with EINTR and, as after a signal in C, the connection goes on being
+     * made in the background; the fd stays the caller's.
+     * @return 0, or the errno of a connection under way (EINPROGRESS on a non-blocking fd)
+     */
+    static int connect(int fd, SockAddr address) throws ErrnoException {
+        Sys.checkFd(fd);
+        Objects.requireNonNull(address, "address");
+        int len = address.size;  // once: the length given is the length copied
+        if (!Thread.currentThread().isVirtual() || (Sys.getFlags(fd) & Consts.O_NONBLOCK) != 0)
+            return Sys.connect(fd, address.storage, len);
+        byte[] sa = Arrays.copyOf(address.storage, len);  // the caller may reuse its SockAddr meanwhile
+        Future<Integer> r = CONNECTS.submit(() -> Sys.connect(fd, sa, len));
+        try {
+            return r.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();  // the status stays set, as for every facade wait
+            throw new ErrnoException("connect", Errno.EINTR, fd);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ErrnoException ee) throw ee;
+            throw new IllegalStateException("connect failed unexpectedly", e.getCause());
+        }
     }
 
     // ================================================================ messages

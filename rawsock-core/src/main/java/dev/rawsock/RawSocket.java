@@ -127,6 +127,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @return the file descriptor, now the caller's
      * @throws ErrnoException if {@code fcntl(2)} fails
+     * @throws IllegalStateException if the socket is already closed (or released)
      */
     public int release() throws ErrnoException {
         return handle.release();
@@ -821,7 +822,7 @@ public final class RawSocket implements AutoCloseable {
         return IoCore.io(handle, IoCore.Op.WRITE, seg, null, 0, 0, 0);
     }
 
-    // ================================================================ messages, batches, streams (issue 3)
+    // ================================================================ messages, batches, streams
 
     /**
      * {@code sendmsg(2)} of every iovec part of {@code message}, to its address (null: the peer),
@@ -970,7 +971,7 @@ public final class RawSocket implements AutoCloseable {
         return FdStream.output(handle, true, this::close);
     }
 
-    // ================================================================ options (issue 5)
+    // ================================================================ options
 
     /**
      * {@code getsockopt(2)}: the value of one option, as {@link Rawsock#socketOption}.
@@ -1066,7 +1067,7 @@ public final class RawSocket implements AutoCloseable {
         return this;
     }
 
-    // ================================================================ filters (issue 7)
+    // ================================================================ filters
     // attachFilter, detachFilter.
 
     /**

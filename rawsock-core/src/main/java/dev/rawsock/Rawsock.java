@@ -134,15 +134,16 @@ public final class Rawsock {
 
     /**
      * {@code connect(2)}. On a non-blocking fd a connection under way throws EINPROGRESS, as in C.
+     * On a virtual thread and a blocking fd the call runs on a platform thread while the virtual
+     * thread parks (connect has no per-call non-blocking flag, and the fd's mode is the caller's); an
+     * interrupt ends the wait with EINTR while the connection goes on being made, as after a signal in C.
      *
      * @param fd the socket's file descriptor
      * @param address the socket address
      * @throws ErrnoException if {@code connect(2)} fails
      */
     public static void connect(int fd, SockAddr address) throws ErrnoException {
-        Sys.checkFd(fd);
-        Objects.requireNonNull(address, "address");
-        int r = Sys.connect(fd, address.storage, address.size);
+        int r = IoCore.connect(fd, address);
         if (r != 0) throw new ErrnoException("connect", r, fd);
     }
 
@@ -722,7 +723,7 @@ public final class Rawsock {
         return openUnixSocket(path, SocketType.STREAM);
     }
 
-    // ================================================================ messages, batches, streams (issue 3)
+    // ================================================================ messages, batches, streams
 
     /**
      * {@link #sendmsg(int, Message, MsgFlag...)} with no flags. No varargs: where the JIT does not
@@ -948,7 +949,7 @@ public final class Rawsock {
         return openUnixSocketStream(path, SocketType.STREAM);
     }
 
-    // ================================================================ names and interfaces (issue 4)
+    // ================================================================ names and interfaces
     // getaddrinfo, getnameinfo, protocol, network, ifNameIndex, ifaddrs.
 
     /**
@@ -1164,7 +1165,7 @@ public final class Rawsock {
         return raw == null ? null : SockAddr.fromBytes(raw);
     }
 
-    // ================================================================ socket options, configdev (issue 5)
+    // ================================================================ socket options, configdev
 
     /**
      * {@code getsockopt(2)}: the value of one option (CLISP's {@code socket-option} with a name).
@@ -1268,7 +1269,7 @@ public final class Rawsock {
         Interfaces.configdev(fd, ifname, addressOrNull, promisc, noarp);
     }
 
-    // ================================================================ checksums (issue 6)
+    // ================================================================ checksums
     // ipcsum, icmpcsum, tcpcsum, udpcsum with CLISP's semantics.
 
     /**

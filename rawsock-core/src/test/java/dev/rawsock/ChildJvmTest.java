@@ -69,16 +69,25 @@ class ChildJvmTest {
         assertTrue(o.out().contains("ok recovered"), o.out());
     }
 
+    @Test
+    void anySockaddrAndControlBytesThroughTheKernelNeverCrash() throws Exception {
+        Outcome o = child(120, 0, KernelFuzz.class, "20261207", "3000");
+        assertEquals(0, o.rc(), () -> "the child crashed or met a defect:\n" + o.out());
+        assertTrue(o.out().contains("ok 3000 inputs"), o.out());
+    }
+
     /**
      * Reads into a {@code byte[][]} while another thread keeps swapping one of its parts between a
-     * 1-byte and a 64 KiB array, through every path that stages an iovec: the facade's readv, the
-     * owned socket's readv, recvmsg and recvmmsg. Data may come out wrong; memory must not.
+     * 1-byte and a 1 MiB array, through every path that stages an iovec: the facade's readv, the
+     * owned socket's readv, and recvmsg on both. Data may come out wrong; memory must not. The big part
+     * is over what a thread's scratch keeps (a call that needs it gets memory of its own), so the kept
+     * scratch stays small and a length read twice would let the kernel write far past it.
      */
     public static final class IovecRace {
         public static void main(String[] args) throws Exception {
             long millis = Long.parseLong(args[0]);
             RawSocket[] pair = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
-            byte[] small = new byte[1], big = new byte[64 * 1024];
+            byte[] small = new byte[1], big = new byte[1 << 20];
             byte[][] iov = {new byte[16], small};
             Message msg = new Message(null, iov);
             AtomicBoolean stop = new AtomicBoolean();
@@ -86,7 +95,7 @@ class ChildJvmTest {
                 while (!stop.get()) iov[1] = iov[1] == small ? big : small;
             });
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
-                byte[] chunk = new byte[128 * 1024];
+                byte[] chunk = new byte[256 * 1024];
                 try {
                     while (!stop.get()) pair[1].write(chunk);
                 } catch (IOException closed) {
@@ -173,6 +182,79 @@ class ChildJvmTest {
                 }
             }).join(30_000);
             return got[0];
+        }
+    }
+
+    /**
+     * Random sockaddr bytes (any family, any length) into getnameinfo (numeric only: no name lookup
+     * leaves the machine), bind and connect of a UDP socket (connect sends nothing), and random
+     * control bytes into sendmsg on a Unix datagram pair: the library's parsing and the C library's
+     * must answer or refuse, never crash. Fixed seed; the failing input is printed.
+     */
+    public static final class KernelFuzz {
+        static final java.util.Set<Class<?>> DOCUMENTED = java.util.Set.of(IllegalArgumentException.class,
+                IllegalStateException.class, IndexOutOfBoundsException.class, ErrnoException.class, GaiException.class);
+
+        public static void main(String[] args) throws Exception {
+            java.util.Random r = new java.util.Random(Long.parseLong(args[0]));
+            int n = Integer.parseInt(args[1]);
+            int[] families = {0, 1, 2, 10, 16, 17, 0xffff};
+            int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.DGRAM);
+            int udp = -1;
+            byte[] sink = new byte[256];
+            for (int i = 0; i < n; i++) {
+                if (i % 50 == 0) {
+                    if (udp >= 0) Sys.closeQuietly(udp);
+                    udp = Rawsock.socket(r.nextBoolean() ? Domain.INET : Domain.INET6, SocketType.DGRAM);
+                }
+                byte[] raw = new byte[2 + r.nextInt(SockAddr.CAPACITY - 1)];
+                r.nextBytes(raw);
+                int f = families[r.nextInt(families.length)];
+                raw[0] = (byte) f;
+                raw[1] = (byte) (f >> 8);
+                if ((f == 2 || f == 10) && raw.length > 4) raw[4] = 127;  // mostly loopback-looking, never a packet sent anyway
+                byte[] control = new byte[r.nextInt(96)];
+                r.nextBytes(control);
+                if (control.length >= 16 && r.nextBoolean()) {
+                    // a well-formed header (cmsg_len, SOL_SOCKET, SCM_RIGHTS or SCM_CREDENTIALS) over random data
+                    java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(control).order(java.nio.ByteOrder.nativeOrder());
+                    h.putLong(0, 16 + r.nextInt(control.length - 15)).putInt(8, 1).putInt(12, 1 + r.nextInt(2));
+                }
+                String in = "input " + i + ": sockaddr " + java.util.HexFormat.of().formatHex(raw) + " control "
+                        + java.util.HexFormat.of().formatHex(control);
+                int fd = udp;
+                run(in, () -> {
+                    SockAddr a = SockAddr.fromBytes(raw);
+                    Rawsock.getnameinfo(a, NiFlag.NUMERICHOST, NiFlag.NUMERICSERV);
+                    return null;
+                });
+                run(in, () -> { Rawsock.bind(fd, SockAddr.fromBytes(raw)); return null; });
+                run(in, () -> { Rawsock.connect(fd, SockAddr.fromBytes(raw)); return null; });
+                run(in, () -> Rawsock.sendmsg(pair[0], new Message(null, new byte[] {1}).control(control)));
+                while (true) {
+                    try {
+                        Rawsock.recv(pair[1], sink, MsgFlag.DONTWAIT);  // fds in flight are closed with the datagram
+                    } catch (ErrnoException empty) {
+                        break;
+                    }
+                }
+            }
+            Sys.closeQuietly(udp);
+            Sys.closeQuietly(pair[0]);
+            Sys.closeQuietly(pair[1]);
+            System.out.println("ok " + n + " inputs");
+        }
+
+        static void run(String input, java.util.concurrent.Callable<Object> call) {
+            try {
+                call.call();
+            } catch (Throwable t) {
+                if (!DOCUMENTED.contains(t.getClass())) {
+                    System.out.println("defect for " + input);
+                    t.printStackTrace(System.out);
+                    System.exit(2);
+                }
+            }
         }
     }
 }

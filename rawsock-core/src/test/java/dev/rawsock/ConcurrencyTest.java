@@ -207,6 +207,7 @@ class ConcurrencyTest {
         assertFalse(s.isOpen());
         s.close();  // no effect: the fd now belongs to the caller
         assertErrno(assertThrows(ErrnoException.class, s::localAddress), Errno.EBADF);
+        assertTrue(assertThrows(IllegalStateException.class, s::release).getMessage().contains("already closed"));
         assertNotNull(Rawsock.getsockname(back));  // still open
         Rawsock.sockClose(back);
     }

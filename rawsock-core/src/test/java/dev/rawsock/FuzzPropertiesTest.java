@@ -11,6 +11,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
+import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -208,5 +209,80 @@ class FuzzPropertiesTest {
             classify(in, () -> Rawsock.recvmmsg(facade[0], b, MsgFlag.DONTWAIT));
         }
         drain();
+    }
+
+    /**
+     * MemorySegment and ByteBuffer forms of every owned-socket transfer, heap and native, with
+     * random sizes, positions and limits: a count within the room given, a buffer's position moved
+     * by exactly that count, and never past its limit.
+     */
+    @Property(tries = 400, seed = "20261207")
+    void segmentsAndBuffersOnEveryTransferForm(@ForAll @IntRange(min = 0, max = 96) int size,
+                                               @ForAll @IntRange(min = 0, max = 100) int position,
+                                               @ForAll @IntRange(min = 0, max = 100) int limit,
+                                               @ForAll boolean direct, @ForAll @IntRange(min = 0, max = 9) int call) throws Exception {
+        owned[1].send(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});  // something to receive
+        ByteBuffer buf = classify("allocate " + size, () -> {
+            ByteBuffer b = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+            return b.limit(Math.min(limit, size)).position(Math.min(position, Math.min(limit, size)));
+        });
+        MemorySegment seg = direct ? java.lang.foreign.Arena.ofAuto().allocate(size) : MemorySegment.ofArray(new byte[size]);
+        String in = "call " + call + " size " + size + " direct " + direct + " buffer " + buf;
+        int before = buf.position(), room = buf.remaining();
+        Long n = classify(in, () -> switch (call) {
+            case 0 -> (long) owned[1].send(buf);
+            case 1 -> (long) owned[0].recv(buf);
+            case 2 -> (long) owned[0].read(buf);
+            case 3 -> (long) owned[1].write(buf);
+            case 4 -> (long) owned[0].tryRecv(buf, null);
+            case 5 -> (long) owned[1].trySend(buf, null);
+            case 6 -> owned[1].send(seg);
+            case 7 -> owned[0].recv(seg);
+            case 8 -> owned[0].tryRecv(seg, SockAddr.of(Domain.UNIX));
+            default -> owned[1].trySend(seg, null);
+        });
+        if (n != null && n >= 0) {
+            long max = call < 6 ? room : size;
+            assertTrue(n <= max, in + " moved " + n);
+            if (call < 6) assertEquals(before + Math.min(n, room), buf.position(), in + " moved " + n);
+        }
+        assertTrue(buf.position() <= buf.limit(), in);
+        drain();
+    }
+
+    /** The four CLISP checksums over any bytes and range: a 16-bit value or a documented refusal. */
+    @Property(tries = 500, seed = "20261207")
+    void checksumsOverAnyFrameAndRange(@ForAll @Size(max = 120) byte[] frame, @ForAll("edges") int start,
+                                       @ForAll("edges") int end, @ForAll @IntRange(min = 0, max = 7) int call) {
+        String in = "call " + call + " len " + frame.length + " [" + start + ", " + end + ")";
+        Integer sum = classify(in, () -> switch (call) {
+            case 0 -> Rawsock.ipcsum(frame);
+            case 1 -> Rawsock.icmpcsum(frame);
+            case 2 -> Rawsock.tcpcsum(frame);
+            case 3 -> Rawsock.udpcsum(frame);
+            case 4 -> Rawsock.ipcsum(frame, start, end);
+            case 5 -> Rawsock.icmpcsum(frame, start, end);
+            case 6 -> Rawsock.tcpcsum(frame, start, end);
+            default -> Rawsock.udpcsum(frame, start, end);
+        });
+        if (sum != null) assertTrue(sum >= 0 && sum <= 0xFFFF, in + " gave " + sum);
+    }
+
+    /** SockAddr factories with any port, data size, ifindex, ethertype, pid, groups and scope. */
+    @Property(tries = 500, seed = "20261207")
+    void sockAddrFactoriesRefuseWhatDoesNotFit(@ForAll("edges") int n, @ForAll("edges") int m,
+                                               @ForAll @Size(max = 140) byte[] data, @ForAll @IntRange(min = 0, max = 7) int call) {
+        String in = "call " + call + " " + n + " " + m + " data " + data.length;
+        SockAddr a = classify(in, () -> switch (call) {
+            case 0 -> SockAddr.inet(java.net.InetAddress.getLoopbackAddress(), n);
+            case 1 -> SockAddr.inet6(java.net.InetAddress.getByName("::1"), n, m, n);
+            case 2 -> SockAddr.of(Domain.INET, n);
+            case 3 -> SockAddr.of(Domain.PACKET, data);
+            case 4 -> SockAddr.packet(n, m);
+            case 5 -> SockAddr.netlink(n, m);
+            case 6 -> Rawsock.makeSockaddr(Domain.UNIX, data);
+            default -> SockAddr.unixAbstract(new String(data, java.nio.charset.StandardCharsets.ISO_8859_1));
+        });
+        if (a != null) assertTrue(a.size() >= 2 && a.size() <= SockAddr.CAPACITY, in + ": " + a);
     }
 }

@@ -29,7 +29,10 @@ public final class NetnsProbeMain {
         } finally {
             Rawsock.sockClose(fd);
         }
-        Thread.sleep(300);  // let the ARP exchange and the ICMP port-unreachable replies land
+        // the ARP exchange and the datagrams it held back take a moment: wait (bounded) until the
+        // link has counted them out and the ARP reply in
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!sentAndAnswered(ifname, count) && System.nanoTime() < until) Thread.sleep(10);
         System.out.println("READY");
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in)).readLine();
@@ -88,5 +91,14 @@ public final class NetnsProbeMain {
             return j.toString();
         }
         return a.toString();
+    }
+
+    /** Whether {@code ifname}'s counters show {@code count} packets sent and at least one received. */
+    private static boolean sentAndAnswered(String ifname, int count) throws Exception {
+        for (IfAddrs e : Rawsock.ifaddrs()) {
+            LinkStats s = e.data();
+            if (e.name().equals(ifname) && s != null) return s.txPackets() >= count && s.rxPackets() > 0;
+        }
+        return false;
     }
 }

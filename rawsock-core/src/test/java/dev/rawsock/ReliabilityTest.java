@@ -163,31 +163,63 @@ class ReliabilityTest {
         }
     }
 
+    interface FacadeCall {
+        void run() throws Exception;
+    }
+
+    /** Runs each call on a platform and on a virtual thread: each must end, bounded, with EAGAIN. */
+    private static void assertEachTimesOut(FacadeCall... calls) throws InterruptedException {
+        for (boolean v : new boolean[] {false, true}) {
+            for (int w = 0; w < calls.length; w++) {
+                FacadeCall call = calls[w];
+                AtomicReference<Throwable> got = new AtomicReference<>();
+                Thread t = start(v, () -> {
+                    try {
+                        call.run();
+                    } catch (Throwable e) {
+                        got.set(e);
+                    }
+                });
+                joinBounded(t);
+                String what = "virtual " + v + " call " + w;
+                ErrnoException e = assertInstanceOf(ErrnoException.class, got.get(), what);
+                assertEquals(Errno.EAGAIN, e.errno(), what);
+            }
+        }
+    }
+
     @Test
     void socketTimeoutsHoldOnVirtualThreadsAsOnPlatformThreads() throws Exception {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
         try {
             Rawsock.setSocketOption(pair[0], SockOpt.SO_RCVTIMEO, Duration.ofMillis(100));
-            for (boolean v : new boolean[] {false, true}) {
-                for (int which = 0; which < 3; which++) {
-                    int w = which;
-                    AtomicReference<Throwable> got = new AtomicReference<>();
-                    Thread t = start(v, () -> {
-                        try {
-                            switch (w) {
-                                case 0 -> Rawsock.recv(pair[0], new byte[8]);
-                                case 1 -> Rawsock.sockRead(pair[0], new byte[8]);
-                                default -> Rawsock.recvmsg(pair[0], new Message(null, new byte[8]));
-                            }
-                        } catch (Throwable e) {
-                            got.set(e);
-                        }
-                    });
-                    joinBounded(t);
-                    ErrnoException e = assertInstanceOf(ErrnoException.class, got.get(), "virtual " + v + " call " + w);
-                    assertEquals(Errno.EAGAIN, e.errno(), "virtual " + v + " call " + w);
+            assertEachTimesOut(() -> Rawsock.recv(pair[0], new byte[8]), () -> Rawsock.sockRead(pair[0], new byte[8]),
+                    () -> Rawsock.recvmsg(pair[0], new Message(null, new byte[8])));
+        } finally {
+            Sys.closeQuietly(pair[0]);
+            Sys.closeQuietly(pair[1]);
+        }
+    }
+
+    /** SO_SNDTIMEO on a full blocking socket: send, sockWrite (RWF_NOWAIT) and sendmsg end with EAGAIN. */
+    @Test
+    void sendTimeoutsHoldOnVirtualThreadsAsOnPlatformThreads() throws Exception {
+        int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
+        try {
+            Rawsock.setSocketOption(pair[0], SockOpt.SO_SNDTIMEO, Duration.ofMillis(100));
+            byte[] chunk = new byte[64 * 1024];
+            // fill the pair without blocking: the fd itself stays blocking
+            for (int i = 0; i < 10_000; i++) {
+                try {
+                    Rawsock.send(pair[0], chunk, MsgFlag.DONTWAIT);
+                } catch (ErrnoException full) {
+                    assertEquals(Errno.EAGAIN, full.errno());
+                    break;
                 }
             }
+            assertEquals(0, Sys.getFlags(pair[0]) & Consts.O_NONBLOCK, "the fd is blocking");
+            assertEachTimesOut(() -> Rawsock.send(pair[0], chunk), () -> Rawsock.sockWrite(pair[0], chunk),
+                    () -> Rawsock.sendmsg(pair[0], new Message(null, chunk)));
         } finally {
             Sys.closeQuietly(pair[0]);
             Sys.closeQuietly(pair[1]);
@@ -248,6 +280,55 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * connect on blocking fds to a listener whose accept queue is full: the SYNs go unanswered, so
+     * each call waits; more of them on virtual threads than there are carriers, and other virtual
+     * threads still run. An interrupt ends each with EINTR.
+     */
+    @Test
+    void facadeConnectOnABlockingFdDoesNotPinACarrier() throws Exception {
+        int n = Runtime.getRuntime().availableProcessors() + 2;
+        int lfd = Rawsock.socket(Domain.INET, SocketType.STREAM);
+        List<Integer> fds = new ArrayList<>();
+        List<Thread> connectors = new ArrayList<>();
+        List<AtomicReference<Throwable>> got = new ArrayList<>();
+        try {
+            Rawsock.bind(lfd, SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            Rawsock.sockListen(lfd, 0);
+            SockAddr to = Rawsock.getsockname(lfd);
+            int first = Rawsock.socket(Domain.INET, SocketType.STREAM);
+            fds.add(first);
+            Rawsock.connect(first, to);  // takes the one place in the queue, never accepted
+            for (int i = 0; i < n; i++) {
+                int fd = Rawsock.socket(Domain.INET, SocketType.STREAM);
+                fds.add(fd);
+                AtomicReference<Throwable> r = new AtomicReference<>();
+                got.add(r);
+                connectors.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        Rawsock.connect(fd, to);
+                    } catch (Throwable e) {
+                        r.set(e);
+                    }
+                }));
+            }
+            for (Thread t : connectors) awaitBlocked(t);
+            CompletableFuture<String> other = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> other.complete("ran"));
+            assertEquals("ran", other.get(BOUND_MS, TimeUnit.MILLISECONDS));
+            for (Thread t : connectors) t.interrupt();
+            for (Thread t : connectors) joinBounded(t);
+            for (AtomicReference<Throwable> r : got) {
+                ErrnoException e = assertInstanceOf(ErrnoException.class, r.get());
+                assertEquals(Errno.EINTR, e.errno());
+            }
+        } finally {
+            for (Thread t : connectors) t.interrupt();
+            Sys.closeQuietly(lfd);  // the connections still being made now meet a closed port
+            for (int fd : fds) Sys.closeQuietly(fd);
+        }
+    }
+
     // ------------------------------------------------------------------ FdStream over a pipe
 
     private static final MethodHandle PIPE = Linker.nativeLinker().downcallHandle(
@@ -303,6 +384,41 @@ class ReliabilityTest {
                 assertTrue(woken >= 2, "the other reader and the writer get AsynchronousCloseException: " + got);
             } finally {
                 for (int fd : new int[] {p[0], p[1], q[0], q[1]}) Sys.closeQuietly(fd);
+            }
+        }
+    }
+
+    /** An interrupted read of an FdStream closes the stream (its dup), never the caller's fd. */
+    @Test
+    void interruptInAStreamReadClosesTheStreamAndLeavesTheCallersFdOpen() throws Throwable {
+        for (boolean v : new boolean[] {false, true}) {
+            for (boolean socket : new boolean[] {false, true}) {
+                int[] p = socket ? Rawsock.socketpair(Domain.UNIX, SocketType.STREAM) : pipe();
+                try {
+                    FdStream stream = Rawsock.makeStream(p[0]);
+                    AtomicReference<Throwable> got = new AtomicReference<>();
+                    Thread t = start(v, () -> {
+                        try {
+                            stream.input().read();
+                        } catch (Throwable e) {
+                            got.set(e);
+                        }
+                    });
+                    awaitBlocked(t);
+                    t.interrupt();
+                    joinBounded(t);
+                    String what = "virtual " + v + " socket " + socket;
+                    assertInstanceOf(SocketException.class, got.get(), what);
+                    assertThrows(IOException.class, () -> stream.input().read(), what + ": the stream is closed");
+                    // the caller's own fd is open and reads what is written next
+                    Rawsock.sockWrite(p[1], new byte[] {9});
+                    byte[] one = new byte[1];
+                    assertEquals(1, Rawsock.sockRead(p[0], one), what);
+                    assertEquals(9, one[0], what);
+                } finally {
+                    Sys.closeQuietly(p[0]);
+                    Sys.closeQuietly(p[1]);
+                }
             }
         }
     }
@@ -369,6 +485,11 @@ class ReliabilityTest {
             assertThrows(IllegalArgumentException.class, () -> p[0].recv(heap));
             assertThrows(IllegalArgumentException.class, () -> p[0].recv(nat));
             assertThrows(IllegalArgumentException.class, () -> p[0].read(nat));
+            assertThrows(IllegalArgumentException.class, () -> p[0].recv(java.nio.ByteBuffer.allocate(8).asReadOnlyBuffer()));
+            assertThrows(IllegalArgumentException.class, () -> p[0].recv(java.nio.ByteBuffer.allocateDirect(8).asReadOnlyBuffer()));
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryRecv(heap, null));
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryRecv(nat, null));
+            assertThrows(IllegalArgumentException.class, () -> p[0].tryRecv(java.nio.ByteBuffer.allocate(8).asReadOnlyBuffer(), null));
             assertEquals(5, p[0].recv(new byte[8]), "the datagram was not consumed");
         } finally {
             p[0].close();
@@ -415,6 +536,13 @@ class ReliabilityTest {
             assertThrows(NullPointerException.class, () -> p[0].recvMsg(new Message(null, iov)));
             assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {new Message(null, iov)}));
             assertThrows(NullPointerException.class, () -> Rawsock.sendmmsg(fd, new Message[] {null}));
+            assertThrows(NullPointerException.class, () -> p[0].read(iov));
+            assertThrows(NullPointerException.class, () -> p[0].read(iov, 0, 2));
+            assertThrows(NullPointerException.class, () -> Rawsock.sockRead(fd, iov, 0, 2));
+            assertThrows(NullPointerException.class, () -> Rawsock.recvmsg(fd, new Message(null, iov)));
+            assertThrows(NullPointerException.class, () -> p[0].sendMsg(new Message(null, iov)));
+            assertThrows(NullPointerException.class, () -> Rawsock.recvmmsg(fd, new Message[] {new Message(null, iov)}));
+            assertThrows(NullPointerException.class, () -> p[0].write((byte[][]) null));
         } finally {
             p[0].close();
             p[1].close();
@@ -422,13 +550,23 @@ class ReliabilityTest {
     }
 
     @Test
-    void controlMessageSizesAndShortDataAreIllegalArguments() {
+    void controlMessageSizesOverAnIntAreIllegalArguments() {
         assertThrows(IllegalArgumentException.class, () -> ControlMessage.space(Integer.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> ControlMessage.len(Integer.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> ControlMessage.space(Integer.MAX_VALUE - 8));
         assertEquals(ControlMessage.space(0) + 8, ControlMessage.space(8));
+    }
+
+    @Test
+    void scmRightsDataThatIsNotWholeFdsIsAnIllegalArgument() {
         ControlMessage odd = ControlMessage.of(Level.SOL_SOCKET, Consts.SCM_RIGHTS, new byte[5]);
         assertThrows(IllegalArgumentException.class, odd::fds);
+        assertArrayEquals(new int[] {7, 9}, ControlMessage.scmRights(7, 9).fds());
+    }
+
+    @Test
+    void controlMessagesSayTheirKind() {
+        ControlMessage odd = ControlMessage.of(Level.SOL_SOCKET, Consts.SCM_RIGHTS, new byte[5]);
         assertEquals(ControlMessage.Kind.SCM_RIGHTS, odd.kind());
         assertEquals(ControlMessage.Kind.IPV6_HOPLIMIT, ControlMessage.hopLimit(3).kind());
         assertEquals(ControlMessage.Kind.IP_TTL, ControlMessage.ttl(3).kind());

@@ -63,6 +63,8 @@ public final class BenchMain {
             new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true),
             // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
             new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of("none"), 1),
+            // no C baseline: libpcap's compiler runs only inside tcpdump's own process here
+            new Bench("bpf-compile", "µs", "BpfCompile", List.of("none"), 1e6, true),
             // processes, not JMH (CliStartup): ./rawsock ifaddrs against java -version and ip -br addr
             new Bench("cli-startup", "ms", null, List.of("none"), 1, true));
 

@@ -31,6 +31,7 @@ class BenchSmokeTest {
             "checksum-1500", Set.of("c", "rawsock"),
             "capture-latency", Set.of("rawsock"),
             "netty-udp-echo", Set.of("rawsock"),
+            "bpf-compile", Set.of("rawsock"),
             "cli-startup", Set.of("rawsock"));
 
     @Test

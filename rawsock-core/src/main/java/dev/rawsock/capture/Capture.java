@@ -97,6 +97,7 @@ public final class Capture implements AutoCloseable {
 
         private BpfProgram filter;
         private String filterExpression;        // when the filter came as an expression: compiled again for the link type
+        private int netmask = BpfProgram.Options.NETMASK_UNKNOWN;
         private boolean immediate;
         private boolean promiscuous;
         private int snaplen = MAX_SNAPLEN;
@@ -126,6 +127,7 @@ public final class Capture implements AutoCloseable {
             Options o = new Options();
             o.filter = filter;
             o.filterExpression = filterExpression;
+            o.netmask = netmask;
             o.immediate = immediate;
             o.promiscuous = promiscuous;
             o.snaplen = snaplen;
@@ -157,9 +159,31 @@ public final class Capture implements AutoCloseable {
          * @return these options
          */
         public Options filter(String pcapFilter) {
-            this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter, BpfProgram.Target.LINUX_SOCKET);
+            this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter, LinkType.ETHERNET, compileOptions(netmask));
             this.filterExpression = pcapFilter;
             return this;
+        }
+
+        /**
+         * The IPv4 netmask the filter's {@code ip broadcast} tests the host part under, as libpcap
+         * takes it from the device ({@code pcap_lookupnet(3PCAP)}) and passes it to
+         * {@code pcap_compile(3PCAP)}; {@link BpfProgram.Options#NETMASK_UNKNOWN} (the default)
+         * refuses {@code ip broadcast}. Give it before {@link #filter(String)}, which compiles at
+         * once; an expression given before is compiled again with it.
+         *
+         * @param netmask the netmask, such as {@code 0xffffff00} for a /24
+         * @return these options
+         */
+        public Options netmask(int netmask) {
+            if (filterExpression != null) {
+                this.filter = BpfProgram.compile(filterExpression, LinkType.ETHERNET, compileOptions(netmask));
+            }
+            this.netmask = netmask;
+            return this;
+        }
+
+        private static BpfProgram.Options compileOptions(int netmask) {
+            return BpfProgram.Options.defaults().withTarget(BpfProgram.Target.LINUX_SOCKET).withNetmask(netmask);
         }
 
         /**
@@ -580,8 +604,7 @@ public final class Capture implements AutoCloseable {
      */
     private static BpfProgram filterFor(Options o, int linkType) {
         if (o.filterExpression == null || linkType == LinkType.ETHERNET) return o.filter;
-        return BpfProgram.compile(o.filterExpression, linkType,
-                BpfProgram.Options.defaults().withTarget(BpfProgram.Target.LINUX_SOCKET));
+        return BpfProgram.compile(o.filterExpression, linkType, Options.compileOptions(o.netmask));
     }
 
     /**

@@ -138,6 +138,7 @@ final class CaptureSocket {
                 ev = sock.poll(IN, ms);
             } catch (IOException e) {
                 if (closed) throw closedMeanwhile(e);
+                checkInterrupt();  // the socket's own rule closed it (SocketException): the capture's rule says how this ends
                 throw e;
             }
             checkInterrupt();

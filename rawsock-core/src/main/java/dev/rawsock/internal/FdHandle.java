@@ -251,7 +251,8 @@ public final class FdHandle {
      * the fd back in blocking mode, and returns it; the caller owns it from now on.
      */
     public int release() throws ErrnoException {
-        if (!stop(true)) throw new ErrnoException("release", Errno.EBADF, -1);
+        // not a C call's failure, so no ErrnoException: the caller used a handle it had closed
+        if (!stop(true)) throw new IllegalStateException("release: the socket is already closed");
         fds.fd = -1;
         cleanable.clean();  // closes only the eventfd now
         Sys.setNonBlocking(fd, false);

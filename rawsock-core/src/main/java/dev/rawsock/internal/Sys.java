@@ -515,7 +515,7 @@ public final class Sys {
         return r;
     }
 
-    // ------------------------------------------------------------- messages (issue 3)
+    // ------------------------------------------------------------- messages
 
     /** sendmmsg(2) over {@code vlen} mmsghdrs; the count sent, -1 on EAGAIN. MSG_NOSIGNAL is always added. */
     public static int sendmmsg(Scratch s, int fd, MemorySegment vec, int vlen, int flags) throws ErrnoException {

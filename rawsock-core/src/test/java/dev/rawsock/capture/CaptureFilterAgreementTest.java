@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +42,9 @@ class CaptureFilterAgreementTest {
     private static final byte[] NET = {127, 71};
 
     /** Whether an Ethernet+IPv4 frame has a source or destination in 127.71.0.0/16. */
+    /** The payload of the datagram sent after all the traffic. */
+    private static final byte[] MARKER = "rawsock-filter-agreement-marker".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static boolean ours(byte[] f) {
         if (f.length < 34 || f[12] != 0x08 || f[13] != 0x00) return false;
         return (f[26] == NET[0] && f[27] == NET[1]) || (f[30] == NET[0] && f[31] == NET[1]);
@@ -138,8 +143,10 @@ class CaptureFilterAgreementTest {
                     }
                 }
 
-                // --- collect: every packet stamped before now + 300 ms (blocks retire after 10 ms)
-                Thread.sleep(300);
+                // --- collect: once the unfiltered capture has the marker sent last, everything before
+                // it is stamped; stop each capture at the first frame stamped after now
+                src.send(ByteBuffer.wrap(MARKER), new InetSocketAddress(a(0, 1), p1));
+                assertTrue(drainers.get(all).marker.await(30, TimeUnit.SECONDS), "the unfiltered capture never saw the marker");
                 long stop = System.currentTimeMillis() * 1_000_000L;
                 for (Drainer d : drainers.values()) d.stopAt(stop);
                 for (Drainer d : drainers.values()) d.join();
@@ -178,6 +185,8 @@ class CaptureFilterAgreementTest {
     /** Collects our frames (hex, with counts) on a virtual thread until told a time to stop at. */
     private static final class Drainer {
         final Map<String, Integer> seen = new HashMap<>();
+        /** Counted down when the marker datagram comes through. */
+        final CountDownLatch marker = new CountDownLatch(1);
         private final Thread thread;
         private volatile long stopNanos = Long.MAX_VALUE;
         private volatile Throwable failure;
@@ -200,6 +209,8 @@ class CaptureFilterAgreementTest {
                         byte[] f = CaptureSupport.bytes(p);
                         if (f.length != p.wireLength()) throw new AssertionError("frame cut: " + p);
                         if (ours(f)) seen.merge(HexFormat.of().formatHex(f), 1, Integer::sum);
+                        if (f.length >= MARKER.length && java.util.Arrays.equals(f, f.length - MARKER.length, f.length,
+                                MARKER, 0, MARKER.length)) marker.countDown();
                     }
                 } catch (Throwable t) {
                     failure = t;

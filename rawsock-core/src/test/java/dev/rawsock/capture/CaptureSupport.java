@@ -17,10 +17,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -240,5 +242,27 @@ final class CaptureSupport {
         if (e instanceof Error er) throw er;
         if (e != null) throw new RuntimeException(e);
         return out.get();
+    }
+
+    /**
+     * Sends three datagrams from {@code src} to {@code skip} and three to {@code pass}, interleaved, and
+     * checks that the capture delivers exactly those to {@code pass}, in order (payloads 'y', i), each
+     * also given to {@code each}, and nothing else within 200 ms.
+     */
+    static void passesOnly(Capture c, DatagramChannel src, InetSocketAddress skip, InetSocketAddress pass,
+                           Consumer<byte[]> each) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            src.send(ByteBuffer.wrap(new byte[] {'n', (byte) i}), skip);
+            src.send(ByteBuffer.wrap(new byte[] {'y', (byte) i}), pass);
+        }
+        for (int i = 0; i < 3; i++) {
+            CapturedPacket p = c.next(Duration.ofSeconds(10));
+            org.junit.jupiter.api.Assertions.assertNotNull(p, c + ": datagram " + i);
+            byte[] b = bytes(p);
+            org.junit.jupiter.api.Assertions.assertEquals('y', b[b.length - 2], "only the datagrams to " + pass);
+            org.junit.jupiter.api.Assertions.assertEquals(i, b[b.length - 1]);
+            each.accept(b);
+        }
+        org.junit.jupiter.api.Assertions.assertNull(c.next(Duration.ofMillis(200)), "the datagrams to " + skip + " were filtered out");
     }
 }

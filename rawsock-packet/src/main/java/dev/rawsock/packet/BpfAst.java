@@ -43,8 +43,43 @@ sealed interface BpfAst {
     record ProtoNum(String proto, int value, int pos) implements BpfAst {
     }
 
-    /** {@code ether proto N}. */
+    /** {@code ether proto N}: an EtherType above 1500, else an LLC SAP (libpcap's gen_linktype). */
     record EtherProto(int type, int pos) implements BpfAst {
+    }
+
+    /** {@code inbound} or {@code outbound}. */
+    record Inbound(boolean outbound, int pos) implements BpfAst {
+    }
+
+    /** {@code ifindex N}. */
+    record IfIndex(int index, int pos) implements BpfAst {
+    }
+
+    /** {@code [ip|ip6] protochain N}: N anywhere in the IPv4/IPv6 header chain; proto null for both. */
+    record Protochain(String proto, int value, int pos) implements BpfAst {
+    }
+
+    /** {@code mpls [label]}; label -1 when absent. Every later network-layer offset moves by 4. */
+    record Mpls(int label, int pos) implements BpfAst {
+    }
+
+    /** {@code pppoed}, or {@code pppoes [session]} (session -1 when absent), after which the link layer is PPP. */
+    record Pppoe(boolean session, int id, int pos) implements BpfAst {
+    }
+
+    /**
+     * {@code geneve [vni]} or {@code vxlan [vni]} (vni -1 when absent): UDP to the tunnel's port, after
+     * which every primitive looks at the encapsulated frame.
+     */
+    record Encap(boolean vxlan, int vni, int pos) implements BpfAst {
+    }
+
+    /** {@code llc [type]}: type null, "i", "s", "u" or an S or U frame subtype name. */
+    record Llc(String type, int pos) implements BpfAst {
+    }
+
+    /** {@code byte IDX op VALUE}, op one of {@code = < > & |}: the byte at IDX of the link-layer header. */
+    record ByteOp(int idx, char op, int value) implements BpfAst {
     }
 
     /** {@code [tcp|udp|sctp] [dir] port|portrange}; {@code proto} null for all three. */
@@ -61,6 +96,10 @@ sealed interface BpfAst {
 
     /** An IPv4 host or network; {@code proto} is null (IPv4, ARP and RARP), ip, arp or rarp. */
     record Ip4Net(String proto, Dir dir, int addr, int mask, int pos) implements BpfAst {
+    }
+
+    /** {@code decnet [dir] host AREA.NODE}: the 16-bit DECnet address as the packet carries it (little-endian). */
+    record DecnetHost(Dir dir, int addr, int pos) implements BpfAst {
     }
 
     /** {@code arith relop arith} with relop one of {@code > >= < <= = == !=}. */

@@ -56,16 +56,31 @@ final class BpfCodegen {
 
     /** The link type, and where its protocol field (-1: none) and network layer start. */
     private final int dlt;
-    private final int offLinkType;
-    private final int offNl;
+    private int offLinkType;
+    private int offNl;
+    /** Where the link-layer header starts: 0, or past the PPPoE header once pppoes made it PPP. */
+    private int offLinkHdr;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
+    /** The IPv4 netmask for {@code ip broadcast}, or NETMASK_UNKNOWN. */
+    private final int netmask;
     /** VLAN primitives lowered so far. */
     private int vlans;
-    /** Of them, those that move later offsets by a constant 4 bytes (all, offline). */
-    private int shift;
+    /** MPLS labels seen so far: then network protocols are told by the IP version under the last label. */
+    private int mplsDepth;
+    /** Whether a pppoes made the rest of the packet PPP: protocols are PPP protocol numbers. */
+    private boolean ppp;
+    /** Where the primitive being lowered starts, for refusals found while lowering it. */
+    private int leafPos;
     /** Whether some offsets depend on M[LINKPL]/M[LINKTYPE] (a LINUX_SOCKET vlan was compiled). */
     private boolean variable;
+    /**
+     * Whether a geneve or vxlan came before: then the link header, link type and payload offsets are
+     * M[LINKHDR], M[LINKTYPE] and M[LINKPL] plus a constant, written with the tags below in the high
+     * bits until {@link #relocateEncap} turns them into variable loads.
+     */
+    private boolean encap;
+    private static final int TAG_SHIFT = 24, HDR_TAG = 1 << TAG_SHIFT, LT_TAG = 2 << TAG_SHIFT, PL_TAG = 3 << TAG_SHIFT;
 
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
@@ -76,6 +91,7 @@ final class BpfCodegen {
     BpfCodegen(int linkType, BpfProgram.Options options) {
         this.dlt = linkType;
         this.linux = options.target() == BpfProgram.Target.LINUX_SOCKET;
+        this.netmask = options.netmask();
         // libpcap's init_linktype: off_linktype and off_nl (off_linkpl + off_nl) per link type.
         int[] offs = switch (linkType) {
             case LinkType.ETHERNET -> new int[] {12, 14};
@@ -91,19 +107,29 @@ final class BpfCodegen {
         this.offNl = offs[1];
     }
 
-    /** Whether the code needs M[LINKPL]/M[LINKTYPE] set up in a prologue. */
-    boolean variable() {
-        return variable;
+    /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2 or 3 (after geneve/vxlan). */
+    int offsetWords() {
+        return encap ? 3 : variable ? 2 : 0;
     }
 
     /** Where the network-layer header starts. */
     int nl() {
-        return offNl + 4 * shift;
+        return offNl;
+    }
+
+    /** Where the LLC header starts (libpcap's OR_LLC): the link layer's payload, before any MPLS label. */
+    int llc() {
+        return nl() - 4 * mplsDepth;
+    }
+
+    /** Whether an MPLS label came before: network protocols are then told by the IP version only. */
+    boolean underMpls() {
+        return mplsDepth > 0;
     }
 
     /** Where the link-layer protocol (EtherType) field is. */
     private int linkType() {
-        return offLinkType + 4 * shift;
+        return offLinkType;
     }
 
     Node lower(BpfAst n) {
@@ -125,18 +151,48 @@ final class BpfCodegen {
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
         boolean wasVariable = variable;
+        boolean wasEncap = encap;
         int linkType = linkType(); // before a vlan here moves it
+        leafPos = switch (n) {
+            case BpfAst.Proto p -> p.pos();
+            case BpfAst.Cast c -> c.pos();
+            case BpfAst.Vlan v -> v.pos();
+            case BpfAst.ProtoNum p -> p.pos();
+            case BpfAst.EtherProto e -> e.pos();
+            case BpfAst.Port p -> p.pos();
+            case BpfAst.Ip6Net a -> a.pos();
+            case BpfAst.Ip4Net a -> a.pos();
+            case BpfAst.DecnetHost d -> d.pos();
+            case BpfAst.Mpls m -> m.pos();
+            case BpfAst.Pppoe p -> p.pos();
+            case BpfAst.Encap e -> e.pos();
+            default -> 0;
+        };
         Node lowered = primitive(n);
-        return wasVariable ? relocate(lowered, linkType) : lowered;
+        return wasEncap ? relocateEncap(lowered) : wasVariable ? relocate(lowered, linkType) : lowered;
     }
 
     private Node primitive(BpfAst n) {
         return switch (n) {
-            case BpfAst.Proto p -> switch (p.proto()) {
-                case "ip", "ip6", "arp", "rarp" -> net.proto(p.proto());
-                default -> transport.proto(p.proto());
+            case BpfAst.Proto p -> BpfNetGen.isNetwork(p.proto()) ? net.proto(p.proto()) : transport.proto(p.proto());
+            case BpfAst.Cast c -> switch (c.proto()) {
+                case "ether" -> etherCast(c.broadcast(), c.pos());
+                default -> c.broadcast() ? net.broadcast(netmask, c.pos()) : net.multicast(c.proto());
             };
-            case BpfAst.Cast c -> c.proto().equals("ether") ? etherCast(c.broadcast(), c.pos()) : net.multicast(c.proto());
+            case BpfAst.Inbound i -> inbound(i.outbound(), i.pos());
+            case BpfAst.IfIndex i -> ifindex(i.index(), i.pos());
+            case BpfAst.ByteOp b -> byteOp(b);
+            case BpfAst.Mpls m -> mpls(m.label(), m.pos());
+            case BpfAst.Protochain p -> {
+                if (variable) {
+                    throw new BpfLexer.FilterError(p.pos(), "'protochain' not supported with variable length headers");
+                }
+                yield p.proto() == null ? or(net.protochain(false, p.value()), net.protochain(true, p.value()))
+                        : net.protochain(p.proto().equals("ip6"), p.value());
+            }
+            case BpfAst.Pppoe p -> p.session() ? pppoes(p.id()) : etherType(0x8863);
+            case BpfAst.Encap e -> encapsulation(e.vxlan(), e.vni(), e.pos());
+            case BpfAst.Llc l -> llc(l.type(), l.pos());
             case BpfAst.Vlan v -> vlan(v.id(), v.pos());
             case BpfAst.Length l -> {
                 Node gt = new Test(new PktLen(), l.less() ? JGT : JGE, new Num(l.value()));
@@ -147,10 +203,11 @@ final class BpfCodegen {
             case BpfAst.Port p -> transport.ports(p.proto(), p.dir(), p.lo(), p.hi(), p.range());
             case BpfAst.EtherHost h -> {
                 ethernetOnly(h.pos(), "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
-                yield direction(h.dir(), macTest(6, h.mac()), macTest(0, h.mac()));
+                yield innerLinkHeader(direction(h.dir(), macTest(offLinkHdr + 6, h.mac()), macTest(offLinkHdr, h.mac())));
             }
             case BpfAst.Ip6Net a -> net.ip6Net(a.dir(), a.words(), a.masks());
             case BpfAst.Ip4Net a -> net.ip4Net(a.proto(), a.dir(), a.addr(), a.mask());
+            case BpfAst.DecnetHost d -> net.decnetHost(d.dir(), d.addr());
             case BpfAst.Compare c -> compare(c);
             case BpfAst.And a -> throw new AssertionError(a);
             case BpfAst.Or o -> throw new AssertionError(o);
@@ -162,18 +219,109 @@ final class BpfCodegen {
     // ---- the link layer
 
     /**
-     * Whether the packet is of link-layer protocol {@code type}, an EtherType (libpcap's
-     * gen_linktype): the protocol field where the link type has one; the IP version of raw IP;
-     * the address family of a loopback header; constant where the link type carries one protocol.
+     * Whether the packet is of link-layer protocol {@code type}, an EtherType or (at most 1500) an
+     * LLC SAP (libpcap's gen_linktype): the protocol field where the link type has one; the IP
+     * version of raw IP; the address family of a loopback header; constant where the link type
+     * carries one protocol.
      */
     Node etherType(int type) {
+        if (mplsDepth > 0) {
+            // gen_mpls_linktype: the bottom-of-stack bit of the last label, then the IP version.
+            if (type != ETH_IP && type != ETH_IP6) {
+                throw new BpfLexer.FilterError(leafPos, "unsupported protocol over mpls");
+            }
+            return and(eqMasked(B, nl() - 2, 1, 1), eqMasked(B, nl(), 0xf0, type == ETH_IP ? 0x40 : 0x60));
+        }
+        if (ppp) {
+            return eq(H, linkType(), pppProtocol(type));
+        }
         return switch (dlt) {
             case LinkType.RAW -> type == ETH_IP ? eqMasked(B, 0, 0xf0, 0x40)
                     : type == ETH_IP6 ? eqMasked(B, 0, 0xf0, 0x60) : new Bool(false);
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
-            default -> eq(H, linkType(), type);
+            default -> llcOrEtherType(type);
+        };
+    }
+
+    static final int LLCSAP_IP = 0x06, LLCSAP_ISONS = 0xfe, LLCSAP_NETBEUI = 0xf0, LLCSAP_IPX = 0xe0,
+            ETH_ATALK = 0x809b, ETH_AARP = 0x80f3, ETH_IPX = 0x8137, ETHERMTU = 1500;
+
+    /**
+     * gen_ether_linktype and gen_linux_sll_linktype: where the type field may hold an 802.3 length
+     * (Ethernet: at most 1500) or SLL's LINUX_SLL_P_802_2 (4), an LLC header follows at the
+     * network-layer offset; some protocols come either way (IPX, AppleTalk through SNAP).
+     */
+    private Node llcOrEtherType(int type) {
+        int lt = linkType();
+        int llc = nl();
+        boolean eth = dlt == LinkType.ETHERNET;
+        Node isLlc = eth ? not(new Test(BpfIr.abs(H, lt), JGT, new Num(ETHERMTU))) : eq(H, lt, 4);
+        return switch (type) {
+            case LLCSAP_ISONS, LLCSAP_IP, LLCSAP_NETBEUI -> and(isLlc, eq(H, llc, (type << 8) | type));
+            case LLCSAP_IPX -> {
+                Node ipxLlc = or(snap(llc, 0, ETH_IPX), eq(B, llc, LLCSAP_IPX));
+                if (eth) {
+                    ipxLlc = or(snap(llc, 0, ETH_IPX), or(eq(B, llc, LLCSAP_IPX), eq(H, llc, 0xffff)));
+                    yield or(eq(H, lt, ETH_IPX), and(isLlc, ipxLlc));
+                }
+                yield or(eq(H, lt, ETH_IPX), or(eq(H, lt, 1), and(isLlc, ipxLlc)));
+            }
+            case ETH_ATALK, ETH_AARP -> or(eq(H, lt, type),
+                    and(isLlc, type == ETH_ATALK ? snap(llc, 0x080007, ETH_ATALK) : snap(llc, 0, ETH_AARP)));
+            default -> type <= ETHERMTU ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
+        };
+    }
+
+    /** An LLC SNAP header (AA AA 03, organization code, protocol type) at {@code off}. */
+    private static Node snap(int off, int org, int ptype) {
+        return and(eq(W, off, 0xaaaa0300 | (org >>> 16)), eq(W, off + 4, ((org & 0xffff) << 16) | ptype));
+    }
+
+    /**
+     * gen_inbound: the SLL packet type (LINUX_SLL_OUTGOING, 4) where the header has it, the
+     * socket's {@code SKF_AD_PKTTYPE} on a live Linux socket; refused on a file of another link type.
+     */
+    private Node inbound(boolean outbound, int pos) {
+        Node out = switch (dlt) {
+            case LinkType.LINUX_SLL -> eq(H, 0, 4);
+            case LinkType.LINUX_SLL2 -> eq(B, 10, 4);
+            default -> {
+                if (!linux) {
+                    throw new BpfLexer.FilterError(pos, "inbound/outbound not supported on " + describe()
+                            + " when reading savefiles");
+                }
+                yield new Test(new Anc(H, BpfProgram.SKF_AD_PKTTYPE), JEQ, new Num(4));
+            }
+        };
+        return outbound ? out : not(out);
+    }
+
+    /** gen_ifindex: SLL2's interface index, or the socket's {@code SKF_AD_IFINDEX} on a live Linux socket. */
+    private Node ifindex(int index, int pos) {
+        if (dlt == LinkType.LINUX_SLL2) {
+            return eq(W, 4, index);
+        }
+        if (!linux) {
+            throw new BpfLexer.FilterError(pos, "ifindex not supported on " + describe() + " when reading savefiles");
+        }
+        return new Test(new Anc(W, BpfProgram.SKF_AD_IFINDEX), JEQ, new Num(index));
+    }
+
+    private String describe() {
+        return LinkType.description(dlt).orElse(LinkType.name(dlt));
+    }
+
+    /** gen_byteop: a test of the byte at {@code idx} of the (current) link-layer header. */
+    private Node byteOp(BpfAst.ByteOp b) {
+        Ar load = BpfIr.abs(B, offLinkHdr + b.idx());
+        return switch (b.op()) {
+            case '=' -> new Test(load, JEQ, new Num(b.value()));
+            case '<' -> not(new Test(load, JGE, new Num(b.value())));
+            case '>' -> new Test(load, JGT, new Num(b.value()));
+            // libpcap: "byte 3 & 4" is true when the bits are not all clear (A op k != 0).
+            default -> not(new Test(new Bin(b.op() == '&' ? AND : BpfProgram.OR, load, new Num(b.value())), JEQ, new Num(0)));
         };
     }
 
@@ -194,8 +342,201 @@ final class BpfCodegen {
         return or(tests);
     }
 
+    /** libpcap's ethertype_to_ppptype: the PPP protocol number carrying what an EtherType or SAP names. */
+    private static int pppProtocol(int type) {
+        return switch (type) {
+            case ETH_IP -> 0x21;
+            case ETH_IP6 -> 0x57;
+            case 0x6003 -> 0x27; // DECnet
+            case ETH_ATALK -> 0x29;
+            case 0x0600 -> 0x25; // Xerox NS
+            case LLCSAP_ISONS -> 0x23;
+            case 0x42 -> 0x31; // spanning tree: bridging PDU
+            case LLCSAP_IPX -> 0x2b;
+            default -> type;
+        };
+    }
+
+    /**
+     * gen_mpls: the first label needs the MPLS EtherType, a later one that the label before it was
+     * not the bottom of the stack; every later network-layer offset moves past the label.
+     */
+    private Node mpls(int label, int pos) {
+        Node n;
+        if (mplsDepth > 0) {
+            n = eqMasked(B, nl() - 2, 1, 0);
+        } else if (ppp) {
+            n = eq(H, linkType(), 0x0281); // PPP_MPLS_UCAST
+        } else {
+            ethernetOnly(pos, "no MPLS support for " + describe());
+            n = etherType(0x8847);
+        }
+        if (label >= 0) {
+            n = and(n, eqMasked(W, nl(), 0xfffff000, label << 12));
+        }
+        offNl += 4;
+        mplsDepth++;
+        return n;
+    }
+
+    /** gen_pppoes: a PPPoE session frame (of that session); what follows is PPP, 6 bytes past the PPPoE header start. */
+    private Node pppoes(int session) {
+        Node n = etherType(0x8864);
+        if (session >= 0) {
+            n = and(n, eqMasked(W, nl(), 0xffff, session));
+        }
+        offLinkHdr = nl() + 6;
+        offLinkType = offLinkHdr;
+        offNl = offLinkHdr + 2;
+        ppp = true;
+        return n;
+    }
+
+    /**
+     * gen_geneve and (libpcap's development branch) gen_vxlan: IPv4 or IPv6 UDP to port 6081 (4789)
+     * with a Geneve version 0 (VXLAN flags 0x08) header and, if given, that VNI; on a match the
+     * offsets of the encapsulated frame go to scratch memory: Geneve's header length comes from its
+     * option length, and its frame has an Ethernet header only for protocol 0x6558 (else the link
+     * type is Geneve's protocol field and the payload follows the header); VXLAN always carries
+     * Ethernet. Later primitives read the inner frame through those offsets.
+     */
+    private Node encapsulation(boolean vxlan, int vni, int pos) {
+        if (dlt != LinkType.ETHERNET || ppp || mplsDepth > 0 || variable) {
+            throw new BpfLexer.FilterError(pos, "'" + (vxlan ? "vxlan" : "geneve") + "' is compiled only on Ethernet,"
+                    + " outside MPLS, PPPoE, another geneve or vxlan and a live socket's vlan");
+        }
+        int port = vxlan ? 4789 : 6081;
+        Node[] versions = new Node[2];
+        for (int v = 0; v < 2; v++) {
+            boolean v6 = v == 1;
+            Node check = and(transport.ports(v6, new int[] {17}, Dir.DST, port, port, false), vxlan
+                    ? new Test(transport.transportLoad(v6, B, 8), JEQ, new Num(0x08))
+                    : new Test(new Bin(AND, transport.transportLoad(v6, B, 8), new Num(0xc0)), JEQ, new Num(0)));
+            if (vni >= 0) {
+                check = and(check, new Test(new Bin(AND, transport.transportLoad(v6, W, 12), new Num(0xffffff00)), JEQ,
+                        new Num(vni << 8)));
+            }
+            List<BpfInstruction> s = new ArrayList<>();
+            // A = the IP header's length, then the UDP header's end: where the tunnel header starts.
+            s.add(v6 ? BpfInstruction.stmt(LD | BpfProgram.IMM, 40) : BpfInstruction.stmt(BpfProgram.LDX | B | BpfProgram.MSH, nl()));
+            if (!v6) {
+                s.add(BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TXA, 0));
+            }
+            s.add(BpfInstruction.stmt(ALU | ADD | K, nl() + 8));
+            Node rest;
+            if (vxlan) {
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 8));
+                s.add(BpfInstruction.stmt(ST, BpfIr.LINKHDR_REG));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 12));
+                s.add(BpfInstruction.stmt(ST, LINKTYPE_REG));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 2));
+                s.add(BpfInstruction.stmt(ST, LINKPL_REG));
+                rest = new Bool(true);
+            } else {
+                s.add(BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TAX, 0));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 2));
+                s.add(BpfInstruction.stmt(ST, LINKTYPE_REG)); // the protocol field, unless Ethernet follows
+                s.add(BpfInstruction.stmt(LD | B | BpfProgram.IND, 0));
+                s.add(BpfInstruction.stmt(ALU | AND | K, 0x3f));
+                s.add(BpfInstruction.stmt(ALU | BpfProgram.MUL | K, 4));
+                s.add(BpfInstruction.stmt(ALU | ADD | K, 8));
+                s.add(BpfInstruction.stmt(ALU | ADD | BpfProgram.X, 0));
+                s.add(BpfInstruction.stmt(ST, BpfIr.LINKHDR_REG));
+                s.add(BpfInstruction.stmt(ST, LINKPL_REG));
+                List<BpfInstruction> ethernet = List.of(BpfInstruction.stmt(LD | MEM, BpfIr.LINKHDR_REG),
+                        BpfInstruction.stmt(ALU | ADD | K, 12), BpfInstruction.stmt(ST, LINKTYPE_REG),
+                        BpfInstruction.stmt(ALU | ADD | K, 2), BpfInstruction.stmt(ST, LINKPL_REG));
+                Node teb = new Test(new Load(H, 0, -1, new Num(0), LINKTYPE_REG), JEQ, new Num(0x6558));
+                rest = or(and(teb, new Prefixed(ethernet, new Bool(true))), new Bool(true));
+            }
+            versions[v] = and(check, new Prefixed(List.copyOf(s), rest));
+        }
+        encap = true;
+        variable = true;
+        offLinkHdr = HDR_TAG;
+        offLinkType = LT_TAG;
+        offNl = PL_TAG;
+        return or(versions[0], versions[1]);
+    }
+
+    /**
+     * libpcap's gen_prevlinkhdr_check after geneve or vxlan: Ethernet addresses are tested only when
+     * the encapsulated frame has an Ethernet header (its link header and payload offsets differ).
+     */
+    private Node innerLinkHeader(Node n) {
+        if (!encap) {
+            return n;
+        }
+        return and(not(new Test(new BpfIr.Mem(BpfIr.LINKHDR_REG), JEQ, new BpfIr.Mem(LINKPL_REG))), n);
+    }
+
+    /** A node lowered after geneve or vxlan: its tagged offsets become loads relative to the scratch words. */
+    private static Node relocateEncap(Node n) {
+        return switch (n) {
+            case Test t -> new Test(relocateEncap(t.lhs()), t.jop(), relocateEncap(t.rhs()));
+            case BpfIr.AndN a -> new BpfIr.AndN(relocateEncap(a.a()), relocateEncap(a.b()));
+            case BpfIr.OrN o -> new BpfIr.OrN(relocateEncap(o.a()), relocateEncap(o.b()));
+            case BpfIr.NotN x -> new BpfIr.NotN(relocateEncap(x.a()));
+            case Prefixed p -> new Prefixed(p.stmts(), relocateEncap(p.n()));
+            case Bool b -> b;
+            case BpfIr.Chain c -> c;
+        };
+    }
+
+    private static Ar relocateEncap(Ar e) {
+        return switch (e) {
+            case Load l when l.var() < 0 && (l.base() >>> TAG_SHIFT) != 0 -> {
+                int reg = switch (l.base() >>> TAG_SHIFT) {
+                    case 1 -> BpfIr.LINKHDR_REG;
+                    case 2 -> LINKTYPE_REG;
+                    default -> LINKPL_REG;
+                };
+                int low = (1 << TAG_SHIFT) - 1;
+                yield new Load(l.size(), l.base() & low, l.msh() < 0 ? -1 : l.msh() & low, relocateEncap(l.idx()), reg);
+            }
+            case Load l -> new Load(l.size(), l.base(), l.msh(), relocateEncap(l.idx()), l.var());
+            case Bin b -> new Bin(b.op(), relocateEncap(b.left()), relocateEncap(b.right()));
+            case Neg x -> new Neg(relocateEncap(x.e()));
+            default -> e;
+        };
+    }
+
+    /** gen_llc and its frame types: an 802.3 frame whose LLC header is not Novell's raw 0xffff. */
+    private Node llc(String type, int pos) {
+        if (dlt != LinkType.ETHERNET || ppp) {
+            throw new BpfLexer.FilterError(pos, "'llc' not supported for " + (ppp ? "PPP" : describe()));
+        }
+        int llc = llc();
+        Node is = and(not(new Test(BpfIr.abs(H, linkType()), JGT, new Num(ETHERMTU))), not(eq(H, llc, 0xffff)));
+        if (type == null) {
+            return is;
+        }
+        Node frame = switch (type) {
+            case "i" -> not(new Test(BpfIr.abs(B, llc + 2), JSET, new Num(1)));
+            case "s" -> eqMasked(B, llc + 2, 0x03, 1);
+            case "u" -> eqMasked(B, llc + 2, 0x03, 3);
+            case "rr" -> eqMasked(B, llc + 2, 0x0f, 0x01);
+            case "rnr" -> eqMasked(B, llc + 2, 0x0f, 0x05);
+            case "rej" -> eqMasked(B, llc + 2, 0x0f, 0x09);
+            default -> eqMasked(B, llc + 2, 0xef, switch (type) {
+                case "ui" -> 0x03;
+                case "ua" -> 0x63;
+                case "disc" -> 0x43;
+                case "dm" -> 0x0f;
+                case "sabme" -> 0x6f;
+                case "test" -> 0xe3;
+                case "xid" -> 0xaf;
+                default -> 0x87; // frmr
+            });
+        };
+        return and(is, frame);
+    }
+
     /** Refuses, at {@code pos}, a keyword that needs an Ethernet header. */
     private void ethernetOnly(int pos, String message) {
+        if (ppp) {
+            throw new BpfLexer.FilterError(pos, message.replace(describe(), "PPP"));
+        }
         if (dlt != LinkType.ETHERNET) {
             throw new BpfLexer.FilterError(pos, message);
         }
@@ -204,9 +545,9 @@ final class BpfCodegen {
     private Node etherCast(boolean broadcast, int pos) {
         ethernetOnly(pos, broadcast ? "not a broadcast link" : "link-layer multicast filters supported only on"
                 + " ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
-        return broadcast
-                ? and(eq(W, 2, 0xffffffff), eq(H, 0, 0xffff))
-                : new Test(BpfIr.abs(B, 0), JSET, new Num(1));
+        return innerLinkHeader(broadcast
+                ? and(eq(W, offLinkHdr + 2, 0xffffffff), eq(H, offLinkHdr, 0xffff))
+                : new Test(BpfIr.abs(B, offLinkHdr), JSET, new Num(1)));
     }
 
     private static Node macTest(int off, byte[] m) {
@@ -216,14 +557,20 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
-        ethernetOnly(pos, "no VLAN support for " + LinkType.description(dlt).orElse(LinkType.name(dlt)));
+        ethernetOnly(pos, "no VLAN support for " + describe());
+        if (mplsDepth > 0) {
+            throw new BpfLexer.FilterError(pos, "no VLAN match after MPLS");
+        }
         Node tpid = or(eq(H, linkType(), 0x8100), eq(H, linkType(), 0x88a8), eq(H, linkType(), 0x9100));
         boolean first = vlans++ == 0;
-        if (linux && first) {
+        if (linux && first && !encap) {
             return linuxVlan(tpid, id);
         }
-        Node n = id < 0 ? tpid : and(tpid, eqMasked(H, linkType() + 2, 0x0fff, id));
-        shift++;
+        // The TCI at the payload's start, as libpcap reads it: right after the type field, except after
+        // a Geneve header without an Ethernet frame, where the type is Geneve's protocol field.
+        Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));
+        offLinkType += 4;
+        offNl += 4;
         return n;
     }
 
@@ -263,6 +610,7 @@ final class BpfCodegen {
             case BpfIr.NotN x -> new BpfIr.NotN(relocate(x.a(), linkType));
             case Prefixed p -> new Prefixed(p.stmts(), relocate(p.n(), linkType));
             case Bool b -> b;
+            case BpfIr.Chain c -> c;
         };
     }
 
@@ -277,6 +625,7 @@ final class BpfCodegen {
             case PktLen p -> p;
             case Anc a -> a;
             case VlanTci v -> v;
+            case BpfIr.Mem m -> m;
         };
     }
 
@@ -322,8 +671,8 @@ final class BpfCodegen {
             case BpfAst.PacketLoad p -> {
                 Ar idx = arith(p.idx(), checks);
                 yield switch (p.proto()) {
-                    case "ether" -> new Load(p.size(), 0, -1, idx);
-                    case "ip", "ip6", "arp", "rarp" -> net.load(p.proto(), p.size(), idx, checks);
+                    case "ether" -> new Load(p.size(), offLinkHdr, -1, idx);
+                    case String s when BpfNetGen.isNetwork(s) -> net.load(s, p.size(), idx, checks);
                     default -> transport.load(p.proto(), p.size(), idx, checks);
                 };
             }

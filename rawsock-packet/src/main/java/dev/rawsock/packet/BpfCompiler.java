@@ -34,7 +34,7 @@ final class BpfCompiler {
         }
         List<BpfInstruction> program;
         try {
-            BpfAst tree = new BpfParser(filter, toks).parseAll();
+            BpfAst tree = new BpfParser(filter, toks, options.ethers()).parseAll();
             checkSize(filter, tree);
             BpfIr.Node lowered;
             try {
@@ -42,7 +42,7 @@ final class BpfCompiler {
             } catch (BpfLexer.FilterError e) {
                 throw e.toIae(filter);
             }
-            program = new BpfEmitter(filter, gen.variable(), options.snaplen()).generate(lowered);
+            program = new BpfEmitter(filter, gen.offsetWords(), options.snaplen()).generate(lowered);
         } catch (StackOverflowError e) {
             // Recursive descent over a filter nested thousands deep: a bad filter, not a broken JVM.
             throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()

@@ -62,6 +62,8 @@ final class BpfEmitter {
         final int k;
         Label t;
         Label f;
+        /** Set for code laid out already (protochain): emitted as it is, its relative jumps untouched. */
+        BpfInstruction raw;
 
         Ins(int code, int k, Label t, Label f) {
             this.code = code;
@@ -83,10 +85,14 @@ final class BpfEmitter {
     /** What an accepting program returns: how many bytes of the packet to keep. */
     private final int snaplen;
 
-    BpfEmitter(String src, boolean variable, int snaplen) {
+    /** How many scratch words hold run-time offsets: 0, 2 (LINKPL, LINKTYPE) or 3 (and LINKHDR). */
+    private final int offsetWords;
+
+    BpfEmitter(String src, int offsetWords, int snaplen) {
         this.src = src;
-        this.variable = variable;
-        this.scratchBase = variable ? 2 : 0;
+        this.variable = offsetWords > 0;
+        this.offsetWords = offsetWords;
+        this.scratchBase = offsetWords;
         this.snaplen = snaplen;
     }
 
@@ -110,6 +116,7 @@ final class BpfEmitter {
                     todo.push(x.n());
                 }
                 case Test t -> leaves++;
+                case BpfIr.Chain c -> leaves += c.code().size() + 1;
                 case Bool b -> leaves++;
             }
             if (leaves > BpfProgram.MAX_INSTRUCTIONS) {
@@ -128,6 +135,9 @@ final class BpfEmitter {
             emit(LD | IMM, 0);
             emit(ST, LINKPL_REG);
             emit(ST, LINKTYPE_REG);
+            if (offsetWords > 2) {
+                emit(ST, BpfIr.LINKHDR_REG);
+            }
         }
         gen(tree, accept, reject);
         bind(accept);
@@ -177,6 +187,12 @@ final class BpfEmitter {
                 }
                 gen(p.n(), t, f);
             }
+            case BpfIr.Chain c -> {
+                for (BpfInstruction in : c.code()) {
+                    emit(in.code(), in.k()).raw = in; // its jumps stay as laid out: the code is emitted whole
+                }
+                emit(JMP | JEQ | K, c.value(), t, f);
+            }
             case Test test -> {
                 int d = scratchBase;
                 if (test.rhs() instanceof Num k) {
@@ -219,6 +235,7 @@ final class BpfEmitter {
                 }
             }
             case Anc a -> emit(LD | a.size() | ABS, BpfProgram.SKF_AD_OFF + a.which());
+            case BpfIr.Mem m -> emit(LD | MEM, m.reg());
             case VlanTci v -> {
                 // libpcap's gen_vlan_patch_vid_test: the TCI from the metadata if the tag is there, else
                 // from the packet; the caller's "and #0xfff" follows either way.
@@ -315,7 +332,7 @@ final class BpfEmitter {
             boolean changed = false;
             for (int i = 0; i < code.size() && !changed; i++) {
                 Ins in = code.get(i);
-                if ((in.code & 0x07) != JMP || in.code == (JMP | JA)) {
+                if ((in.code & 0x07) != JMP || in.code == (JMP | JA) || in.raw != null) {
                     continue;
                 }
                 int dt = index.get(bound.get(in.t)) - i - 1;
@@ -345,7 +362,9 @@ final class BpfEmitter {
             List<BpfInstruction> out = new ArrayList<>(code.size());
             for (int i = 0; i < code.size(); i++) {
                 Ins in = code.get(i);
-                if (in.code == (JMP | JA)) {
+                if (in.raw != null) {
+                    out.add(in.raw);
+                } else if (in.code == (JMP | JA)) {
                     out.add(BpfInstruction.stmt(in.code, index.get(bound.get(in.t)) - i - 1));
                 } else if ((in.code & 0x07) == JMP) {
                     out.add(BpfInstruction.jump(in.code, in.k, index.get(bound.get(in.t)) - i - 1,

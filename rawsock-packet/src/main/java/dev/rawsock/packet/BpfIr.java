@@ -15,11 +15,18 @@ final class BpfIr {
     private BpfIr() {
     }
 
-    /** Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as libpcap's). */
-    static final int LINKPL_REG = 0, LINKTYPE_REG = 1;
+    /**
+     * Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as
+     * libpcap's), and after {@code geneve} or {@code vxlan} the start of the inner link-layer header.
+     */
+    static final int LINKPL_REG = 0, LINKTYPE_REG = 1, LINKHDR_REG = 2;
 
     /** Arithmetic: what ends up in the A register. */
-    sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci {
+    sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci, Mem {
+    }
+
+    /** Scratch word {@code M[reg]}: one of the run-time offsets. */
+    record Mem(int reg) implements Ar {
     }
 
     /** An ancillary load {@code ld [SKF_AD_OFF + which]} of the given size: socket metadata. */
@@ -57,11 +64,18 @@ final class BpfIr {
     }
 
     /** A boolean filter. */
-    sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed {
+    sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed, Chain {
     }
 
     /** Straight-line statements (no jumps) run before {@code n}'s code, on every path into it. */
     record Prefixed(List<BpfInstruction> stmts, Node n) implements Node {
+    }
+
+    /**
+     * Laid-out code with jumps of its own (relative, inside it, a loop back included) that leaves a
+     * value in A, then the test {@code A == value}: libpcap's protochain.
+     */
+    record Chain(List<BpfInstruction> code, int value) implements Node {
     }
 
     /** {@code lhs jop rhs} with jop one of JEQ/JGT/JGE/JSET. */

@@ -35,7 +35,8 @@ final class BpfLexer {
     private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("0[xX][0-9a-fA-F]+|[0-9]+");
     private static final java.util.regex.Pattern DOTTED = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+){1,3}");
 
-    enum Kind { WORD, NUM, HID, IP6, MAC, PUNCT, END }
+    /** Token kinds; {@code NAME} is a backslash-escaped word ({@code \\tcp}), a name even where a keyword is spelled. */
+    enum Kind { WORD, NAME, NUM, HID, IP6, MAC, PUNCT, END }
 
     record Tok(Kind kind, String text, int pos) {
         boolean is(String s) {
@@ -59,6 +60,19 @@ final class BpfLexer {
             char c = s.charAt(i);
             if (Character.isWhitespace(c)) {
                 i++;
+                continue;
+            }
+            if (c == '\\') {
+                // libpcap's scanner: a backslash and what follows up to a blank, '!', '(' or ')' is an ID.
+                int end = i + 1;
+                while (end < n && !Character.isWhitespace(s.charAt(end)) && "!()".indexOf(s.charAt(end)) < 0) {
+                    end++;
+                }
+                if (end == i + 1) {
+                    throw new FilterError(i, "expected a name after '\\'");
+                }
+                out.add(new Tok(Kind.NAME, s.substring(i + 1, end), i));
+                i = end;
                 continue;
             }
             if (isWordStart(c) || (c == ':' && i + 1 < n && s.charAt(i + 1) == ':')) {
@@ -91,7 +105,9 @@ final class BpfLexer {
                 }
                 String w = s.substring(i, end);
                 Kind k;
-                if (NUMBER.matcher(w).matches()) {
+                if (w.length() == 12 && BpfNames.mac(w) != null) {
+                    k = Kind.MAC; // twelve hex digits are a MAC address before a number, as in libpcap's scanner
+                } else if (NUMBER.matcher(w).matches()) {
                     k = Kind.NUM;
                 } else if (BpfNames.mac(w) != null) {
                     k = Kind.MAC; // before HID: 0011.2233.4455 is a MAC address, as libpcap reads it

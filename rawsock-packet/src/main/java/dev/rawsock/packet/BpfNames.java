@@ -16,15 +16,20 @@ final class BpfNames {
     private static final java.util.regex.Pattern MAC_COLONS = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}");
     private static final java.util.regex.Pattern MAC_DASHES = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(-[0-9a-fA-F]{1,2}){5}");
     private static final java.util.regex.Pattern MAC_DOTS = java.util.regex.Pattern.compile("[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}");
+    private static final java.util.regex.Pattern MAC_DOTS6 = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,2}(\\.[0-9a-fA-F]{1,2}){5}");
+    private static final java.util.regex.Pattern MAC_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{12}");
     private static final java.util.regex.Pattern HEX_GROUP = java.util.regex.Pattern.compile("[0-9a-fA-F]{1,4}");
     private static final java.util.regex.Pattern IPV4_PARTS = java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
-    /** A MAC address as 6 bytes: xx:xx:xx:xx:xx:xx, xx-xx-..., or xxxx.xxxx.xxxx; else null. */
+    /**
+     * A MAC address as 6 bytes, in the forms libpcap's scanner takes: xx:xx:xx:xx:xx:xx,
+     * xx-xx-..., xx.xx.xx.xx.xx.xx, xxxx.xxxx.xxxx or xxxxxxxxxxxx; else null.
+     */
     static byte[] mac(String s) {
         String[] parts;
-        if (MAC_COLONS.matcher(s).matches() || MAC_DASHES.matcher(s).matches()) {
-            parts = s.split("[:-]");
-        } else if (MAC_DOTS.matcher(s).matches()) {
+        if (MAC_COLONS.matcher(s).matches() || MAC_DASHES.matcher(s).matches() || MAC_DOTS6.matcher(s).matches()) {
+            parts = s.split("[:.-]");
+        } else if (MAC_DOTS.matcher(s).matches() || MAC_HEX.matcher(s).matches()) {
             String h = s.replace(".", "");
             parts = new String[6];
             for (int i = 0; i < 6; i++) {
@@ -120,6 +125,27 @@ final class BpfNames {
         return new long[] {v, 8L * parts.length};
     }
 
+    /**
+     * The fields of each line of a {@code /etc}-style table (services, protocols, networks,
+     * ethers): blank-separated, '#' to the end of the line a comment; an absent or unreadable file
+     * is an empty table, as the C library treats it.
+     */
+    static List<String[]> table(java.nio.file.Path file) {
+        List<String[]> rows = new ArrayList<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                int hash = line.indexOf('#');
+                String t = (hash >= 0 ? line.substring(0, hash) : line).trim();
+                if (!t.isEmpty()) {
+                    rows.add(t.split("\\s+"));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // No such database: every name in it is unknown, which the caller reports.
+        }
+        return rows;
+    }
+
     /** Service names of /etc/services ({@code services(5)}), read once, as getservbyname would find them. */
     static final class Services {
         private Services() {
@@ -129,41 +155,90 @@ final class BpfNames {
         static final Map<String, Integer> UDP = new java.util.HashMap<>();
 
         static {
-            try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/services"),
-                        java.nio.charset.StandardCharsets.ISO_8859_1)) {
-                    int hash = line.indexOf('#');
-                    String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
-                    if (f.length < 2) {
-                        continue;
-                    }
-                    int slash = f[1].indexOf('/');
-                    if (slash <= 0) {
-                        continue;
-                    }
-                    Map<String, Integer> m = switch (f[1].substring(slash + 1)) {
-                        case "tcp" -> TCP;
-                        case "udp" -> UDP;
-                        default -> null;
-                    };
-                    int port;
-                    try {
-                        port = Integer.parseInt(f[1].substring(0, slash));
-                    } catch (NumberFormatException e) {
-                        continue;
-                    }
-                    if (m == null || port < 0 || port > 65535) {
-                        continue;
-                    }
-                    for (int i = 0; i < f.length; i++) {
-                        if (i != 1) {
-                            m.putIfAbsent(f[i], port);
-                        }
+            for (String[] f : table(java.nio.file.Path.of("/etc/services"))) {
+                int slash = f.length < 2 ? -1 : f[1].indexOf('/');
+                if (slash <= 0) {
+                    continue;
+                }
+                Map<String, Integer> m = switch (f[1].substring(slash + 1)) {
+                    case "tcp" -> TCP;
+                    case "udp" -> UDP;
+                    default -> null;
+                };
+                int port;
+                try {
+                    port = Integer.parseInt(f[1].substring(0, slash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (m == null || port < 0 || port > 65535) {
+                    continue;
+                }
+                for (int i = 0; i < f.length; i++) {
+                    if (i != 1) {
+                        m.putIfAbsent(f[i], port);
                     }
                 }
-            } catch (java.io.IOException | RuntimeException e) {
-                // No services database: only numeric ports then, and names say they are unknown.
             }
         }
     }
+
+    /** {@code /etc/protocols} ({@code protocols(5)}) by name and alias, read once: getprotobyname. */
+    static final class Protocols {
+        private Protocols() {
+        }
+
+        static final Map<String, Integer> BY_NAME = new java.util.HashMap<>();
+
+        static {
+            for (String[] f : table(java.nio.file.Path.of("/etc/protocols"))) {
+                if (f.length >= 2 && f[1].matches("[0-9]{1,3}") && Integer.parseInt(f[1]) <= 255) {
+                    for (int i = 0; i < f.length; i++) {
+                        if (i != 1) {
+                            BY_NAME.putIfAbsent(f[i], Integer.parseInt(f[1]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A network name from {@code /etc/networks} ({@code networks(5)}), as getnetbyname and
+     * inet_network read it: "127" is 0x7f, "127.0.0.0" is 0x7f000000; null when unknown.
+     */
+    static Long network(String name) {
+        for (String[] f : table(java.nio.file.Path.of("/etc/networks"))) {
+            boolean named = f.length >= 2 && (f[0].equals(name)
+                    || java.util.Arrays.asList(f).subList(2, f.length).contains(name));
+            if (named) {
+                long[] v = ipv4(f[1]);
+                if (v != null) {
+                    return v[0];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The MAC address an {@code ethers(5)} file gives a host name, or null. */
+    static byte[] ether(String name, java.nio.file.Path ethers) {
+        for (String[] f : table(ethers == null ? java.nio.file.Path.of("/etc/ethers") : ethers)) {
+            if (f.length >= 2 && f[1].equals(name)) {
+                byte[] m = mac(f[0]);
+                if (m != null) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** EtherType names of libpcap's {@code eproto_db} (and lldp, slow from its development branch), then its LLC SAP names. */
+    static final Map<String, Integer> ETHER_PROTOS = Map.ofEntries(Map.entry("aarp", 0x80f3), Map.entry("arp", 0x0806),
+            Map.entry("atalk", 0x809b), Map.entry("decnet", 0x6003), Map.entry("ip", 0x0800), Map.entry("ip6", 0x86dd),
+            Map.entry("lat", 0x6004), Map.entry("loopback", 0x9000), Map.entry("mopdl", 0x6001),
+            Map.entry("moprc", 0x6002), Map.entry("rarp", 0x8035), Map.entry("sca", 0x6007),
+            Map.entry("lldp", 0x88cc), Map.entry("slow", 0x8809),
+            Map.entry("iso", 0xfe), Map.entry("stp", 0x42), Map.entry("ipx", 0xe0), Map.entry("netbeui", 0xf0));
 }

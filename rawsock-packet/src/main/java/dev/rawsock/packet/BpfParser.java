@@ -39,13 +39,23 @@ final class BpfParser {
     record Quals(String proto, Dir dir, String type) {
     }
 
-    static final Set<String> PROTOS = Set.of("ether", "link", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
-            "icmp", "icmp6", "igmp");
+    static final Set<String> PROTOS = Set.of("ether", "link", "fddi", "tr", "wlan", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp",
+            "icmp", "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "ah", "esp", "atalk", "aarp", "decnet", "lat", "sca",
+            "mopdl", "moprc", "iso", "stp", "ipx", "netbeui", "esis", "es-is", "isis", "is-is", "clnp", "l1", "l2", "iih",
+            "lsp", "snp", "csnp", "psnp");
+
+    /** What may follow {@code llc}: the frame formats and the S and U frame subtypes. */
+    static final Set<String> LLC_TYPES = Set.of("i", "s", "u", "rr", "rnr", "rej", "ui", "ua", "disc", "dm", "sabme",
+            "test", "xid", "frmr");
+
+    /** Protocols whose bytes {@code proto[i]} reads (libpcap's gen_load); others are "unsupported index operation". */
+    static final Set<String> INDEXABLE = Set.of("ether", "ip", "ip6", "arp", "rarp", "atalk", "decnet", "sca", "lat",
+            "moprc", "mopdl", "tcp", "udp", "sctp", "icmp", "igmp", "igrp", "pim", "vrrp", "carp", "icmp6");
 
     /** Words the grammar reserves: never a service or host name. */
     static final Set<String> KEYWORDS = Set.of("and", "or", "not", "host", "net", "port", "portrange", "src", "dst",
             "proto", "vlan", "less", "greater", "broadcast", "multicast", "len", "mask", "gateway", "inbound",
-            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "llc");
+            "outbound", "protochain", "ifname", "mpls", "pppoed", "pppoes", "geneve", "vxlan", "llc", "length", "byte", "ifindex");
 
     static final Map<String, Integer> NAMED = Map.ofEntries(
             Map.entry("tcpflags", 13), Map.entry("tcp-fin", 0x01), Map.entry("tcp-syn", 0x02),
@@ -63,19 +73,29 @@ final class BpfParser {
             Map.entry("icmp6-multicastlistenerquery", 130), Map.entry("icmp6-multicastlistenerreportv1", 131),
             Map.entry("icmp6-multicastlistenerdone", 132), Map.entry("icmp6-routersolicit", 133),
             Map.entry("icmp6-routeradvert", 134), Map.entry("icmp6-neighborsolicit", 135),
-            Map.entry("icmp6-neighboradvert", 136), Map.entry("icmp6-redirect", 137));
+            Map.entry("icmp6-neighboradvert", 136), Map.entry("icmp6-redirect", 137), Map.entry("icmp6-routerrenum", 138),
+            Map.entry("icmp6-nodeinformationquery", 139), Map.entry("icmp6-nodeinformationresponse", 140),
+            Map.entry("icmp6-ineighbordiscoverysolicit", 141), Map.entry("icmp6-ineighbordiscoveryadvert", 142),
+            Map.entry("icmp6-multicastlistenerreportv2", 143), Map.entry("icmp6-homeagentdiscoveryrequest", 144),
+            Map.entry("icmp6-homeagentdiscoveryreply", 145), Map.entry("icmp6-mobileprefixsolicit", 146),
+            Map.entry("icmp6-mobileprefixadvert", 147), Map.entry("icmp6-certpathsolicit", 148),
+            Map.entry("icmp6-certpathadvert", 149), Map.entry("icmp6-multicastrouteradvert", 151),
+            Map.entry("icmp6-multicastroutersolicit", 152), Map.entry("icmp6-multicastrouterterm", 153));
 
     private final String src;
     private final List<Tok> toks;
+    /** The ethers(5) file naming Ethernet hosts, or null for /etc/ethers. */
+    private final java.nio.file.Path ethers;
     private int p;
     /** Qualifiers of the last primitive, or null when a bare value cannot follow. */
     private Quals last;
     private FilterError furthest;
     private int depth;
 
-    BpfParser(String src, List<Tok> toks) {
+    BpfParser(String src, List<Tok> toks, java.nio.file.Path ethers) {
         this.src = src;
         this.toks = toks;
+        this.ethers = ethers;
     }
 
     /** The whole filter; a failure is reported at the furthest position any alternative reached. */
@@ -246,7 +266,8 @@ final class BpfParser {
                     return n;
                 });
             }
-            if (t.kind() == Kind.NUM || t.is("-") || t.is("len") || NAMED.containsKey(t.text())
+            if (t.kind() == Kind.NUM || t.is("-") || t.is("len") || t.is("length")
+                    || (t.kind() == Kind.WORD && NAMED.containsKey(t.text()))
                     || (PROTOS.contains(t.text()) && peek(1).is("["))) {
                 return parseComparison();
             }
@@ -265,7 +286,12 @@ final class BpfParser {
         }
         String proto = null;
         if (PROTOS.contains(t.text())) {
-            proto = t.text().equals("link") ? "ether" : t.text();
+            proto = switch (t.text()) {
+                case "link", "fddi", "tr", "wlan" -> "ether"; // libpcap's grammar makes all of them Q_LINK
+                case "es-is" -> "esis";
+                case "is-is" -> "isis";
+                default -> t.text();
+            };
             next();
             Tok u = peek();
             if (u.is("proto")) {
@@ -278,6 +304,12 @@ final class BpfParser {
                 next();
                 last = null;
                 return castPrimitive(proto, u);
+            }
+            if (u.is("protochain")) {
+                next();
+                Quals q = new Quals(proto, Dir.DEFAULT, "protochain");
+                last = q;
+                return valuePrimitive(q);
             }
         } else {
             switch (t.text()) {
@@ -298,9 +330,69 @@ final class BpfParser {
                     last = null;
                     return castPrimitive("ether", t);
                 }
-                case "proto" -> {
+                case "inbound", "outbound" -> {
                     next();
-                    Quals q = new Quals(null, Dir.DEFAULT, "proto");
+                    last = null;
+                    return new BpfAst.Inbound(t.text().equals("outbound"), t.pos());
+                }
+                case "ifindex" -> {
+                    next();
+                    Tok n = next();
+                    long v = number(n, 0xffffffffL, "an interface index");
+                    last = null;
+                    return new BpfAst.IfIndex((int) v, t.pos());
+                }
+                case "mpls", "pppoes" -> {
+                    next();
+                    last = null;
+                    boolean mpls = t.text().equals("mpls");
+                    int id = mpls ? optionalNumber(0xfffff, "an MPLS label", "MPLS label")
+                            : optionalNumber(0xffff, "a PPPoE session number", "PPPoE session number");
+                    return mpls ? new BpfAst.Mpls(id, t.pos()) : new BpfAst.Pppoe(true, id, t.pos());
+                }
+                case "gateway" -> throw fail(t, "'gateway' not supported (libpcap 1.10 refuses it when built with"
+                        + " IPv6, as every distribution builds it)");
+                case "geneve", "vxlan" -> {
+                    next();
+                    last = null;
+                    boolean vxlan = t.text().equals("vxlan");
+                    int vni = optionalNumber(0xffffff, "a VNI", vxlan ? "VXLAN VNI" : "Geneve VNI");
+                    return new BpfAst.Encap(vxlan, vni, t.pos());
+                }
+                case "pppoed" -> {
+                    next();
+                    last = null;
+                    return new BpfAst.Pppoe(false, -1, t.pos());
+                }
+                case "llc" -> {
+                    next();
+                    last = null;
+                    Tok u = peek();
+                    if (u.kind() == Kind.NAME || (u.kind() == Kind.WORD && !KEYWORDS.contains(u.text())
+                            && !PROTOS.contains(u.text()))) {
+                        next();
+                        String type = u.text().toLowerCase(java.util.Locale.ROOT);
+                        if (!LLC_TYPES.contains(type)) {
+                            throw fail(u, "unknown LLC type name \"" + u.text() + "\"");
+                        }
+                        return new BpfAst.Llc(type, t.pos());
+                    }
+                    return new BpfAst.Llc(null, t.pos());
+                }
+                case "byte" -> {
+                    next();
+                    int idx = (int) number(next(), 0xffffffffL, "a byte offset");
+                    Tok op = next();
+                    if (op.kind() != Kind.PUNCT || op.text().length() != 1 || "=<>&|".indexOf(op.text().charAt(0)) < 0) {
+                        throw error(op, "one of = < > & | after \"byte N\"");
+                    }
+                    long v = number(next(), 0xffffffffL, "a byte value");
+                    last = null;
+                    return new BpfAst.ByteOp(idx, op.text().charAt(0), (int) v);
+                }
+                case "proto", "protochain" -> {
+                    next();
+                    Quals q = new Quals(null, Dir.DEFAULT, t.text());
                     last = q;
                     return valuePrimitive(q);
                 }
@@ -342,11 +434,7 @@ final class BpfParser {
         boolean bcast = what.text().equals("broadcast");
         switch (proto) {
             case "ether" -> { }
-            case "ip" -> {
-                if (bcast) {
-                    throw fail(what, "\"ip broadcast\" needs the interface's netmask, which a pure compiler does not know");
-                }
-            }
+            case "ip" -> { }
             case "ip6" -> {
                 if (bcast) {
                     throw fail(what, "IPv6 has no broadcast");
@@ -358,16 +446,23 @@ final class BpfParser {
     }
 
     private BpfAst vlan(Tok kw) {
-        int id = -1;
-        if (peek().kind() == Kind.NUM) {
-            Tok t = next();
-            long v = number(t, 0xffffffffL, "a VLAN id");
-            if (v > 4095) {
-                throw fail(t, "VLAN tag " + v + " greater than maximum 4095");
-            }
-            id = (int) v;
+        return new BpfAst.Vlan(optionalNumber(4095, "a VLAN id", "VLAN tag"), kw.pos());
+    }
+
+    /**
+     * The number that may follow {@code vlan}, {@code mpls}, {@code pppoes}, {@code geneve} or
+     * {@code vxlan} (-1 when none does), refused above {@code max} as libpcap's assert_maxval refuses it.
+     */
+    private int optionalNumber(long max, String what, String name) {
+        if (peek().kind() != Kind.NUM) {
+            return -1;
         }
-        return new BpfAst.Vlan(id, kw.pos());
+        Tok t = next();
+        long v = number(t, 0xffffffffL, what);
+        if (v > max) {
+            throw fail(t, name + " " + v + " greater than maximum " + max);
+        }
+        return (int) v;
     }
 
     /** The primitive for one value under the given qualifiers. */
@@ -375,21 +470,30 @@ final class BpfParser {
         Tok t = next();
         String type = q.type() == null ? "host" : q.type();
         switch (type) {
+            case "protochain": {
+                String proto = q.proto();
+                if (proto != null && !proto.equals("ip") && !proto.equals("ip6")) {
+                    throw fail(t, "bad protocol applied for 'protochain'");
+                }
+                return new BpfAst.Protochain(proto, ipProtocol(t), t.pos());
+            }
             case "proto": {
                 String proto = q.proto();
                 if ("ether".equals(proto)) {
-                    long et = number(t, 0xffff, "an EtherType");
-                    if (et <= 1500) {
-                        throw fail(t, "ether proto " + et + " is an 802.3 length or LLC SAP, not supported;"
-                                + " expected an EtherType above 1500 (0x5dc)");
+                    if (isName(t)) {
+                        Integer named = BpfNames.ETHER_PROTOS.get(t.text());
+                        if (named == null) {
+                            throw fail(t, "unknown ether proto '" + t.text() + "'");
+                        }
+                        return new BpfAst.EtherProto(named, t.pos());
                     }
-                    return new BpfAst.EtherProto((int) et, t.pos());
+                    return new BpfAst.EtherProto((int) number(t, 0xffff, "an EtherType"), t.pos());
                 }
-                long v = number(t, 255, "a protocol number");
-                if (proto != null && !proto.equals("ip") && !proto.equals("ip6")) {
+                int v = ipProtocol(t);
+                if (proto != null && !Set.of("ip", "ip6", "iso", "isis").contains(proto)) {
                     throw fail(t, "\"proto\" cannot be qualified by \"" + proto + "\"");
                 }
-                return new BpfAst.ProtoNum(proto, (int) v, t.pos());
+                return new BpfAst.ProtoNum(proto, v, t.pos());
             }
             case "port":
             case "portrange": {
@@ -397,32 +501,16 @@ final class BpfParser {
                 if (proto != null && !Set.of("tcp", "udp", "sctp").contains(proto)) {
                     throw fail(t, "illegal qualifier of '" + type + "': \"" + proto + "\"");
                 }
-                if (type.equals("port") && t.kind() == Kind.WORD) {
-                    // A service name, looked up as libpcap's pcap_nametoport does: a name that is
-                    // only TCP (or only UDP) in /etc/services matches only that protocol.
-                    Integer tcp = BpfNames.Services.TCP.get(t.text());
-                    Integer udp = BpfNames.Services.UDP.get(t.text());
-                    if (tcp == null && udp == null) {
-                        throw fail(t, "unknown port '" + t.text() + "': expected a port number or a service name"
-                                + " from /etc/services");
-                    }
-                    String only = tcp == null ? "udp" : udp == null || !udp.equals(tcp) ? "tcp" : null;
-                    if (proto != null && only != null && !proto.equals(only)) {
-                        throw fail(t, "port '" + t.text() + "' is " + only);
-                    }
-                    int port = tcp != null ? tcp : udp;
-                    return new BpfAst.Port(proto != null ? proto : only, q.dir(), port, port, false, t.pos());
+                if (type.equals("port") && isName(t)) {
+                    int[] sv = service(t.text(), t.pos(), proto);
+                    return new BpfAst.Port(sv[1] != 0 ? protoName(sv[1]) : proto, q.dir(), sv[0], sv[0], false, t.pos());
                 }
-                int lo;
-                int hi;
                 if (type.equals("port")) {
-                    lo = hi = (int) number(t, 65535, "a port number");
-                } else {
-                    int[] r = portRange(t);
-                    lo = r[0];
-                    hi = r[1];
+                    int port = (int) number(t, 65535, "a port number");
+                    return new BpfAst.Port(proto, q.dir(), port, port, false, t.pos());
                 }
-                return new BpfAst.Port(proto, q.dir(), lo, hi, type.equals("portrange"), t.pos());
+                int[] r = portRange(t, proto);
+                return new BpfAst.Port(r[2] != 0 ? protoName(r[2]) : proto, q.dir(), r[0], r[1], true, t.pos());
             }
             case "host":
             case "net":
@@ -432,21 +520,146 @@ final class BpfParser {
         }
     }
 
-    private int[] portRange(Tok t) {
+    private static String protoName(int ipProto) {
+        return ipProto == 6 ? "tcp" : "udp";
+    }
+
+    /**
+     * A service name looked up as libpcap's pcap_nametoport does: {port, 6 or 17 when the name is
+     * only TCP (or only UDP) in /etc/services and so matches only that protocol, else 0}.
+     */
+    private static int[] service(String name, int pos) {
+        Integer tcp = BpfNames.Services.TCP.get(name);
+        Integer udp = BpfNames.Services.UDP.get(name);
+        if (tcp == null && udp == null) {
+            throw new FilterError(pos, "unknown port '" + name + "': expected a port number or a service name"
+                    + " from /etc/services");
+        }
+        int only = tcp == null ? 17 : udp == null || !udp.equals(tcp) ? 6 : 0;
+        return new int[] {tcp != null ? tcp : udp, only};
+    }
+
+    /** {@code service} where the qualifier must fit the protocol the name belongs to. */
+    private static int[] service(String name, int pos, String proto) {
+        int[] sv = service(name, pos);
+        if (proto != null && sv[1] != 0 && !proto.equals(protoName(sv[1]))) {
+            throw new FilterError(pos, "port '" + name + "' is " + protoName(sv[1]));
+        }
+        return sv;
+    }
+
+    /**
+     * {lo, hi, protocol the names restrict it to or 0}: "lo-hi", each a number or a service name;
+     * as pcap_nametoportrange, the range belongs to a protocol only when both ends do.
+     */
+    private int[] portRange(Tok t, String proto) {
         if (t.kind() == Kind.NUM) {
             int v = (int) number(t, 65535, "a port range lo-hi");
-            return new int[] {v, v};
+            return new int[] {v, v, 0};
         }
         String s = t.text();
         int dash = s.indexOf('-');
-        if (t.kind() != Kind.WORD || dash <= 0) {
+        if (!isName(t) || dash <= 0) {
             throw error(t, "a port range lo-hi");
         }
-        Tok lo = new Tok(Kind.NUM, s.substring(0, dash), t.pos());
-        Tok hi = new Tok(Kind.NUM, s.substring(dash + 1), t.pos() + dash + 1);
-        int a = (int) number(lo, 65535, "a port number");
-        int b = (int) number(hi, 65535, "a port number");
-        return a <= b ? new int[] {a, b} : new int[] {b, a};
+        int[] ends = new int[2];
+        int[] only = new int[2];
+        for (int i = 0; i < 2; i++) {
+            String part = i == 0 ? s.substring(0, dash) : s.substring(dash + 1);
+            int pos = i == 0 ? t.pos() : t.pos() + dash + 1;
+            if (part.matches("[0-9].*")) {
+                ends[i] = (int) number(new Tok(Kind.NUM, part, pos), 65535, "a port number");
+            } else {
+                int[] sv = service(part, pos);
+                ends[i] = sv[0];
+                only[i] = sv[1];
+            }
+        }
+        int real = only[0] == only[1] ? only[0] : 0;
+        if (proto != null && real != 0 && !proto.equals(protoName(real))) {
+            throw fail(t, "port in range '" + s + "' is " + protoName(real));
+        }
+        return ends[0] <= ends[1] ? new int[] {ends[0], ends[1], real} : new int[] {ends[1], ends[0], real};
+    }
+
+    /** An IP protocol: a number up to 255 or a name from /etc/protocols (pcap_nametoproto). */
+    private int ipProtocol(Tok t) {
+        if (!isName(t)) {
+            return (int) number(t, 255, "a protocol number");
+        }
+        Integer named = BpfNames.Protocols.BY_NAME.get(t.text());
+        if (named == null) {
+            throw fail(t, "unknown ip proto '" + t.text() + "'");
+        }
+        return named;
+    }
+
+    private static boolean isName(Tok t) {
+        return t.kind() == Kind.WORD || t.kind() == Kind.NAME;
+    }
+
+    /** A host, network or Ethernet name, resolved now as libpcap's gen_scode resolves it. */
+    private BpfAst named(Quals q, String type, Tok t) {
+        String proto = q.proto();
+        String name = t.text();
+        if ("ether".equals(proto)) {
+            if (type.equals("net")) {
+                throw fail(t, "'ether' modifier applied to net");
+            }
+            byte[] m = BpfNames.ether(name, ethers);
+            if (m == null) {
+                throw fail(t, "unknown ether host '" + name + "'");
+            }
+            return new BpfAst.EtherHost(q.dir(), m, t.pos());
+        }
+        if (proto != null && !Set.of("ip", "ip6", "arp", "rarp").contains(proto)) {
+            throw fail(t, "'" + proto + "' modifier applied to " + type);
+        }
+        if (type.equals("net")) {
+            Long v = BpfNames.network(name);
+            if (v == null) {
+                throw fail(t, "unknown network '" + name + "'");
+            }
+            long value = v;
+            long mask = 0xffffffffL;
+            while (value != 0 && (value & 0xff000000L) == 0) {
+                value = (value << 8) & 0xffffffffL;
+                mask = (mask << 8) & 0xffffffffL;
+            }
+            if ("ip6".equals(proto)) {
+                throw fail(t, "'ip6' modifier applied to net " + name);
+            }
+            return new BpfAst.Ip4Net(proto, q.dir(), (int) value, (int) mask, t.pos());
+        }
+        java.net.InetAddress[] all;
+        try {
+            all = java.net.InetAddress.getAllByName(name);
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            throw fail(t, "unknown host '" + name + "'");
+        }
+        BpfAst n = null;
+        for (java.net.InetAddress a : all) {
+            BpfAst one;
+            byte[] b = a.getAddress();
+            if (b.length == 4 && !"ip6".equals(proto)) {
+                int v = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+                one = new BpfAst.Ip4Net(proto, q.dir(), v, -1, t.pos());
+            } else if (b.length == 16 && (proto == null || proto.equals("ip6"))) {
+                int[] words = new int[4];
+                for (int w = 0; w < 4; w++) {
+                    words[w] = ((b[4 * w] & 0xff) << 24) | ((b[4 * w + 1] & 0xff) << 16) | ((b[4 * w + 2] & 0xff) << 8)
+                            | (b[4 * w + 3] & 0xff);
+                }
+                one = new BpfAst.Ip6Net(q.dir(), words, new int[] {-1, -1, -1, -1}, t.pos());
+            } else {
+                continue;
+            }
+            n = n == null ? one : new BpfAst.Or(n, one);
+        }
+        if (n == null) {
+            throw fail(t, "unknown host '" + name + "' for specified address family");
+        }
+        return n;
     }
 
     private BpfAst address(Quals q, String type, Tok t) {
@@ -467,7 +680,8 @@ final class BpfParser {
                 if (accept("/")) {
                     Tok l = next();
                     len = (int) number(l, 128, "a prefix length (0..128)");
-                    if (!type.equals("net")) {
+                    if (!type.equals("net") && len != 128) {
+                        // libpcap's gen_mcode6 takes a full-length prefix as the host itself.
                         throw fail(l, "mask syntax for networks only");
                     }
                 }
@@ -490,15 +704,18 @@ final class BpfParser {
             case NUM, HID -> {
                 long value;
                 long mask;
+                boolean masked = false;
                 if (t.kind() == Kind.NUM) {
                     value = number(t, 0xffffffffL, "an address");
                     mask = 0xffffffffL;
-                    if (type.equals("net")) {
+                    if (type.equals("net") && !"decnet".equals(proto)) {
                         while (value != 0 && (value & 0xff000000L) == 0) {
                             value = (value << 8) & 0xffffffffL;
                             mask = (mask << 8) & 0xffffffffL;
                         }
                     }
+                } else if ("decnet".equals(proto) && !peek().is("/") && !peek().is("mask")) {
+                    return new BpfAst.DecnetHost(q.dir(), decnet(t, 0, false), t.pos());
                 } else {
                     long[] v = BpfNames.ipv4(t.text());
                     if (v == null) {
@@ -507,6 +724,7 @@ final class BpfParser {
                     value = (v[0] << (32 - v[1])) & 0xffffffffL;
                     mask = (0xffffffffL << (32 - v[1])) & 0xffffffffL;
                     if (peek().is("/") || peek().is("mask")) {
+                        masked = true;
                         boolean slash = next().is("/");
                         Tok m = next();
                         if (slash) {
@@ -527,13 +745,34 @@ final class BpfParser {
                         }
                     }
                 }
+                if ("decnet".equals(proto)) {
+                    return new BpfAst.DecnetHost(q.dir(), decnet(t, value, masked), t.pos());
+                }
                 if (proto != null && !Set.of("ip", "arp", "rarp").contains(proto)) {
                     throw fail(t, "'" + proto + "' modifier applied to " + q.type());
                 }
                 return new BpfAst.Ip4Net(proto, q.dir(), (int) value, (int) mask, t.pos());
             }
-            default -> throw error(t, "a numeric address (host names are not resolved)");
+            case WORD, NAME -> {
+                return named(q, type, t);
+            }
+            default -> throw error(t, "an address or a host name");
         }
+    }
+
+    /**
+     * A DECnet address as libpcap reads one: AREA.NODE (further components ignored, as its sscanf
+     * ignores them) packed as area &lt;&lt; 10 | node; a plain number as it is; with a mask or prefix
+     * length, the low 16 bits of the IPv4 network it would be (gen_mcode hands that to gen_dnhostop).
+     */
+    private static int decnet(Tok t, long value, boolean masked) {
+        if (t.kind() == Kind.NUM || masked) {
+            return (int) (value & 0xffff);
+        }
+        String[] parts = t.text().split("\\.");
+        int area = new java.math.BigInteger(parts[0]).intValue();
+        int node = new java.math.BigInteger(parts[1]).intValue();
+        return ((area << 10) & 0xfc00) | (node & 0x3ff);
     }
 
     /** A number as libpcap reads one: decimal, 0x hexadecimal, or octal with a leading 0. */
@@ -663,7 +902,7 @@ final class BpfParser {
             next();
             return new BpfAst.Const((int) number(t, 0xffffffffL, "a number"));
         }
-        if (t.is("len")) {
+        if (t.is("len") || t.is("length")) {
             next();
             return new BpfAst.Len();
         }
@@ -688,7 +927,11 @@ final class BpfParser {
                 }
             }
             expect("]");
-            return new BpfAst.PacketLoad(t.text().equals("link") ? "ether" : t.text(), size, idx);
+            String proto = Set.of("link", "fddi", "tr", "wlan").contains(t.text()) ? "ether" : t.text();
+            if (!INDEXABLE.contains(proto)) {
+                throw fail(t, "unsupported index operation");
+            }
+            return new BpfAst.PacketLoad(proto, size, idx);
         }
         throw error(t, "a number, \"len\", \"(\" or a packet access such as ip[0]");
     }

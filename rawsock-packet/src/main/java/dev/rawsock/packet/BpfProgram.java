@@ -288,6 +288,15 @@ public final class BpfProgram {
     private final byte[] jts;
     private final byte[] jfs;
     private final int[] ks;
+    /** Whether a {@code ja} goes backwards (libpcap's protochain loop): the kernel refuses the program. */
+    private final boolean backward;
+
+    /**
+     * Backward jumps a run may take before it gives up and rejects the packet: a protochain loop
+     * takes one per extension header, each at least 8 bytes long, so a packet of any real length
+     * ends far sooner.
+     */
+    static final int MAX_BACKWARD_JUMPS = 1 << 16;
 
     /**
      * A program from its instructions, checked by the verifier.
@@ -297,8 +306,14 @@ public final class BpfProgram {
      *                                  and at which instruction)
      */
     public BpfProgram(List<BpfInstruction> instructions) {
+        this(instructions, false);
+    }
+
+    /** {@code backward}: also accept a {@code ja} back to an earlier instruction (a program for user space). */
+    BpfProgram(List<BpfInstruction> instructions, boolean backward) {
         List<BpfInstruction> copy = List.copyOf(instructions);
-        verify(copy);
+        verify(copy, backward);
+        this.backward = backward && copy.stream().anyMatch(in -> in.code() == (JMP | JA) && in.k() < 0);
         this.instructions = copy;
         int n = copy.size();
         ops = new byte[n];
@@ -345,19 +360,21 @@ public final class BpfProgram {
      * and rejects with 0, as tcpdump's do, and gives the same verdicts as tcpdump's program for the
      * same expression.
      *
-     * <p>The language: protocols {@code ether ip ip6 arp rarp tcp udp sctp icmp icmp6 igmp};
-     * {@code [src|dst|src or dst|src and dst] host|net|port|portrange} with these protocols as
-     * qualifiers where pcap-filter allows them (numeric addresses only: no name lookups;
-     * {@code net a.b.c.d/len}, {@code net a.b.c.d mask m.m.m.m}, {@code net a.b}, IPv6 prefixes);
-     * {@code ether host|src|dst MAC}, {@code ether proto N}, {@code ether broadcast|multicast},
-     * {@code broadcast}, {@code multicast}, {@code ip multicast}, {@code ip6 multicast};
-     * {@code ip proto N}, {@code ip6 proto N}, {@code proto N}; {@code vlan [id]} (which, as in
-     * libpcap, moves every later network-layer offset by 4 bytes); {@code less N},
-     * {@code greater N}; comparisons of arithmetic expressions over {@code len}, numbers and packet
-     * bytes {@code proto[expr]}/{@code proto[expr:size]} (e.g. {@code tcp[tcpflags] & tcp-syn != 0});
-     * {@code and or not && || !} (and/or of equal precedence, left to right; not binds tighter),
-     * parentheses, and the libpcap shorthand that lets a bare value repeat the qualifiers before it
-     * ({@code port 80 or 443}). The empty (or blank) filter accepts everything.
+     * <p>The language of libpcap 1.10 for Ethernet (the README's filter section lists it and every
+     * deliberate difference): protocols {@code ether ip ip6 arp rarp tcp udp sctp icmp icmp6 igmp
+     * igrp pim vrrp carp ah esp atalk aarp decnet lat sca mopdl moprc iso stp ipx netbeui};
+     * {@code [src|dst|src or dst|src and dst] host|net|port|portrange} with the qualifiers
+     * pcap-filter allows; addresses, networks ({@code /len}, {@code mask}), MAC addresses in every
+     * form libpcap reads, and names: host names (every address the system resolver gives),
+     * {@code /etc/networks}, {@code /etc/ethers}, {@code /etc/services}, {@code /etc/protocols},
+     * backslash-escaped keywords ({@code ether proto \arp}); {@code ether proto} EtherTypes and
+     * LLC SAPs; {@code [ether|ip|ip6] broadcast|multicast} ({@code ip broadcast} needs a netmask:
+     * {@link #compile(String, int, Options)}); {@code vlan [id]} (which moves every later
+     * network-layer offset by 4 bytes); {@code less}, {@code greater}, {@code byte N op M};
+     * comparisons of arithmetic over {@code len}, numbers and packet bytes {@code proto[expr:size]};
+     * {@code and or not && || !} (and/or of equal precedence, left to right), parentheses, and a
+     * bare value repeating the qualifiers before it ({@code port 80 or 443}). The empty (or blank)
+     * filter accepts everything.
      *
      * @param pcapFilter the filter expression ({@code pcap-filter(7)})
      * @return the program
@@ -410,7 +427,7 @@ public final class BpfProgram {
         if (options == null) {
             throw new IllegalArgumentException("options is null");
         }
-        return new BpfProgram(BpfCompiler.compile(pcapFilter, linkType, options));
+        return new BpfProgram(BpfCompiler.compile(pcapFilter, linkType, options), true);
     }
 
     private static final Pattern DD_LINE = Pattern.compile(
@@ -460,6 +477,17 @@ public final class BpfProgram {
     }
 
     /**
+     * Whether a {@code ja} in the program goes backwards. Only {@code protochain} compiles to such a
+     * loop (as libpcap's does). The kernel refuses to attach it ({@code EINVAL}), so it runs in user
+     * space, where {@link #run} gives up on a packet after 65,536 backward jumps and rejects it.
+     *
+     * @return true for a program with a loop
+     */
+    public boolean jumpsBackward() {
+        return backward;
+    }
+
+    /**
      * {@return this program with every {@code ret #k} above {@code snaplen} lowered to it, as libpcap
      * does before attaching a filter ({@code pcap-linux.c}): the kernel copies no more of a packet than
      * its filter returns, so long packets do not fill a capture ring with bytes that would be cut
@@ -482,7 +510,7 @@ public final class BpfProgram {
                 out.set(i, new BpfInstruction(in.code(), in.jt(), in.jf(), snaplen));
             }
         }
-        return out == null ? this : new BpfProgram(out);
+        return out == null ? this : new BpfProgram(out, backward);
     }
 
     /** The length of the {@link LinkType#LINUX_SLL2} pseudo-header. */
@@ -727,6 +755,7 @@ public final class BpfProgram {
         int x = 0;
         int[] mem = null;
         int pc = 0;
+        int loops = 0;
         while (true) {
             int k = ks[pc];
             switch (ops[pc]) {
@@ -829,7 +858,12 @@ public final class BpfProgram {
                 case O_RET_A -> {
                     return a;
                 }
-                case O_JA -> pc += k;
+                case O_JA -> {
+                    if (k < 0 && ++loops > MAX_BACKWARD_JUMPS) {
+                        return 0;
+                    }
+                    pc += k;
+                }
                 case O_JEQ_K -> pc += a == k ? jts[pc] & 0xff : jfs[pc] & 0xff;
                 case O_JEQ_X -> pc += a == x ? jts[pc] & 0xff : jfs[pc] & 0xff;
                 case O_JGT_K -> pc += Integer.compareUnsigned(a, k) > 0 ? jts[pc] & 0xff : jfs[pc] & 0xff;
@@ -942,6 +976,11 @@ public final class BpfProgram {
      * @throws IllegalArgumentException naming the first offending instruction
      */
     static void verify(List<BpfInstruction> prog) {
+        verify(prog, false);
+    }
+
+    /** {@code backward}: a {@code ja} may also go back to an earlier instruction (never into the kernel). */
+    static void verify(List<BpfInstruction> prog, boolean backward) {
         int n = prog.size();
         if (n < 1 || n > MAX_INSTRUCTIONS) {
             throw new IllegalArgumentException("a BPF program has 1.." + MAX_INSTRUCTIONS + " instructions, this one " + n);
@@ -976,6 +1015,9 @@ public final class BpfProgram {
                     }
                 }
                 case JMP | JA -> {
+                    if (backward && in.k() < 0 && pc + 1 + in.k() >= 0) {
+                        break; // a loop back, for user space only
+                    }
                     if (k >= n - pc - 1) {
                         throw bad(pc, in, "jump past the end of the program");
                     }
@@ -1029,6 +1071,10 @@ public final class BpfProgram {
     }
 
     private static void flow(int[] valid, int to, int mask) {
+        if (to < 0 || valid.length <= to) {
+            return;
+        }
+        // A loop back adds nothing: its head was reached first with no more scratch memory written.
         valid[to] = valid[to] == -1 ? mask : valid[to] & mask;
     }
 
@@ -1078,7 +1124,7 @@ public final class BpfProgram {
             case LDX | MEM -> { op = "ldx"; operand = "M[" + uk + "]"; }
             case ST -> { op = "st"; operand = "M[" + uk + "]"; }
             case STX -> { op = "stx"; operand = "M[" + uk + "]"; }
-            case JMP | JA -> { op = "ja"; operand = Long.toString(n + 1 + uk); }
+            case JMP | JA -> { op = "ja"; operand = Long.toString(n + 1 + (p.k() < 0 ? p.k() : uk)); }
             case JMP | JGT | K -> { op = "jgt"; operand = "#0x" + Integer.toHexString(k); }
             case JMP | JGE | K -> { op = "jge"; operand = "#0x" + Integer.toHexString(k); }
             case JMP | JEQ | K -> { op = "jeq"; operand = "#0x" + Integer.toHexString(k); }

@@ -42,6 +42,11 @@ final class BpfTransportGen {
             case "icmp" -> 1;
             case "igmp" -> 2;
             case "icmp6" -> 58;
+            case "igrp" -> 9;
+            case "pim" -> 103;
+            case "vrrp", "carp" -> 112;
+            case "ah" -> 51;
+            case "esp" -> 50;
             default -> throw new AssertionError(proto);
         };
     }
@@ -49,8 +54,8 @@ final class BpfTransportGen {
     /** A transport protocol alone: {@code tcp}, {@code icmp}, ... */
     Node proto(String proto) {
         return switch (proto) {
-            case "tcp", "udp", "sctp" -> or(g.net.ipProto(number(proto)), g.net.ip6Proto(number(proto)));
-            case "icmp", "igmp" -> g.net.ipProto(number(proto));
+            case "tcp", "udp", "sctp", "pim", "ah", "esp" -> or(g.net.ipProto(number(proto)), g.net.ip6Proto(number(proto)));
+            case "icmp", "igmp", "igrp", "vrrp", "carp" -> g.net.ipProto(number(proto));
             case "icmp6" -> g.net.ip6Proto(58);
             default -> throw new AssertionError(proto);
         };
@@ -61,22 +66,31 @@ final class BpfTransportGen {
     }
 
     Node ports(String proto, Dir dir, int lo, int hi, boolean range) {
-        int nl = g.nl();
         int[] protos = proto == null ? new int[] {132, 6, 17} : new int[] {number(proto)};
-        Node[] p4 = new Node[protos.length];
-        Node[] p6 = new Node[protos.length];
+        return or(ports(true, protos, dir, lo, hi, range), ports(false, protos, dir, lo, hi, range));
+    }
+
+    /** libpcap's gen_portop (IPv4: first fragment, header length from IHL) or gen_portop6 (no extension headers). */
+    Node ports(boolean v6, int[] protos, Dir dir, int lo, int hi, boolean range) {
+        int nl = g.nl();
+        Node[] p = new Node[protos.length];
         for (int i = 0; i < protos.length; i++) {
-            p4[i] = eq(B, nl + 9, protos[i]);
-            p6[i] = eq(B, nl + 6, protos[i]);
+            p[i] = eq(B, nl + (v6 ? 6 : 9), protos[i]);
+        }
+        if (v6) {
+            return and(g.etherType(ETH_IP6), or(p), direction(dir,
+                    portTest(BpfIr.abs(H, nl + 40), lo, hi, range), portTest(BpfIr.abs(H, nl + 42), lo, hi, range)));
         }
         Ar src4 = new Load(H, nl, nl, new Num(0));
         Ar dst4 = new Load(H, nl + 2, nl, new Num(0));
-        Node v4 = and(g.etherType(ETH_IP), or(p4), firstFragment(),
+        return and(g.etherType(ETH_IP), or(p), firstFragment(),
                 direction(dir, portTest(src4, lo, hi, range), portTest(dst4, lo, hi, range)));
-        // IPv6: the transport header right after the fixed header; no extension headers.
-        Node v6 = and(g.etherType(ETH_IP6), or(p6), direction(dir,
-                portTest(BpfIr.abs(H, nl + 40), lo, hi, range), portTest(BpfIr.abs(H, nl + 42), lo, hi, range)));
-        return or(v6, v4);
+    }
+
+    /** A load at {@code off} into the IPv4 (after IHL) or IPv6 (after the fixed header) transport header. */
+    Ar transportLoad(boolean v6, int size, int off) {
+        int nl = g.nl();
+        return v6 ? BpfIr.abs(size, nl + 40 + off) : new Load(size, nl + off, nl, new Num(0));
     }
 
     private static Node portTest(Ar load, int lo, int hi, boolean range) {

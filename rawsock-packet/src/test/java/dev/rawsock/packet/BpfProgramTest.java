@@ -380,9 +380,9 @@ class BpfProgramTest {
         "tcp or udp)|10|expected \"and\", \"or\" or the end of the filter, found \")\"",
         "port 70000|5|up to 65535",
         "vlan 4096|5|greater than maximum 4095",
-        "ether proto 6|12|EtherType above 1500",
+        "ether proto \\nosuch|12|unknown ether proto 'nosuch'",
         "net 10.1.2.3/8|4|non-network bits",
-        "host foo.example.com|5|host names are not resolved",
+        "ether host nosuchhost|11|unknown ether host 'nosuchhost'",
         "tcp[1:3] = 1|6|data size must be 1, 2, or 4",
         "len / 0 = 1|4|division by zero",
         "len << 32 = 1|4|shift by more than 31 bits",
@@ -418,6 +418,17 @@ class BpfProgramTest {
         assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("tcp" + " or udp".repeat(10_000)));
         assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("-".repeat(20_000) + "len = 1"));
         assertEquals(BpfProgram.compile("tcp"), BpfProgram.compile("(".repeat(50) + "tcp" + ")".repeat(50)));
+    }
+
+    /** A loop back (protochain) is the compiler's only, for user space; the interpreter cuts a loop off and rejects. */
+    @Test
+    void backwardJumpsAreBounded() {
+        List<BpfInstruction> loop = List.of(s(LD_IMM, 0), s(JA, -1), s(RET_K, 1));
+        assertThrows(IllegalArgumentException.class, () -> BpfProgram.of(loop));
+        BpfProgram forever = new BpfProgram(loop, true);
+        assertTrue(forever.jumpsBackward());
+        assertEquals(0, forever.run(FRAME, FRAME.length));
+        assertFalse(BpfProgram.compile("tcp").jumpsBackward());
     }
 
     @Test
