@@ -64,7 +64,9 @@ public final class BenchMain {
             // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
             new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of("none"), 1),
             // no C baseline: libpcap's compiler runs only inside tcpdump's own process here
-            new Bench("bpf-compile", "µs", "BpfCompile", List.of("none"), 1e6, true));
+            new Bench("bpf-compile", "µs", "BpfCompile", List.of("none"), 1e6, true),
+            // processes, not JMH (CliStartup): ./rawsock ifaddrs against java -version and ip -br addr
+            new Bench("cli-startup", "ms", null, List.of("none"), 1, true));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -101,6 +103,10 @@ public final class BenchMain {
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
             System.err.printf("== %s (%s)%n", b.name(), mode.name());
+            if (b.jmhClass() == null) {
+                rows.add(CliStartup.row(b, mode == SMOKE ? 2 : CliStartup.RUNS));
+                continue;
+            }
             boolean io = b.cArgs().get(0).equals("io");
             double[] c1 = runC(cbin, b, mode, false);
             double[] t1 = io ? runC(cbin, b, mode, true) : null;

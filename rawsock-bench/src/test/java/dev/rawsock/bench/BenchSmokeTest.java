@@ -31,7 +31,8 @@ class BenchSmokeTest {
             "checksum-1500", Set.of("c", "rawsock"),
             "capture-latency", Set.of("rawsock"),
             "netty-udp-echo", Set.of("rawsock"),
-            "bpf-compile", Set.of("rawsock"));
+            "bpf-compile", Set.of("rawsock"),
+            "cli-startup", Set.of("rawsock"));
 
     @Test
     void everyBenchmarkRunsAndTheResultFilesHaveTheSchema(@TempDir Path dir) throws Exception {
@@ -71,9 +72,19 @@ class BenchSmokeTest {
                 double mt = assertInstanceOf(Number.class, b.get("c_multithreaded"), name + ".c_multithreaded").doubleValue();
                 assertTrue(mt > 0, name + ".c_multithreaded = " + mt);
             }
+            Map<?, ?> ratios = assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
+            if (name.equals("cli-startup")) {
+                // Processes, not JMH: no allocation figure; the JVM's own start is the reference.
+                assertNull(b.get("rawsock_alloc_bytes_per_op"), name + " allocation does not apply");
+                for (String col : List.of("jvm", "rawsock_dist")) {
+                    double v = assertInstanceOf(Number.class, b.get(col), name + "." + col).doubleValue();
+                    assertTrue(v > 0, name + "." + col + " = " + v);
+                }
+                assertInstanceOf(Number.class, ratios.get("rawsock_over_jvm"), name + " rawsock_over_jvm in " + ratios);
+                continue;
+            }
             double alloc = assertInstanceOf(Number.class, b.get("rawsock_alloc_bytes_per_op"), name + " alloc").doubleValue();
             assertTrue(alloc >= 0, name + " alloc " + alloc);
-            assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
         }
         Set<String> expected = new TreeSet<>();
         for (BenchMain.Bench b : BenchMain.BENCHES) expected.add(b.name());
@@ -82,6 +93,7 @@ class BenchSmokeTest {
 
         String md = Files.readString(out.resolve("latest.md"));
         assertTrue(md.contains("| benchmark | unit | C | rawsock | java.nio | JNA |"), md);
+        assertTrue(md.contains("cli-startup rawsock ifaddrs/java -version: "), md);
         for (String n : names) assertTrue(md.contains("| " + n + " |"), n + " row in " + md);
     }
 

@@ -79,12 +79,26 @@ public final class Main implements Runnable {
         System.exit(rc);
     }
 
-    /** {@code --version}: the library's version and the JDK it runs on. */
+    /**
+     * {@code --version}: the version, the git revision the build was made from (with {@code -dirty}
+     * when the tree had uncommitted changes), and the JDK it runs on. The build writes the first two
+     * into {@code build.properties}; a class-path build without them (an IDE) says "unknown".
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rawsock " + (v == null ? "0.1.0-SNAPSHOT" : v) + " on Java " + Runtime.version()};
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("build.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {
+                    "rawsock " + filled(p.getProperty("version")) + " (git " + filled(p.getProperty("revision")) + ")",
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")"};
+        }
+
+        /** The build's value, or "unknown" where the build left the placeholder (no git) or no file. */
+        private static String filled(String v) {
+            return v == null || v.isBlank() || v.startsWith("${") ? "unknown" : v;
         }
     }
 }

@@ -63,10 +63,20 @@ final class Cli {
 
     /** Runs a command to its end (killed past the timeout), stdin empty. */
     static Result exec(List<String> cmd, Duration timeout) {
+        return exec(cmd, java.util.Map.of(), timeout);
+    }
+
+    /** {@link #exec(List, Duration)} with these variables added to (or, with a null value, removed from) the environment. */
+    static Result exec(List<String> cmd, java.util.Map<String, String> env, Duration timeout) {
         try {
             Path out = Files.createTempFile("rs-cli-out", ".txt"), err = Files.createTempFile("rs-cli-err", ".txt");
             try {
-                Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                env.forEach((k, v) -> {
+                    if (v == null) pb.environment().remove(k);
+                    else pb.environment().put(k, v);
+                });
+                Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor();

@@ -24,6 +24,9 @@ class CommandsTest {
         Cli.Result v = Cli.run("--version");
         assertEquals(0, v.rc(), v::toString);
         assertTrue(v.out().startsWith("rawsock 0.1.0"), v::toString);
+        // The revision the build recorded (none when built outside git) and the JDK.
+        assertTrue(v.outLines().get(0).matches("rawsock \\S+ \\(git ([0-9a-f]{12}(-dirty)?|unknown)\\)"), v::toString);
+        assertEquals("Java " + Runtime.version(), v.outLines().get(1).split(" \\(")[0], v::toString);
         Cli.Result h = Cli.run("--help");
         assertEquals(0, h.rc());
         for (String sub : List.of("doctor", "ifaddrs", "resolve", "ping", "traceroute", "send", "sockopts", "sniff", "shell")) {
