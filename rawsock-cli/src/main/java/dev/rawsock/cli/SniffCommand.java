@@ -184,7 +184,7 @@ final class SniffCommand implements Callable<Integer> {
                 : hex.length > 0 ? (hex.length > 1 ? TcpdumpPrinter.Dump.HEX_LINK : TcpdumpPrinter.Dump.HEX)
                 : ascii.length > 0 ? (ascii.length > 1 ? TcpdumpPrinter.Dump.ASCII_LINK : TcpdumpPrinter.Dump.ASCII)
                 : TcpdumpPrinter.Dump.NONE;
-        return new TcpdumpPrinter(linktype).linkHeaders(linkHeaders).quiet(quiet).verbose(verbose).absoluteSequence(absoluteSeq)
+        return new TcpdumpPrinter(linktype).interfaceNames(SniffCommand::ifName).linkHeaders(linkHeaders).quiet(quiet).verbose(verbose).absoluteSequence(absoluteSeq)
                 .numbered(numbered).timestamps(ts).dump(dump);
     }
 
@@ -347,6 +347,15 @@ final class SniffCommand implements Callable<Integer> {
         for (String n : rest) out.printf("%d.%s %s%n", i++, n, state(flags.get(n)));
         out.flush();
         return 0;
+    }
+
+    /** if_indextoname(3), as tcpdump names the interface of a Linux cooked v2 record. */
+    private static String ifName(int index) {
+        try {
+            return Rawsock.ifNameIndex(index);
+        } catch (ErrnoException e) {
+            return null;
+        }
     }
 
     private static String state(Set<IfFlag> f) {

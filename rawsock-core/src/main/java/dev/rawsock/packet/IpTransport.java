@@ -69,7 +69,7 @@ final class IpTransport {
                 case 41 -> pr.ip6(off, length);
                 case 47 -> gre(pr, off, length);
                 case 103 -> pim(pr, off, length);
-                case 112 -> vrrp(pr, off, length, ttl);
+                case 112 -> vrrp(pr, off, length, ttl, ver);
                 case 59 -> b.append("no next header");
                 default -> {
                     String n = null;
@@ -86,6 +86,7 @@ final class IpTransport {
         StringBuilder b = pr.b;
         int sumlen = (pr.u8(off + 1) + 2) * 4;
         b.append("AH(");
+        if (pr.vflag) b.append("length=").append(pr.u8(off + 1)).append('(').append(sumlen).append("-bytes),");
         if (sumlen < 12) {
             b.append("invalid AH length ").append(sumlen).append(')');
             return -1;
@@ -246,6 +247,8 @@ final class IpTransport {
             }
             default -> b.append("igmp-").append(type);
         }
+        if (pr.vflag && len >= 4 && pr.have(off, len) && Checksums.internet(pr.p, off, len) != 0)
+            b.append(" bad igmp cksum ").append(Integer.toHexString(pr.u16(off + 2))).append('!');
     }
 
     private static void pim(TcpdumpPrinter pr, long off, long length) {
@@ -277,7 +280,7 @@ final class IpTransport {
         b.append(", length ").append(length);
     }
 
-    private static void vrrp(TcpdumpPrinter pr, long off, long len, int ttl) {
+    private static void vrrp(TcpdumpPrinter pr, long off, long len, int ttl, int ver) {
         StringBuilder b = pr.b;
         pr.protocol = "vrrp";
         int vt = pr.u8(off);
@@ -294,6 +297,26 @@ final class IpTransport {
             b.append(", intvl ").append(pr.u16(off + 4) & 0xFFF).append("cs");
         }
         b.append(", length ").append(len);
+        if (pr.vflag) {
+            int naddrs = pr.u8(off + 3);
+            if (pr.have(off, len) && Checksums.internet(pr.p, off, len) != 0)
+                b.append(", (bad vrrp cksum ").append(Integer.toHexString(pr.u16(off + 6))).append(')');
+            b.append(", addrs");
+            if (naddrs > 1) b.append('(').append(naddrs).append(')');
+            b.append(':');
+            char c = ' ';
+            for (int i = 0; i < naddrs; i++) {
+                b.append(c);
+                if (ver == 6) pr.ipv6(off + 8 + 16L * i);
+                else pr.ipv4(off + 8 + 4L * i);
+                c = ',';
+            }
+            if (version == 2 && pr.u8(off + 4) == 1) {
+                b.append(" auth \"");
+                for (int i = 0; i < 8 && pr.u8(off + 8 + 4L * naddrs + i) != 0; i++) Dns.printChar(b, pr.u8(off + 8 + 4L * naddrs + i));
+                b.append('"');
+            }
+        }
     }
 
     private static void sctp(TcpdumpPrinter pr, long off, long length, int ver, long iph) {
@@ -1058,7 +1081,7 @@ final class IpTransport {
                         else b.append(" protocol ").append(up[1]).append(" port ").append(dport).append(" unreachable");
                     }
                     default -> {
-                        pr.hexAscii("\n\t", off, length);
+                        pr.hexOnly("\n\t", off, length);
                         return;
                     }
                 }
@@ -1096,6 +1119,7 @@ final class IpTransport {
             case 135 -> {
                 b.append(", who has ");
                 pr.ipv6(off + 8);
+                if (pr.vflag) ndOptions(pr, off + 24, length - 24);
             }
             case 136 -> {
                 b.append(", tgt is ");
@@ -1109,6 +1133,7 @@ final class IpTransport {
                     if ((fl & 0x20000000L) != 0) { b.append(first ? "" : ", ").append("override"); first = false; }
                     if (first) b.append("none");
                     b.append(']');
+                    ndOptions(pr, off + 24, length - 24);
                 }
             }
             case 137 -> {
@@ -1116,6 +1141,29 @@ final class IpTransport {
                 pr.ipv6(off + 24);
                 b.append(" to ");
                 pr.ipv6(off + 8);
+                if (pr.vflag) ndOptions(pr, off + 40, length - 40);
+            }
+            case 133 -> {
+                if (pr.vflag) ndOptions(pr, off + 8, length - 8);
+            }
+            case 134 -> {
+                if (pr.vflag) {
+                    int fl = pr.u8(off + 5);
+                    b.append("\n\thop limit ").append(pr.u8(off + 4)).append(", Flags [");
+                    boolean first = true;
+                    String[] names = {"managed", "other stateful", "home agent", "ipv6 only"};
+                    int[] bits = {0x80, 0x40, 0x20, 0x02};
+                    for (int i = 0; i < 4; i++) {
+                        if ((fl & bits[i]) == 0) continue;
+                        b.append(first ? "" : ", ").append(names[i]);
+                        first = false;
+                    }
+                    if (first) b.append("none");
+                    b.append("], pref ").append(new String[] {"medium", "high", "rsv", "low"}[(fl & 0x18) >> 3])
+                            .append(", router lifetime ").append(pr.u16(off + 6)).append("s, reachable time ").append(pr.u32(off + 8))
+                            .append("ms, retrans timer ").append(pr.u32(off + 12)).append("ms");
+                    ndOptions(pr, off + 16, length - 16);
+                }
             }
             case 143 -> {
                 if (length < 8) {
@@ -1156,14 +1204,84 @@ final class IpTransport {
                 }
             }
             case 144, 146 -> b.append(", id 0x").append(String.format("%04x", pr.u16(off + 4)));
-            case 133, 134, 138, 139, 140, 141, 142, 145, 147, 155 -> { }
+            case 138, 139, 140, 141, 142, 145, 147, 155 -> { }
             default -> {
                 b.append(", length ").append(length);
-                pr.hexAscii("\n\t", off, length);
+                pr.hexOnly("\n\t", off, length);
                 return;
             }
         }
         if (!pr.vflag) b.append(", length ").append(length);
+    }
+
+    /** icmp6_opt_print: the neighbour discovery options, one per line, as -v shows them. */
+    private static void ndOptions(TcpdumpPrinter pr, long cp, long resid) {
+        StringBuilder b = pr.b;
+        while (cp < pr.snapend) {
+            if (!pr.have(cp + 1, 1)) {
+                pr.trunc();
+                return;
+            }
+            if (resid <= 0) return;
+            int type = pr.u8(cp), olen = pr.u8(cp + 1);
+            if (olen == 0 || cp + (olen << 3) > pr.snapend) {
+                pr.trunc();
+                return;
+            }
+            String n = switch (type) {
+                case 1 -> "source link-address";
+                case 2 -> "destination link-address";
+                case 3 -> "prefix info";
+                case 4 -> "redirected header";
+                case 5 -> "mtu";
+                case 25 -> "rdnss";
+                case 31 -> "dnssl";
+                case 7 -> "advertisement interval";
+                case 8 -> "homeagent information";
+                case 24 -> "route info";
+                default -> "unknown";
+            };
+            b.append("\n\t  ").append(n).append(" option (").append(type).append("), length ").append(olen << 3).append(" (")
+                    .append(olen).append("): ");
+            switch (type) {
+                case 1, 2 -> {
+                    for (int i = 0; i < (olen << 3) - 2; i++) {
+                        if (i > 0) b.append(':');
+                        pr.hex2(pr.u8(cp + 2 + i));
+                    }
+                }
+                case 3 -> {
+                    pr.ipv6(cp + 16);
+                    b.append('/').append(pr.u8(cp + 2)).append(olen != 4 ? "badlen" : "").append(", Flags [");
+                    int fl = pr.u8(cp + 3);
+                    boolean first = true;
+                    String[] names = {"onlink", "auto", "router"};
+                    int[] bits = {0x80, 0x40, 0x20};
+                    for (int i = 0; i < 3; i++) {
+                        if ((fl & bits[i]) == 0) continue;
+                        b.append(first ? "" : ", ").append(names[i]);
+                        first = false;
+                    }
+                    if (first) b.append("none");
+                    b.append("], valid time ");
+                    lifetime(b, pr.u32(cp + 4));
+                    b.append(", pref. time ");
+                    lifetime(b, pr.u32(cp + 8));
+                }
+                case 5 -> b.append(' ').append(pr.u32(cp + 4)).append(olen != 1 ? "bad option length" : "");
+                default -> {
+                    pr.hexOnly("\n\t  ", cp + 2, (olen << 3) - 2);
+                    return;
+                }
+            }
+            cp += olen << 3;
+            resid -= olen << 3;
+        }
+    }
+
+    private static void lifetime(StringBuilder b, long v) {
+        if (v == 0xFFFFFFFFL) b.append("infinity");
+        else b.append(v).append('s');
     }
 
     private static void mld(TcpdumpPrinter pr, long off) {

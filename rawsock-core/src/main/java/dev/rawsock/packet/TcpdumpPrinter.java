@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -83,6 +84,7 @@ public final class TcpdumpPrinter {
     private long firstNanos = Long.MIN_VALUE, prevNanos = Long.MIN_VALUE;
     final TcpSeqTable tcpSeq = new TcpSeqTable();
     private final Map<Integer, String> ifNames = new HashMap<>();
+    private IntFunction<String> ifNameOf = TcpdumpPrinter::ifName;
     private long cachedDay = Long.MIN_VALUE;
     private final StringBuilder dayText = new StringBuilder();
 
@@ -196,6 +198,20 @@ public final class TcpdumpPrinter {
     public TcpdumpPrinter zone(ZoneId z) {
         zone = Objects.requireNonNull(z, "zone");
         cachedDay = Long.MIN_VALUE;
+        return this;
+    }
+
+    /**
+     * How a Linux cooked v2 line names the interface of an index: tcpdump asks {@code if_indextoname(3)}
+     * on the machine that prints; the default asks {@link NetworkInterface}, which misses interfaces
+     * without addresses. Names are looked up once per index.
+     *
+     * @param names index to name, null or "?" when unknown
+     * @return this printer
+     */
+    public TcpdumpPrinter interfaceNames(IntFunction<String> names) {
+        ifNameOf = Objects.requireNonNull(names, "names");
+        ifNames.clear();
         return this;
     }
 
@@ -615,7 +631,10 @@ public final class TcpdumpPrinter {
         protocol = "sll2";
         check(0, 20);
         int ifindex = (int) u32(4);
-        String name = ifNames.computeIfAbsent(ifindex, TcpdumpPrinter::ifName);
+        String name = ifNames.computeIfAbsent(ifindex, i -> {
+            String n = ifNameOf.apply(i);
+            return n == null ? "?" : n;
+        });
         b.append(name);
         for (int i = name.length(); i < 5; i++) b.append(' ');
         b.append(' ');
@@ -953,12 +972,15 @@ public final class TcpdumpPrinter {
         }
     }
 
-    /** in_cksum_shouldbe: the checksum field value that would have made the sum come out right. */
-    static int shouldBe(int sum, int computed) {
-        int s = sum + computed;
+    /**
+     * What tcpdump prints after "incorrect ->": its in_cksum_shouldbe of the field and the verification
+     * sum: the field plus our {@link Checksums#internet} value over the data (field included), folded.
+     */
+    static int shouldBe(int field, int computed) {
+        int s = field + computed;
         s = (s & 0xFFFF) + (s >>> 16);
         s = (s & 0xFFFF) + (s >>> 16);
-        return ~s & 0xFFFF;
+        return s & 0xFFFF;
     }
 
     static String ipProtoName(int proto) {
@@ -1137,9 +1159,24 @@ public final class TcpdumpPrinter {
 
     // ================================================================ dumps
 
-    /** tcpdump's default printer for what it cannot decode: hex and ASCII lines. */
+    /** tcpdump's default printer for what it cannot decode: hex and ASCII lines, unless -q, -x or -X asked otherwise. */
     void defaultPrint(long off, long n) {
+        if (qflag || dump == Dump.HEX || dump == Dump.HEX_LINK || dump == Dump.HEX_ASCII || dump == Dump.HEX_ASCII_LINK) return;
         hexAscii("\n\t", off, n);
+    }
+
+    /** tcpdump's hex_print (and print_unknown_data): offset and hex, no ASCII column. */
+    void hexOnly(String indent, long off, long length) {
+        length = Math.min(length, Math.max(0, snapend - off));
+        for (long i = 0; i < length; i++) {
+            if (i % 16 == 0) {
+                b.append(indent).append("0x");
+                hex(i, 4);
+                b.append(": ");
+            }
+            if (i % 2 == 0) b.append(' ');
+            hex2(p.get(JAVA_BYTE, off + i) & 0xFF);
+        }
     }
 
     void hexAscii(String indent, long off, long length) {
@@ -1176,17 +1213,7 @@ public final class TcpdumpPrinter {
         long n = snapend - from;
         try {
             switch (d) {
-                case HEX, HEX_LINK -> {
-                    for (long i = 0; i < n; i++) {
-                        if (i % 16 == 0) {
-                            b.append("\n\t0x");
-                            hex(i, 4);
-                            b.append(": ");
-                        }
-                        if (i % 2 == 0) b.append(' ');
-                        hex2(p.get(JAVA_BYTE, from + i) & 0xFF);
-                    }
-                }
+                case HEX, HEX_LINK -> hexOnly("\n\t", from, n);
                 case HEX_ASCII, HEX_ASCII_LINK -> hexAscii("\n\t", from, n);
                 case ASCII, ASCII_LINK -> {
                     b.append('\n');
