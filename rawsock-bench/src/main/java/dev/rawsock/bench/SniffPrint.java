@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,11 +176,10 @@ final class SniffPrint {
             String ifname = args[0];
             long n = Long.parseLong(args[1]);
             int rate = Integer.parseInt(args[2]);
-            NetworkInterface nif = NetworkInterface.getByName(ifname);
-            byte[] src = nif.getHardwareAddress();
+            byte[] src = dev.rawsock.Interfaces.hardwareAddress(ifname);
             byte[] udp = Packets.udp(InetAddress.getByName("10.77.0.1"), 40000, InetAddress.getByName("10.77.0.2"), 9, new byte[18]);
             byte[] frame = Packets.ethernet(new byte[] {2, 0, 0, 0, 0, 2}, src, 0x0800, udp);
-            SockAddr to = SockAddr.packet(nif.getIndex(), 0x0800);
+            SockAddr to = SockAddr.packet(dev.rawsock.Rawsock.ifNameIndex(ifname), 0x0800);
             long start = System.nanoTime();
             try (RawSocket s = RawSocket.open(Domain.PACKET, SocketType.RAW)) {
                 for (long i = 0; i < n; i++) {
