@@ -32,7 +32,9 @@ final class IpTransport {
                     pr.protocol = "esp";
                     b.append("ESP(spi=0x");
                     pr.hex(pr.u32(off), 8);
-                    b.append(",seq=0x").append(Long.toHexString(pr.u32(off + 4))).append("), length ").append(length);
+                    b.append(",seq=0x");
+                    pr.hexMin(pr.u32(off + 4));
+                    b.append("), length ").append(length);
                 }
                 case 132 -> sctp(pr, off, length, ver, iph);
                 case 6 -> tcp(pr, off, length, ver, iph, fragmented);

@@ -238,9 +238,10 @@ public final class TcpdumpPrinter {
     public void print(StringBuilder out, long timestampNanos, MemorySegment packet, long wireLength) {
         count++;
         if (numbered) {
-            String n = Long.toString(count);
-            for (int i = n.length(); i < 5; i++) out.append(' ');
-            out.append(n).append("  ");
+            int digits = 1;
+            for (long v = count; v >= 10; v /= 10) digits++;
+            for (int i = digits; i < 5; i++) out.append(' ');
+            out.append(count).append("  ");
         }
         long caplen = packet.byteSize();
         if (caplen == 0 || wireLength == 0 || wireLength < caplen) {
@@ -429,6 +430,13 @@ public final class TcpdumpPrinter {
         b.append(Character.forDigit(v >>> 4 & 0xF, 16)).append(Character.forDigit(v & 0xF, 16));
     }
 
+    /** Hex without leading zeros, as printf's %x. */
+    void hexMin(long v) {
+        int digits = 1;
+        for (long x = v >>> 4; x != 0; x >>>= 4) digits++;
+        hex(v, digits);
+    }
+
     void hex(long v, int digits) {
         for (int i = digits - 1; i >= 0; i--) b.append(Character.forDigit((int) (v >>> (4 * i)) & 0xF, 16));
     }
@@ -455,7 +463,7 @@ public final class TcpdumpPrinter {
                 ipv4(off + 12);
                 return;
             }
-            b.append(Integer.toHexString(u16(off + 2L * i)));
+            hexMin(u16(off + 2L * i));
             if (i < 7) b.append(':');
         }
     }
@@ -919,7 +927,8 @@ public final class TcpdumpPrinter {
             int proto = u8(off + 9);
             if (vflag) {
                 int tos = u8(off + 1);
-                b.append("(tos 0x").append(Integer.toHexString(tos));
+                b.append("(tos 0x");
+                hexMin(tos);
                 switch (tos & 3) {
                     case 1 -> b.append(",ECT(1)");
                     case 2 -> b.append(",ECT(0)");

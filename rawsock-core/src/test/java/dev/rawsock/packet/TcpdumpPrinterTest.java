@@ -144,4 +144,33 @@ class TcpdumpPrinterTest {
         for (boolean v : new boolean[] {false, true})
             assertNotNull(new TcpdumpPrinter(LinkType.RAW).verbose(v).describe(MemorySegment.ofArray(c), p.length));
     }
+
+    /**
+     * Printing allocates nothing per packet once warm: the text goes into the caller's builder and
+     * the TCP table reuses its arrays (what keeps sniff's printing within tcpdump's reach).
+     */
+    @Test
+    void printingAllocatesNothingPerPacketOnceWarm() throws Throwable {
+        byte[] mac = {2, 0, 0, 0, 0, 1};
+        MemorySegment[] frames = {
+                MemorySegment.ofArray(Packets.ethernet(mac, mac, 0x0800, Packets.udp(ip("10.0.0.1"), 1000, ip("10.0.0.2"), 2000, new byte[18]))),
+                MemorySegment.ofArray(Packets.ethernet(mac, mac, 0x0800, tcp("10.0.0.1", 40000, "10.0.0.2", 443, TcpHeader.ACK, 7, 9, 100))),
+                MemorySegment.ofArray(Packets.ethernet(mac, mac, 0x86DD, Packets.udp(ip("fd00::1"), 1000, ip("fd00::2"), 2000, new byte[18]))),
+                MemorySegment.ofArray(Packets.ethernet(mac, mac, 0x0800,
+                        Packets.icmpEcho((java.net.Inet4Address) ip("10.0.0.1"), (java.net.Inet4Address) ip("10.0.0.2"), 1, 2, new byte[56])))};
+        TcpdumpPrinter pr = new TcpdumpPrinter(LinkType.ETHERNET).zone(ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(1024);
+        long[] i = {0};
+        Runnable body = () -> {
+            int k = (int) (i[0]++ & 3);
+            b.setLength(0);
+            pr.print(b, 1_700_000_000_000_000_000L + i[0] * 1000, frames[k], frames[k].byteSize());
+        };
+        ChecksumsTest.allocated(50_000, body);
+        long min = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (int w = 0; min > 0 && (w < 30 || System.nanoTime() < deadline); w++) min = Math.min(min, ChecksumsTest.allocated(1_000, body));
+        assertTrue(b.toString().contains("IP "), b::toString);
+        assertEquals(0, min, "bytes allocated by the best warm window of 1,000 printed packets");
+    }
 }
