@@ -76,8 +76,8 @@ final class SniffCommand implements Callable<Integer> {
     @Option(names = "-q", description = "Quick output: less protocol information per line.")
     boolean quiet;
 
-    @Option(names = "-t", description = "-t no time stamp, -tt seconds since 1970, -ttt delta to the previous packet, "
-            + "-tttt date and time, -ttttt delta to the first packet.")
+    @Option(names = "-t", description = "No time stamp; doubled (-tt) seconds since 1970, -ttt the delta to the previous packet, "
+            + "-tttt date and time, -ttttt the delta to the first packet.")
     boolean[] time = new boolean[0];
 
     @Option(names = "-#", description = "Number the lines.")
@@ -325,28 +325,35 @@ final class SniffCommand implements Callable<Integer> {
     }
 
     /**
-     * tcpdump -D: the interfaces, numbered; up and running ones first, then "any", then the loopback,
-     * then the rest, each with its state in brackets.
+     * tcpdump -D: the interfaces in libpcap's order (up and running first, loopback after them,
+     * then the ones not running, then the ones down; ties in index order) with "any" after the
+     * first group, each with its state in brackets.
      */
     private int listInterfaces() throws ErrnoException {
         PrintWriter out = spec.commandLine().getOut();
         List<String> names = new ArrayList<>(Rawsock.ifNameIndex().values());
-        List<String> first = new ArrayList<>(), loop = new ArrayList<>(), rest = new ArrayList<>();
         Map<String, Set<IfFlag>> flags = new java.util.HashMap<>();
-        for (String n : names) {
-            Set<IfFlag> f = Interfaces.flags(n);
-            flags.put(n, f);
-            if (f.contains(IfFlag.LOOPBACK)) loop.add(n);
-            else if (f.contains(IfFlag.UP) && f.contains(IfFlag.RUNNING)) first.add(n);
-            else rest.add(n);
-        }
+        for (String n : names) flags.put(n, Interfaces.flags(n));
+        names.add("any");
+        flags.put("any", Set.of(IfFlag.UP, IfFlag.RUNNING));
+        // List.sort is stable: equal merit keeps index order, and "any" comes after its group
+        names.sort(java.util.Comparator.comparingLong(n -> merit(flags.get(n))));
         int i = 1;
-        for (String n : first) out.printf("%d.%s %s%n", i++, n, state(flags.get(n)));
-        out.printf("%d.any (Pseudo-device that captures on all interfaces) [Up, Running]%n", i++);
-        for (String n : loop) out.printf("%d.%s %s%n", i++, n, state(flags.get(n)));
-        for (String n : rest) out.printf("%d.%s %s%n", i++, n, state(flags.get(n)));
+        for (String n : names) {
+            if (n.equals("any")) out.printf("%d.any (Pseudo-device that captures on all interfaces) [Up, Running]%n", i++);
+            else out.printf("%d.%s %s%n", i++, n, state(flags.get(n)));
+        }
         out.flush();
         return 0;
+    }
+
+    /** libpcap's figure of merit: lower is listed first. */
+    private static long merit(Set<IfFlag> f) {
+        long m = 0;
+        if (!f.contains(IfFlag.RUNNING)) m |= 0x80000000L;
+        if (!f.contains(IfFlag.UP)) m |= 0x40000000L;
+        if (f.contains(IfFlag.LOOPBACK)) m |= 0x10000000L;
+        return m;
     }
 
     /** if_indextoname(3), as tcpdump names the interface of a Linux cooked v2 record. */
@@ -363,8 +370,8 @@ final class SniffCommand implements Callable<Integer> {
         if (f.contains(IfFlag.UP)) s.add("Up");
         if (f.contains(IfFlag.RUNNING)) s.add("Running");
         if (f.contains(IfFlag.LOOPBACK)) s.add("Loopback");
-        else if (f.contains(IfFlag.UP) && f.contains(IfFlag.RUNNING)) s.add("Connected");
-        else if (f.contains(IfFlag.UP)) s.add("Disconnected");
-        return s.isEmpty() ? "[none]" : "[" + String.join(", ", s) + "]";
+        if (s.isEmpty()) s.add("none");
+        if (!f.contains(IfFlag.LOOPBACK)) s.add(f.contains(IfFlag.RUNNING) ? "Connected" : "Disconnected");
+        return "[" + String.join(", ", s) + "]";
     }
 }
