@@ -441,17 +441,7 @@ final class IpTransport {
         }
         ports(pr, ver, iph, 17, sport, dport);
         if (pr.vflag && !fragmented && ver == 6 && pr.have(cp, length)) {
-            int sum = transportSum(pr, ver, iph, off, length + 8, 17);
-            int field = pr.u16(off + 6);
-            if (sum != 0) {
-                b.append("[bad udp cksum 0x");
-                pr.hex(field, 4);
-                b.append(" -> 0x");
-                pr.hex(TcpdumpPrinter.shouldBe(field, sum), 4);
-                b.append("!] ");
-            } else {
-                b.append("[udp sum ok] ");
-            }
+            sumVerdict(pr, "udp", transportSum(pr, ver, iph, off, length + 8, 17), pr.u16(off + 6));
         }
         if (!pr.qflag && (sport == 53 || dport == 53)) {
             Dns.print(pr, cp, length, false, false);
@@ -476,6 +466,20 @@ final class IpTransport {
         } else if (sport >= 0) {
             b.append(sport).append(" > ").append(dport).append(": ");
         }
+    }
+
+    /** UDP's and ICMPv6's -v checksum remark: {@code [udp sum ok]} or {@code [bad udp cksum 0xF -> 0xS!]}. */
+    private static void sumVerdict(TcpdumpPrinter pr, String proto, int sum, int field) {
+        StringBuilder b = pr.b;
+        if (sum == 0) {
+            b.append('[').append(proto).append(" sum ok] ");
+            return;
+        }
+        b.append("[bad ").append(proto).append(" cksum 0x");
+        pr.hex(field, 4);
+        b.append(" -> 0x");
+        pr.hex(TcpdumpPrinter.shouldBe(field, sum), 4);
+        b.append("!] ");
     }
 
     /** The ones'-complement check over pseudo-header and segment: 0 when the checksum is right. */
@@ -995,17 +999,7 @@ final class IpTransport {
             return;
         }
         if (pr.vflag && !fragmented && pr.have(off, length)) {
-            int sum = transportSum(pr, 6, iph, off, length, 58);
-            int field = pr.u16(off + 2);
-            if (sum != 0) {
-                b.append("[bad icmp6 cksum 0x");
-                pr.hex(field, 4);
-                b.append(" -> 0x");
-                pr.hex(TcpdumpPrinter.shouldBe(field, sum), 4);
-                b.append("!] ");
-            } else {
-                b.append("[icmp6 sum ok] ");
-            }
+            sumVerdict(pr, "icmp6", transportSum(pr, 6, iph, off, length, 58), pr.u16(off + 2));
         }
         int type = pr.u8(off);
         String tn = switch (type) {
