@@ -3,7 +3,9 @@
  * on the Foreign Function &amp; Memory API.
  */
 module dev.rawsock {
+    requires transitive dev.rawsock.packet;
+
     exports dev.rawsock;
-    exports dev.rawsock.packet;
     exports dev.rawsock.capture;
+    exports dev.rawsock.netlink;
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One result of {@code getaddrinfo(3)} ({@code struct addrinfo}): the seed's {@code RAWSOCK:ADDRINFO}.
+ * One result of {@code getaddrinfo(3)} ({@code struct addrinfo}): CLISP's {@code RAWSOCK:ADDRINFO}.
  *
  * @param flags     {@code ai_flags} as the resolver returned them (glibc echoes the hints' flags)
  * @param family    {@code ai_family}, e.g. {@link Domain#INET}

@@ -2,11 +2,10 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Flags of {@code getaddrinfo(3)}'s hints ({@code AI_*}, {@code <netdb.h>}): the seed's
+ * Flags of {@code getaddrinfo(3)}'s hints ({@code AI_*}, {@code <netdb.h>}): CLISP's
  * {@code :PASSIVE :CANONNAME :NUMERICHOST :NUMERICSERV :V4MAPPED :ALL :ADDRCONFIG} keywords, plus
  * glibc's IDN flags.
  */
@@ -46,9 +45,7 @@ public enum AiFlag {
      * @param flags the flags
      */
     public static int mask(AiFlag... flags) {
-        int m = 0;
-        if (flags != null) for (AiFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(AiFlag::value, flags);
     }
 
     /**
@@ -57,9 +54,7 @@ public enum AiFlag {
      * @param flags the flags
      */
     public static int mask(Set<AiFlag> flags) {
-        int m = 0;
-        if (flags != null) for (AiFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(AiFlag::value, flags);
     }
 
     /**
@@ -68,8 +63,6 @@ public enum AiFlag {
      * @param bits the C bits
      */
     public static Set<AiFlag> of(int bits) {
-        EnumSet<AiFlag> s = EnumSet.noneOf(AiFlag.class);
-        for (AiFlag f : values()) if ((bits & f.value) != 0) s.add(f);
-        return s;
+        return FlagBits.of(AiFlag.class, bits, AiFlag::value);
     }
 }

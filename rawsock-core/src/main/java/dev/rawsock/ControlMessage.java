@@ -104,8 +104,7 @@ public final class ControlMessage {
      * @return {@code CMSG_SPACE(dataLength)}
      */
     public static int space(int dataLength) {
-        if (dataLength < 0) throw new IllegalArgumentException("data length must be >= 0: " + dataLength);
-        return Math.toIntExact(Cmsg.space(dataLength));
+        return fits(Cmsg.space(checkLength(dataLength)), dataLength, "CMSG_SPACE");
     }
 
     /**
@@ -115,13 +114,76 @@ public final class ControlMessage {
      * @return {@code CMSG_LEN(dataLength)}
      */
     public static int len(int dataLength) {
+        return fits(Cmsg.len(checkLength(dataLength)), dataLength, "CMSG_LEN");
+    }
+
+    private static int checkLength(int dataLength) {
         if (dataLength < 0) throw new IllegalArgumentException("data length must be >= 0: " + dataLength);
-        return Math.toIntExact(Cmsg.len(dataLength));
+        return dataLength;
+    }
+
+    private static int fits(long size, int dataLength, String macro) {
+        if (size > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(macro + "(" + dataLength + ") is over the largest int: no control buffer holds it");
+        return (int) size;
     }
 
     /** {@return the bytes this message takes in a control buffer ({@code CMSG_SPACE} of its data)} */
     public int space() {
         return space(data.length);
+    }
+
+    /**
+     * The kinds of control message this class decodes, each named as its {@code cmsg_type} in C;
+     * {@link #OTHER} for any other level and type (read those with {@link #data()}).
+     */
+    public enum Kind {
+        /** SOL_SOCKET / SCM_RIGHTS: {@link #fds()}. */
+        SCM_RIGHTS,
+        /** SOL_SOCKET / SCM_CREDENTIALS: {@link #credentials()}. */
+        SCM_CREDENTIALS,
+        /** SOL_SOCKET / SCM_TIMESTAMPNS (or SO_TIMESTAMPNS_NEW): {@link #timestamp()}. */
+        SCM_TIMESTAMPNS,
+        /** IP / IP_PKTINFO: {@link #packetInfo()}. */
+        IP_PKTINFO,
+        /** IPV6 / IPV6_PKTINFO: {@link #packetInfo()}. */
+        IPV6_PKTINFO,
+        /** IP / IP_TTL: {@link #ttl()}. */
+        IP_TTL,
+        /** IPV6 / IPV6_HOPLIMIT: {@link #hopLimit()}. */
+        IPV6_HOPLIMIT,
+        /** IP / IP_TOS: {@link #tos()}. */
+        IP_TOS,
+        /** IPV6 / IPV6_TCLASS: {@link #trafficClass()}. */
+        IPV6_TCLASS,
+        /** IP / IP_RECVERR: {@link #extendedError()}. */
+        IP_RECVERR,
+        /** IPV6 / IPV6_RECVERR: {@link #extendedError()}. */
+        IPV6_RECVERR,
+        /** UDP / UDP_SEGMENT: {@link #segmentSize()}. */
+        UDP_SEGMENT,
+        /** UDP / UDP_GRO: {@link #groSize()}. */
+        UDP_GRO,
+        /** A level and type this class does not decode. */
+        OTHER
+    }
+
+    /** {@return what kind of message this is, from its level and type} */
+    public Kind kind() {
+        if (is(Consts.SOL_SOCKET, Consts.SCM_RIGHTS)) return Kind.SCM_RIGHTS;
+        if (is(Consts.SOL_SOCKET, Consts.SCM_CREDENTIALS)) return Kind.SCM_CREDENTIALS;
+        if (is(Consts.SOL_SOCKET, Consts.SCM_TIMESTAMPNS) || is(Consts.SOL_SOCKET, SO_TIMESTAMPNS_NEW)) return Kind.SCM_TIMESTAMPNS;
+        if (is(Consts.SOL_IP, Consts.IP_PKTINFO)) return Kind.IP_PKTINFO;
+        if (is(Consts.SOL_IPV6, Consts.IPV6_PKTINFO)) return Kind.IPV6_PKTINFO;
+        if (is(Consts.SOL_IP, Consts.IP_TTL)) return Kind.IP_TTL;
+        if (is(Consts.SOL_IPV6, Consts.IPV6_HOPLIMIT)) return Kind.IPV6_HOPLIMIT;
+        if (is(Consts.SOL_IP, Consts.IP_TOS)) return Kind.IP_TOS;
+        if (is(Consts.SOL_IPV6, Consts.IPV6_TCLASS)) return Kind.IPV6_TCLASS;
+        if (is(Consts.SOL_IP, Consts.IP_RECVERR)) return Kind.IP_RECVERR;
+        if (is(Consts.SOL_IPV6, Consts.IPV6_RECVERR)) return Kind.IPV6_RECVERR;
+        if (is(Consts.SOL_UDP, Consts.UDP_SEGMENT)) return Kind.UDP_SEGMENT;
+        if (is(Consts.SOL_UDP, Consts.UDP_GRO)) return Kind.UDP_GRO;
+        return Kind.OTHER;
     }
 
     // ------------------------------------------------------------------ SCM_RIGHTS
@@ -149,9 +211,16 @@ public final class ControlMessage {
         return is(Consts.SOL_SOCKET, Consts.SCM_RIGHTS);
     }
 
-    /** {@return the file descriptors of an SCM_RIGHTS message (every whole int of its data)} */
+    /**
+     * The file descriptors of an SCM_RIGHTS message.
+     *
+     * @return the fds, one per int of its data
+     * @throws IllegalArgumentException when this is not SCM_RIGHTS, or its data is not a whole number of ints
+     */
     public int[] fds() {
         require(isScmRights(), "SCM_RIGHTS");
+        if (data.length % 4 != 0)
+            throw new IllegalArgumentException(raw() + ": SCM_RIGHTS data of " + data.length + " bytes is not a whole number of fds");
         ByteBuffer b = wrap();
         int[] fds = new int[data.length / 4];
         for (int i = 0; i < fds.length; i++) fds[i] = b.getInt();
@@ -400,6 +469,53 @@ public final class ControlMessage {
         public String errnoName() {
             return Errno.name(errno);
         }
+
+        /** {@return who reported the error: {@link #origin()} as an {@link Origin}} */
+        public Origin originKind() {
+            return Origin.of(origin);
+        }
+    }
+
+    /** {@code ee_origin}: who reported a queued error ({@code SO_EE_ORIGIN_*}, {@code <linux/errqueue.h>}). */
+    public enum Origin {
+        /** SO_EE_ORIGIN_NONE. */
+        NONE(Consts.SO_EE_ORIGIN_NONE),
+        /** SO_EE_ORIGIN_LOCAL: this host (e.g. EMSGSIZE for a too large datagram). */
+        LOCAL(Consts.SO_EE_ORIGIN_LOCAL),
+        /** SO_EE_ORIGIN_ICMP: an ICMP message; {@code type}/{@code code} are its. */
+        ICMP(Consts.SO_EE_ORIGIN_ICMP),
+        /** SO_EE_ORIGIN_ICMP6: an ICMPv6 message. */
+        ICMP6(Consts.SO_EE_ORIGIN_ICMP6),
+        /** SO_EE_ORIGIN_TXSTATUS: a transmit timestamp. */
+        TXSTATUS(Consts.SO_EE_ORIGIN_TXSTATUS),
+        /** SO_EE_ORIGIN_ZEROCOPY: a MSG_ZEROCOPY completion. */
+        ZEROCOPY(Consts.SO_EE_ORIGIN_ZEROCOPY),
+        /** SO_EE_ORIGIN_TXTIME: a SO_TXTIME drop. */
+        TXTIME(Consts.SO_EE_ORIGIN_TXTIME),
+        /** A value this list does not name. */
+        OTHER(-1);
+
+        private final int value;
+
+        Origin(int value) {
+            this.value = value;
+        }
+
+        /** {@return the {@code SO_EE_ORIGIN_*} number, -1 for {@link #OTHER}} */
+        public int value() {
+            return value;
+        }
+
+        /**
+         * The origin of a number.
+         *
+         * @param value an {@code ee_origin}
+         * @return its name, {@link #OTHER} when it has none here
+         */
+        public static Origin of(int value) {
+            for (Origin o : values()) if (o.value == value) return o;
+            return OTHER;
+        }
     }
 
     /**
@@ -581,19 +697,22 @@ public final class ControlMessage {
     @Override
     public String toString() {
         try {
-            if (isScmRights()) return "SCM_RIGHTS " + Arrays.toString(fds());
-            if (is(Consts.SOL_SOCKET, Consts.SCM_CREDENTIALS)) return "SCM_CREDENTIALS " + credentials();
-            if (is(Consts.SOL_SOCKET, Consts.SCM_TIMESTAMPNS) || is(Consts.SOL_SOCKET, SO_TIMESTAMPNS_NEW)) return "SCM_TIMESTAMPNS " + timestamp();
-            if (is(Consts.SOL_IP, Consts.IP_PKTINFO)) return "IP_PKTINFO " + packetInfo();
-            if (is(Consts.SOL_IPV6, Consts.IPV6_PKTINFO)) return "IPV6_PKTINFO " + packetInfo();
-            if (is(Consts.SOL_IP, Consts.IP_TTL)) return "IP_TTL " + ttl();
-            if (is(Consts.SOL_IPV6, Consts.IPV6_HOPLIMIT)) return "IPV6_HOPLIMIT " + hopLimit();
-            if (is(Consts.SOL_IP, Consts.IP_TOS)) return "IP_TOS " + tos();
-            if (is(Consts.SOL_IPV6, Consts.IPV6_TCLASS)) return "IPV6_TCLASS " + trafficClass();
-            if (is(Consts.SOL_IP, Consts.IP_RECVERR)) return "IP_RECVERR " + extendedError();
-            if (is(Consts.SOL_IPV6, Consts.IPV6_RECVERR)) return "IPV6_RECVERR " + extendedError();
-            if (is(Consts.SOL_UDP, Consts.UDP_SEGMENT)) return "UDP_SEGMENT " + segmentSize();
-            if (is(Consts.SOL_UDP, Consts.UDP_GRO)) return "UDP_GRO " + groSize();
+            Kind k = kind();
+            Object value = switch (k) {
+                case SCM_RIGHTS -> Arrays.toString(fds());
+                case SCM_CREDENTIALS -> credentials();
+                case SCM_TIMESTAMPNS -> timestamp();
+                case IP_PKTINFO, IPV6_PKTINFO -> packetInfo();
+                case IP_TTL -> ttl();
+                case IPV6_HOPLIMIT -> hopLimit();
+                case IP_TOS -> tos();
+                case IPV6_TCLASS -> trafficClass();
+                case IP_RECVERR, IPV6_RECVERR -> extendedError();
+                case UDP_SEGMENT -> segmentSize();
+                case UDP_GRO -> groSize();
+                case OTHER -> null;
+            };
+            if (value != null) return k + " " + value;
         } catch (RuntimeException e) {
             // malformed payload: print it raw
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * A socket domain (address family), {@code AF_*} in {@code <sys/socket.h>}: the first argument of
  * {@code socket(2)}. Open-ended: any int is a valid {@code Domain}, and {@code toString()} prints the
  * C name when one is known. {@code null} where a Domain is expected means {@link #UNSPEC}, as NIL
- * does in the seed.
+ * does in CLISP's RAWSOCK.
  *
  * @param value the C value, e.g. 2 for AF_INET
  */

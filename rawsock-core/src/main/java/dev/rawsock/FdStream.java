@@ -13,18 +13,21 @@ import java.util.Objects;
 
 /**
  * An {@link InputStream} and an {@link OutputStream} over one file descriptor, which the stream
- * owns: what {@link Rawsock#makeStream(int)} (the seed's {@code EXT:MAKE-STREAM}, over a
+ * owns: what {@link Rawsock#makeStream(int)} (CLISP's {@code EXT:MAKE-STREAM}, over a
  * {@code dup(2)} of the caller's fd) and {@link Rawsock#openUnixSocketStream} return.
  *
  * <p>Reads and writes block until data can move whatever the fd's mode, without changing that
- * mode (a dup shares it with the caller's fd): sockets are read and written with MSG_DONTWAIT and
- * a wait in {@code poll(2)} (a virtual thread parks in rawsock's poller instead), other fds wait for
- * readiness first. Closing the stream, or either of its two streams, closes the fd once, after
- * waking any thread blocked in it (that thread gets an {@link java.nio.channels.AsynchronousCloseException}).
- * A read returns -1 at end of stream. Writes write every byte.
+ * mode (a dup shares it with the caller's fd), and no thread ever waits inside the kernel: sockets
+ * are read and written with MSG_DONTWAIT, other fds (pipes) with {@code preadv2(2)}/{@code pwritev2(2)}
+ * and RWF_NOWAIT, and on EAGAIN the thread waits in {@code poll(2)} (a virtual thread parks in
+ * rawsock's poller instead). So closing the stream, or either of its two streams, returns promptly:
+ * it wakes any thread blocked in it (that thread gets an
+ * {@link java.nio.channels.AsynchronousCloseException}) and then closes the fd once. A read returns
+ * -1 at end of stream. Writes write every byte.
  *
- * <p>One limit on non-socket fds (pipes, ttys) left in blocking mode: a write larger than the room
- * the fd reported may still block inside {@code write(2)}, and then a close waits for it.
+ * <p>One limit on fds that refuse RWF_NOWAIT (ttys, some files) left in blocking mode: the call
+ * waits for readiness and then calls {@code read(2)}/{@code write(2)}, which may still block (a
+ * write larger than the room the fd reported), and then a close waits for it.
  */
 public final class FdStream implements Closeable {
     /** Largest single transfer; larger requests loop (writes) or return short (reads). */

@@ -8,7 +8,7 @@ import dev.rawsock.internal.Libc;
 import java.io.IOException;
 
 /**
- * {@code getaddrinfo(3)} or {@code getnameinfo(3)} failed: the seed's {@code RAWSOCK:EAI} condition.
+ * {@code getaddrinfo(3)} or {@code getnameinfo(3)} failed: CLISP's {@code RAWSOCK:EAI} condition.
  * Carries the {@code EAI_*} code, its C name, and {@code gai_strerror(3)}'s text; for
  * {@code EAI_SYSTEM} also the {@code errno} the C library left.
  *

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * One entry of {@code getifaddrs(3)}: an interface with one of its addresses (AF_INET, AF_INET6 with
- * its scope id, or AF_PACKET with the hardware address and the link's counters). The seed's
+ * its scope id, or AF_PACKET with the hardware address and the link's counters). CLISP's
  * {@code RAWSOCK:IFADDRS}.
  *
  * @param name        interface name, e.g. {@code "lo"}

@@ -2,7 +2,6 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /** Interface flags ({@code IFF_*}, {@code <net/if.h>}), as {@code SIOCGIFFLAGS} and {@code getifaddrs(3)} give them. */
@@ -59,9 +58,7 @@ public enum IfFlag {
      * @param flags the flags
      */
     public static int mask(Set<IfFlag> flags) {
-        int m = 0;
-        for (IfFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(IfFlag::value, flags);
     }
 
     /**
@@ -70,8 +67,6 @@ public enum IfFlag {
      * @param bits the C bits
      */
     public static Set<IfFlag> of(int bits) {
-        EnumSet<IfFlag> s = EnumSet.noneOf(IfFlag.class);
-        for (IfFlag f : values()) if ((bits & f.value) != 0) s.add(f);
-        return s;
+        return FlagBits.of(IfFlag.class, bits, IfFlag::value);
     }
 }

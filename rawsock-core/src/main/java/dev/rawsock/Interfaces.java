@@ -2,7 +2,7 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.IfReq;
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Sys;
 
@@ -212,7 +212,7 @@ public final class Interfaces {
         });
     }
 
-    /** The seed's configdev on the caller's fd: PROMISC and NOARP on or off, then the address if given. */
+    /** CLISP's configdev on the caller's fd: PROMISC and NOARP on or off, then the address if given. */
     static void configdev(int fd, String ifname, Inet4Address addressOrNull, boolean promisc, boolean noarp)
             throws ErrnoException {
         NetIf.checkName(ifname);

@@ -5,6 +5,7 @@ import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.FdHandle;
 import dev.rawsock.internal.Layouts;
+import dev.rawsock.internal.MsgHdr;
 import dev.rawsock.internal.Poller;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
@@ -14,8 +15,8 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -23,23 +24,50 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The one data-transfer loop behind both faces: {@link Rawsock} (the caller's fds, their blocking
- * mode kept) and {@link RawSocket} (an owned non-blocking fd with emulated blocking). It stages heap
- * memory through the thread's {@link Scratch} (never a fresh Arena per call), passes native memory
- * straight through, and on EAGAIN waits the face's way with the scratch given back first, so a
- * parked virtual thread holds no native memory.
+ * mode kept) and {@link RawSocket} (an owned non-blocking fd with emulated blocking), and the
+ * streams over either. Every operation checks its input, then runs {@link #run}: try the call; on
+ * EAGAIN wait the face's way and try again. Heap memory is staged through the thread's
+ * {@link Scratch} (never a fresh Arena per call), native memory goes straight through, and the
+ * scratch is given back before any wait, so a parked virtual thread holds no native memory.
+ *
+ * <p>The one rule for when a call must not block in the kernel ({@link #nowait}): on the caller's
+ * fd, a virtual thread (it would pin its carrier) unless the caller asked for MSG_DONTWAIT; on a
+ * stream that keeps the caller's fd mode, always (close must be able to wake it). Such calls add
+ * MSG_DONTWAIT (socket calls) or use preadv2/pwritev2 with RWF_NOWAIT (read, write, readv, writev),
+ * so the fd's shared O_NONBLOCK flag is never touched; accept, which has no per-call flag, polls
+ * first.
  */
 final class IoCore {
     private IoCore() {}
 
-    static final int SEND = 0, RECV = 1, SENDTO = 2, RECVFROM = 3, READ = 4, WRITE = 5;
-    private static final String[] NAME = {"send", "recv", "sendto", "recvfrom", "read", "write"};
+    /** What a call moves, which decides how it is checked and staged. */
+    private enum Kind { DATA, VECTOR, MESSAGE, MESSAGES, BATCH, ACCEPT }
 
-    private static boolean output(int op) {
-        return op == SEND || op == SENDTO || op == WRITE;
-    }
+    /** The operations, named by the C function each one calls. */
+    enum Op {
+        SEND("send", true, Kind.DATA), RECV("recv", false, Kind.DATA),
+        SENDTO("sendto", true, Kind.DATA), RECVFROM("recvfrom", false, Kind.DATA),
+        READ("read", false, Kind.DATA), WRITE("write", true, Kind.DATA),
+        READV("readv", false, Kind.VECTOR), WRITEV("writev", true, Kind.VECTOR),
+        SENDMSG("sendmsg", true, Kind.MESSAGE), RECVMSG("recvmsg", false, Kind.MESSAGE),
+        SENDMMSG("sendmmsg", true, Kind.MESSAGES), RECVMMSG("recvmmsg", false, Kind.MESSAGES),
+        SEND_BATCH("sendmmsg", true, Kind.BATCH), RECV_BATCH("recvmmsg", false, Kind.BATCH),
+        ACCEPT("accept", false, Kind.ACCEPT);
 
-    private static boolean hasFlags(int op) {
-        return op <= RECVFROM;
+        final String function;
+        final boolean output;
+        private final Kind kind;
+
+        Op(String function, boolean output, Kind kind) {
+            this.function = function;
+            this.output = output;
+            this.kind = kind;
+        }
+
+        /** read/write/readv/writev and accept take no MSG_* flags: MSG_DONTWAIT cannot make them non-blocking. */
+        boolean takesMsgFlags() {
+            return kind != Kind.ACCEPT && this != READ && this != WRITE && kind != Kind.VECTOR;
+        }
     }
 
     /** Checks a [start, end) range of an array before any call. */
@@ -49,58 +77,22 @@ final class IoCore {
     }
 
     /**
-     * Moves bytes between {@code data} and the socket.
-     * @param h      the owning handle, or null for the facade (then {@code fd} is the caller's)
-     * @param addr   destination for SENDTO (null: none), filled with the source for RECVFROM (null: not wanted)
-     * @return the byte count the kernel returned (for recv with MSG_TRUNC, maybe more than {@code data} holds)
+     * An owned socket's (or a stream's) operation.
+     * @param target what the data moves through: a MemorySegment or ByteBuffer (DATA), a byte[][]
+     *               (VECTOR), a Message, a Message[], a DatagramBatch; for ACCEPT nothing
+     * @param addr   SENDTO's destination (null: none), RECVFROM's and ACCEPT's source (null: not wanted)
+     * @param a      first iovec part (VECTOR, MESSAGE); accept4's flags (ACCEPT)
+     * @param b      end of the iovec parts (VECTOR, MESSAGE); message count (MESSAGES, BATCH)
+     * @return the kernel's count: bytes, messages, or for ACCEPT the new fd
      */
-    static long transfer(FdHandle h, int fd, int op, MemorySegment data, int flags, SockAddr addr) throws IOException {
-        boolean facade = h == null;
-        // A virtual thread on the facade: never block the carrier in recv/send; poll via the Poller instead.
-        boolean emulate = facade && hasFlags(op) && (flags & Consts.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-        int callFlags = emulate ? flags | Consts.MSG_DONTWAIT : flags;
-        long deadline = 0;
-        if (!facade) fd = h.begin(NAME[op]);
-        try {
-            while (true) {
-                try (Scratch s = Scratch.acquire()) {
-                    long len = data.byteSize();
-                    MemorySegment m = data.isNative() ? data : s.buffer(len);
-                    if (m != data && output(op)) MemorySegment.copy(data, 0, m, 0, len);
-                    long n = switch (op) {
-                        // The owned fd's calls cannot block (its waits are in Java): critical downcalls.
-                        case SEND -> facade ? Sys.send(s, fd, m, len, callFlags) : Sys.sendNow(s, fd, m, len, callFlags);
-                        case RECV -> facade ? Sys.recv(s, fd, m, len, callFlags) : Sys.recvNow(s, fd, m, len, callFlags);
-                        case SENDTO -> {
-                            int alen = 0;
-                            if (addr != null) {
-                                MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, addr.size);
-                                alen = addr.size;
-                            }
-                            yield facade ? Sys.sendto(s, fd, m, len, callFlags, alen) : Sys.sendtoNow(s, fd, m, len, callFlags, alen);
-                        }
-                        case RECVFROM -> facade ? Sys.recvfrom(s, fd, m, len, callFlags) : Sys.recvfromNow(s, fd, m, len, callFlags);
-                        case READ -> Sys.read(s, fd, m, len);
-                        default -> Sys.write(s, fd, m, len);
-                    };
-                    if (n >= 0) {
-                        if (m != data && !output(op)) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
-                        if (op == RECVFROM && addr != null) fill(addr, s);
-                        return n;
-                    }
-                }
-                deadline = awaitReady(h, fd, output(op), emulate, flags, deadline, NAME[op]);
-            }
-        } finally {
-            if (!facade) h.end();
-        }
+    static long io(FdHandle h, Op op, Object target, SockAddr addr, int a, int b, int flags) throws IOException {
+        return run(Objects.requireNonNull(h), -1, op, target, addr, a, b, flags);
     }
 
-    /** The facade form: only system-call errors can happen. */
-    static long facade(int fd, int op, MemorySegment data, int flags, SockAddr addr) throws ErrnoException {
-        Sys.checkFd(fd);
+    /** The same operation on the caller's fd: only system-call errors can happen there. */
+    static long facade(int fd, Op op, Object target, SockAddr addr, int a, int b, int flags) throws ErrnoException {
         try {
-            return transfer(null, fd, op, data, flags, addr);
+            return run(null, fd, op, target, addr, a, b, flags);
         } catch (IOException e) {
             throw onlyErrno(e);
         }
@@ -115,100 +107,236 @@ final class IoCore {
         throw new IllegalStateException("unexpected on a caller's fd", e);
     }
 
-    /** The SockAddr the kernel wrote into the scratch's address area. */
-    static void fill(SockAddr into, Scratch s) {
-        into.filled(Sys.copyOut(s, into.storage));
+    /**
+     * One read or write for a stream: recv/send on a socket, read/write otherwise.
+     * @return bytes moved; 0 at end of stream (read)
+     */
+    static long stream(FdHandle h, boolean socket, boolean write, MemorySegment data) throws IOException {
+        Op op = write ? (socket ? Op.SEND : Op.WRITE) : (socket ? Op.RECV : Op.READ);
+        return run(h, -1, op, data, null, 0, 0, 0);
     }
 
-    /** {@link #transfer} over a ByteBuffer's position..limit, advancing the position by the bytes moved. */
-    static int transfer(FdHandle h, int fd, int op, ByteBuffer buf, int flags, SockAddr addr) throws IOException {
-        if (!output(op) && buf.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
-        MemorySegment seg;
-        try (Scratch s = Scratch.acquire()) {
-            seg = s.segment(buf, output(op));
+    /** The one rule: whether this call must not block in the kernel (see the class comment). */
+    private static boolean nowait(FdHandle h, int flags) {
+        if (h != null) return h.modeKept();
+        return (flags & Consts.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
+    }
+
+    /** The one loop: checks, then try / wait / try again until the call moves something or fails. */
+    private static long run(FdHandle h, int fd, Op op, Object target, SockAddr addr, int a, int b, int flags) throws IOException {
+        ByteBuffer buf = null;
+        MemorySegment data = null;
+        switch (op.kind) {
+            case DATA -> {
+                if (target instanceof ByteBuffer bb) {
+                    if (!op.output && bb.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
+                    buf = bb;
+                    try (Scratch s = Scratch.acquire()) {
+                        data = s.segment(bb, op.output);
+                    }
+                } else {
+                    data = (MemorySegment) Objects.requireNonNull(target, "segment");
+                    if (!op.output && data.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only segment");
+                }
+            }
+            case VECTOR -> {
+                byte[][] iov = (byte[][]) Objects.requireNonNull(target, "iovec");
+                range(iov.length, a, b);  // as for a byte[] range (a Message's iovec range is IllegalArgumentException)
+                checkParts(iov, a, b);
+            }
+            case MESSAGE -> checkMessage((Message) target, a, b, op.output);
+            case MESSAGES -> {
+                Message[] ms = (Message[]) Objects.requireNonNull(target, "messages");
+                for (int i = 0; i < b; i++) {
+                    Message m = ms[i];
+                    if (m == null) throw nullElement("message", i);
+                    checkMessage(m, 0, m.iovec().length, op.output);
+                }
+            }
+            case BATCH -> {
+                DatagramBatch batch = (DatagramBatch) Objects.requireNonNull(target, "batch");
+                if (b < 0 || b > batch.count()) throw new IllegalArgumentException("n must be 0.." + batch.count() + ": " + b);
+            }
+            case ACCEPT -> { }
         }
-        long n = transfer(h, fd, op, seg, flags, addr);
-        buf.position(buf.position() + (int) Math.min(n, buf.remaining()));
-        return (int) n;
+        if (h == null) Sys.checkFd(fd);
+        if ((op.kind == Kind.BATCH || op.kind == Kind.MESSAGES) && b == 0) return 0;
+        if (op == Op.RECVMSG || op == Op.RECVMMSG) flags |= Consts.MSG_CMSG_CLOEXEC;
+        // recvmmsg on a blocking fd would otherwise wait until all n arrived (recvmmsg(2) BUGS)
+        if (h == null && (op == Op.RECVMMSG || op == Op.RECV_BATCH)) flags |= Consts.MSG_WAITFORONE;
+        boolean nowait = nowait(h, flags);
+        if (h != null) fd = h.begin(op.function);
+        try {
+            long deadline = 0;
+            while (true) {
+                int callFlags = nowait && op.takesMsgFlags() ? flags | Consts.MSG_DONTWAIT : flags;
+                long r;
+                try (Scratch s = Scratch.acquire()) {
+                    r = attempt(s, h, fd, op, target, data, addr, a, b, callFlags, nowait);
+                }
+                if (r >= 0) {
+                    if (buf != null) buf.position(buf.position() + (int) Math.min(r, buf.remaining()));
+                    return r;
+                }
+                if (r == Sys.NOWAIT_UNSUPPORTED) {
+                    // the fd refuses RWF_NOWAIT (a tty): wait for readiness, then the plain call
+                    nowait = false;
+                    if (h != null) {
+                        if (deadline == 0) deadline = h.deadline();
+                        h.await(op.output ? Consts.POLLOUT : Consts.POLLIN, deadline, op.function);
+                    }
+                    continue;
+                }
+                deadline = awaitReady(h, fd, op, nowait, flags, deadline);
+            }
+        } finally {
+            if (h != null) h.end();
+        }
+    }
+
+    /** One try of the call; -1 on EAGAIN (or, for a nowait accept, when nothing is pending). */
+    private static long attempt(Scratch s, FdHandle h, int fd, Op op, Object target, MemorySegment data, SockAddr addr,
+                                int a, int b, int flags, boolean nowait) throws ErrnoException {
+        return switch (op.kind) {
+            case DATA -> data(s, h != null, fd, op, data, addr, flags, nowait);
+            case VECTOR -> vector(s, fd, op.output, (byte[][]) target, a, b, nowait);
+            case MESSAGE -> message(s, fd, op.output, (Message) target, null, 1, a, b, flags, false);
+            case MESSAGES -> message(s, fd, op.output, null, (Message[]) target, b, 0, 0, flags, true);
+            case BATCH -> {
+                DatagramBatch batch = (DatagramBatch) target;
+                if (op.output) batch.prepareSend(b);
+                else batch.prepareReceive(b);
+                yield op.output ? Sys.sendmmsg(s, fd, batch.hdrs, b, flags) : Sys.recvmmsg(s, fd, batch.hdrs, b, flags);
+            }
+            case ACCEPT -> {
+                // accept has no per-call flag: poll first; another thread taking the connection in
+                // between makes this one wait in accept, as C would
+                if (nowait && pollOnce(s, fd, Consts.POLLIN, 0) == 0) yield -1;
+                int[] len = new int[1];
+                int c = Sys.accept(fd, addr == null ? null : addr.storage, len, a);
+                if (c >= 0 && addr != null) addr.filled(len[0]);
+                yield c;
+            }
+        };
+    }
+
+    /** send/recv/sendto/recvfrom/read/write of one segment. */
+    private static long data(Scratch s, boolean owned, int fd, Op op, MemorySegment data, SockAddr addr, int flags,
+                             boolean nowait) throws ErrnoException {
+        long len = data.byteSize();
+        MemorySegment m = data.isNative() ? data : s.buffer(len);
+        if (m != data && op.output) MemorySegment.copy(data, 0, m, 0, len);
+        long n = switch (op) {
+            // an owned fd's calls cannot block (its waits are in Java): critical downcalls
+            case SEND -> owned ? Sys.sendNow(s, fd, m, len, flags) : Sys.send(s, fd, m, len, flags);
+            case RECV -> owned ? Sys.recvNow(s, fd, m, len, flags) : Sys.recv(s, fd, m, len, flags);
+            case SENDTO -> {
+                int alen = addr == null ? 0 : addr.size;  // read once: the length given is the length copied
+                if (alen > 0) MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, alen);
+                yield owned ? Sys.sendtoNow(s, fd, m, len, flags, alen) : Sys.sendto(s, fd, m, len, flags, alen);
+            }
+            case RECVFROM -> owned ? Sys.recvfromNow(s, fd, m, len, flags) : Sys.recvfrom(s, fd, m, len, flags);
+            default -> {
+                if (!nowait) yield op.output ? Sys.write(s, fd, m, len) : Sys.read(s, fd, m, len);
+                MemorySegment iov = s.misc(IOV);
+                MsgHdr.iovec(iov, 0, m.address(), len);
+                yield Sys.rwNowait(s, fd, op.output, iov, 1);
+            }
+        };
+        if (n >= 0) {
+            if (m != data && !op.output) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
+            if (op == Op.RECVFROM && addr != null) addr.filled(Sys.copyOut(s, addr.storage));
+        }
+        return n;
     }
 
     /**
-     * readv/writev over the parts {@code start..end} of {@code iov} (each whole array); the iovec
-     * array and any staging live in the scratch buffer.
+     * The one rule for a null where an array element must be: NullPointerException naming it, as
+     * {@link Objects#requireNonNull} would (built only when thrown: the hot path allocates nothing).
      */
-    static long vector(FdHandle h, int fd, boolean write, byte[][] iov, int start, int end) throws IOException {
-        int count = range(iov.length, start, end);
-        if (count > Consts.IOV_MAX) throw new IllegalArgumentException(count + " iovec parts, over IOV_MAX " + Consts.IOV_MAX);
+    private static NullPointerException nullElement(String what, int index) {
+        return new NullPointerException(what + " " + index + " is null");
+    }
+
+    /** Checks iovec parts {@code start..end}: in range, at most IOV_MAX, none null. */
+    private static void checkParts(byte[][] iov, int start, int end) {
+        if (start < 0 || end > iov.length || start > end)
+            throw new IllegalArgumentException("iovec range [" + start + ", " + end + ") outside 0.." + iov.length);
+        if (end - start > Consts.IOV_MAX)
+            throw new IllegalArgumentException((end - start) + " iovec parts, over IOV_MAX " + Consts.IOV_MAX);
+        for (int i = start; i < end; i++) if (iov[i] == null) throw nullElement("iovec part", i);
+    }
+
+    /**
+     * Takes each of iovec parts {@code start..end} once into {@code refs} from {@code at}, so every length the
+     * kernel is given and every copy after the call come from the same arrays, whatever another thread
+     * stores into {@code iov} meanwhile.
+     * @return their total length
+     */
+    private static long snapshot(byte[][] iov, int start, int end, Object[] refs, int at) {
         long total = 0;
         for (int i = start; i < end; i++) {
-            if (iov[i] == null) throw new NullPointerException("iovec part " + i + " is null");
-            total += iov[i].length;
+            byte[] p = iov[i];
+            if (p == null) throw nullElement("iovec part", i);
+            refs[at + i - start] = p;
+            total += p.length;
         }
-        String name = write ? "writev" : "readv";
-        boolean facade = h == null;
-        if (facade) Sys.checkFd(fd);
-        long deadline = 0;
-        if (!facade) fd = h.begin(name);
-        try {
-            while (true) {
-                try (Scratch s = Scratch.acquire()) {
-                    long vecBytes = count * Layouts.IOVEC.byteSize();
-                    MemorySegment all = s.buffer(vecBytes + total);
-                    MemorySegment vec = all.asSlice(0, vecBytes);
-                    long off = vecBytes;
-                    for (int i = start; i < end; i++) {
-                        MemorySegment part = all.asSlice(off, iov[i].length);
-                        if (write) MemorySegment.copy(iov[i], 0, part, JAVA_BYTE, 0, iov[i].length);
-                        long at = (i - start) * Layouts.IOVEC.byteSize();
-                        vec.set(ADDRESS, at + Layouts.IOV_BASE, part);
-                        vec.set(JAVA_LONG, at + Layouts.IOV_LEN, iov[i].length);
-                        off += iov[i].length;
-                    }
-                    long n = write ? Sys.writev(s, fd, vec, count) : Sys.readv(s, fd, vec, count);
-                    if (n >= 0) {
-                        if (!write) {
-                            long left = n, src = vecBytes;
-                            for (int i = start; i < end && left > 0; i++) {
-                                int k = (int) Math.min(left, iov[i].length);
-                                MemorySegment.copy(all, JAVA_BYTE, src, iov[i], 0, k);
-                                src += iov[i].length;
-                                left -= k;
-                            }
-                        }
-                        return n;
-                    }
-                }
-                deadline = awaitReady(h, fd, write, false, 0, deadline, name);
+        return total;
+    }
+
+    /** readv/writev: the iovec array and the data both staged in the scratch buffer. */
+    private static long vector(Scratch s, int fd, boolean write, byte[][] iov, int start, int end, boolean nowait)
+            throws ErrnoException {
+        int count = end - start;
+        Object[] parts = s.refs(count);
+        long total = snapshot(iov, start, end, parts, 0);
+        long vecBytes = count * IOV;
+        MemorySegment all = s.buffer(vecBytes + total);
+        long base = all.address(), off = vecBytes;
+        for (int i = 0; i < count; i++) {
+            byte[] p = (byte[]) parts[i];
+            if (write) MemorySegment.copy(p, 0, all, JAVA_BYTE, off, p.length);
+            MsgHdr.iovec(all, i * IOV, base + off, p.length);
+            off += p.length;
+        }
+        long n = nowait ? Sys.rwNowait(s, fd, write, all, count) : write ? Sys.writev(s, fd, all, count) : Sys.readv(s, fd, all, count);
+        if (n > 0 && !write) {
+            long left = n, src = vecBytes;
+            for (int i = 0; i < count && left > 0; i++) {
+                byte[] p = (byte[]) parts[i];
+                int k = (int) Math.min(left, p.length);
+                MemorySegment.copy(all, JAVA_BYTE, src, p, 0, k);
+                src += p.length;
+                left -= k;
             }
-        } finally {
-            if (!facade) h.end();
         }
+        return n;
     }
 
-    /** The facade's readv/writev. */
-    static long vectorFacade(int fd, boolean write, byte[][] iov, int start, int end) throws ErrnoException {
-        try {
-            return vector(null, fd, write, iov, start, end);
-        } catch (IOException e) {
-            throw onlyErrno(e);
-        }
-    }
-
-    /** poll(2) on one fd with a timeout (ms, -1: none); on a virtual thread the wait parks in the Poller. */
+    /**
+     * poll(2) on one fd with a timeout (ms, -1: none). A platform thread on the caller's fd waits in
+     * poll(2) as C does; everyone else waits the face's way: an owned socket through its handle (an
+     * interrupt closes it), the caller's fd on a virtual thread in the Poller (an interrupt ends
+     * the wait with EINTR, the fd left open).
+     */
     static int poll(FdHandle h, int fd, short events, int timeoutMillis) throws IOException {
         boolean facade = h == null;
         if (facade) Sys.checkFd(fd);
         else fd = h.begin("poll");
         try {
             long deadline = timeoutMillis < 0 ? 0 : System.nanoTime() + timeoutMillis * 1_000_000L;
-            boolean waitHere = !Thread.currentThread().isVirtual() && facade;
+            boolean waitHere = facade && !Thread.currentThread().isVirtual();
             while (true) {
-                int revents = pollOnce(fd, events, waitHere ? timeoutMillis : 0);
+                int revents;
+                try (Scratch s = Scratch.acquire()) {
+                    revents = pollOnce(s, fd, events, waitHere ? timeoutMillis : 0);
+                }
                 if (revents != 0 || waitHere) return revents;
                 long left = deadline == 0 ? 0 : deadline - System.nanoTime();
                 if (deadline != 0 && left <= 0) return 0;
-                if (facade) Poller.get().await(fd, events & 0xffff, left);
-                else {
+                if (facade) {
+                    parkFacade(fd, events & 0xffff, left, "poll");
+                } else {
                     try {
                         h.await(events, deadline, "poll");
                     } catch (SocketTimeoutException e) {
@@ -221,20 +349,68 @@ final class IoCore {
         }
     }
 
-    private static int pollOnce(int fd, short events, int timeoutMillis) throws ErrnoException {
-        try (Scratch s = Scratch.acquire()) {
-            MemorySegment p = s.misc(8);
-            p.set(JAVA_INT, Layouts.POLLFD_FD, fd);
-            p.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, events);
-            int r = Sys.poll(s, p, 1, timeoutMillis);
-            return r <= 0 ? 0 : p.get(JAVA_SHORT, Layouts.POLLFD_REVENTS) & 0xffff;
-        }
+    private static int pollOnce(Scratch s, int fd, short events, int timeoutMillis) throws ErrnoException {
+        MemorySegment p = s.misc(8);
+        p.set(JAVA_INT, Layouts.POLLFD_FD, fd);
+        p.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, events);
+        int r = Sys.poll(s, p, 1, timeoutMillis);
+        return r <= 0 ? 0 : p.get(JAVA_SHORT, Layouts.POLLFD_REVENTS) & 0xffff;
     }
 
-    // ================================================================ messages, batches, streams (issue 3)
+    /**
+     * Parks a virtual thread on the caller's fd for up to {@code nanos} ({@code <= 0}: no limit).
+     * epoll refuses what is always ready (EPERM: a regular file), so for those the thread just
+     * sleeps out the time, as poll(2) would for an event that never comes. An interrupt ends the
+     * wait with EINTR and leaves the fd open (it is the caller's).
+     */
+    private static void parkFacade(int fd, int events, long nanos, String function) throws ErrnoException {
+        if (Thread.currentThread().isInterrupted()) throw new ErrnoException(function, Errno.EINTR, fd);
+        try {
+            Poller.get().await(fd, events, nanos);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EPERM) throw e;
+            if (nanos > 0) LockSupport.parkNanos(nanos);
+            else LockSupport.park();
+        }
+        if (Thread.currentThread().isInterrupted()) throw new ErrnoException(function, Errno.EINTR, fd);
+    }
 
-    private static final long MMSG = Layouts.MMSGHDR.byteSize();
-    private static final long IOV = Layouts.IOVEC.byteSize();
+    /**
+     * Waits the face's way after EAGAIN. The caller's fd: EAGAIN is the answer (as in C) unless
+     * this call only avoided blocking for itself on a blocking fd; then it parks, bounded by the
+     * socket's SO_RCVTIMEO/SO_SNDTIMEO as a blocking call would be (EAGAIN when it passes). An owned
+     * fd waits through {@link FdHandle#await}. The error queue never blocks (MSG_ERRQUEUE gives
+     * EAGAIN when empty, as in C).
+     * @return the operation's deadline (computed on the first wait; 0: none)
+     */
+    private static long awaitReady(FdHandle h, int fd, Op op, boolean nowait, int flags, long deadline) throws IOException {
+        String name = op.function;
+        if ((flags & Consts.MSG_ERRQUEUE) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+        boolean out = op.output;
+        if (h == null) {
+            if (!nowait || (Sys.getFlags(fd) & Consts.O_NONBLOCK) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+            if (deadline == 0) {
+                long t = Sys.socketTimeoutNanos(fd, out);
+                deadline = t == 0 ? 0 : System.nanoTime() + t;
+            }
+            long left = 0;
+            if (deadline != 0) {
+                left = deadline - System.nanoTime();
+                if (left <= 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+            }
+            parkFacade(fd, out ? Consts.EPOLLOUT : Consts.EPOLLIN, left, name);
+            return deadline;
+        }
+        if ((flags & Consts.MSG_DONTWAIT) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
+        if (deadline == 0) deadline = h.deadline();
+        h.await(out ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
+        return deadline;
+    }
+
+    // ================================================================ messages
+
+    private static final long MMSG = MsgHdr.SIZE;
+    private static final long IOV = MsgHdr.IOV;
     private static final int NAME_SIZE = Layouts.SOCKADDR_STORAGE_SIZE;
 
     private static long align8(long n) {
@@ -244,291 +420,187 @@ final class IoCore {
     /**
      * Checks one message before any call: parts {@code start..end} of its iovec exist, none is null,
      * at most IOV_MAX of them, and (on send) its control bytes are well-formed.
-     * @return the total data bytes of those parts
      */
-    static long checkMessage(Message m, int start, int end, boolean send) {
-        if (m == null) throw new IllegalArgumentException("message is null");
-        byte[][] iov = m.iovec();
-        if (start < 0 || end > iov.length || start > end)
-            throw new IllegalArgumentException("iovec range [" + start + ", " + end + ") outside 0.." + iov.length);
-        if (end - start > Consts.IOV_MAX)
-            throw new IllegalArgumentException((end - start) + " iovec parts, over IOV_MAX " + Consts.IOV_MAX);
-        long total = 0;
-        for (int i = start; i < end; i++) {
-            if (iov[i] == null) throw new IllegalArgumentException("iovec part " + i + " is null");
-            total += iov[i].length;
-        }
+    static void checkMessage(Message m, int start, int end, boolean send) {
+        Objects.requireNonNull(m, "message");
+        checkParts(m.iovec(), start, end);
         if (send) ControlMessage.checkOutgoing(m.control());
-        return total;
-    }
-
-    /** Scratch bytes one message takes after its mmsghdr: iovec array, name, control, data. */
-    private static long region(Message m, int start, int end, long total) {
-        return align8((end - start) * IOV) + (m.addr() != null ? NAME_SIZE : 0) + align8(m.control().length) + align8(total);
     }
 
     /**
      * sendmsg/recvmsg ({@code batch} false: the message {@code one}, iovec parts {@code start..end}) or
      * sendmmsg/recvmmsg ({@code batch} true: {@code msgs[0..n)}, each whole iovec; {@code one} null).
-     * A single message is passed alone, not in an array, so the call allocates nothing once warm. Every msghdr,
-     * iovec array, address, control buffer and data byte is staged in the one scratch buffer.
-     * @return bytes moved (single) or messages moved (batch)
+     * Every msghdr, iovec array, address, control buffer and data byte is staged in the one scratch
+     * buffer, laid out from one snapshot (in the scratch's refs: the n messages, then per message its
+     * address, its control buffer and its parts), so nothing the kernel is told comes from a second read.
+     * @return bytes moved (single) or messages moved (batch); -1 on EAGAIN
      */
-    static long message(FdHandle h, int fd, boolean send, Message one, Message[] msgs, int n, int start, int end, int flags,
-                        boolean batch) throws IOException {
-        String name = batch ? (send ? "sendmmsg" : "recvmmsg") : (send ? "sendmsg" : "recvmsg");
-        if (!batch && one == null) throw new IllegalArgumentException("message is null");
-        long need = n * MMSG;
+    private static long message(Scratch s, int fd, boolean send, Message one, Message[] msgs, int n, int start, int end,
+                                int flags, boolean batch) throws ErrnoException {
+        Object[] refs = s.refs(n);
+        int refCount = n;
         for (int i = 0; i < n; i++) {
             Message m = one != null ? one : msgs[i];
-            int a = batch ? 0 : start, b = batch ? (m == null ? 0 : m.iovec().length) : end;
-            need += region(m, a, b, checkMessage(m, a, b, send));
+            if (m == null) throw nullElement("message", i);
+            refs[i] = m;
+            refCount += 2 + (batch ? m.iovec().length : end - start);
         }
-        boolean facade = h == null;
-        if (facade) Sys.checkFd(fd);
-        if (!send) flags |= Consts.MSG_CMSG_CLOEXEC;
-        // recvmmsg on a blocking fd would otherwise wait until all n arrived (recvmmsg(2) BUGS)
-        if (batch && !send && facade) flags |= Consts.MSG_WAITFORONE;
-        boolean emulate = facade && (flags & Consts.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-        int callFlags = emulate ? flags | Consts.MSG_DONTWAIT : flags;
-        long deadline = 0;
-        if (!facade) fd = h.begin(name);
-        try {
-            while (true) {
-                try (Scratch s = Scratch.acquire()) {
-                    MemorySegment all = s.buffer(need);
-                    stage(all, send, one, msgs, n, start, end, batch);
-                    long r;
-                    if (batch) r = send ? Sys.sendmmsg(s, fd, all, n, callFlags) : Sys.recvmmsg(s, fd, all, n, callFlags);
-                    else r = send ? Sys.sendmsg(s, fd, all, callFlags) : Sys.recvmsg(s, fd, all, callFlags);
-                    if (r >= 0) {
-                        unstage(all, send, one, msgs, n, batch ? (int) r : 1, start, end, batch, r);
-                        return r;
-                    }
-                }
-                deadline = awaitReady(h, fd, send, emulate, flags, deadline, name);
-            }
-        } finally {
-            if (!facade) h.end();
+        refs = s.refs(refCount);
+        long need = n * MMSG;
+        int at = n;
+        for (int i = 0; i < n; i++) {
+            Message m = (Message) refs[i];
+            byte[][] iov = m.iovec();
+            int a = batch ? 0 : start, b = batch ? iov.length : end;
+            SockAddr sa = m.addr();
+            byte[] ctl = m.control();
+            refs[at] = sa;
+            refs[at + 1] = ctl;
+            long total = snapshot(iov, a, b, refs, at + 2);
+            need += align8((b - a) * IOV) + (sa != null ? NAME_SIZE : 0) + align8(ctl.length) + align8(total);
+            at += 2 + b - a;
         }
+        MemorySegment all = s.buffer(need);
+        stage(all, send, refs, n, batch, end - start);
+        long r;
+        if (batch) r = send ? Sys.sendmmsg(s, fd, all, n, flags) : Sys.recvmmsg(s, fd, all, n, flags);
+        else r = send ? Sys.sendmsg(s, fd, all, flags) : Sys.recvmsg(s, fd, all, flags);
+        if (r >= 0) unstage(all, send, refs, n, batch ? (int) r : 1, batch, end - start, r);
+        return r;
+    }
+
+    /** How many iovec parts message {@code i} of the snapshot has. */
+    private static int parts(Object[] refs, int i, boolean batch, int single) {
+        return batch ? ((Message) refs[i]).iovec().length : single;
     }
 
     /** Lays the messages out in {@code all}: mmsghdrs first, then each message's region. */
-    private static void stage(MemorySegment all, boolean send, Message one, Message[] msgs, int n, int start, int end, boolean batch) {
-        // pointers are written as 64-bit addresses (LP64: a pointer is a long), so staging makes no slice objects
+    private static void stage(MemorySegment all, boolean send, Object[] refs, int n, boolean batch, int single) {
         long base = all.address();
         long off = n * MMSG;
+        int at = n;
         for (int i = 0; i < n; i++) {
-            Message m = one != null ? one : msgs[i];
-            byte[][] iov = m.iovec();
-            int a = batch ? 0 : start, b = batch ? iov.length : end;
-            long hdr = i * MMSG;
+            SockAddr sa = (SockAddr) refs[at];
+            byte[] ctl = (byte[]) refs[at + 1];
+            int parts = parts(refs, i, batch, single);
             long vec = off;
-            off += align8((b - a) * IOV);
-            SockAddr sa = m.addr();
+            off += align8(parts * IOV);
+            long name = 0, control = 0;
+            int nameLen = 0;
             if (sa != null) {
-                if (send) MemorySegment.copy(sa.storage, 0, all, JAVA_BYTE, off, sa.size);
-                all.set(JAVA_LONG, hdr + Layouts.MSG_NAME, base + off);
-                all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, send ? sa.size : NAME_SIZE);
+                nameLen = send ? sa.size : NAME_SIZE;  // read once, and never over the NAME_SIZE bytes reserved
+                if (send) MemorySegment.copy(sa.storage, 0, all, JAVA_BYTE, off, nameLen);
+                name = base + off;
                 off += NAME_SIZE;
-            } else {
-                all.set(JAVA_LONG, hdr + Layouts.MSG_NAME, 0L);
-                all.set(JAVA_INT, hdr + Layouts.MSG_NAMELEN, 0);
             }
-            all.set(JAVA_LONG, hdr + Layouts.MSG_IOV, b > a ? base + vec : 0L);
-            all.set(JAVA_LONG, hdr + Layouts.MSG_IOVLEN, b - a);
-            byte[] ctl = m.control();
             if (ctl.length > 0) {
                 // on receive only the msg_controllen bytes the kernel wrote are read back: no need to clear
                 if (send) MemorySegment.copy(ctl, 0, all, JAVA_BYTE, off, ctl.length);
-                all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, base + off);
-            } else {
-                all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROL, 0L);
+                control = base + off;
             }
-            all.set(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN, ctl.length);
+            MsgHdr.set(all, i * MMSG, name, nameLen, parts > 0 ? base + vec : 0L, parts, control, ctl.length);
             off += align8(ctl.length);
-            all.set(JAVA_INT, hdr + Layouts.MSG_FLAGS, 0);
-            all.set(JAVA_INT, hdr + Layouts.MMSG_LEN, 0);
-            for (int k = a; k < b; k++) {
-                int len = iov[k].length;
-                if (send) MemorySegment.copy(iov[k], 0, all, JAVA_BYTE, off, len);
-                long at = vec + (k - a) * IOV;
-                all.set(JAVA_LONG, at + Layouts.IOV_BASE, base + off);
-                all.set(JAVA_LONG, at + Layouts.IOV_LEN, len);
-                off += len;
+            for (int k = 0; k < parts; k++) {
+                byte[] p = (byte[]) refs[at + 2 + k];
+                if (send) MemorySegment.copy(p, 0, all, JAVA_BYTE, off, p.length);
+                MsgHdr.iovec(all, vec + k * IOV, base + off, p.length);
+                off += p.length;
             }
             off = align8(off);
+            at += 2 + parts;
         }
     }
 
     /** Copies results back into the first {@code done} messages (data, address, control, flags, length). */
-    private static void unstage(MemorySegment all, boolean send, Message one, Message[] msgs, int n, int done, int start, int end,
-                                boolean batch, long r) {
+    private static void unstage(MemorySegment all, boolean send, Object[] refs, int n, int done, boolean batch, int single,
+                                long r) {
         long off = n * MMSG;
+        int at = n;
         // regions were laid out for the n messages passed in; walk them in the same order
         for (int i = 0; i < done; i++) {
-            Message m = one != null ? one : msgs[i];
-            byte[][] iov = m.iovec();
-            int a = batch ? 0 : start, b = batch ? iov.length : end;
+            Message m = (Message) refs[i];
+            SockAddr sa = (SockAddr) refs[at];
+            byte[] ctl = (byte[]) refs[at + 1];
+            int parts = parts(refs, i, batch, single);
             long hdr = i * MMSG;
-            long moved = batch ? all.get(JAVA_INT, hdr + Layouts.MMSG_LEN) & 0xffffffffL : r;
-            off += align8((b - a) * IOV);
-            SockAddr sa = m.addr();
+            long moved = batch ? MsgHdr.moved(all, hdr) : r;
+            off += align8(parts * IOV);
             if (sa != null) {
                 if (!send) {
-                    int len = Math.min(all.get(JAVA_INT, hdr + Layouts.MSG_NAMELEN), NAME_SIZE);
+                    int len = Math.min(MsgHdr.nameLen(all, hdr), NAME_SIZE);
                     MemorySegment.copy(all, JAVA_BYTE, off, sa.storage, 0, Math.max(0, len));
                     sa.filled(Math.max(0, len));
                 }
                 off += NAME_SIZE;
             }
-            byte[] ctl = m.control();
             long ctlOff = off;
             off += align8(ctl.length);
+            long total = 0;
             if (send) {
                 m.sent((int) Math.min(moved, Integer.MAX_VALUE));
+                for (int k = 0; k < parts; k++) total += ((byte[]) refs[at + 2 + k]).length;
             } else {
                 // the kernel echoes MSG_CMSG_CLOEXEC (a request, not news about the message): leave it out
-                int mflags = all.get(JAVA_INT, hdr + Layouts.MSG_FLAGS) & ~Consts.MSG_CMSG_CLOEXEC;
-                long clen = ctl.length == 0 ? 0 : Math.min(all.get(JAVA_LONG, hdr + Layouts.MSG_CONTROLLEN), ctl.length);
+                int mflags = MsgHdr.flags(all, hdr) & ~Consts.MSG_CMSG_CLOEXEC;
+                long clen = ctl.length == 0 ? 0 : Math.min(MsgHdr.controlLen(all, hdr), ctl.length);
                 if (clen < 0) clen = 0;
                 if (clen > 0) {
-                    if ((mflags & Consts.MSG_CTRUNC) != 0) closeCutFds(all.asSlice(ctlOff, ctl.length), clen);
+                    if ((mflags & Consts.MSG_CTRUNC) != 0) Cmsg.closeCutFds(all.asSlice(ctlOff, ctl.length), clen);
                     MemorySegment.copy(all, JAVA_BYTE, ctlOff, ctl, 0, (int) clen);
                 }
-                long left = moved;
-                for (int k = a; k < b && left > 0; k++) {
-                    int len = iov[k].length;
-                    int take = (int) Math.min(left, len);
-                    MemorySegment.copy(all, JAVA_BYTE, off, iov[k], 0, take);
+                long left = moved, src = off;
+                for (int k = 0; k < parts; k++) {
+                    byte[] p = (byte[]) refs[at + 2 + k];
+                    int take = (int) Math.min(left, p.length);
+                    if (take > 0) MemorySegment.copy(all, JAVA_BYTE, src, p, 0, take);
                     left -= take;
-                    off += len;
+                    src += p.length;
+                    total += p.length;
                 }
                 m.received((int) Math.min(moved, Integer.MAX_VALUE), mflags, (int) clen);
             }
-            // skip the rest of this message's data region
-            long total = 0;
-            for (int k = a; k < b; k++) total += iov[k].length;
-            off = ctlOff + align8(ctl.length) + align8(total);
+            off = align8(off + total);
+            at += 2 + parts;
         }
+    }
+
+    // ================================================================ try once, for event loops
+
+    /** What the try-once calls return when the kernel said EAGAIN: neither a length nor end of stream. */
+    static final int WOULD_BLOCK = -2;
+
+    /**
+     * One sendto/recvfrom on an owned fd that never waits: an event loop calls it on readiness and
+     * goes back to its own epoll on {@link #WOULD_BLOCK}, so EAGAIN costs no exception.
+     * @param addr destination (send; null: none) or filled with the sender (receive; null: not wanted)
+     * @return bytes moved, or {@link #WOULD_BLOCK}
+     */
+    static long tryTransfer(FdHandle h, boolean send, MemorySegment data, int flags, SockAddr addr) throws ErrnoException {
+        Objects.requireNonNull(data, "segment");
+        if (!send && data.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only segment");
+        return tryOnce(h, send ? Op.SENDTO : Op.RECVFROM, data, addr, 0, flags);
     }
 
     /**
-     * With MSG_CTRUNC, an SCM_RIGHTS message whose cmsg_len reaches past what the kernel delivered is
-     * not returned to the caller, so the fds whose numbers did arrive in it are closed here.
+     * One sendmmsg/recvmmsg of slots {@code 0..n)} on an owned fd that never waits.
+     * @return datagrams moved, or {@link #WOULD_BLOCK}
      */
-    static void closeCutFds(MemorySegment control, long limit) {
-        for (long off = Cmsg.first(control, limit); off >= 0; off = Cmsg.next(control, limit, off)) {
-            if (Cmsg.whole(control, limit, off)) continue;
-            if (Cmsg.level(control, off) == Consts.SOL_SOCKET && Cmsg.type(control, off) == Consts.SCM_RIGHTS) {
-                long avail = Cmsg.available(control, limit, off);
-                for (long k = 0; k + 4 <= avail; k += 4)
-                    Sys.closeQuietly(control.get(JAVA_INT.withByteAlignment(1), Cmsg.data(off) + k));
-            }
-            return;
-        }
-    }
-
-    /** The facade's message calls: only system-call errors can happen. */
-    static long messageFacade(int fd, boolean send, Message one, Message[] msgs, int n, int start, int end, int flags,
-                              boolean batch) throws ErrnoException {
-        try {
-            return message(null, fd, send, one, msgs, n, start, end, flags, batch);
-        } catch (IOException e) {
-            throw onlyErrno(e);
-        }
-    }
-
-    /**
-     * Waits the face's way after EAGAIN: the facade throws EAGAIN on a non-blocking fd (as C does)
-     * and parks a virtual thread in the Poller; a handle waits through {@link FdHandle#await}.
-     * The error queue never blocks (MSG_ERRQUEUE gives EAGAIN when empty, as in C).
-     * @return the operation's deadline (computed on the first wait)
-     */
-    private static long awaitReady(FdHandle h, int fd, boolean out, boolean emulate, int flags, long deadline, String name)
-            throws IOException {
-        if ((flags & Consts.MSG_ERRQUEUE) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
-        if (h == null) {
-            if (!emulate || (Sys.getFlags(fd) & Consts.O_NONBLOCK) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
-            Poller.get().await(fd, out ? Consts.EPOLLOUT : Consts.EPOLLIN, 0);
-            return deadline;
-        }
-        if ((flags & Consts.MSG_DONTWAIT) != 0) throw new ErrnoException(name, Errno.EAGAIN, fd);
-        if (deadline == 0) deadline = h.deadline();
-        h.await(out ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
-        return deadline;
-    }
-
-    /**
-     * sendmmsg/recvmmsg of slots {@code 0..n)} of a {@link DatagramBatch}: its native arrays go to
-     * the kernel as they are, so once warm this allocates nothing.
-     * @return the number of datagrams moved
-     */
-    static int batch(FdHandle h, int fd, boolean send, DatagramBatch b, int n, int flags) throws IOException {
+    static int tryBatch(FdHandle h, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
         Objects.requireNonNull(b, "batch");
         if (n < 0 || n > b.count()) throw new IllegalArgumentException("n must be 0.." + b.count() + ": " + n);
-        boolean facade = h == null;
-        if (facade) Sys.checkFd(fd);
-        if (n == 0) return 0;
-        String name = send ? "sendmmsg" : "recvmmsg";
-        if (!send && facade) flags |= Consts.MSG_WAITFORONE;
-        boolean emulate = facade && (flags & Consts.MSG_DONTWAIT) == 0 && Thread.currentThread().isVirtual();
-        int callFlags = emulate ? flags | Consts.MSG_DONTWAIT : flags;
-        long deadline = 0;
-        if (!facade) fd = h.begin(name);
-        try {
-            while (true) {
-                if (send) b.prepareSend(n);
-                else b.prepareReceive(n);
-                try (Scratch s = Scratch.acquire()) {
-                    int r = send ? Sys.sendmmsg(s, fd, b.hdrs, n, callFlags) : Sys.recvmmsg(s, fd, b.hdrs, n, callFlags);
-                    if (r >= 0) return r;
-                }
-                deadline = awaitReady(h, fd, send, emulate, flags, deadline, name);
-            }
-        } finally {
-            if (!facade) h.end();
-        }
+        return (int) tryOnce(h, send ? Op.SEND_BATCH : Op.RECV_BATCH, b, null, n, flags | Consts.MSG_DONTWAIT);
     }
 
-    /** The facade's batch calls. */
-    static int batchFacade(int fd, boolean send, DatagramBatch b, int n, int flags) throws ErrnoException {
+    /** One {@link #attempt} between begin and end, EAGAIN as {@link #WOULD_BLOCK}. */
+    private static long tryOnce(FdHandle h, Op op, Object target, SockAddr addr, int b, int flags) throws ErrnoException {
+        int fd = h.begin(op.function);
         try {
-            return batch(null, fd, send, b, n, flags);
-        } catch (IOException e) {
-            throw onlyErrno(e);
-        }
-    }
-
-    /**
-     * One read or write for {@link FdStream}: on a socket, recv/send with MSG_DONTWAIT (so the fd's
-     * own mode does not matter) and a wait through the handle on EAGAIN; on anything else, a wait
-     * for readiness before read/write, so a blocking fd never blocks inside the call and close can
-     * always wake the thread. Heap bytes are staged through the scratch buffer.
-     * @return bytes moved; 0 at end of stream (read)
-     */
-    static long stream(FdHandle h, boolean socket, boolean write, MemorySegment data) throws IOException {
-        String name = write ? (socket ? "send" : "write") : (socket ? "recv" : "read");
-        int fd = h.begin(name);
-        try {
-            long deadline = h.deadline();
-            boolean ready = socket;
-            while (true) {
-                if (!ready) h.await(write ? Consts.POLLOUT : Consts.POLLIN, deadline, name);
-                ready = false;
-                try (Scratch s = Scratch.acquire()) {
-                    long len = data.byteSize();
-                    MemorySegment m = data.isNative() ? data : s.buffer(len);
-                    if (m != data && write) MemorySegment.copy(data, 0, m, 0, len);
-                    long n;
-                    if (socket) n = write ? Sys.send(s, fd, m, len, Consts.MSG_DONTWAIT) : Sys.recv(s, fd, m, len, Consts.MSG_DONTWAIT);
-                    else n = write ? Sys.write(s, fd, m, len) : Sys.read(s, fd, m, len);
-                    if (n >= 0) {
-                        if (m != data && !write) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
-                        return n;
-                    }
-                }
+            if (op.kind == Kind.BATCH && b == 0) return 0;
+            long r;
+            try (Scratch s = Scratch.acquire()) {
+                r = attempt(s, h, fd, op, target, op.kind == Kind.DATA ? (MemorySegment) target : null, addr, 0, b, flags, false);
             }
+            return r < 0 ? WOULD_BLOCK : r;
         } finally {
             h.end();
         }

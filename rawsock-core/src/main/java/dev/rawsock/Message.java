@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * A {@code struct msghdr} in Java form, for {@code sendmsg(2)}/{@code recvmsg(2)} and
- * {@code sendmmsg(2)}/{@code recvmmsg(2)}: the seed's {@code RAWSOCK:MESSAGE}.
+ * {@code sendmmsg(2)}/{@code recvmmsg(2)}: CLISP's {@code RAWSOCK:MESSAGE}.
  *
  * <ul>
  * <li>{@link #addr()}: on send the destination (null: the connected peer); on receive, filled in

@@ -2,12 +2,11 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * Flags of {@code send(2)}/{@code recv(2)} and friends, and of {@code msg_flags} on return
- * ({@code MSG_*}, {@code <bits/socket.h>}): the seed's {@code :OOB :PEEK :WAITALL :EOR} keywords.
+ * ({@code MSG_*}, {@code <bits/socket.h>}): CLISP's {@code :OOB :PEEK :WAITALL :EOR} keywords.
  */
 public enum MsgFlag {
     /** {@code MSG_OOB}: send or receive out-of-band (TCP urgent) data. */
@@ -75,9 +74,7 @@ public enum MsgFlag {
      * @param flags the flags
      */
     public static int mask(MsgFlag... flags) {
-        int m = 0;
-        if (flags != null) for (MsgFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(MsgFlag::value, flags);
     }
 
     /**
@@ -86,9 +83,7 @@ public enum MsgFlag {
      * @param flags the flags
      */
     public static int mask(Set<MsgFlag> flags) {
-        int m = 0;
-        for (MsgFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(MsgFlag::value, flags);
     }
 
     /**
@@ -97,8 +92,6 @@ public enum MsgFlag {
      * @param bits the C bits
      */
     public static Set<MsgFlag> of(int bits) {
-        EnumSet<MsgFlag> s = EnumSet.noneOf(MsgFlag.class);
-        for (MsgFlag f : values()) if ((bits & f.value) != 0) s.add(f);
-        return s;
+        return FlagBits.of(MsgFlag.class, bits, MsgFlag::value);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rawsock;
 
 /**
- * What {@code getnameinfo(3)} gives for a socket address: the seed's two values of
+ * What {@code getnameinfo(3)} gives for a socket address: CLISP's two values of
  * {@code RAWSOCK:GETNAMEINFO}.
  *
  * @param node    host name, or the numeric address (with {@code %scope} for a scoped IPv6 one)

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * An entry of the networks database ({@code /etc/networks}), as {@code struct netent}
- * ({@code getnetbyname(3)}) gives it: the seed's {@code RAWSOCK:NETWORK}.
+ * ({@code getnetbyname(3)}) gives it: CLISP's {@code RAWSOCK:NETWORK}.
  *
  * @param name    official name, e.g. {@code "loopback"}
  * @param aliases other names

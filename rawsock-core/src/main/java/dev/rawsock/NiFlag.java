@@ -2,11 +2,10 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Flags of {@code getnameinfo(3)} ({@code NI_*}, {@code <netdb.h>}): the seed's
+ * Flags of {@code getnameinfo(3)} ({@code NI_*}, {@code <netdb.h>}): CLISP's
  * {@code :NOFQDN :NUMERICHOST :NAMEREQD :NUMERICSERV :NUMERICSCOPE :DGRAM} keywords, plus glibc's
  * {@code NI_IDN}.
  *
@@ -50,9 +49,7 @@ public enum NiFlag {
      * @param flags the flags
      */
     public static int mask(NiFlag... flags) {
-        int m = 0;
-        if (flags != null) for (NiFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(NiFlag::value, flags);
     }
 
     /**
@@ -61,9 +58,7 @@ public enum NiFlag {
      * @param flags the flags
      */
     public static int mask(Set<NiFlag> flags) {
-        int m = 0;
-        if (flags != null) for (NiFlag f : flags) m |= f.value;
-        return m;
+        return FlagBits.mask(NiFlag::value, flags);
     }
 
     /**
@@ -72,8 +67,6 @@ public enum NiFlag {
      * @param bits the C bits
      */
     public static Set<NiFlag> of(int bits) {
-        EnumSet<NiFlag> s = EnumSet.noneOf(NiFlag.class);
-        for (NiFlag f : values()) if ((bits & f.value) != 0) s.add(f);
-        return s;
+        return FlagBits.of(NiFlag.class, bits, NiFlag::value);
     }
 }

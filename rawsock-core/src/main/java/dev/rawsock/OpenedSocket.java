@@ -1,7 +1,7 @@
 package dev.rawsock;
 
 /**
- * What {@link Rawsock#openUnixSocket} returns: the seed's two values, a connected socket's fd and
+ * What {@link Rawsock#openUnixSocket} returns: CLISP's two values, a connected socket's fd and
  * the address it was connected to. The caller owns {@code fd} and closes it ({@link Rawsock#sockClose}).
  *
  * @param fd      the socket

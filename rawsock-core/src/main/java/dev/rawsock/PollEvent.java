@@ -2,7 +2,6 @@ package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 /** Events of {@code poll(2)} ({@code POLL*}, {@code <bits/poll.h>}). */
@@ -35,9 +34,7 @@ public enum PollEvent {
      * @param events the events
      */
     public static short mask(Set<PollEvent> events) {
-        int m = 0;
-        for (PollEvent e : events) m |= e.value;
-        return (short) m;
+        return (short) FlagBits.mask(PollEvent::value, events);
     }
 
     /**
@@ -46,8 +43,6 @@ public enum PollEvent {
      * @param bits the C bits
      */
     public static Set<PollEvent> of(int bits) {
-        EnumSet<PollEvent> s = EnumSet.noneOf(PollEvent.class);
-        for (PollEvent e : values()) if ((bits & e.value) != 0) s.add(e);
-        return s;
+        return FlagBits.of(PollEvent.class, bits, PollEvent::value);
     }
 }

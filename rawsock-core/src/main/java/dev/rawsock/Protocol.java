@@ -13,14 +13,17 @@ import java.util.OptionalInt;
  * ({@code <netinet/in.h>}) for inet sockets, an Ethernet type in network byte order
  * ({@code ETH_P_*}, {@code <linux/if_ether.h>}) for AF_PACKET, {@code NETLINK_*} for netlink.
  * Open-ended: values are plain ints, so {@link #IP} and {@link #NETLINK_ROUTE} (both 0) are equal;
- * {@code toString()} prefers the IPPROTO name. {@code null} where a Protocol is expected means 0.
+ * {@code toString()} prefers the IPPROTO name, so for AF_PACKET protocols {@link EtherType} is the
+ * clearer type ({@code EtherType.IP.protocol()} is {@link #ETH_P_IP}). {@code null} where a Protocol
+ * is expected means 0.
  *
  * @param value the C value passed to socket(2)
  */
 public record Protocol(int value) {
     private static final ConstTable IPPROTO = ConstTable.of("IPPROTO_");
     private static final ConstTable ETH = ConstTable.of("ETH_P_");
-    private static final ConstTable NETLINK = ConstTable.of("NETLINK_");
+    private static final ConstTable NETLINK = ConstTable.of("NETLINK_", "NETLINK_ADD_MEMBERSHIP", "NETLINK_DROP_MEMBERSHIP",
+            "NETLINK_CAP_ACK", "NETLINK_EXT_ACK", "NETLINK_GET_STRICT_CHK");
 
     public static final Protocol IP = new Protocol(Consts.IPPROTO_IP);
     public static final Protocol ICMP = new Protocol(Consts.IPPROTO_ICMP);

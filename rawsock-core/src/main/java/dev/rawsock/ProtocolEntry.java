@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * An entry of the protocols database ({@code /etc/protocols}), as {@code struct protoent}
- * ({@code getprotobyname(3)}) gives it: the seed's {@code RAWSOCK:PROTOCOL}.
+ * ({@code getprotobyname(3)}) gives it: CLISP's {@code RAWSOCK:PROTOCOL}.
  *
  * @param name    official name, e.g. {@code "icmp"}
  * @param aliases other names, e.g. {@code ["ICMP"]}

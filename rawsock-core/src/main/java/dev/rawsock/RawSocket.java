@@ -24,6 +24,17 @@ import java.util.Set;
  * it. {@link #timeout(Duration)} bounds each wait ({@link java.net.SocketTimeoutException}). A socket
  * that becomes unreachable without being closed is closed by a {@link java.lang.ref.Cleaner}.
  *
+ * <h2 id="exceptions">Exceptions of the calls that may wait</h2>
+ * A call that waits for the socket throws {@link ErrnoException} when its C call fails (named in
+ * the method's doc), {@link java.net.SocketTimeoutException} when {@link #timeout(Duration)} passes,
+ * {@link java.nio.channels.AsynchronousCloseException} when another thread closes the socket
+ * meanwhile, and {@link java.net.SocketException} "Closed by interrupt" when its thread is
+ * interrupted before or during the wait: the interrupt closes the socket (as {@code java.net.Socket}
+ * does on a virtual thread) and the thread's interrupt status stays set. This holds for platform
+ * and virtual threads alike; a platform thread sees the interrupt within
+ * 50 ms, a virtual thread at once. A call that
+ * finds data ready does not look at the interrupt status.
+ *
  * <p>Every {@link Rawsock} function that takes a socket has a method here, taking {@code byte[]}
  * (with start/end), {@link ByteBuffer} (position to limit, the position advanced as NIO channels do)
  * or {@link MemorySegment} (native segments go to the kernel without a copy). After close, calls
@@ -184,7 +195,7 @@ public final class RawSocket implements AutoCloseable {
      * a blocking connect would.
      *
      * @param address the socket address
-     * @throws IOException {@link ErrnoException} if {@code connect(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code connect(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public void connect(SockAddr address) throws IOException {
         Objects.requireNonNull(address, "address");
@@ -251,7 +262,7 @@ public final class RawSocket implements AutoCloseable {
      * {@code accept4(2)}: the next connection, as an owned socket.
      *
      * @return the new connection, owned by the caller
-     * @throws IOException {@link ErrnoException} if {@code accept4(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code accept4(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public RawSocket accept() throws IOException {
         return accept(null);
@@ -262,26 +273,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param peerOrNull receives the peer's address; null when not wanted
      * @return the new connection, owned by the caller
-     * @throws IOException {@link ErrnoException} if {@code accept4(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code accept4(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public RawSocket accept(SockAddr peerOrNull) throws IOException {
-        int fd = handle.begin("accept");
-        try {
-            long deadline = 0;
-            int[] len = new int[1];
-            while (true) {
-                int c = Sys.accept(fd, peerOrNull == null ? null : peerOrNull.storage, len,
-                        Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC);
-                if (c >= 0) {
-                    if (peerOrNull != null) peerOrNull.filled(len[0]);
-                    return new RawSocket(c);
-                }
-                if (deadline == 0) deadline = handle.deadline();
-                handle.await(Consts.POLLIN, deadline, "accept");
-            }
-        } finally {
-            handle.end();
-        }
+        return new RawSocket((int) IoCore.io(handle, IoCore.Op.ACCEPT, null, peerOrNull, Consts.SOCK_NONBLOCK | Consts.SOCK_CLOEXEC, 0, 0));
     }
 
     /**
@@ -352,7 +347,7 @@ public final class RawSocket implements AutoCloseable {
      * @param events the events to wait for
      * @param timeoutMillis -1 to wait without limit, 0 to look without waiting
      * @return the events that happened; empty on timeout
-     * @throws IOException {@link ErrnoException} if {@code poll(2)} fails, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code poll(2)} fails, or the wait ends by close or interrupt (see <a href="#exceptions">the class doc</a>); the timeout gives an empty set, not an exception
      */
     public Set<PollEvent> poll(Set<PollEvent> events, int timeoutMillis) throws IOException {
         return PollEvent.of(IoCore.poll(handle, -1, PollEvent.mask(events), timeoutMillis));
@@ -366,7 +361,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the bytes to send
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int send(byte[] buf, MsgFlag... flags) throws IOException {
         return send(buf, 0, buf.length, flags);
@@ -380,11 +375,11 @@ public final class RawSocket implements AutoCloseable {
      * @param end index after the last byte
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int send(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.transfer(handle, -1, IoCore.SEND, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
+        return (int) IoCore.io(handle, IoCore.Op.SEND, Rawsock.heap(buf, start, end), null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -394,10 +389,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int send(ByteBuffer buf) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SEND, buf, 0, null);
+        return (int) IoCore.io(handle, IoCore.Op.SEND, buf, null, 0, 0, 0);
     }
 
     /**
@@ -406,10 +401,10 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int send(ByteBuffer buf, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SEND, buf, MsgFlag.mask(flags), null);
+        return (int) IoCore.io(handle, IoCore.Op.SEND, buf, null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -419,10 +414,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long send(MemorySegment seg) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SEND, seg, 0, null);
+        return IoCore.io(handle, IoCore.Op.SEND, seg, null, 0, 0, 0);
     }
 
     /**
@@ -431,10 +426,10 @@ public final class RawSocket implements AutoCloseable {
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code send(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long send(MemorySegment seg, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SEND, seg, MsgFlag.mask(flags), null);
+        return IoCore.io(handle, IoCore.Op.SEND, seg, null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -443,7 +438,7 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the array to receive into
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recv(byte[] buf, MsgFlag... flags) throws IOException {
         return recv(buf, 0, buf.length, flags);
@@ -457,11 +452,11 @@ public final class RawSocket implements AutoCloseable {
      * @param end index after the last byte
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recv(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.transfer(handle, -1, IoCore.RECV, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), null);
+        return (int) IoCore.io(handle, IoCore.Op.RECV, Rawsock.heap(buf, start, end), null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -471,10 +466,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf receives at its position, up to its limit; the position advances past the bytes
      * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recv(ByteBuffer buf) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECV, buf, 0, null);
+        return (int) IoCore.io(handle, IoCore.Op.RECV, buf, null, 0, 0, 0);
     }
 
     /**
@@ -483,10 +478,10 @@ public final class RawSocket implements AutoCloseable {
      * @param buf receives at its position, up to its limit; the position advances past the bytes
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recv(ByteBuffer buf, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECV, buf, MsgFlag.mask(flags), null);
+        return (int) IoCore.io(handle, IoCore.Op.RECV, buf, null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -496,10 +491,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the memory to receive into (a native segment is filled without a copy)
      * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long recv(MemorySegment seg) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECV, seg, 0, null);
+        return IoCore.io(handle, IoCore.Op.RECV, seg, null, 0, 0, 0);
     }
 
     /**
@@ -508,10 +503,10 @@ public final class RawSocket implements AutoCloseable {
      * @param seg the memory to receive into (a native segment is filled without a copy)
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received (with {@code TRUNC}, a datagram's real length); 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long recv(MemorySegment seg, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECV, seg, MsgFlag.mask(flags), null);
+        return IoCore.io(handle, IoCore.Op.RECV, seg, null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -521,7 +516,7 @@ public final class RawSocket implements AutoCloseable {
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendTo(byte[] buf, SockAddr to, MsgFlag... flags) throws IOException {
         return sendTo(buf, 0, buf.length, to, flags);
@@ -536,11 +531,11 @@ public final class RawSocket implements AutoCloseable {
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendTo(byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.transfer(handle, -1, IoCore.SENDTO, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), to);
+        return (int) IoCore.io(handle, IoCore.Op.SENDTO, Rawsock.heap(buf, start, end), to, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -551,10 +546,10 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @param to the destination; null sends to the connected peer
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendTo(ByteBuffer buf, SockAddr to) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, 0, to);
+        return (int) IoCore.io(handle, IoCore.Op.SENDTO, buf, to, 0, 0, 0);
     }
 
     /**
@@ -564,10 +559,10 @@ public final class RawSocket implements AutoCloseable {
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendTo(ByteBuffer buf, SockAddr to, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SENDTO, buf, MsgFlag.mask(flags), to);
+        return (int) IoCore.io(handle, IoCore.Op.SENDTO, buf, to, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -578,10 +573,10 @@ public final class RawSocket implements AutoCloseable {
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @param to the destination; null sends to the connected peer
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long sendTo(MemorySegment seg, SockAddr to) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SENDTO, seg, 0, to);
+        return IoCore.io(handle, IoCore.Op.SENDTO, seg, to, 0, 0, 0);
     }
 
     /**
@@ -591,10 +586,10 @@ public final class RawSocket implements AutoCloseable {
      * @param to the destination; null sends to the connected peer
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendto(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long sendTo(MemorySegment seg, SockAddr to, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.SENDTO, seg, MsgFlag.mask(flags), to);
+        return IoCore.io(handle, IoCore.Op.SENDTO, seg, to, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -604,7 +599,7 @@ public final class RawSocket implements AutoCloseable {
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvFrom(byte[] buf, SockAddr from, MsgFlag... flags) throws IOException {
         return recvFrom(buf, 0, buf.length, from, flags);
@@ -619,11 +614,11 @@ public final class RawSocket implements AutoCloseable {
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvFrom(byte[] buf, int start, int end, SockAddr from, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.transfer(handle, -1, IoCore.RECVFROM, Rawsock.heap(buf, start, end), MsgFlag.mask(flags), from);
+        return (int) IoCore.io(handle, IoCore.Op.RECVFROM, Rawsock.heap(buf, start, end), from, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -634,10 +629,10 @@ public final class RawSocket implements AutoCloseable {
      * @param buf receives at its position, up to its limit; the position advances past the bytes
      * @param from receives the sender's address; null when not wanted
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvFrom(ByteBuffer buf, SockAddr from) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, 0, from);
+        return (int) IoCore.io(handle, IoCore.Op.RECVFROM, buf, from, 0, 0, 0);
     }
 
     /**
@@ -647,10 +642,10 @@ public final class RawSocket implements AutoCloseable {
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvFrom(ByteBuffer buf, SockAddr from, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECVFROM, buf, MsgFlag.mask(flags), from);
+        return (int) IoCore.io(handle, IoCore.Op.RECVFROM, buf, from, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -661,10 +656,10 @@ public final class RawSocket implements AutoCloseable {
      * @param seg the memory to receive into (a native segment is filled without a copy)
      * @param from receives the sender's address; null when not wanted
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long recvFrom(MemorySegment seg, SockAddr from) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECVFROM, seg, 0, from);
+        return IoCore.io(handle, IoCore.Op.RECVFROM, seg, from, 0, 0, 0);
     }
 
     /**
@@ -674,10 +669,10 @@ public final class RawSocket implements AutoCloseable {
      * @param from receives the sender's address; null when not wanted
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvfrom(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long recvFrom(MemorySegment seg, SockAddr from, MsgFlag... flags) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.RECVFROM, seg, MsgFlag.mask(flags), from);
+        return IoCore.io(handle, IoCore.Op.RECVFROM, seg, from, 0, 0, MsgFlag.mask(flags));
     }
 
     // ================================================================ read / write
@@ -686,8 +681,8 @@ public final class RawSocket implements AutoCloseable {
      * {@code read(2)} into the whole array; 0 at end of stream.
      *
      * @param buf the array to receive into
-     * @return the number of bytes read; 0 at end of stream
-     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the number of bytes read; -1 at end of stream on a stream socket (0 is an empty datagram)
+     * @throws IOException if {@code read(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int read(byte[] buf) throws IOException {
         return read(buf, 0, buf.length);
@@ -699,20 +694,20 @@ public final class RawSocket implements AutoCloseable {
      * @param buf the array to receive into
      * @param start index of the first byte
      * @param end index after the last byte
-     * @return the number of bytes read; 0 at end of stream
-     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the number of bytes read; -1 at end of stream on a stream socket (0 is an empty datagram)
+     * @throws IOException if {@code read(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int read(byte[] buf, int start, int end) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.transfer(handle, -1, IoCore.READ, Rawsock.heap(buf, start, end), 0, null);
+        return (int) endOfStream(IoCore.io(handle, IoCore.Op.READ, Rawsock.heap(buf, start, end), null, 0, 0, 0), end > start);
     }
 
     /**
      * {@code readv(2)} into every array of {@code iovec}.
      *
      * @param iovec the buffers, filled or drained in order
-     * @return the number of bytes read; 0 at end of stream
-     * @throws IOException {@link ErrnoException} if {@code readv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the number of bytes read; -1 at end of stream on a stream socket (0 is an empty datagram)
+     * @throws IOException if {@code readv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int read(byte[][] iovec) throws IOException {
         return read(iovec, 0, iovec.length);
@@ -724,33 +719,35 @@ public final class RawSocket implements AutoCloseable {
      * @param iovec the buffers, filled or drained in order
      * @param start index of the first iovec part
      * @param end index after the last iovec part
-     * @return the number of bytes read; 0 at end of stream
-     * @throws IOException {@link ErrnoException} if {@code readv(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the number of bytes read; -1 at end of stream on a stream socket (0 is an empty datagram)
+     * @throws IOException if {@code readv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int read(byte[][] iovec, int start, int end) throws IOException {
-        return (int) IoCore.vector(handle, -1, false, iovec, start, end);
+        boolean asked = false;
+        for (int i = Math.max(0, start); i < Math.min(end, iovec.length) && !asked; i++) asked = iovec[i] != null && iovec[i].length > 0;
+        return (int) endOfStream(IoCore.io(handle, IoCore.Op.READV, iovec, null, start, end, 0), asked);
     }
 
     /**
      * {@code read(2)} into the buffer's remaining space.
      *
      * @param buf receives at its position, up to its limit; the position advances past the bytes
-     * @return the number of bytes read; 0 at end of stream
-     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the number of bytes read; -1 at end of stream on a stream socket (0 is an empty datagram)
+     * @throws IOException if {@code read(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int read(ByteBuffer buf) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.READ, buf, 0, null);
+        return (int) endOfStream(IoCore.io(handle, IoCore.Op.READ, buf, null, 0, 0, 0), buf.hasRemaining());
     }
 
     /**
      * {@code read(2)} into a segment.
      *
      * @param seg the memory to receive into (a native segment is filled without a copy)
-     * @return the number of bytes read; 0 at end of stream
-     * @throws IOException {@link ErrnoException} if {@code read(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @return the number of bytes read; -1 at end of stream on a stream socket (0 is an empty datagram)
+     * @throws IOException if {@code read(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long read(MemorySegment seg) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.READ, seg, 0, null);
+        return endOfStream(IoCore.io(handle, IoCore.Op.READ, seg, null, 0, 0, 0), seg.byteSize() > 0);
     }
 
     /**
@@ -758,7 +755,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the bytes to send
      * @return the number of bytes written (may be fewer than given on a stream)
-     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code write(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int write(byte[] buf) throws IOException {
         return write(buf, 0, buf.length);
@@ -771,11 +768,11 @@ public final class RawSocket implements AutoCloseable {
      * @param start index of the first byte
      * @param end index after the last byte
      * @return the number of bytes written (may be fewer than given on a stream)
-     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code write(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int write(byte[] buf, int start, int end) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.transfer(handle, -1, IoCore.WRITE, Rawsock.heap(buf, start, end), 0, null);
+        return (int) IoCore.io(handle, IoCore.Op.WRITE, Rawsock.heap(buf, start, end), null, 0, 0, 0);
     }
 
     /**
@@ -783,7 +780,7 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param iovec the buffers, filled or drained in order
      * @return the number of bytes written (may be fewer than given on a stream)
-     * @throws IOException {@link ErrnoException} if {@code writev(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code writev(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int write(byte[][] iovec) throws IOException {
         return write(iovec, 0, iovec.length);
@@ -796,10 +793,10 @@ public final class RawSocket implements AutoCloseable {
      * @param start index of the first iovec part
      * @param end index after the last iovec part
      * @return the number of bytes written (may be fewer than given on a stream)
-     * @throws IOException {@link ErrnoException} if {@code writev(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code writev(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int write(byte[][] iovec, int start, int end) throws IOException {
-        return (int) IoCore.vector(handle, -1, true, iovec, start, end);
+        return (int) IoCore.io(handle, IoCore.Op.WRITEV, iovec, null, start, end, 0);
     }
 
     /**
@@ -807,10 +804,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param buf the bytes from position to limit; the position advances past what was sent
      * @return the number of bytes written (may be fewer than given on a stream)
-     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code write(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int write(ByteBuffer buf) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.WRITE, buf, 0, null);
+        return (int) IoCore.io(handle, IoCore.Op.WRITE, buf, null, 0, 0, 0);
     }
 
     /**
@@ -818,10 +815,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param seg the bytes to send (a native segment goes to the kernel without a copy)
      * @return the number of bytes written (may be fewer than given on a stream)
-     * @throws IOException {@link ErrnoException} if {@code write(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code write(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public long write(MemorySegment seg) throws IOException {
-        return IoCore.transfer(handle, -1, IoCore.WRITE, seg, 0, null);
+        return IoCore.io(handle, IoCore.Op.WRITE, seg, null, 0, 0, 0);
     }
 
     // ================================================================ messages, batches, streams (issue 3)
@@ -833,7 +830,7 @@ public final class RawSocket implements AutoCloseable {
      * @param message the message: address, iovec buffers, control buffer
      * @param flags {@code MSG_*} flags for the call
      * @return the bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendMsg(Message message, MsgFlag... flags) throws IOException {
         return sendMsg(message, 0, Message.require(message).iovec().length, flags);
@@ -847,10 +844,10 @@ public final class RawSocket implements AutoCloseable {
      * @param end index after the last iovec part
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes sent
-     * @throws IOException {@link ErrnoException} if {@code sendmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.io(handle, IoCore.Op.SENDMSG, message, null, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -862,7 +859,7 @@ public final class RawSocket implements AutoCloseable {
      * @param message the message: address, iovec buffers, control buffer
      * @param flags {@code MSG_*} flags for the call
      * @return the bytes received
-     * @throws IOException {@link ErrnoException} if {@code recvmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvMsg(Message message, MsgFlag... flags) throws IOException {
         return recvMsg(message, 0, Message.require(message).iovec().length, flags);
@@ -876,10 +873,10 @@ public final class RawSocket implements AutoCloseable {
      * @param end index after the last iovec part
      * @param flags {@code MSG_*} flags for the call
      * @return the number of bytes received; 0 at end of stream or for an empty datagram
-     * @throws IOException {@link ErrnoException} if {@code recvmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvMsg(Message message, int start, int end, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.io(handle, IoCore.Op.RECVMSG, message, null, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -888,10 +885,10 @@ public final class RawSocket implements AutoCloseable {
      * @param messages the messages, one {@code struct mmsghdr} each
      * @param flags {@code MSG_*} flags for the call
      * @return how many messages were sent
-     * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendmmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int sendMmsg(Message[] messages, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.io(handle, IoCore.Op.SENDMMSG, messages, null, 0, messages.length, MsgFlag.mask(flags));
     }
 
     /**
@@ -901,10 +898,10 @@ public final class RawSocket implements AutoCloseable {
      * @param messages the messages, one {@code struct mmsghdr} each
      * @param flags {@code MSG_*} flags for the call
      * @return how many messages were received
-     * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvmmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recvMmsg(Message[] messages, MsgFlag... flags) throws IOException {
-        return (int) IoCore.message(handle, -1, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.io(handle, IoCore.Op.RECVMMSG, messages, null, 0, messages.length, MsgFlag.mask(flags));
     }
 
     /**
@@ -914,10 +911,10 @@ public final class RawSocket implements AutoCloseable {
      * @param batch the datagram slots
      * @param n how many slots, from slot 0, to send
      * @return how many datagrams were sent
-     * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendmmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int send(DatagramBatch batch, int n) throws IOException {
-        return IoCore.batch(handle, -1, true, batch, n, 0);
+        return (int) IoCore.io(handle, IoCore.Op.SEND_BATCH, batch, null, 0, n, 0);
     }
 
     /**
@@ -927,10 +924,10 @@ public final class RawSocket implements AutoCloseable {
      * @param n how many slots, from slot 0, to send
      * @param flags {@code MSG_*} flags for the call
      * @return how many messages were sent
-     * @throws IOException {@link ErrnoException} if {@code sendmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code sendmmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int send(DatagramBatch batch, int n, MsgFlag... flags) throws IOException {
-        return IoCore.batch(handle, -1, true, batch, n, MsgFlag.mask(flags));
+        return (int) IoCore.io(handle, IoCore.Op.SEND_BATCH, batch, null, 0, n, MsgFlag.mask(flags));
     }
 
     /**
@@ -939,10 +936,10 @@ public final class RawSocket implements AutoCloseable {
      *
      * @param batch the datagram slots
      * @return how many datagrams arrived (slots {@code 0..r)})
-     * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvmmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recv(DatagramBatch batch) throws IOException {
-        return IoCore.batch(handle, -1, false, batch, batch.count(), 0);
+        return (int) IoCore.io(handle, IoCore.Op.RECV_BATCH, batch, null, 0, batch.count(), 0);
     }
 
     /**
@@ -951,10 +948,10 @@ public final class RawSocket implements AutoCloseable {
      * @param batch the datagram slots
      * @param flags {@code MSG_*} flags for the call
      * @return how many messages were received
-     * @throws IOException {@link ErrnoException} if {@code recvmmsg(2)} fails, {@link java.net.SocketTimeoutException} when the timeout passes, {@link java.nio.channels.AsynchronousCloseException} when the socket is closed meanwhile
+     * @throws IOException if {@code recvmmsg(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
      */
     public int recv(DatagramBatch batch, MsgFlag... flags) throws IOException {
-        return IoCore.batch(handle, -1, false, batch, batch.count(), MsgFlag.mask(flags));
+        return (int) IoCore.io(handle, IoCore.Op.RECV_BATCH, batch, null, 0, batch.count(), MsgFlag.mask(flags));
     }
 
     /**
@@ -1108,6 +1105,113 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    // ================================================================ event loops: try once, never wait
+
+    /**
+     * What the {@code try...} methods return when the kernel would have to wait ({@code EAGAIN}):
+     * negative, so it cannot be taken for a length (0 is a valid, empty datagram) or for
+     * {@link #END_OF_STREAM}.
+     */
+    public static final int WOULD_BLOCK = -2;
+
+    /** What {@code tryRecv} returns when the peer of a stream socket has shut down its side. */
+    public static final int END_OF_STREAM = -1;
+
+    /** 0 until known; 1 for a SOCK_STREAM socket (where 0 bytes mean end of stream), 2 otherwise. */
+    private volatile int streamKind;
+
+    /**
+     * {@code recvfrom(2)} with {@code MSG_DONTWAIT}, once: the receive for event loops (Netty's epoll,
+     * your own {@code epoll_wait} on {@link #fd()}), which wait for readiness themselves and must not
+     * block or pay an exception for "nothing there". Never waits, ignores {@link #timeout(Duration)}.
+     *
+     * @param seg the memory to receive into (a native segment is filled without a copy)
+     * @param from filled with the sender's address; null when not wanted
+     * @return the number of bytes received (0: an empty datagram), {@link #END_OF_STREAM} when a stream
+     *         socket's peer has shut down, or {@link #WOULD_BLOCK} when nothing is queued
+     * @throws ErrnoException if {@code recvfrom(2)} fails otherwise (EBADF once closed)
+     */
+    public long tryRecv(MemorySegment seg, SockAddr from) throws ErrnoException {
+        long n = IoCore.tryTransfer(handle, false, seg, 0, from);
+        return n == 0 && isStream() ? END_OF_STREAM : n;
+    }
+
+    /**
+     * {@link #tryRecv(MemorySegment, SockAddr)} into the buffer's remaining space; on success its
+     * position advances past the bytes received (by at most its remaining space).
+     *
+     * @param buf receives at its position, up to its limit
+     * @param from filled with the sender's address; null when not wanted
+     * @return bytes received, {@link #END_OF_STREAM} or {@link #WOULD_BLOCK}
+     * @throws ErrnoException if {@code recvfrom(2)} fails otherwise
+     */
+    public int tryRecv(ByteBuffer buf, SockAddr from) throws ErrnoException {
+        if (buf.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
+        long n = tryRecv(MemorySegment.ofBuffer(buf), from);
+        if (n > 0) buf.position(buf.position() + (int) Math.min(n, buf.remaining()));
+        return (int) n;
+    }
+
+    /**
+     * {@code sendto(2)} with {@code MSG_DONTWAIT}, once: the send for event loops. On
+     * {@link #WOULD_BLOCK} nothing was sent; wait for writability ({@code EPOLLOUT}) and try again.
+     *
+     * @param seg the bytes to send (a native segment goes to the kernel without a copy)
+     * @param to the destination; null for the connected peer (or a bound packet socket's default)
+     * @return the number of bytes sent, or {@link #WOULD_BLOCK}
+     * @throws ErrnoException if {@code sendto(2)} fails otherwise
+     */
+    public long trySend(MemorySegment seg, SockAddr to) throws ErrnoException {
+        return IoCore.tryTransfer(handle, true, seg, 0, to);
+    }
+
+    /**
+     * {@link #trySend(MemorySegment, SockAddr)} of the buffer's remaining bytes; on success its
+     * position advances past what was sent.
+     *
+     * @param buf the bytes from position to limit
+     * @param to the destination; null for the connected peer
+     * @return bytes sent, or {@link #WOULD_BLOCK}
+     * @throws ErrnoException if {@code sendto(2)} fails otherwise
+     */
+    public int trySend(ByteBuffer buf, SockAddr to) throws ErrnoException {
+        long n = trySend(MemorySegment.ofBuffer(buf), to);
+        if (n > 0) buf.position(buf.position() + (int) n);
+        return (int) n;
+    }
+
+    /**
+     * {@code recvmmsg(2)} with {@code MSG_DONTWAIT}, once, into slots {@code 0..n)} of {@code batch}:
+     * takes what is queued, up to {@code n} datagrams, without waiting for more.
+     *
+     * @param batch the datagram slots
+     * @param n the most datagrams to take, 0..batch.count()
+     * @return how many datagrams arrived (slots {@code 0..r)}), or {@link #WOULD_BLOCK} when none was queued
+     * @throws ErrnoException if {@code recvmmsg(2)} fails otherwise
+     */
+    public int tryRecv(DatagramBatch batch, int n) throws ErrnoException {
+        return IoCore.tryBatch(handle, false, batch, n, 0);
+    }
+
+    /**
+     * {@code sendmmsg(2)} with {@code MSG_DONTWAIT}, once, of slots {@code 0..n)} of {@code batch}:
+     * the kernel may take fewer than {@code n}; send the rest (from slot r on) after writability.
+     *
+     * @param batch the datagram slots
+     * @param n how many slots, from slot 0, to send
+     * @return how many datagrams were sent (from slot 0), or {@link #WOULD_BLOCK} when not even the first fit
+     * @throws ErrnoException if {@code sendmmsg(2)} fails otherwise
+     */
+    public int trySend(DatagramBatch batch, int n) throws ErrnoException {
+        return IoCore.tryBatch(handle, true, batch, n, 0);
+    }
+
+    private boolean isStream() throws ErrnoException {
+        int k = streamKind;
+        if (k == 0) streamKind = k = option(SockOpt.SO_TYPE).value() == Consts.SOCK_STREAM ? 1 : 2;
+        return k == 1;
+    }
+
     /** {@code fd=N} or {@code closed}, with the local address when it has one. */
     @Override
     public String toString() {
@@ -1119,6 +1223,32 @@ public final class RawSocket implements AutoCloseable {
             local = "?";
         }
         return "RawSocket[fd=" + handle.fd() + " " + local + "]";
+    }
+
+    /** SO_TYPE, read when first needed (0: not yet, -1: unknown). */
+    private int type;
+
+    /**
+     * A read that moved nothing although room was given is the end of stream on a SOCK_STREAM
+     * socket: -1, as NIO channels and InputStreams say it; elsewhere 0 is an empty datagram.
+     */
+    private long endOfStream(long n, boolean asked) {
+        if (n != 0 || !asked) return n;
+        int t = type;
+        if (t == 0) {
+            try {
+                int fd = handle.begin("getsockopt");
+                try {
+                    t = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_TYPE, "getsockopt(SO_TYPE)");
+                } finally {
+                    handle.end();
+                }
+            } catch (ErrnoException e) {
+                t = -1;
+            }
+            type = t;
+        }
+        return t == Consts.SOCK_STREAM ? -1 : 0;
     }
 
     /** The handle, for the package's own transfer code. */

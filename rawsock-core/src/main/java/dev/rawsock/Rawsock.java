@@ -21,16 +21,22 @@ import java.util.SortedMap;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * The seed's functions (CLISP's RAWSOCK package), one static method each, on {@code int} file
+ * The functions of CLISP's RAWSOCK package, one static method each, on {@code int} file
  * descriptors: a CLISP user can port code line by line. Every failing system call throws
  * {@link ErrnoException}; bad arguments throw {@link IllegalArgumentException} or
  * {@link IndexOutOfBoundsException} before any call. Buffers take {@code start} (inclusive) and
- * {@code end} (exclusive), as the seed's {@code :START}/{@code :END}.
+ * {@code end} (exclusive), as CLISP's {@code :START}/{@code :END}.
  *
- * <p>The facade keeps the caller's fds as they are (blocking or not). Where a call has a flags
- * argument, a virtual thread passes MSG_DONTWAIT and waits in rawsock's poller, so it never pins its
- * carrier in a blocking call. For owned sockets with close-while-blocked safety and timeouts, use
- * {@link RawSocket}.
+ * <p>The facade keeps the caller's fds as they are (blocking or not) and never changes their mode.
+ * On a platform thread a call on a blocking fd blocks in the kernel, as in C. A virtual thread never
+ * blocks its carrier there: socket calls add MSG_DONTWAIT, {@code sockRead}/{@code sockWrite} use
+ * {@code preadv2(2)}/{@code pwritev2(2)} with RWF_NOWAIT, {@code accept} polls first (so another
+ * thread accepting the same connection in between makes this one wait in {@code accept(2)}, as C
+ * would), and the thread parks in rawsock's poller until the fd is ready. Such a wait honours the
+ * socket's SO_RCVTIMEO/SO_SNDTIMEO (EAGAIN when it passes, as a blocking call gives), and an
+ * interrupt ends it with an {@link ErrnoException} EINTR (a signal's answer in C), the thread's
+ * interrupt status kept and the fd left open: it is the caller's. For owned sockets with
+ * close-while-blocked safety and timeouts, use {@link RawSocket}.
  */
 public final class Rawsock {
     private Rawsock() {}
@@ -150,12 +156,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code accept(2)} fails
      */
     public static int accept(int fd, SockAddr fillOrNull) throws ErrnoException {
-        Sys.checkFd(fd);
-        int[] len = new int[1];
-        int r = Sys.accept(fd, fillOrNull == null ? null : fillOrNull.storage, len, 0);
-        if (r < 0) throw new ErrnoException("accept", dev.rawsock.internal.Errno.EAGAIN, fd);
-        if (fillOrNull != null) fillOrNull.filled(len[0]);
-        return r;
+        return (int) IoCore.facade(fd, IoCore.Op.ACCEPT, null, fillOrNull, 0, 0, 0);
     }
 
     /**
@@ -209,7 +210,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@code listen(2)} with backlog SOMAXCONN: the seed's SOCK-LISTEN.
+     * {@code listen(2)} with backlog SOMAXCONN: CLISP's SOCK-LISTEN.
      *
      * @param fd the socket's file descriptor
      * @throws ErrnoException if {@code listen(2)} fails
@@ -232,10 +233,10 @@ public final class Rawsock {
     }
 
     /**
-     * {@code close(2)}: the seed's SOCK-CLOSE; returns 0.
+     * {@code close(2)}: CLISP's SOCK-CLOSE; returns 0.
      *
      * @param fd the socket's file descriptor
-     * @return 0, as the seed's SOCK-CLOSE
+     * @return 0, as CLISP's SOCK-CLOSE
      * @throws ErrnoException if {@code close(2)} fails
      */
     public static int sockClose(int fd) throws ErrnoException {
@@ -313,7 +314,7 @@ public final class Rawsock {
      */
     public static int send(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.facade(fd, IoCore.SEND, heap(buf, start, end), MsgFlag.mask(flags), null);
+        return (int) IoCore.facade(fd, IoCore.Op.SEND, heap(buf, start, end), null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -342,7 +343,7 @@ public final class Rawsock {
      */
     public static int recv(int fd, byte[] buf, int start, int end, MsgFlag... flags) throws ErrnoException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.facade(fd, IoCore.RECV, heap(buf, start, end), MsgFlag.mask(flags), null);
+        return (int) IoCore.facade(fd, IoCore.Op.RECV, heap(buf, start, end), null, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -373,7 +374,7 @@ public final class Rawsock {
      */
     public static int sendto(int fd, byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws ErrnoException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.facade(fd, IoCore.SENDTO, heap(buf, start, end), MsgFlag.mask(flags), to);
+        return (int) IoCore.facade(fd, IoCore.Op.SENDTO, heap(buf, start, end), to, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
@@ -405,11 +406,11 @@ public final class Rawsock {
     public static int recvfrom(int fd, byte[] buf, int start, int end, SockAddr fillOrNull, MsgFlag... flags)
             throws ErrnoException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.facade(fd, IoCore.RECVFROM, heap(buf, start, end), MsgFlag.mask(flags), fillOrNull);
+        return (int) IoCore.facade(fd, IoCore.Op.RECVFROM, heap(buf, start, end), fillOrNull, 0, 0, MsgFlag.mask(flags));
     }
 
     /**
-     * {@code read(2)} into the whole buffer: the seed's SOCK-READ. 0 means end of stream.
+     * {@code read(2)} into the whole buffer: CLISP's SOCK-READ. 0 means end of stream.
      *
      * @param fd the socket's file descriptor
      * @param buf the array to read into
@@ -432,7 +433,7 @@ public final class Rawsock {
      */
     public static int sockRead(int fd, byte[] buf, int start, int end) throws ErrnoException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.facade(fd, IoCore.READ, heap(buf, start, end), 0, null);
+        return (int) IoCore.facade(fd, IoCore.Op.READ, heap(buf, start, end), null, 0, 0, 0);
     }
 
     /**
@@ -458,11 +459,11 @@ public final class Rawsock {
      * @throws ErrnoException if {@code readv(2)} fails
      */
     public static int sockRead(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
-        return (int) IoCore.vectorFacade(fd, false, iovec, start, end);
+        return (int) IoCore.facade(fd, IoCore.Op.READV, iovec, null, start, end, 0);
     }
 
     /**
-     * {@code write(2)} of the whole buffer: the seed's SOCK-WRITE.
+     * {@code write(2)} of the whole buffer: CLISP's SOCK-WRITE.
      *
      * @param fd the socket's file descriptor
      * @param buf the bytes to write
@@ -485,7 +486,7 @@ public final class Rawsock {
      */
     public static int sockWrite(int fd, byte[] buf, int start, int end) throws ErrnoException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.facade(fd, IoCore.WRITE, heap(buf, start, end), 0, null);
+        return (int) IoCore.facade(fd, IoCore.Op.WRITE, heap(buf, start, end), null, 0, 0, 0);
     }
 
     /**
@@ -511,7 +512,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code writev(2)} fails
      */
     public static int sockWrite(int fd, byte[][] iovec, int start, int end) throws ErrnoException {
-        return (int) IoCore.vectorFacade(fd, true, iovec, start, end);
+        return (int) IoCore.facade(fd, IoCore.Op.WRITEV, iovec, null, start, end, 0);
     }
 
     static MemorySegment heap(byte[] buf, int start, int end) {
@@ -613,7 +614,7 @@ public final class Rawsock {
     }
 
     /**
-     * An address given as an integer (the seed's backward-compatible form): for INET the 32-bit
+     * An address given as an integer (CLISP's backward-compatible form): for INET the 32-bit
      * address in host order ({@code 0x7F000001} is 127.0.0.1); for INET6 the low 64 bits of the
      * address, the high 64 zero.
      *
@@ -641,7 +642,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@return the seed's {@code make-sockaddr}: an empty address of the family's standard size}
+     * {@return CLISP's {@code make-sockaddr}: an empty address of the family's standard size}
      *
      * @param domain the address family
      */
@@ -672,7 +673,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@return the seed's {@code sockaddr-family}}
+     * {@return CLISP's {@code sockaddr-family}}
      *
      * @param address the address
      */
@@ -681,7 +682,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@return the seed's {@code sockaddr-data}: a live view of the address's data bytes}
+     * {@return CLISP's {@code sockaddr-data}: a live view of the address's data bytes}
      *
      * @param address the address
      */
@@ -690,7 +691,7 @@ public final class Rawsock {
     }
 
     /**
-     * The seed's {@code open-unix-socket}: a socket of {@code type} connected to the Unix socket at
+     * CLISP's {@code open-unix-socket}: a socket of {@code type} connected to the Unix socket at
      * {@code path}, and the address. The fd is closed again if the connect fails.
      *
      * @param path the file system path of the Unix socket
@@ -733,7 +734,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code sendmsg(2)} fails
      */
     public static int sendmsg(int fd, Message message) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, message, null, 1, 0, Message.require(message).iovec().length, 0, false);
+        return (int) IoCore.facade(fd, IoCore.Op.SENDMSG, message, null, 0, Message.require(message).iovec().length, 0);
     }
 
     /**
@@ -753,7 +754,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@code sendmsg(2)} of the iovec parts {@code start..end} (the seed's :START/:END apply to the iovec).
+     * {@code sendmsg(2)} of the iovec parts {@code start..end} (CLISP's :START/:END apply to the iovec).
      *
      * @param fd the socket's file descriptor
      * @param message the message: address, iovec buffers, control buffer
@@ -764,7 +765,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code sendmsg(2)} fails
      */
     public static int sendmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, message, null, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.facade(fd, IoCore.Op.SENDMSG, message, null, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -777,7 +778,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code recvmsg(2)} fails
      */
     public static int recvmsg(int fd, Message message) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, message, null, 1, 0, Message.require(message).iovec().length, 0, false);
+        return (int) IoCore.facade(fd, IoCore.Op.RECVMSG, message, null, 0, Message.require(message).iovec().length, 0);
     }
 
     /**
@@ -809,7 +810,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code recvmsg(2)} fails
      */
     public static int recvmsg(int fd, Message message, int start, int end, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, message, null, 1, start, end, MsgFlag.mask(flags), false);
+        return (int) IoCore.facade(fd, IoCore.Op.RECVMSG, message, null, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -823,7 +824,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code sendmmsg(2)} fails
      */
     public static int sendmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, true, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.facade(fd, IoCore.Op.SENDMMSG, messages, null, 0, messages.length, MsgFlag.mask(flags));
     }
 
     /**
@@ -839,7 +840,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code recvmmsg(2)} fails
      */
     public static int recvmmsg(int fd, Message[] messages, MsgFlag... flags) throws ErrnoException {
-        return (int) IoCore.messageFacade(fd, false, null, messages, messages.length, 0, 0, MsgFlag.mask(flags), true);
+        return (int) IoCore.facade(fd, IoCore.Op.RECVMMSG, messages, null, 0, messages.length, MsgFlag.mask(flags));
     }
 
     /**
@@ -852,7 +853,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code recvmmsg(2)} fails
      */
     public static int recvmmsg(int fd, DatagramBatch batch) throws ErrnoException {
-        return IoCore.batchFacade(fd, false, batch, batch.count(), 0);
+        return (int) IoCore.facade(fd, IoCore.Op.RECV_BATCH, batch, null, 0, batch.count(), 0);
     }
 
     /**
@@ -865,7 +866,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code recvmmsg(2)} fails
      */
     public static int recvmmsg(int fd, DatagramBatch batch, MsgFlag... flags) throws ErrnoException {
-        return IoCore.batchFacade(fd, false, batch, batch.count(), MsgFlag.mask(flags));
+        return (int) IoCore.facade(fd, IoCore.Op.RECV_BATCH, batch, null, 0, batch.count(), MsgFlag.mask(flags));
     }
 
     /**
@@ -878,7 +879,7 @@ public final class Rawsock {
      * @throws ErrnoException if {@code sendmmsg(2)} fails
      */
     public static int sendmmsg(int fd, DatagramBatch batch, int n) throws ErrnoException {
-        return IoCore.batchFacade(fd, true, batch, n, 0);
+        return (int) IoCore.facade(fd, IoCore.Op.SEND_BATCH, batch, null, 0, n, 0);
     }
 
     /**
@@ -892,11 +893,11 @@ public final class Rawsock {
      * @throws ErrnoException if {@code sendmmsg(2)} fails
      */
     public static int sendmmsg(int fd, DatagramBatch batch, int n, MsgFlag... flags) throws ErrnoException {
-        return IoCore.batchFacade(fd, true, batch, n, MsgFlag.mask(flags));
+        return (int) IoCore.facade(fd, IoCore.Op.SEND_BATCH, batch, null, 0, n, MsgFlag.mask(flags));
     }
 
     /**
-     * The seed's {@code EXT:MAKE-STREAM}: {@code dup(2)}s {@code fd} (close-on-exec) and returns
+     * CLISP's {@code EXT:MAKE-STREAM}: {@code dup(2)}s {@code fd} (close-on-exec) and returns
      * streams over the copy. Closing the stream closes only the copy; the caller still closes
      * {@code fd}. The streams block until data can move whatever the fd's mode (they wait in
      * {@code poll(2)}, or in rawsock's poller on a virtual thread), and closing the stream wakes a
@@ -918,7 +919,7 @@ public final class Rawsock {
     }
 
     /**
-     * The seed's {@code open-unix-socket-stream}: {@link #openUnixSocket(Path, SocketType)} with its
+     * CLISP's {@code open-unix-socket-stream}: {@link #openUnixSocket(Path, SocketType)} with its
      * socket made a stream (which owns the socket: closing the stream closes it).
      *
      * @param path the file system path of the Unix socket
@@ -953,7 +954,7 @@ public final class Rawsock {
     /**
      * {@code getaddrinfo(3)} with NULL hints (so glibc's defaults, AI_V4MAPPED | AI_ADDRCONFIG): the
      * addresses for {@code node} and {@code service}, in the resolver's order. Either may be null,
-     * not both. The seed's {@code (getaddrinfo :node :service)}.
+     * not both. CLISP's {@code (getaddrinfo :node :service)}.
      *
      * @param node the host name or numeric address; null for none
      * @param service the service name or port number; null for none
@@ -991,7 +992,7 @@ public final class Rawsock {
 
     /**
      * {@code getnameinfo(3)}: host and service of a socket address (numeric where a name is not
-     * found, unless {@link NiFlag#NAMEREQD}). The seed's {@code (getnameinfo address ...)}. A scoped
+     * found, unless {@link NiFlag#NAMEREQD}). CLISP's {@code (getnameinfo address ...)}. A scoped
      * IPv6 address reads {@code fe80::1%eth0}, or {@code fe80::1%2} with {@link NiFlag#NUMERICSCOPE}.
      *
      * @param address the address to look up
@@ -1136,7 +1137,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@code getifaddrs(3)}, filtered as the seed's {@code (ifaddrs :flags-or :flags-and)}: the entries
+     * {@code getifaddrs(3)}, filtered as CLISP's {@code (ifaddrs :flags-or :flags-and)}: the entries
      * whose interface has every flag of {@code flagsAnd} and at least one of {@code flagsOr}. A null
      * or empty set sets no constraint.
      *
@@ -1166,7 +1167,7 @@ public final class Rawsock {
     // ================================================================ socket options, configdev (issue 5)
 
     /**
-     * {@code getsockopt(2)}: the value of one option (the seed's {@code socket-option} with a name).
+     * {@code getsockopt(2)}: the value of one option (CLISP's {@code socket-option} with a name).
      *
      * @param <T> the Java type of the option's value
      * @param fd the socket's file descriptor
@@ -1196,7 +1197,7 @@ public final class Rawsock {
 
     /**
      * {@code getsockopt(2)} of every readable option of the catalogue at {@code level}, in catalogue
-     * order; an option the kernel refuses maps to its {@link ErrnoException} (the seed's {@code :ERROR}).
+     * order; an option the kernel refuses maps to its {@link ErrnoException} (CLISP's {@code :ERROR}).
      * Reading {@link SockOpt#SO_ERROR} clears the pending error and {@link SockOpt#PACKET_STATISTICS}
      * resets the counters, as in C.
      *
@@ -1212,7 +1213,7 @@ public final class Rawsock {
     }
 
     /**
-     * {@code getsockopt(2)} of every readable option at every level (the seed's {@code socket-option}
+     * {@code getsockopt(2)} of every readable option at every level (CLISP's {@code socket-option}
      * with {@code :ALL}): level to option to value, a refused option mapping to its {@link ErrnoException}.
      *
      * @param fd the socket's file descriptor
@@ -1249,7 +1250,7 @@ public final class Rawsock {
     }
 
     /**
-     * The seed's {@code configdev}: with {@code ioctl(2)} on the caller's socket {@code fd} (any AF_INET
+     * CLISP's {@code configdev}: with {@code ioctl(2)} on the caller's socket {@code fd} (any AF_INET
      * socket), turns PROMISC and NOARP on or off for {@code ifname} (SIOCGIFFLAGS/SIOCSIFFLAGS) and, when
      * {@code addressOrNull} is given, sets its IPv4 address (SIOCSIFADDR). CLISP copies the name with
      * strncpy and so cuts a long one silently; a name of 16+ bytes is an IllegalArgumentException here.
@@ -1268,10 +1269,10 @@ public final class Rawsock {
     }
 
     // ================================================================ checksums (issue 6)
-    // ipcsum, icmpcsum, tcpcsum, udpcsum with the seed's semantics.
+    // ipcsum, icmpcsum, tcpcsum, udpcsum with CLISP's semantics.
 
     /**
-     * The seed's IPCSUM: the IPv4 header checksum of an Ethernet frame (the first 14 bytes are the
+     * CLISP's IPCSUM: the IPv4 header checksum of an Ethernet frame (the first 14 bytes are the
      * Ethernet header), stored in place at frame bytes 24-25 in network order and returned as CLISP
      * returns it on x86: the two stored bytes read little-endian. A zero 1024-byte frame with bytes
      * 12=8, 14=0x45, 17=40, 22=0x40, 23=6, 26=10, 29=10 gives 51056 (stored bytes 0x70, 0xC7).
@@ -1298,7 +1299,7 @@ public final class Rawsock {
     }
 
     /**
-     * The seed's ICMPCSUM: the ICMP checksum of the IPv4 payload of an Ethernet frame (length from
+     * CLISP's ICMPCSUM: the ICMP checksum of the IPv4 payload of an Ethernet frame (length from
      * the IP total length), stored in network order, returned read little-endian as CLISP does.
      *
      * @param frame the Ethernet frame
@@ -1322,7 +1323,7 @@ public final class Rawsock {
     }
 
     /**
-     * The seed's TCPCSUM: the TCP checksum (IPv4 pseudo-header, lengths from the IP header) of an
+     * CLISP's TCPCSUM: the TCP checksum (IPv4 pseudo-header, lengths from the IP header) of an
      * Ethernet frame, stored in network order and returned as that big-endian value.
      *
      * @param frame the Ethernet frame
@@ -1346,7 +1347,7 @@ public final class Rawsock {
     }
 
     /**
-     * The seed's UDPCSUM: as {@link #tcpcsum(byte[])} for UDP (covering the IP payload length, as
+     * CLISP's UDPCSUM: as {@link #tcpcsum(byte[])} for UDP (covering the IP payload length, as
      * CLISP does), stored in network order and returned as that big-endian value.
      *
      * @param frame the Ethernet frame

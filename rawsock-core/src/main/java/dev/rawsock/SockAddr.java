@@ -1,7 +1,7 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
-import dev.rawsock.internal.InetBytes;
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 
@@ -21,15 +21,24 @@ import java.util.HexFormat;
  * A socket address: the bytes of a C {@code struct sockaddr} and its length, with room for a whole
  * {@code struct sockaddr_storage} (128 bytes), so a call that fills one ({@code accept},
  * {@code recvfrom}, {@code recvmsg}, {@code getsockname}) sets its family and length to whatever the
- * kernel gave, whatever it held before. The seed's {@code RAWSOCK:SOCKADDR}.
+ * kernel gave, whatever it held before. CLISP's {@code RAWSOCK:SOCKADDR}.
  *
  * <p>Mutable: {@link #data()} is a live view, and calls fill it in place; {@code equals} and
  * {@code hashCode} compare content (family, length and bytes), so do not mutate one used as a map key.
  * Not thread-safe: one thread fills or reads it at a time.
+ *
+ * <p>The field accessors ({@link #port()}, {@link #scopeId()}, {@link #ifindex()}, ...) read only
+ * the first {@link #size()} bytes: they throw {@link IllegalStateException} for an address of another
+ * family, and for one too short to hold the field (a 2-byte INET address has no port).
+ *
+ * <p>A {@link SocketAddress}, so it goes wherever Java and Netty take one (a Netty channel's
+ * bind/connect, an {@code AddressedEnvelope}); {@link #toSocketAddress()} still gives the JDK's own
+ * kind ({@link InetSocketAddress}, {@link UnixDomainSocketAddress}) where there is one.
  */
-public final class SockAddr {
+public final class SockAddr extends SocketAddress {
     /** Bytes a SockAddr can hold: {@code sizeof(struct sockaddr_storage)}. */
     public static final int CAPACITY = Layouts.SOCKADDR_STORAGE_SIZE;
+    private static final long serialVersionUID = 1L;
     /** {@code sizeof(struct sockaddr)}: the size of an address of a family rawsock knows no struct for. */
     private static final int SOCKADDR_SIZE = 16;
 
@@ -45,7 +54,7 @@ public final class SockAddr {
 
     /**
      * {@return an empty address of {@code domain}'s standard size (sockaddr_in, sockaddr_in6, sockaddr_un,
-     * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): the seed's
+     * sockaddr_ll, sockaddr_nl; {@code sizeof(struct sockaddr)} for others): CLISP's
      * {@code (make-sockaddr family)}}
      *
      * @param domain the address family
@@ -198,6 +207,17 @@ public final class SockAddr {
     }
 
     /**
+     * {@return a {@code sockaddr_ll} for {@code ifindex} and an Ethernet type, as {@link #packet(int, int)}}
+     *
+     * @param ifindex   the interface index, 0 for any
+     * @param ethertype the Ethernet type
+     * @throws IllegalArgumentException if ifindex is negative
+     */
+    public static SockAddr packet(int ifindex, EtherType ethertype) {
+        return packet(ifindex, ethertype.value());
+    }
+
+    /**
      * {@return a {@code sockaddr_nl}: port id (0: the kernel) and multicast group bitmask}
      *
      * @param pid the port id ({@code nl_pid}), 0 for the kernel
@@ -212,13 +232,14 @@ public final class SockAddr {
 
     /**
      * From a {@code java.net} address: {@link InetSocketAddress} (resolved) or
-     * {@link UnixDomainSocketAddress}.
+     * {@link UnixDomainSocketAddress}; a SockAddr is returned as it is.
      *
      * @param address the IP address
      * @return the address as a {@code sockaddr}
      * @throws IllegalArgumentException for an unresolved or unsupported address
      */
     public static SockAddr from(SocketAddress address) {
+        if (address instanceof SockAddr sa) return sa;
         if (address instanceof InetSocketAddress isa) {
             if (isa.isUnresolved()) throw new IllegalArgumentException("unresolved address: " + isa);
             return inet(isa.getAddress(), isa.getPort());
@@ -259,7 +280,7 @@ public final class SockAddr {
 
     /**
      * {@return a live view of the bytes after the family ({@code sa_data}), big-endian: writing it changes the
-     * address} The seed's {@code sockaddr-data}.
+     * address} CLISP's {@code sockaddr-data}.
      */
     public ByteBuffer data() {
         return ByteBuffer.wrap(storage, 2, Math.max(0, size - 2)).slice().order(ByteOrder.BIG_ENDIAN);
@@ -273,30 +294,34 @@ public final class SockAddr {
     /** {@return the port of an inet or inet6 address} */
     public int port() {
         int f = requireFamily("port", Consts.AF_INET, Consts.AF_INET6);
-        return net16(f == Consts.AF_INET ? Layouts.SIN_PORT : Layouts.SIN6_PORT);
+        long off = f == Consts.AF_INET ? Layouts.SIN_PORT : Layouts.SIN6_PORT;
+        return net16(field("port", off, 2));
     }
 
     /** {@return the IP address of an inet or inet6 address ({@link Inet6Address} with its scope id)} */
     public InetAddress inetAddress() {
         int f = requireFamily("inetAddress", Consts.AF_INET, Consts.AF_INET6);
         if (f == Consts.AF_INET) {
-            return InetBytes.address(Arrays.copyOfRange(storage, (int) Layouts.SIN_ADDR, (int) Layouts.SIN_ADDR + 4));
+            int at = field("inetAddress", Layouts.SIN_ADDR, 4);
+            return InetBytes.address(Arrays.copyOfRange(storage, at, at + 4));
         }
-        byte[] b = Arrays.copyOfRange(storage, (int) Layouts.SIN6_ADDR, (int) Layouts.SIN6_ADDR + 16);
-        int scope = scopeId();
+        int at = field("inetAddress", Layouts.SIN6_ADDR, 16);
+        byte[] b = Arrays.copyOfRange(storage, at, at + 16);
+        // the 24-byte RFC 2133 form has no scope id: none
+        int scope = size >= Layouts.SIN6_SCOPE_ID + 4 ? scopeId() : 0;
         return scope != 0 ? InetBytes.v6(b, scope) : InetBytes.address(b);
     }
 
     /** {@return the scope id of an inet6 address (0 when none)} */
     public int scopeId() {
         requireFamily("scopeId", Consts.AF_INET6);
-        return host32(Layouts.SIN6_SCOPE_ID);
+        return host32(field("scopeId", Layouts.SIN6_SCOPE_ID, 4));
     }
 
     /** {@return the flow info of an inet6 address} */
     public int flowInfo() {
         requireFamily("flowInfo", Consts.AF_INET6);
-        return net32(Layouts.SIN6_FLOWINFO);
+        return net32(field("flowInfo", Layouts.SIN6_FLOWINFO, 4));
     }
 
     /**
@@ -323,38 +348,39 @@ public final class SockAddr {
     /** {@return the interface index of a packet address ({@code sll_ifindex})} */
     public int ifindex() {
         requireFamily("ifindex", Consts.AF_PACKET);
-        return host32(Layouts.SLL_IFINDEX);
+        return host32(field("ifindex", Layouts.SLL_IFINDEX, 4));
     }
 
     /** {@return the Ethernet type of a packet address ({@code sll_protocol}), host order, e.g. 0x0800} */
     public int ethertype() {
         requireFamily("ethertype", Consts.AF_PACKET);
-        return net16(Layouts.SLL_PROTOCOL);
+        return net16(field("ethertype", Layouts.SLL_PROTOCOL, 2));
     }
 
     /** {@return the packet type of a received packet address ({@code sll_pkttype}: PACKET_HOST ... PACKET_OUTGOING)} */
     public int packetType() {
         requireFamily("packetType", Consts.AF_PACKET);
-        return storage[(int) Layouts.SLL_PKTTYPE] & 0xff;
+        return storage[field("packetType", Layouts.SLL_PKTTYPE, 1)] & 0xff;
     }
 
     /** {@return the hardware address of a packet address ({@code sll_addr}, {@code sll_halen} bytes)} */
     public byte[] hardwareAddress() {
         requireFamily("hardwareAddress", Consts.AF_PACKET);
-        int n = Math.min(8, storage[(int) Layouts.SLL_HALEN] & 0xff);
-        return Arrays.copyOfRange(storage, (int) Layouts.SLL_ADDR, (int) Layouts.SLL_ADDR + n);
+        int n = Math.min(8, storage[field("hardwareAddress", Layouts.SLL_HALEN, 1)] & 0xff);
+        int at = field("hardwareAddress", Layouts.SLL_ADDR, n);
+        return Arrays.copyOfRange(storage, at, at + n);
     }
 
     /** {@return the port id of a netlink address ({@code nl_pid})} */
     public int pid() {
         requireFamily("pid", Consts.AF_NETLINK);
-        return host32(Layouts.NL_PID);
+        return host32(field("pid", Layouts.NL_PID, 4));
     }
 
     /** {@return the multicast groups of a netlink address ({@code nl_groups})} */
     public int groups() {
         requireFamily("groups", Consts.AF_NETLINK);
-        return host32(Layouts.NL_GROUPS);
+        return host32(field("groups", Layouts.NL_GROUPS, 4));
     }
 
     // ------------------------------------------------------------------ object
@@ -427,6 +453,17 @@ public final class SockAddr {
         int f = familyValue();
         for (int ok : families) if (f == ok) return f;
         throw new IllegalStateException(what + "() does not apply to " + family() + " address " + this);
+    }
+
+    /**
+     * The offset of a field of {@code length} bytes at {@code off}, which must lie within the
+     * address's {@link #size()}: bytes past it are not part of this address, whatever the storage holds.
+     */
+    private int field(String what, long off, int length) {
+        if (off + length > size)
+            throw new IllegalStateException(what + "() reads bytes " + off + ".." + (off + length) + " but this "
+                    + family() + " address holds only " + size + " bytes");
+        return (int) off;
     }
 
     private static void checkPort(int port) {

@@ -35,7 +35,7 @@ import java.util.Objects;
  *
  * @param <T> the Java type of the option's value
  */
-public final class SockOpt<T> {
+public final class SockOpt<T> implements java.net.SocketOption<T> {
     private static final List<SockOpt<?>> KNOWN = new ArrayList<>();
     private static final Map<String, SockOpt<?>> BY_NAME = new LinkedHashMap<>();
     private static final int RO = 1, WO = 2, RW = 3;
@@ -541,11 +541,11 @@ public final class SockOpt<T> {
         return KNOWN.stream().map(SockOpt::level).distinct().toList();
     }
 
-    /** The prefixes a seed keyword drops: {@code :rcvbuf} is SO_RCVBUF. */
+    /** The prefixes a CLISP keyword drops: {@code :rcvbuf} is SO_RCVBUF. */
     private static final List<String> PREFIXES = List.of("SO_", "IP_", "IPV6_", "TCP_", "UDP_", "PACKET_");
 
     /**
-     * {@return the option with C name {@code name} ({@code "SO_RCVBUF"}, any case)} The seed's keyword form
+     * {@return the option with C name {@code name} ({@code "SO_RCVBUF"}, any case)} CLISP's keyword form
      * without the prefix ({@code "rcvbuf"}, {@code ":debug"}, {@code "v6only"}) is accepted too when it
      * names one option only ({@code "mtu"} is both IP_MTU and IPV6_MTU, so it is not).
      *
@@ -651,7 +651,7 @@ public final class SockOpt<T> {
         setChecked(fd, check(value));
     }
 
-    /** Reads the option, or gives the kernel's refusal as the seed's :ERROR does. */
+    /** Reads the option, or gives the kernel's refusal as CLISP's :ERROR does. */
     Object getOrError(int fd) {
         try {
             return get(fd);

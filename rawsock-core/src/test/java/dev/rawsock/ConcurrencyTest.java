@@ -18,23 +18,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.rawsock.TestSupport.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The concurrency behaviour DESIGN.md promises for RawSocket. Every wait is bounded. */
+/** The blocking and close protocol of RawSocket (docs/architecture.md). Every wait is bounded. */
 class ConcurrencyTest {
     /** Waits until {@code t} is blocked (parked or in a native wait), bounded. */
     static void awaitBlocked(Thread t) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            Thread.State st = t.getState();
-            if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING) return;
-            if (st == Thread.State.RUNNABLE && !t.isVirtual()) {
-                // a platform thread in poll(2) shows RUNNABLE: give it a moment to get there
-                Thread.sleep(200);
-                return;
-            }
-            Thread.sleep(5);
-        }
+        TestSupport.awaitBlocked(t);
     }
 
     void closeWhileBlocked(Thread.Builder builder) throws Exception {
@@ -54,7 +45,7 @@ class ConcurrencyTest {
         assertFalse(t.isAlive(), "blocked thread did not wake on close");
         assertInstanceOf(AsynchronousCloseException.class, got.get());
         assertFalse(p[0].isOpen());
-        assertEquals("EBADF", assertThrows(ErrnoException.class, () -> p[0].recv(new byte[1])).errnoName());
+        assertErrno(assertThrows(ErrnoException.class, () -> p[0].recv(new byte[1])), Errno.EBADF);
         p[1].close();
     }
 
@@ -215,7 +206,7 @@ class ConcurrencyTest {
         assertEquals(fd, back);
         assertFalse(s.isOpen());
         s.close();  // no effect: the fd now belongs to the caller
-        assertEquals("EBADF", assertThrows(ErrnoException.class, s::localAddress).errnoName());
+        assertErrno(assertThrows(ErrnoException.class, s::localAddress), Errno.EBADF);
         assertNotNull(Rawsock.getsockname(back));  // still open
         Rawsock.sockClose(back);
     }

@@ -1,5 +1,7 @@
 package dev.rawsock;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static dev.rawsock.TestSupport.addNetns;
 import static dev.rawsock.TestSupport.deleteNetns;
@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own view ({@code ip -n NS -j link}, {@code ip -n NS -j -4 addr}).
  */
 class InterfacesNetnsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
     static String ns;
     static Process child;
     static Writer toChild;
@@ -98,17 +99,18 @@ class InterfacesNetnsTest {
     }
 
     static Set<String> ipFlags(String ifname) throws Exception {
-        Matcher m = Pattern.compile("\"flags\":\\[([^\\]]*)\\]").matcher(link(ifname));
-        assertTrue(m.find());
+        JsonNode flags = JSON.readTree(link(ifname)).findValue("flags");
+        assertTrue(flags != null && flags.isArray(), "flags in " + link(ifname));
         List<String> out = new ArrayList<>();
-        for (String f : m.group(1).split(",")) if (!f.isEmpty()) out.add(f.replace("\"", ""));
+        for (JsonNode f : flags) out.add(f.asText());
         return Set.copyOf(out);
     }
 
-    static String jsonField(String json, String field) {
-        Matcher m = Pattern.compile("\"" + field + "\":(\"([^\"]*)\"|([0-9]+))").matcher(json);
-        assertTrue(m.find(), field + " in " + json);
-        return m.group(2) != null ? m.group(2) : m.group(3);
+    /** The first value named {@code field} anywhere in {@code ip -j} output, as text. */
+    static String jsonField(String json, String field) throws Exception {
+        JsonNode v = JSON.readTree(json).findValue(field);
+        assertTrue(v != null && v.isValueNode(), field + " in " + json);
+        return v.asText();
     }
 
     static String ipAddr(String ifname) throws Exception {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.util.EnumSet;
 import java.util.List;
 
+import static dev.rawsock.TestSupport.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +36,7 @@ class InterfacesTest {
             for (Executable c : calls) assertThrows(IllegalArgumentException.class, c, "name '" + bad + "'");
         }
         // 15 bytes fit: the name check passes and the kernel answers (no such device)
-        assertEquals("ENODEV", assertThrows(ErrnoException.class, () -> Interfaces.flags("fifteen-bytes-x")).errnoName());
+        assertErrno(assertThrows(ErrnoException.class, () -> Interfaces.flags("fifteen-bytes-x")), Errno.ENODEV);
         assertThrows(NullPointerException.class, () -> Interfaces.flags(null));
     }
 
@@ -62,7 +63,7 @@ class InterfacesTest {
         assertEquals(8, Interfaces.prefixLength("lo"));
         assertEquals(InetAddress.getByName("255.0.0.0"), Interfaces.netmask("lo"));
         assertArrayEquals(new byte[6], Interfaces.hardwareAddress("lo"));
-        assertEquals("ENODEV", assertThrows(ErrnoException.class, () -> Interfaces.mtu("rsnosuch0")).errnoName());
-        assertEquals("ENODEV", assertThrows(ErrnoException.class, () -> Interfaces.address("rsnosuch0")).errnoName());
+        assertErrno(assertThrows(ErrnoException.class, () -> Interfaces.mtu("rsnosuch0")), Errno.ENODEV);
+        assertErrno(assertThrows(ErrnoException.class, () -> Interfaces.address("rsnosuch0")), Errno.ENODEV);
     }
 }

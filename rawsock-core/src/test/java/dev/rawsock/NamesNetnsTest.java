@@ -1,5 +1,6 @@
 package dev.rawsock;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,7 +210,7 @@ class NamesNetnsTest {
     static Map<String, Object> link(String ns, String ifname) {
         try {
             String out = ip("-n", ns, "-j", "-s", "link", "show", "dev", ifname);
-            return (Map<String, Object>) ((List<Object>) MiniJson.parse(out)).get(0);
+            return (Map<String, Object>) ((List<Object>) new ObjectMapper().readValue(out, Object.class)).get(0);
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }

@@ -1,7 +1,6 @@
 package dev.rawsock;
 
 import dev.rawsock.internal.Consts;
-import dev.rawsock.internal.Errno;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 
+import static dev.rawsock.TestSupport.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -115,9 +115,9 @@ class NamesTest {
         assertThrows(IllegalArgumentException.class, () -> Rawsock.ifNameIndex(0));
         assertThrows(IllegalArgumentException.class, () -> Rawsock.ifNameIndex(-3));
         ErrnoException noName = assertThrows(ErrnoException.class, () -> Rawsock.ifNameIndex("rsnosuch0"));
-        assertEquals(Errno.ENODEV, noName.errno(), noName.getMessage());
+        assertErrno(noName, Errno.ENODEV);
         ErrnoException noIndex = assertThrows(ErrnoException.class, () -> Rawsock.ifNameIndex(Integer.MAX_VALUE));
-        assertEquals(Errno.ENXIO, noIndex.errno(), noIndex.getMessage());
+        assertErrno(noIndex, Errno.ENXIO);
         // 15 bytes is the most that fits: a missing interface, not a bad argument
         assertThrows(ErrnoException.class, () -> Rawsock.ifNameIndex("y".repeat(15)));
     }
@@ -289,13 +289,13 @@ class NamesTest {
                 throw new AssertionError(n, e);
             }
             assertEquals(n, GaiException.codeName(code));
-            GaiException g = new GaiException("x", code, Errno.EIO);
+            GaiException g = new GaiException("x", code, Errno.EIO.number());
             assertFalse(g.getMessage().isBlank());
         }
-        GaiException sys = new GaiException("getaddrinfo", Consts.EAI_SYSTEM, Errno.EIO);
-        assertEquals(Errno.EIO, sys.errno());
+        GaiException sys = new GaiException("getaddrinfo", Consts.EAI_SYSTEM, Errno.EIO.number());
+        assertEquals(Errno.EIO.number(), sys.errno());
         assertTrue(sys.getMessage().contains("EIO"), sys.getMessage());
-        assertEquals(0, new GaiException("getaddrinfo", Consts.EAI_AGAIN, Errno.EIO).errno());
+        assertEquals(0, new GaiException("getaddrinfo", Consts.EAI_AGAIN, Errno.EIO.number()).errno());
         assertEquals("EAI 77", GaiException.codeName(77));
     }
 

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
+import static dev.rawsock.TestSupport.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -189,7 +190,7 @@ class RawsockSocketPartTest {
             java.nio.file.Files.deleteIfExists(dir);
         }
         ErrnoException e = assertThrows(ErrnoException.class, () -> Rawsock.openUnixSocket(dir.resolve("nope")));
-        assertEquals("ENOENT", e.errnoName());
+        assertErrno(e, Errno.ENOENT);
     }
 
     static int recvAll(int fd, byte[] buf) throws ErrnoException {

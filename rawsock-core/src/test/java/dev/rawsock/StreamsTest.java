@@ -55,9 +55,10 @@ class StreamsTest {
         int[] pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
         try (FdStream s = Rawsock.makeStream(pair[1])) {
             Sys.setNonBlocking(pair[1], true);  // shared with the dup
+            Thread me = Thread.currentThread();
             Thread writer = Thread.ofPlatform().start(() -> {
                 try {
-                    Thread.sleep(100);
+                    TestSupport.awaitBlocked(me);
                     Rawsock.send(pair[0], ascii("late"));
                 } catch (Exception e) {
                     throw new RuntimeException(e);
@@ -86,7 +87,7 @@ class StreamsTest {
                     }
                 };
                 Thread reader = virtual ? Thread.ofVirtual().start(read) : Thread.ofPlatform().start(read);
-                Thread.sleep(100);
+                TestSupport.awaitBlocked(reader);
                 s.close();
                 reader.join(5000);
                 assertFalse(reader.isAlive(), "reader still blocked after close");

@@ -1,5 +1,6 @@
 package dev.rawsock;
 
+import dev.rawsock.packet.testing.ExternalTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class TestSupport {
     private TestSupport() {}
 
+    // ---------------------------------------------------------------- errors
+
+    /** Fails unless {@code e} carries one of {@code expected}; the message shows what it carries. */
+    public static ErrnoException assertErrno(ErrnoException e, Errno... expected) {
+        if (!e.is(expected)) {
+            throw new AssertionError("expected " + java.util.Arrays.toString(expected) + ", got " + e.getMessage(), e);
+        }
+        return e;
+    }
+
     // ---------------------------------------------------------------- tools and processes
 
     /**
@@ -28,14 +39,7 @@ public final class TestSupport {
      * where Debian puts ip and tcpdump but a non-root PATH may leave out.
      */
     public static String which(String tool) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (String d : dirs) {
-            if (d.isEmpty()) continue;
-            Path p = Path.of(d, tool);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return null;
+        return ExternalTools.which(tool);
     }
 
     /** Whether {@link #which} finds {@code tool}. */
@@ -123,5 +127,23 @@ public final class TestSupport {
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /**
+     * Waits, bounded (10 s), until {@code t} sits in a wait: a virtual thread parked, a platform thread
+     * parked or inside a rawsock downcall (poll(2), a blocking call), or ended; so the next step acts
+     * on a thread that is really blocked, not one that might get there later.
+     */
+    public static void awaitBlocked(Thread t) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (t.isAlive()) {
+            Thread.State s = t.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) return;
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().equals("dev.rawsock.internal.Libc")) return;
+            }
+            if (System.nanoTime() > end) throw new AssertionError("thread never blocked: " + java.util.Arrays.toString(t.getStackTrace()));
+            Thread.sleep(2);
+        }
     }
 }

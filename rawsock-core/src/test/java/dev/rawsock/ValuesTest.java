@@ -73,4 +73,52 @@ class ValuesTest {
         assertEquals(16, v6.length);
         assertEquals("fe80::1", Rawsock.convertAddress(Domain.INET6, v6));
     }
+
+    @Test
+    void etherTypes() {
+        assertEquals(0x0800, EtherType.IP.value());
+        assertEquals(Protocol.ETH_P_IP, EtherType.IP.protocol());
+        assertEquals(Protocol.ETH_P_ALL, EtherType.ALL.protocol());
+        assertEquals(EtherType.IPV6, EtherType.of(Protocol.ETH_P_IPV6));
+        assertEquals("ETH_P_IP", EtherType.IP.toString());       // where Protocol.ETH_P_IP prints IPPROTO_EGP
+        assertEquals("0x88b5", new EtherType(0x88B5).toString());
+        assertEquals(EtherType.VLAN, EtherType.valueOf("8021q"));
+        assertEquals(EtherType.ARP, EtherType.valueOf("ETH_P_ARP"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EtherType.valueOf("nosuch"));
+        assertTrue(e.getMessage().contains("ETH_P_LLDP"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new EtherType(0x10000));
+        assertThrows(IllegalArgumentException.class, () -> new EtherType(-1));
+        assertTrue(EtherType.known().contains(EtherType.QINQ));
+        assertEquals(SockAddr.packet(3, 0x86DD), SockAddr.packet(3, EtherType.IPV6));
+    }
+
+    @Test
+    void errnoConstants() {
+        assertEquals(111, Errno.ECONNREFUSED.number());
+        assertEquals("Connection refused", Errno.ECONNREFUSED.description());
+        assertEquals(Errno.EAGAIN, Errno.of(11).orElseThrow());
+        assertSame(Errno.EAGAIN, Errno.EWOULDBLOCK);
+        assertEquals(Errno.EOPNOTSUPP, Errno.forName("ENOTSUP").orElseThrow());
+        assertTrue(Errno.of(41).isEmpty(), "41 is unused on Linux");
+        assertTrue(Errno.of(0).isEmpty());
+        assertTrue(Errno.forName("EFOO").isEmpty());
+        ErrnoException e = new ErrnoException("recvfrom", 11, 7);
+        assertTrue(e.is(Errno.EINTR, Errno.EAGAIN));
+        assertFalse(e.is(Errno.EINTR));
+        assertFalse(e.is());
+        assertNull(e.context());
+        ErrnoException c = new ErrnoException("if_nametoindex", Errno.ENODEV.number(), -1, "eth9");
+        assertEquals("if_nametoindex", c.function());
+        assertEquals("eth9", c.context());
+        assertEquals("if_nametoindex(eth9): ENODEV (No such device)", c.getMessage());
+        assertEquals("recvfrom(Capture.next, fd=3): EBADF (Bad file descriptor)",
+                new ErrnoException("recvfrom", 9, 3, "Capture.next").getMessage());
+    }
+
+    @Test
+    void sockOptIsASocketOption() {
+        java.net.SocketOption<Integer> o = SockOpt.SO_RCVBUF;
+        assertEquals("SO_RCVBUF", o.name());
+        assertEquals(Integer.class, o.type());
+    }
 }

@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * A diagnostic column, not a competitor: send/recv/sendto/recvfrom as bare FFM downcalls with errno
  * capture and nothing else (no handle state, no scratch, no retry). rawsock's distance from it is
- * the library's own overhead; DESIGN.md wants that within a few percent.
+ * the library's own overhead, which docs/architecture.md's performance rules keep within a few percent.
  */
 final class BareFfm {
     private BareFfm() {}

@@ -44,14 +44,25 @@ import java.util.regex.Pattern;
  * JVM (forks 0): for the test that checks the output, not for numbers.
  */
 public final class BenchMain {
-    /** One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. */
-    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {}
+    /**
+     * One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. A
+     * {@code latency} benchmark reports time per operation: {@code scale / (ops/s)}, so that the best
+     * (fastest) window is its lowest value.
+     */
+    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale, boolean latency) {
+        Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {
+            this(name, unit, jmhClass, cArgs, scale, false);
+        }
+    }
 
     static final List<Bench> BENCHES = List.of(
             new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
             new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
             new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
-            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9));
+            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9),
+            new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true),
+            // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
+            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of("none"), 1));
 
     /** Run lengths of one mode. */
     record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
@@ -122,6 +133,7 @@ public final class BenchMain {
                 // Diagnostic: the same C with an idle second thread, so its fd table is shared as in any JVM.
                 row.put("c_multithreaded", scaled(Math.max(t1[1], t2[1]), b));
             }
+            if (jmh.containsKey("nettyEpoll")) row.put("netty_epoll", score(jmh, "nettyEpoll", b));
             if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
             // Means over the whole runs, for comparison with the best windows above.
             Map<String, Object> means = new LinkedHashMap<>();
@@ -145,16 +157,16 @@ public final class BenchMain {
     }
 
     private static Double scaled(double v, Bench b) {
-        return v * b.scale();
+        return b.latency() ? (v > 0 ? b.scale() / v : null) : v * b.scale();
     }
 
     private static Double scaled(Double v, Bench b) {
-        return v == null ? null : v * b.scale();
+        return v == null ? null : scaled(v.doubleValue(), b);
     }
 
     private static Double score(Map<String, RunResult> jmh, String method, Bench b) {
         RunResult r = jmh.get(method);
-        return r == null ? null : best(r) * b.scale();
+        return r == null ? null : scaled(best(r), b);
     }
 
     /**

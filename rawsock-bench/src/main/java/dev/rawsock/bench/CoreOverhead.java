@@ -4,8 +4,6 @@ import dev.rawsock.Domain;
 import dev.rawsock.RawSocket;
 import dev.rawsock.Rawsock;
 import dev.rawsock.SocketType;
-import dev.rawsock.internal.FdHandle;
-import dev.rawsock.internal.Scratch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -23,15 +21,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Diagnostics, not part of the report: the pieces of rawsock's per-call path in isolation (ns per
- * call), to find where its overhead over bare FFM goes. Run by hand:
+ * Diagnostics, not part of the report: rawsock's per-call path against its pieces (ns per call),
+ * to find where its overhead over bare FFM goes; measured through the public API only, so the
+ * difference between {@link #pingRawSocket()} and {@link #pingBare()} is everything the library adds
+ * (safe-close bracketing, scratch memory, the retry loop). Run by hand:
  * <pre>java --enable-native-access=ALL-UNNAMED -cp ... org.openjdk.jmh.Main -prof gc CoreOverhead</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CoreOverhead {
-    FdHandle handle;
+    RawSocket[] sockets;
     int[] pair;
     Arena arena;
     MemorySegment errno, out, in;
@@ -40,9 +40,7 @@ public class CoreOverhead {
 
     @Setup
     public void setup() throws IOException {
-        RawSocket[] p = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
-        handle = new FdHandle(p[0].release(), this);
-        p[1].close();
+        sockets = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
         pair = Rawsock.socketpair(Domain.UNIX, SocketType.STREAM);
         arena = Arena.ofConfined();
         errno = BareFfm.capture(arena);
@@ -52,33 +50,25 @@ public class CoreOverhead {
 
     @TearDown
     public void tearDown() throws IOException {
-        handle.close();
+        sockets[0].close();
+        sockets[1].close();
         Rawsock.sockClose(pair[0]);
         Rawsock.sockClose(pair[1]);
         arena.close();
     }
 
-    /** FdHandle.begin + end: what every RawSocket call pays for safe close. */
+    /** 64-byte send+recv on a RawSocket pair with native segments: the library's whole path. */
     @Benchmark
-    public int beginEnd() throws IOException {
-        int fd = handle.begin("x");
-        handle.end();
-        return fd;
+    public long pingRawSocket() throws IOException {
+        sockets[0].send(out);
+        return sockets[1].recv(in);
     }
 
-    /** Two atomic adds: the floor of any begin/end that counts threads inside. */
+    /** Two atomic adds: the floor of the safe-close bracketing that counts threads inside a call. */
     @Benchmark
     public int atomicPair() {
         counter.getAndIncrement();
         return counter.getAndDecrement();
-    }
-
-    /** Scratch.acquire + close (thread-local lookup). */
-    @Benchmark
-    public Object scratch() {
-        try (Scratch s = Scratch.acquire()) {
-            return s.errno;
-        }
     }
 
     /** MemorySegment.ofBuffer where it does not escape (escape analysis removes it). */

@@ -33,7 +33,7 @@ final class Report {
     private static Map<String, Object> withRatios(List<Map<String, Object>> rows, Map<String, Object> row) {
         Map<String, Object> r = new java.util.LinkedHashMap<>(row);
         Map<String, Object> ratios = new java.util.LinkedHashMap<>();
-        for (String col : List.of("c", "nio", "jna", "bare_ffm", "c_multithreaded")) {
+        for (String col : List.of("c", "nio", "jna", "bare_ffm", "c_multithreaded", "netty_epoll")) {
             Double v = ratio(row.get("rawsock"), row.get(col));
             if (v != null) ratios.put("rawsock_over_" + col, round(v));
         }
@@ -132,6 +132,7 @@ final class Report {
             }
             diagnostic(extra, r, "bare_ffm", "bare FFM downcalls with errno capture (rawsock's floor, diagnostic)", "bare FFM");
             diagnostic(extra, r, "bare_ffm_critical", "bare FFM with critical handles (as rawsock's owned fds, diagnostic)", "that");
+            diagnostic(extra, r, "netty_epoll", "Netty's own EpollDatagramChannel, same echo pipeline and loop", "Netty");
             diagnostic(extra, r, "c_multithreaded", "C with an idle second thread (fd table shared, as in every JVM; diagnostic)", "that");
             if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
                 extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
@@ -142,7 +143,7 @@ final class Report {
             }
         }
         if (!extra.isEmpty()) sb.append("\n").append(String.join("\n", extra)).append("\n");
-        sb.append("\n## Against the bar (issue 9)\n\n");
+        sb.append("\n## Against the bar\n\n");
         for (Map<String, Object> r : rows) {
             String name = (String) r.get("name");
             switch (name) {
@@ -159,6 +160,8 @@ final class Report {
                     bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.9);
                 }
                 case "checksum-1500" -> bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.8);
+                case "netty-udp-echo" -> bar(sb, name + " RawChannel/Netty EpollDatagramChannel",
+                        ratio(r.get("rawsock"), r.get("netty_epoll")), 0.9);
                 default -> { }
             }
         }

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "rawsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Full BSD and raw socket access for Java: a tool over the rawsock library.",
-        subcommands = {DoctorCommand.class, IfaddrsCommand.class, ResolveCommand.class, PingCommand.class, TracerouteCommand.class, SendCommand.class, SockoptsCommand.class, SniffCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, IfaddrsCommand.class, LinkCommand.class, AddrCommand.class, RouteCommand.class, MonitorCommand.class, TunCommand.class, ResolveCommand.class, PingCommand.class, TracerouteCommand.class, SendCommand.class, SockoptsCommand.class, SniffCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;

@@ -14,6 +14,7 @@ import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,17 +44,12 @@ import java.util.concurrent.ThreadLocalRandom;
 @Command(name = "ping", mixinStandardHelpOptions = true,
         description = "Send ICMP echo requests (raw socket, or the kernel's ping socket without CAP_NET_RAW).")
 final class PingCommand implements Callable<Integer> {
-    /** IPV6_HOPLIMIT, the type of the control message IPV6_RECVHOPLIMIT asks for ({@code <netinet/in.h>}). */
-    static final int IPV6_HOPLIMIT_CMSG = 52;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families;
 
     @Option(names = "-c", paramLabel = "count", description = "Stop after sending (and receiving) count packets.")
     Integer count;
@@ -98,7 +94,7 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Domain family = Hosts.family(spec, ipv4, ipv6);
+        Domain family = families.family();
         if (count != null && count <= 0) throw new ParameterException(spec.commandLine(), "bad number of packets to transmit: " + count);
         if (!(interval >= 0) || interval > 1e6) throw new ParameterException(spec.commandLine(), "bad timing interval: " + interval);
         if (size < 0 || size > 65507) throw new ParameterException(spec.commandLine(), "invalid packet size: " + size);
@@ -302,8 +298,11 @@ final class PingCommand implements Callable<Integer> {
     /** The IP_TTL or IPV6_HOPLIMIT control message's value, or -1. */
     private static int ttlOf(Message msg) {
         for (ControlMessage c : msg.controlMessages()) {
-            if (c.level().equals(Level.IP) && c.type() == SockOpt.IP_TTL.optname()) return c.ttl();
-            if (c.level().equals(Level.IPV6) && c.type() == IPV6_HOPLIMIT_CMSG) return c.hopLimit();
+            switch (c.kind()) {
+                case IP_TTL -> { return c.ttl(); }
+                case IPV6_HOPLIMIT -> { return c.hopLimit(); }
+                default -> { }
+            }
         }
         return -1;
     }

@@ -10,6 +10,7 @@ import dev.rawsock.Rawsock;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,11 +32,8 @@ final class ResolveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-4", description = "IPv4 addresses only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 addresses only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families;
 
     @Option(names = {"-r", "--reverse"}, description = "The name is an address: find its host name.")
     boolean reverse;
@@ -46,7 +44,7 @@ final class ResolveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Domain family = Hosts.family(spec, ipv4, ipv6);
+        Domain family = families.family();
         if (reverse) {
             List<AddrInfo> numeric;
             try {

@@ -1,5 +1,6 @@
 package dev.rawsock.cli;
 
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.IfFlag;
 import dev.rawsock.Interfaces;
@@ -9,7 +10,7 @@ import dev.rawsock.capture.CaptureStats;
 import dev.rawsock.packet.BpfProgram;
 import dev.rawsock.packet.Frame;
 import dev.rawsock.packet.LinkType;
-import dev.rawsock.packet.Packets;
+import dev.rawsock.packet.PcapNgWriter;
 import dev.rawsock.packet.PcapReader;
 import dev.rawsock.packet.PcapRecord;
 import dev.rawsock.packet.PcapWriter;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -52,8 +54,13 @@ final class SniffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-i", paramLabel = "interface", description = "Interface to capture on; 'any' or none: all of them.")
+    @Option(names = "-i", paramLabel = "interface",
+            description = "Interface to capture on; any (the default): all of them, as LINUX_SLL2 frames.")
     String iface;
+
+    @Option(names = {"--immediate", "--immediate-mode"},
+            description = "Deliver each packet as soon as it arrives (a TPACKET_V2 ring), not a ring block at a time.")
+    boolean immediate;
 
     @Option(names = "-D", description = "List the interfaces sniff can capture on, numbered as tcpdump -D numbers them, and exit.")
     boolean listInterfaces;
@@ -102,6 +109,9 @@ final class SniffCommand implements Callable<Integer> {
     @Option(names = "-w", paramLabel = "file.pcap", description = "Write the packets to a pcap file instead of printing them.")
     Path write;
 
+    @Option(names = "--pcapng", description = "Write -w as pcapng (the default for a file named *.pcapng).")
+    boolean pcapng;
+
     @Option(names = "-r", paramLabel = "file.pcap", description = "Read packets from a pcap file instead of an interface.")
     Path read;
 
@@ -130,7 +140,6 @@ final class SniffCommand implements Callable<Integer> {
         if (snaplen == 0) snaplen = Capture.Options.MAX_SNAPLEN;
         if (bufferKib < 0 || bufferKib > (1 << 22)) throw new ParameterException(spec.commandLine(), "-B must be 1..4194304 KiB: " + bufferKib);
         if (time.length > 5) throw new ParameterException(spec.commandLine(), "at most five -t");
-        if ("any".equals(iface)) iface = null;
         if (snaplen < 1 || snaplen > Capture.Options.MAX_SNAPLEN)
             throw new ParameterException(spec.commandLine(), "snaplen must be 1.." + Capture.Options.MAX_SNAPLEN + ": " + snaplen);
         if (timeout < 0) throw new ParameterException(spec.commandLine(), "timeout must not be negative: " + timeout);
@@ -149,20 +158,21 @@ final class SniffCommand implements Callable<Integer> {
 
     private int readFile(BpfProgram program) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (PcapReader r = PcapReader.open(read); PcapWriter w = write == null ? null : PcapWriter.create(write, r.linktype(), snaplen)) {
+        try (PcapReader r = PcapReader.open(read); Out w = write == null ? null : writer(r.linktype(), null, null)) {
             if (w == null) {
                 PrintWriter err = spec.commandLine().getErr();
                 err.printf("reading from file %s, link-type %s (%s), snapshot length %d%n", read, LinkType.name(r.linktype()),
                         LinkType.description(r.linktype()).orElse("unknown"), r.snaplen());
                 err.flush();
             }
-            TcpdumpPrinter printer = printer(r.linktype()).nanoseconds(r.nanos());
+            // one printer per link type: a pcapng file may hold interfaces of several
+            Map<Integer, TcpdumpPrinter> printers = new java.util.HashMap<>();
             StringBuilder line = new StringBuilder(256);
             for (PcapRecord rec; (count == 0 || captured < count) && (rec = r.next()) != null; ) {
                 if (program != null && !program.matches(rec.bytes())) continue;
                 captured++;
                 if (w != null) w.write(rec);
-                else print(out, printer, line, rec);
+                else print(out, printers.computeIfAbsent(rec.linkType(), lt -> printer(lt).nanoseconds(r.nanos())), line, rec);
             }
         }
         out.flush();
@@ -199,23 +209,41 @@ final class SniffCommand implements Callable<Integer> {
         out.append(line);
     }
 
+    /**
+     * One packet as tcpdump -n prints it, with its local time stamp, by a fresh printer: without
+     * the state a capture keeps (TCP sequence numbers are absolute from the second packet on).
+     */
+    static String line(Frame f, int linktype) {
+        StringBuilder sb = new StringBuilder(128);
+        MemorySegment data = MemorySegment.ofBuffer(f.data());
+        new TcpdumpPrinter(linktype).interfaceNames(SniffCommand::ifName).print(sb, f.timestampNanos(), data,
+                Math.max(f.wireLength(), data.byteSize()));
+        // the printer ends each line (and any dump) with a newline; println adds it back
+        if (!sb.isEmpty() && sb.charAt(sb.length() - 1) == '\n') sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
     private int live(BpfProgram program, String expr) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Capture.Options o = Capture.Options.defaults().snaplen(snaplen).promiscuous(promisc);
+        Capture.Options o = Capture.Options.defaults().snaplen(snaplen).promiscuous(promisc).immediate(immediate);
         if (bufferKib > 0) o.ringSize(bufferKib * 1024L);
-        if (program != null) o.filter(program);
+        // as an expression, so that the capture compiles it for its interface's link type
+        if (program != null) o.filter(expr);
+        String on = iface == null || iface.equals("any") ? null : iface;
         Capture c;
         try {
-            c = Capture.open(iface, o);
+            c = Capture.open(on, o);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (ErrnoException e) {
             if (Sockets.denied(e))
                 throw new CliException("capture needs CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the java binary)", e);
-            if (e.errnoName().equals("ENODEV")) throw new CliException(iface + ": no such interface", e);
+            if (e.is(Errno.ENODEV)) throw new CliException(iface + ": no such interface", e);
             throw e;
         }
         CountDownLatch finished = new CountDownLatch(1);
-        PcapWriter w = null;
+        Out w = null;
         Thread hook = new Thread(() -> {
             // Ctrl-C: read the counters while the socket is open, stop the reader, let it close the file.
             interrupted = true;
@@ -229,15 +257,17 @@ final class SniffCommand implements Callable<Integer> {
             summary(err, st, true);
         }, "rawsock-sniff-summary");
         try (c) {
-            w = write == null ? null : PcapWriter.create(write, PcapWriter.LINKTYPE_ETHERNET, snaplen);
-            err.printf("listening on %s, link-type EN10MB (Ethernet), snapshot length %d bytes%s%n", iface == null ? "any" : iface,
-                    snaplen, expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
+            int linkType = c.linkType();
+            w = write == null ? null : writer(linkType, on == null ? "any" : on, c);
+            err.printf("listening on %s, link-type %s (%s), snapshot length %d bytes%s%n", on == null ? "any" : on,
+                    LinkType.name(linkType), LinkType.description(linkType).orElse("?"), snaplen,
+                    expr.isEmpty() ? "" : ", filter \"" + expr + "\"");
             err.flush();
             Runtime.getRuntime().addShutdownHook(hook);
-            PcapWriter writer = w;
+            Out writer = w;
             long[] lastShown = {System.nanoTime()};
             StringBuilder line = new StringBuilder(256);
-            Map<Integer, TcpdumpPrinter> printers = new java.util.HashMap<>();
+            TcpdumpPrinter printer = printer(linkType);
             Thread flusher = writer != null ? null : Thread.ofPlatform().daemon().name("rawsock-sniff-flush").start(() -> {
                 // tcpdump's stdio buffer reaches a pipe when full; a quiet capture should not hold lines forever
                 try {
@@ -263,8 +293,7 @@ final class SniffCommand implements Callable<Integer> {
                             err.flush();
                         }
                     } else {
-                        int lt = linktypeOf(p.hardwareType());
-                        print(out, printers.computeIfAbsent(lt, this::printer), line, p);
+                        print(out, printer, line, p);
                     }
                 });
             } catch (AsynchronousCloseException e) {
@@ -295,6 +324,33 @@ final class SniffCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The -w file, classic pcap or pcapng; closing a live capture's pcapng file records its counts. */
+    private interface Out extends java.io.Closeable {
+        void write(Frame f) throws IOException;
+    }
+
+    /** pcapng for --pcapng or a name ending in .pcapng (one interface, named), else classic pcap. */
+    private Out writer(int linktype, String ifname, Capture c) throws IOException {
+        if (!pcapng && !write.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pcapng")) {
+            PcapWriter w = PcapWriter.create(write, linktype, snaplen);
+            return new Out() {
+                @Override public void write(Frame f) throws IOException { w.write(f); }
+                @Override public void close() throws IOException { w.close(); }
+            };
+        }
+        PcapNgWriter w = PcapNgWriter.create(write);
+        w.addInterface(ifname, linktype, snaplen);
+        return new Out() {
+            @Override public void write(Frame f) throws IOException { w.write(f); }
+
+            @Override public void close() throws IOException {
+                CaptureStats st = c == null ? null : stats(c);
+                if (st != null) w.statistics(0, st.received(), st.dropped());
+                w.close();
+            }
+        };
+    }
+
     private static CaptureStats stats(Capture c) {
         try {
             return c.stats();
@@ -317,11 +373,6 @@ final class SniffCommand implements Callable<Integer> {
             }
             err.flush();
         }
-    }
-
-    /** The pcap link type for an interface's ARPHRD_* type: Ethernet and loopback carry Ethernet headers; tun none. */
-    static int linktypeOf(int arphrd) {
-        return arphrd == 0xFFFE || arphrd == 0xFFFF ? Packets.LINKTYPE_RAW : Packets.LINKTYPE_ETHERNET;
     }
 
     /**

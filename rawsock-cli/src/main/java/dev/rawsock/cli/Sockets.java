@@ -1,6 +1,7 @@
 package dev.rawsock.cli;
 
 import dev.rawsock.Domain;
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Protocol;
 import dev.rawsock.RawSocket;
@@ -13,7 +14,7 @@ final class Sockets {
 
     /** Whether a socket(2) failed for want of a privilege (or a sysctl's permission) rather than for another reason. */
     static boolean denied(ErrnoException e) {
-        return e.errnoName().equals("EPERM") || e.errnoName().equals("EACCES");
+        return e.is(Errno.EPERM, Errno.EACCES);
     }
 
     /** The socket, or null when this process may not open one of that kind (so the caller can fall back). */

@@ -1,6 +1,7 @@
 package dev.rawsock.cli;
 
 import dev.rawsock.Domain;
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Level;
 import dev.rawsock.Protocol;
@@ -57,7 +58,7 @@ final class SockoptsCommand implements Callable<Integer> {
             s = RawSocket.open(d, t, p);
         } catch (ErrnoException e) {
             throw new CliException("socket(" + d + ", " + t + (p == null ? ", 0" : ", " + p) + "): " + e.errnoName()
-                    + (e.errnoName().equals("EPERM") ? " (needs CAP_NET_RAW)" : ""), e);
+                    + (e.is(Errno.EPERM) ? " (needs CAP_NET_RAW)" : ""), e);
         }
         try (s) {
             out.printf("socket(%s, %s, %s)%n", d, t, p == null ? "0" : p);

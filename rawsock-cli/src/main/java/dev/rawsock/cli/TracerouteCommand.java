@@ -2,6 +2,7 @@ package dev.rawsock.cli;
 
 import dev.rawsock.ControlMessage;
 import dev.rawsock.Domain;
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Message;
 import dev.rawsock.MsgFlag;
@@ -11,6 +12,7 @@ import dev.rawsock.SockAddr;
 import dev.rawsock.SockOpt;
 import dev.rawsock.SocketType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,18 +36,13 @@ import java.util.concurrent.Callable;
 @Command(name = "traceroute", mixinStandardHelpOptions = true,
         description = "Print the route to a host: UDP probes with rising TTL, ICMP answers via IP_RECVERR.")
 final class TracerouteCommand implements Callable<Integer> {
-    /** {@code SO_EE_ORIGIN_ICMP} and {@code SO_EE_ORIGIN_ICMP6} ({@code <linux/errqueue.h>}). */
-    static final int ORIGIN_ICMP = 2, ORIGIN_ICMP6 = 3;
     static final int DATA_BYTES = 32;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families;
 
     @Option(names = {"-m", "--max-hops"}, paramLabel = "max_ttl", description = "Largest TTL to try (default 30).")
     int maxHops = 30;
@@ -68,7 +65,7 @@ final class TracerouteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Domain family = Hosts.family(spec, ipv4, ipv6);
+        Domain family = families.family();
         if (maxHops < 1 || maxHops > 255) throw new ParameterException(spec.commandLine(), "max hops must be 1..255: " + maxHops);
         if (firstHop < 1 || firstHop > maxHops) throw new ParameterException(spec.commandLine(), "first hop must be 1.." + maxHops + ": " + firstHop);
         if (queries < 1 || queries > 10) throw new ParameterException(spec.commandLine(), "queries per hop must be 1..10: " + queries);
@@ -137,7 +134,7 @@ final class TracerouteCommand implements Callable<Integer> {
                 try {
                     s.recvMsg(m, MsgFlag.ERRQUEUE, MsgFlag.DONTWAIT);
                 } catch (ErrnoException e) {
-                    if (e.errnoName().equals("EAGAIN")) break;
+                    if (e.is(Errno.EAGAIN)) break;
                     throw e;
                 }
                 for (ControlMessage c : m.controlMessages()) {
@@ -147,7 +144,7 @@ final class TracerouteCommand implements Callable<Integer> {
                     } catch (IllegalArgumentException notAnError) {
                         continue;
                     }
-                    if (ee.origin() != ORIGIN_ICMP && ee.origin() != ORIGIN_ICMP6) continue;
+                    if (ee.originKind() != ControlMessage.Origin.ICMP && ee.originKind() != ControlMessage.Origin.ICMP6) continue;
                     // msg_name is the probe's destination: its port says which probe this answers
                     if (m.addr() == null || m.addr().port() != dport) continue;
                     return new Answer(ee.offender() == null ? null : ee.offender().inetAddress(), ee.type(), ee.code(), now);
@@ -162,7 +159,7 @@ final class TracerouteCommand implements Callable<Integer> {
             try {
                 s.recv(buf, MsgFlag.DONTWAIT);
             } catch (ErrnoException e) {
-                if (e.errnoName().equals("EAGAIN")) return;
+                if (e.is(Errno.EAGAIN)) return;
                 throw e;
             }
         }

@@ -136,7 +136,7 @@ final class Cli {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         int n = 0;
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (!(e.contains("rawsock-core") || e.contains("rawsock-cli") || e.contains("picocli"))) continue;
+            if (!(e.contains("rawsock-packet") || e.contains("rawsock-core") || e.contains("rawsock-cli") || e.contains("picocli"))) continue;
             if (e.contains("test-classes")) continue;
             Path src = Path.of(e);
             Path dst = dir.resolve((n++) + "-" + src.getFileName());

@@ -85,6 +85,44 @@ class SniffCommandTest {
         }
     }
 
+    /**
+     * {@code -i any --immediate} in a namespace of its own: the file is LINUX_SLL2, as tcpdump writes
+     * "any", and each record starts with the SLL2 header. Datagrams go to lo (bash's /dev/udp) until
+     * sniff has its two packets (bounded in count).
+     */
+    @Test
+    void anyWritesLinuxSll2Frames() throws Exception {
+        assumeTrue(Cli.canNetns() && Cli.have("bash"), "needs root, ip netns and bash");
+        Path cp = Cli.readableClassPath();
+        Path dir = Files.createTempDirectory("rs-sniff-any");
+        Path pcap = dir.resolve("any.pcap");
+        try (Cli.Netns ns = new Cli.Netns("any")) {
+            String java = String.join(" ", Cli.java(), "--enable-native-access=ALL-UNNAMED", "-cp", Cli.classPathOf(cp),
+                    "dev.rawsock.cli.Main", "sniff", "-i", "any", "--immediate", "-c", "2", "--timeout", "30", "-w", pcap.toString());
+            String err = dir.resolve("err.txt").toString();
+            Cli.Result r = ns.in(Duration.ofSeconds(90), "bash", "-c", java + " 2>" + err + " & pid=$!; i=0;"
+                    + " while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do"
+                    + "   grep -q listening " + err + " && echo x >/dev/udp/127.0.0.1/9; i=$((i+1)); sleep 0.1;"
+                    + " done; wait $pid; rc=$?; cat " + err + "; rm -f " + err + "; exit $rc");
+            assertEquals(0, r.rc(), r::toString);
+            assertTrue(r.out().contains("listening on any, link-type LINUX_SLL2"), r::toString);
+            try (dev.rawsock.packet.PcapReader in = dev.rawsock.packet.PcapReader.open(pcap)) {
+                assertEquals(dev.rawsock.packet.LinkType.LINUX_SLL2, in.linktype());
+                int n = 0;
+                for (dev.rawsock.packet.PcapRecord rec; (rec = in.next()) != null; n++) {
+                    byte[] b = rec.bytes();
+                    assertEquals(0x0800, ((b[0] & 0xff) << 8) | (b[1] & 0xff), "sll2_protocol IPv4");
+                    assertEquals(0x45, b[20] & 0xff, "the IP header after the 20-byte SLL2 header");
+                }
+                assertEquals(2, n);
+            }
+        } finally {
+            Files.deleteIfExists(pcap);
+            Files.deleteIfExists(dir);
+            Cli.deleteTree(cp);
+        }
+    }
+
     @Test
     void badFilterIsUsage() {
         Cli.Result r = Cli.run("sniff", "-r", "/nonexistent.pcap", "udp", "port", "notaport");

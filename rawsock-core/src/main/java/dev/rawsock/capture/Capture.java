@@ -2,11 +2,9 @@ package dev.rawsock.capture;
 
 import dev.rawsock.Domain;
 import dev.rawsock.ErrnoException;
-import dev.rawsock.PollEvent;
 import dev.rawsock.RawSocket;
 import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
-import dev.rawsock.internal.Cmsg;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.IfReq;
@@ -14,32 +12,21 @@ import dev.rawsock.internal.Layouts;
 import dev.rawsock.internal.NetIf;
 import dev.rawsock.internal.Scratch;
 import dev.rawsock.internal.Sys;
-import dev.rawsock.packet.BpfInstruction;
 import dev.rawsock.packet.BpfProgram;
+import dev.rawsock.packet.LinkType;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Packet capture on an {@code AF_PACKET} socket ({@code packet(7)}), the way libpcap does it on
@@ -102,6 +89,8 @@ public final class Capture implements AutoCloseable {
         private static final int PAGE = 4096;
 
         private BpfProgram filter;
+        private String filterExpression;        // when the filter came as an expression: compiled again for the link type
+        private boolean immediate;
         private boolean promiscuous;
         private int snaplen = MAX_SNAPLEN;
         private int blockSize = 256 * 1024;
@@ -129,6 +118,8 @@ public final class Capture implements AutoCloseable {
         public Options copy() {
             Options o = new Options();
             o.filter = filter;
+            o.filterExpression = filterExpression;
+            o.immediate = immediate;
             o.promiscuous = promiscuous;
             o.snaplen = snaplen;
             o.blockSize = blockSize;
@@ -149,13 +140,15 @@ public final class Capture implements AutoCloseable {
          * after it took the outer VLAN tag off, so {@code vlan} tests the tag in the metadata or in
          * the packet, as libpcap's live filters do; the capture puts the tag back into
          * {@link CapturedPacket#data()}, where {@link BpfProgram#matches(dev.rawsock.packet.Frame)}
-         * finds it and gives the same verdict.
+         * finds it and gives the same verdict. On an interface whose link type is not Ethernet
+         * ({@link Capture#linkType()}) the expression is compiled for that link type when the capture opens.
          *
          * @param pcapFilter the expression, or null for no filter
          * @return these options
          */
         public Options filter(String pcapFilter) {
             this.filter = pcapFilter == null ? null : BpfProgram.compile(pcapFilter, BpfProgram.Target.LINUX_SOCKET);
+            this.filterExpression = pcapFilter;
             return this;
         }
 
@@ -163,12 +156,31 @@ public final class Capture implements AutoCloseable {
          * A classic BPF program the kernel runs on each packet, attached as given; null for none. A
          * program compiled for {@link BpfProgram.Target#OFFLINE} sees no outer VLAN tag here (the
          * kernel took it off): compile for {@link BpfProgram.Target#LINUX_SOCKET} to filter on it.
+         * The program reads frames of the capture's {@link Capture#linkType()}: on "any" (and other
+         * cooked captures) a program for {@link LinkType#LINUX_SLL2} frames, which the capture rewrites
+         * for the kernel as libpcap does ({@link BpfProgram#forCookedSocket()}).
          *
          * @param program the program, or null for no filter
          * @return these options
          */
         public Options filter(BpfProgram program) {
             this.filter = program;
+            this.filterExpression = null;
+            return this;
+        }
+
+        /**
+         * Whether each packet is delivered as soon as the kernel has it (libpcap's immediate mode,
+         * {@code pcap_set_immediate_mode(3PCAP)}): a {@code TPACKET_V2} ring, which wakes the reader
+         * for every packet, instead of the {@code TPACKET_V3} ring, which hands packets over a block
+         * at a time (when the block is full or {@link #blockTimeout} retires it). Costs more wake-ups
+         * under load. The ring's size still follows {@link #ringSize}; the block options do not apply.
+         *
+         * @param on true for immediate delivery
+         * @return these options
+         */
+        public Options immediate(boolean on) {
+            this.immediate = on;
             return this;
         }
 
@@ -299,10 +311,6 @@ public final class Capture implements AutoCloseable {
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final Set<PollEvent> IN = EnumSet.of(PollEvent.IN);
-    /** tp_frame_size: with TPACKET_V3 frames are variable; this only sizes the kernel's frame count check. */
-    private static final int FRAME_SIZE = Consts.TPACKET_ALIGNMENT << 7;
     /**
      * {@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING} (include/uapi/linux/if_packet.h, Linux 4.20+): the
      * group's hook skips outgoing packets. Not in Consts because the userspace headers that the C probe
@@ -310,35 +318,17 @@ public final class Capture implements AutoCloseable {
      */
     private static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
 
+    private final CaptureSocket cs;
     private final RawSocket sock;
     private final int ifindex;
-    private final int snaplen;
-    private boolean skipOutgoing;                       // every OUTGOING packet, not only loopback's; set before open returns
     private boolean ignoringOutgoing;                   // PACKET_IGNORE_OUTGOING is on
     private final ReentrantLock ioLock = new ReentrantLock();  // the reader; close takes it to unmap
-    private final ReentrantLock fdLock = new ReentrantLock();  // raw calls on sock.fd() vs. closing it
     private final AtomicBoolean closeStarted = new AtomicBoolean();
-    private volatile boolean closed;
-    private final Arena arena;                          // shared: the ring mapping or the receive buffer
-    private final Cleaner.Cleanable cleanable;
+    private final Cleaner.Cleanable cleanable;          // closes the shared arena: the ring mapping or the receive buffer
+    private final PacketReader reader;                  // guarded by ioLock
     private final String ringRefused;                   // why there is no ring, or null
-
-    // ring state (ring != null); guarded by ioLock
-    private final MemorySegment ring;
-    private final ByteBuffer ringView;
-    private final int blockSize;
-    private final int blockCount;
-    private int block;
-    private boolean inBlock;
-    private int left;
-    private long frame;
-
-    // recvmsg state (ring == null); guarded by ioLock. All of it lives in the arena, its pointers set once.
-    private final MemorySegment recvBuf;                // VLAN_TAG_LEN bytes of room for a tag, then the packet
-    private final ByteBuffer recvView;
-    private final MemorySegment msg;                    // struct msghdr naming the three below
-    private final MemorySegment fromLl;                 // struct sockaddr_ll
-    private final MemorySegment control;                // the PACKET_AUXDATA control message
+    private final int snaplen;
+    private BpfProgram userFilter;                      // the filter, when it runs here and not in the kernel; set in start
 
     // PACKET_STATISTICS resets the kernel's counters on each read: the totals live here. Guarded by fdLock.
     private long received;
@@ -364,17 +354,26 @@ public final class Capture implements AutoCloseable {
         if (o.ring && ringTotal > Integer.MAX_VALUE)
             throw new IllegalArgumentException("ring of " + ringTotal + " bytes is over " + Integer.MAX_VALUE);
         int ifindex = ifnameOrNull == null ? 0 : NetIf.index(ifnameOrNull);
-        RawSocket sock;
+        // Protocol 0: the socket receives nothing until bind names ETH_P_ALL, after the filter and ring are in place.
+        RawSocket sock = packetSocket(SocketType.RAW);
+        int linkType = LinkType.LINUX_SLL2;
         try {
-            // Protocol 0: the socket receives nothing until bind names ETH_P_ALL, after the filter and ring are in place.
-            sock = RawSocket.open(Domain.PACKET, SocketType.RAW);
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) throw new NeedsCapNetRaw(e);
-            throw e;
+            if (ifnameOrNull != null) linkType = linkTypeOf(IfReq.hwtype(sock.fd(), ifnameOrNull));
+            if (linkType == LinkType.LINUX_SLL2) {
+                sock.close();
+                sock = packetSocket(SocketType.DGRAM);
+            }
+        } catch (Throwable t) {
+            try {
+                sock.close();
+            } catch (ErrnoException ignored) {
+                // the setup error is the one to report
+            }
+            throw t;
         }
         Capture c;
         try {
-            c = new Capture(sock, ifindex, o);
+            c = new Capture(sock, ifindex, linkType, o);
         } catch (Throwable t) {
             try {
                 sock.close();
@@ -407,6 +406,30 @@ public final class Capture implements AutoCloseable {
         return open(ifnameOrNull, Options.defaults());
     }
 
+    private static RawSocket packetSocket(SocketType type) throws ErrnoException {
+        try {
+            return RawSocket.open(Domain.PACKET, type);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) throw new NeedsCapNetRaw(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The link type a device's ARPHRD type is captured as, after libpcap's {@code map_arphrd_to_dlt}:
+     * Ethernet-like devices and the loopback as Ethernet, devices without a link-layer header (tun,
+     * {@code ARPHRD_NONE}; {@code ARPHRD_RAWIP}) as raw IP, radiotap as radiotap; anything else in
+     * cooked mode, as {@link LinkType#LINUX_SLL2}.
+     */
+    static int linkTypeOf(int arphrd) {
+        return switch (arphrd) {
+            case Consts.ARPHRD_ETHER, Consts.ARPHRD_IEEE802, Consts.ARPHRD_LOOPBACK -> LinkType.ETHERNET;
+            case Consts.ARPHRD_NONE, Consts.ARPHRD_RAWIP -> LinkType.RAW;
+            case Consts.ARPHRD_IEEE80211_RADIOTAP -> LinkType.IEEE802_11_RADIOTAP;
+            default -> LinkType.LINUX_SLL2;
+        };
+    }
+
     /** EPERM from socket(AF_PACKET), saying what is missing. */
     private static final class NeedsCapNetRaw extends ErrnoException {
         private static final long serialVersionUID = 1L;
@@ -423,8 +446,9 @@ public final class Capture implements AutoCloseable {
         }
     }
 
-    private Capture(RawSocket sock, int ifindex, Options o) throws IOException {
+    private Capture(RawSocket sock, int ifindex, int linkType, Options o) throws IOException {
         this.sock = sock;
+        this.cs = new CaptureSocket(sock, linkType, linkType == LinkType.LINUX_SLL2);
         this.ifindex = ifindex;
         this.snaplen = o.snaplen;
         int fd = sock.fd();
@@ -436,58 +460,37 @@ public final class Capture implements AutoCloseable {
                 ignoringOutgoing = true;
             } catch (ErrnoException e) {
                 // Older kernels (< 4.20) lack it: skip in Java instead (the loopback's copies are always skipped there).
-                skipOutgoing = o.ignoreOutgoing;
+                cs.skipOutgoing = o.ignoreOutgoing;
             }
         }
 
         Arena a = Arena.ofShared();
-        this.arena = a;
         this.cleanable = CLEANER.register(this, () -> closeArena(a));
-        MemorySegment r = null;
+        PacketReader r = null;
         String refused = o.ring ? null : "ring turned off in the options";
-        int bs = o.blockSize, bn = o.blocks();
         if (o.ring) {
             try {
-                r = mapRing(fd, a, bs, bn, o.blockTimeout);
+                r = o.immediate
+                        ? new RingV2Reader(cs, a, o.snaplen, frameBytes(fd, ifindex, o.snaplen), (long) o.blockSize * o.blocks())
+                        : new RingReader(cs, a, o.snaplen, o.blockSize, o.blocks(), o.blockTimeout);
             } catch (ErrnoException e) {
                 refused = e.getMessage();
             }
         }
         this.ringRefused = refused;
-        this.ring = r;
-        if (r != null) {
-            this.ringView = r.asByteBuffer().asReadOnlyBuffer();
-            this.blockSize = bs;
-            this.blockCount = bn;
-            this.recvBuf = null;
-            this.recvView = null;
-            this.msg = null;
-            this.fromLl = null;
-            this.control = null;
-        } else {
-            this.ringView = null;
-            this.blockSize = 0;
-            this.blockCount = 0;
-            // As libpcap: without the ring, the tag and the wire length come in a control message.
-            // ENOPROTOOPT (a kernel before 2.6.27) leaves the capture without them, as libpcap does.
-            try {
-                Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_AUXDATA, 1, "setsockopt(PACKET_AUXDATA)");
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ENOPROTOOPT) throw e;
-            }
-            this.recvBuf = a.allocate(VLAN_TAG_LEN + (long) snaplen, 16);
-            this.recvView = recvBuf.asByteBuffer().asReadOnlyBuffer();
-            this.fromLl = a.allocate(Layouts.SOCKADDR_LL);
-            this.control = a.allocate(CONTROL_SIZE, Cmsg.ALIGNMENT);
-            MemorySegment iov = a.allocate(Layouts.IOVEC);
-            iov.set(JAVA_LONG, Layouts.IOV_BASE, recvBuf.address() + VLAN_TAG_LEN);
-            iov.set(JAVA_LONG, Layouts.IOV_LEN, snaplen);
-            this.msg = a.allocate(Layouts.MSGHDR);
-            msg.set(JAVA_LONG, Layouts.MSG_NAME, fromLl.address());
-            msg.set(JAVA_LONG, Layouts.MSG_IOV, iov.address());
-            msg.set(JAVA_LONG, Layouts.MSG_IOVLEN, 1);
-            msg.set(JAVA_LONG, Layouts.MSG_CONTROL, control.address());
-        }
+        // As libpcap: without the ring, the tag and the wire length come in a control message.
+        this.reader = r != null ? r : new SocketReader(cs, a, o.snaplen);
+    }
+
+    /**
+     * How many bytes of packet an immediate ring's slot holds: the snaplen, but no more than the
+     * device's MTU and a link-layer header with a VLAN tag can fill (64 KiB on "any"), as libpcap
+     * sizes its V2 frames; a longer packet is cut to the slot.
+     */
+    private static int frameBytes(int fd, int ifindex, int snaplen) throws ErrnoException {
+        int most = 65_536;
+        if (ifindex != 0) most = IfReq.mtu(fd, NetIf.name(ifindex)) + 2 * Consts.ETH_ALEN + 2 + CaptureSocket.VLAN_TAG_LEN;
+        return Math.max(1, Math.min(snaplen, most));
     }
 
     /**
@@ -496,15 +499,24 @@ public final class Capture implements AutoCloseable {
      */
     private void start(Options o) throws IOException {
         int fd = sock.fd();
-        // With the ring the kernel copies only what the filter returns, so the snaplen goes into the
-        // program. Without the ring the program stays as given and the data are cut in Java (the
-        // iovec holds a snaplen), so that recvmsg's MSG_TRUNC length stays the packet's own even
-        // where PACKET_AUXDATA is missing.
-        BpfProgram program = ring != null ? withSnaplen(o.filter, o.snaplen) : o.filter;
-        if (program != null) {
-            sock.attachFilter(program);
-            drain(fd);
+        BpfProgram filter = filterFor(o, cs.linkType);
+        // A cooked socket's filter sees no link-layer header: the program's header loads become
+        // metadata loads, or, where it reads a header field the kernel cannot supply, it runs here.
+        BpfProgram kernel = filter == null || !cs.cooked ? filter : filter.forCookedSocket();
+        if (filter != null && kernel == null) userFilter = filter;
+        if (kernel != null) {
+            try {
+                attach(kernel, o.snaplen);
+            } catch (ErrnoException e) {
+                // EINVAL: a program the kernel will not run (a backward jump; one whose jumps span more
+                // than its translation to eBPF can encode); ENOMEM: one over net.core.optmem_max. As
+                // libpcap, filter in user space then, the kernel passing everything.
+                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOMEM) throw e;
+                userFilter = filter;
+                kernel = null;
+            }
         }
+        if (kernel == null) attach(null, o.snaplen);
         sock.bind(SockAddr.packet(ifindex, Consts.ETH_P_ALL));
 
         if (o.promiscuous) {
@@ -528,79 +540,48 @@ public final class Capture implements AutoCloseable {
                     return;
                 } catch (ErrnoException e) {
                     if (e.errno() != Errno.EINVAL) throw e;
-                    skipOutgoing = o.ignoreOutgoing;  // a kernel without the flag: skip in Java
+                    cs.skipOutgoing = o.ignoreOutgoing;  // a kernel without the flag: skip in Java
                 }
             }
             Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_FANOUT, arg, "setsockopt(PACKET_FANOUT)");
         }
     }
 
-    private static final int BPF_RET_K = 0x06;
-    private static final int VLAN_TAG_LEN = 4;
-    /** Room for a {@code PACKET_AUXDATA} message (CMSG_SPACE(20) = 40) and whatever else the socket may add. */
-    private static final int CONTROL_SIZE = 256;
-    private static final ValueLayout.OfShort NET16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-
     /**
-     * The program the kernel runs: the filter with every {@code ret #k} (k &gt; 0) lowered to the
-     * snaplen, as libpcap compiles it, because the kernel copies no more of a packet than its filter
-     * returns; that keeps long packets from filling the ring with bytes the capture would cut anyway.
-     * With no filter and a snaplen below the maximum, {@code ret #snaplen} alone. (A {@code ret a} is
-     * left as it is; the data are cut in Java too.)
+     * Attaches {@code program} (null: only the snaplen, if the ring needs it). With the ring the kernel
+     * copies only what the filter returns, so the snaplen goes into the program. Without the ring the
+     * program stays as given and the data are cut in Java (the iovec holds a snaplen), so that
+     * recvmsg's MSG_TRUNC length stays the packet's own even where PACKET_AUXDATA is missing.
      */
-    static BpfProgram withSnaplen(BpfProgram filter, int snaplen) {
-        if (filter == null) {
-            return snaplen >= Options.MAX_SNAPLEN ? null : BpfProgram.of(BpfInstruction.stmt(BPF_RET_K, snaplen));
+    private void attach(BpfProgram program, int snap) throws IOException {
+        BpfProgram p = usesRing() ? withSnaplen(program, snap) : program;
+        if (p != null) {
+            sock.attachFilter(p);
+            drain(sock.fd());
         }
-        List<BpfInstruction> in = filter.instructions();
-        List<BpfInstruction> out = new ArrayList<>(in.size());
-        boolean changed = false;
-        for (BpfInstruction i : in) {
-            if (i.code() == BPF_RET_K && Integer.compareUnsigned(i.k(), snaplen) > 0) {
-                out.add(new BpfInstruction(i.code(), i.jt(), i.jf(), snaplen));
-                changed = true;
-            } else {
-                out.add(i);
-            }
-        }
-        return changed ? BpfProgram.of(out) : filter;
     }
 
-    /** PACKET_VERSION, PACKET_RX_RING and mmap; on a failed mmap the ring is taken down again. */
-    private static MemorySegment mapRing(int fd, Arena arena, int blockSize, int blockCount, Duration tov) throws ErrnoException {
-        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_VERSION, Consts.TPACKET_V3, "setsockopt(PACKET_VERSION)");
-        // Room before each frame's MAC header to put back a VLAN tag the NIC or the stack took off (as libpcap).
-        Sys.setsockoptInt(fd, Consts.SOL_PACKET, Consts.PACKET_RESERVE, VLAN_TAG_LEN, "setsockopt(PACKET_RESERVE)");
-        long size = (long) blockSize * blockCount;
-        try (Scratch s = Scratch.acquire()) {
-            MemorySegment req = s.misc(Layouts.TPACKET_REQ3.byteSize());
-            req.set(JAVA_INT, Layouts.TP_BLOCK_SIZE, blockSize);
-            req.set(JAVA_INT, Layouts.TP_BLOCK_NR, blockCount);
-            req.set(JAVA_INT, Layouts.TP_FRAME_SIZE, FRAME_SIZE);
-            req.set(JAVA_INT, Layouts.TP_FRAME_NR, blockSize / FRAME_SIZE * blockCount);
-            req.set(JAVA_INT, Layouts.TP_RETIRE_BLK_TOV, (int) tov.toMillis());
-            req.set(JAVA_INT, Layouts.TP_SIZEOF_PRIV, 0);
-            req.set(JAVA_INT, Layouts.TP_FEATURE_REQ_WORD, 0);
-            Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, req, "setsockopt(PACKET_RX_RING)");
-        }
-        MemorySegment m;
-        try {
-            m = Sys.mmap(size, Consts.PROT_READ | Consts.PROT_WRITE, Consts.MAP_SHARED, fd);
-        } catch (ErrnoException e) {
-            try (Scratch s = Scratch.acquire()) {
-                // An all-zero request frees the ring, so packets go to the receive queue for recvfrom.
-                Sys.setsockopt(fd, Consts.SOL_PACKET, Consts.PACKET_RX_RING, s.misc(Layouts.TPACKET_REQ3.byteSize()),
-                        "setsockopt(PACKET_RX_RING)");
-            }
-            throw e;
-        }
-        return m.reinterpret(size, arena, seg -> {
-            try {
-                Sys.munmap(seg, size);
-            } catch (ErrnoException ignored) {
-                // nothing to do about a failed munmap at close
-            }
-        });
+    /**
+     * The filter for frames of {@code linkType}: an expression compiled for Ethernet at
+     * {@link Options#filter(String)} is good as it is on Ethernet; on another link type it needs the
+     * compiler for that link type.
+     */
+    private static BpfProgram filterFor(Options o, int linkType) {
+        if (o.filterExpression == null || linkType == LinkType.ETHERNET) return o.filter;
+        throw new IllegalArgumentException("filter \"" + o.filterExpression + "\": this capture delivers "
+                + LinkType.name(linkType) + " frames, and expressions compile here for Ethernet only;"
+                + " give a program for " + LinkType.name(linkType) + " (e.g. from tcpdump -dd -y "
+                + LinkType.name(linkType) + ") to Options.filter(BpfProgram)");
+    }
+
+    /**
+     * The program the kernel runs on the ring: the filter with its returns lowered to the snaplen
+     * ({@link BpfProgram#withSnaplen}); with no filter and a snaplen below the maximum,
+     * {@code ret #snaplen} alone; null when there is nothing to attach.
+     */
+    static BpfProgram withSnaplen(BpfProgram filter, int snaplen) {
+        if (filter == null && snaplen >= Options.MAX_SNAPLEN) return null;
+        return (filter == null ? BpfProgram.acceptAll() : filter).withSnaplen(snaplen);
     }
 
     /** SIOCGIFFLAGS on the interface: whether it is a loopback. */
@@ -635,8 +616,8 @@ public final class Capture implements AutoCloseable {
         long deadline = deadline(timeout);
         ioLock.lock();
         try {
-            ensureOpen("next");
-            return ring != null ? nextFromRing(deadline) : nextFromSocket(deadline);
+            cs.ensureOpen("next");
+            return read(deadline);
         } finally {
             ioLock.unlock();
         }
@@ -660,17 +641,42 @@ public final class Capture implements AutoCloseable {
         int n = 0;
         ioLock.lock();  // held across the handler, so that a concurrent close does not unmap the packet under it
         try {
-            ensureOpen("forEach");
+            cs.ensureOpen("forEach");
             while (count <= 0 || n < count) {
-                CapturedPacket p = ring != null ? nextFromRing(deadline) : nextFromSocket(deadline);
+                CapturedPacket p = read(deadline);
                 if (p == null) break;
                 handler.handle(p);
                 n++;
-                if (closed) break;
+                if (cs.closed) break;
             }
             return n;
         } finally {
             ioLock.unlock();
+        }
+    }
+
+    /**
+     * Hands {@code handler} what the capture already holds, at most {@code max} packets
+     * ({@code max <= 0}: all of them), and never waits: the read for event loops (Netty's epoll,
+     * your own {@code epoll_wait} on {@link #fd()}), which call it when the fd is readable, whichever
+     * reader the capture uses (TPACKET_V3 or V2 ring, or recvmsg). Returns how many were handled;
+     * 0 when nothing was there.
+     *
+     * @param max the most packets to handle; 0 or less for no limit
+     * @param handler what to do with each packet
+     * @return how many packets were handled
+     * @throws IOException EBADF after close, the socket's error, or what the handler throws
+     */
+    public int drainReady(int max, Handler handler) throws IOException {
+        return forEach(max, Duration.ZERO, handler);
+    }
+
+    /** The reader's next packet that the filter in user space, if there is one, accepts; null at the deadline. */
+    private CapturedPacket read(long deadline) throws IOException {
+        BpfProgram f = userFilter;
+        while (true) {
+            CapturedPacket p = reader.next(deadline);
+            if (p == null || f == null || f.matches(p, p.meta())) return p;
         }
     }
 
@@ -688,236 +694,6 @@ public final class Capture implements AutoCloseable {
         return d == 0 ? 1 : d;
     }
 
-    private CapturedPacket nextFromRing(long deadline) throws IOException {
-        MemorySegment r = ring;
-        while (true) {
-            if (inBlock) {
-                while (left > 0) {
-                    long f = frame;
-                    left--;
-                    frame = f + Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NEXT_OFFSET));
-                    CapturedPacket p = ringFrame(r, f);
-                    if (p != null) return p;
-                }
-                releaseBlock(r);
-            }
-            long base = (long) block * blockSize;
-            int status = (int) INT.getAcquire(r, base + Layouts.BD_BLOCK_STATUS);
-            if ((status & Consts.TP_STATUS_USER) != 0) {
-                inBlock = true;
-                left = r.get(JAVA_INT, base + Layouts.BD_NUM_PKTS);
-                frame = base + Integer.toUnsignedLong(r.get(JAVA_INT, base + Layouts.BD_OFFSET_TO_FIRST_PKT));
-                continue;
-            }
-            if (!await(deadline)) return null;
-        }
-    }
-
-    /** Gives the current block back to the kernel; every read of it happens before the status store. */
-    private void releaseBlock(MemorySegment r) {
-        long base = (long) block * blockSize;
-        VarHandle.fullFence();
-        INT.setRelease(r, base + Layouts.BD_BLOCK_STATUS, Consts.TP_STATUS_KERNEL);
-        inBlock = false;
-        block = block + 1 == blockCount ? 0 : block + 1;
-    }
-
-    /** Whether a packet is an outgoing copy to skip: all of them when asked, else the loopback's duplicates. */
-    private boolean skipped(int pkttype, int hatype) {
-        return pkttype == Consts.PACKET_OUTGOING && (skipOutgoing || hatype == Consts.ARPHRD_LOOPBACK);
-    }
-
-    /** The frame at offset {@code f}, or null when it is an outgoing copy to skip. */
-    private CapturedPacket ringFrame(MemorySegment r, long f) {
-        long sll = f + Layouts.TP3_SOCKADDR_LL;
-        int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
-        int hatype = Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE));
-        if (skipped(pkttype, hatype)) return null;
-        int status = r.get(JAVA_INT, f + Layouts.TP3_STATUS);
-        long sec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_SEC));
-        long nsec = Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NSEC));
-        int snap = r.get(JAVA_INT, f + Layouts.TP3_SNAPLEN);
-        int len = r.get(JAVA_INT, f + Layouts.TP3_LEN);
-        int mac = Short.toUnsignedInt(r.get(JAVA_SHORT, f + Layouts.TP3_MAC));
-        int tci = vlanTci(status, r.get(JAVA_INT, f + Layouts.TP3_VLAN_TCI));
-        int tpid = vlanTpid(status, r.get(JAVA_SHORT, f + Layouts.TP3_VLAN_TPID));
-        long start = f + mac;
-        if (snap < 0) snap = Integer.MAX_VALUE;
-        // the PACKET_RESERVE room: between the frame's sockaddr_ll and its MAC header
-        if (start - VLAN_TAG_LEN >= sll + Layouts.SOCKADDR_LL.byteSize() && putTagBack(r, start, snap, tci, tpid)) {
-            start -= VLAN_TAG_LEN;
-            snap += VLAN_TAG_LEN;
-            len += VLAN_TAG_LEN;
-        }
-        int cap = Math.min(snap, snaplen);
-        ByteBuffer data = ringView.slice((int) start, cap);
-        return new CapturedPacket(sec * 1_000_000_000L + nsec, len, data,
-                r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
-    }
-
-    /** The TCI of a tag the kernel took off ({@code tp_vlan_tci} under {@code TP_STATUS_VLAN_VALID}), else -1. */
-    private static int vlanTci(int status, int tci) {
-        return (status & Consts.TP_STATUS_VLAN_VALID) != 0 ? tci & 0xFFFF : -1;
-    }
-
-    /** That tag's TPID ({@code tp_vlan_tpid} under {@code TP_STATUS_VLAN_TPID_VALID}), else -1. */
-    private static int vlanTpid(int status, short tpid) {
-        return (status & Consts.TP_STATUS_VLAN_TPID_VALID) != 0 ? Short.toUnsignedInt(tpid) : -1;
-    }
-
-    /**
-     * The tag came off before the tap (in hardware, or skb_vlan_untag): puts it back between the MAC
-     * addresses and the ethertype, as libpcap does, so that the data are the frame as it was on the
-     * wire. The {@link #VLAN_TAG_LEN} bytes before {@code start} must be free; the frame then starts
-     * there and is that much longer. Nothing is done (false) without a tag ({@code tci} -1) or when
-     * fewer than the two MAC addresses were captured. The one place both the ring and the recvmsg path
-     * rebuild a tagged frame.
-     *
-     * @param m the ring or the receive buffer
-     * @param start where the frame's MAC header starts in {@code m}
-     * @param snap how many bytes of the frame {@code m} holds from {@code start}
-     * @param tci from {@link #vlanTci}
-     * @param tpid from {@link #vlanTpid}; -1 for 802.1Q
-     * @return whether the tag was put back
-     */
-    private static boolean putTagBack(MemorySegment m, long start, int snap, int tci, int tpid) {
-        if (tci < 0 || snap < 2 * Consts.ETH_ALEN) return false;
-        long to = start - VLAN_TAG_LEN;
-        MemorySegment.copy(m, start, m, to, 2 * Consts.ETH_ALEN);
-        m.set(NET16, to + 2 * Consts.ETH_ALEN, (short) (tpid >= 0 ? tpid : Consts.ETH_P_8021Q));
-        m.set(NET16, to + 2 * Consts.ETH_ALEN + 2, (short) tci);
-        return true;
-    }
-
-    /**
-     * The recvmsg path: one packet into the receive buffer (after its tag room), its sockaddr_ll and
-     * its {@code struct tpacket_auxdata}, all in memory set up at open, so a packet costs no more
-     * allocation than on the ring.
-     */
-    private CapturedPacket nextFromSocket(long deadline) throws IOException {
-        MemorySegment ll = fromLl;
-        while (true) {
-            long n = receive();
-            if (n >= 0) {
-                int pkttype = Byte.toUnsignedInt(ll.get(JAVA_BYTE, Layouts.SLL_PKTTYPE));
-                int hatype = Short.toUnsignedInt(ll.get(JAVA_SHORT, Layouts.SLL_HATYPE));
-                if (skipped(pkttype, hatype)) continue;
-                // MSG_TRUNC: n is the length the kernel had, of which the iovec took at most the snaplen
-                int snap = (int) Math.min(n, snaplen);
-                long len = n;
-                int tci = -1, tpid = -1;
-                MemorySegment c = control;
-                long limit = Cmsg.limit(c, msg.get(JAVA_LONG, Layouts.MSG_CONTROLLEN));
-                for (long off = Cmsg.first(c, limit); off >= 0; off = Cmsg.next(c, limit, off)) {
-                    if (Cmsg.level(c, off) != Consts.SOL_PACKET || Cmsg.type(c, off) != Consts.PACKET_AUXDATA
-                            || Cmsg.available(c, limit, off) < Layouts.TPACKET_AUXDATA.byteSize()) continue;
-                    long aux = Cmsg.data(off);
-                    int status = c.get(JAVA_INT, aux + Layouts.AUX_STATUS);
-                    len = Integer.toUnsignedLong(c.get(JAVA_INT, aux + Layouts.AUX_LEN));
-                    tci = vlanTci(status, c.get(JAVA_SHORT, aux + Layouts.AUX_VLAN_TCI));
-                    tpid = vlanTpid(status, c.get(JAVA_SHORT, aux + Layouts.AUX_VLAN_TPID));
-                    break;
-                }
-                int start = VLAN_TAG_LEN;
-                if (putTagBack(recvBuf, start, snap, tci, tpid)) {
-                    start -= VLAN_TAG_LEN;
-                    snap += VLAN_TAG_LEN;
-                    len += VLAN_TAG_LEN;
-                }
-                int cap = Math.min(snap, snaplen);
-                return new CapturedPacket(receiveTime(), (int) Math.min(len, Integer.MAX_VALUE), recvView.slice(start, cap),
-                        ll.get(JAVA_INT, Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
-            }
-            if (!await(deadline)) return null;
-        }
-    }
-
-    /**
-     * One {@code recvmsg(2)} (MSG_DONTWAIT, MSG_TRUNC) on the prepared msghdr: the packet's length, or
-     * -1 when none is queued. Under fdLock, so that a concurrent close cannot hand the fd number to
-     * another file meanwhile.
-     */
-    private long receive() throws IOException {
-        fdLock.lock();
-        try {
-            if (closed) throw new AsynchronousCloseException();
-            MemorySegment m = msg;
-            m.set(JAVA_INT, Layouts.MSG_NAMELEN, (int) Layouts.SOCKADDR_LL.byteSize());
-            m.set(JAVA_LONG, Layouts.MSG_CONTROLLEN, control.byteSize());
-            m.set(JAVA_INT, Layouts.MSG_FLAGS, 0);
-            try (Scratch s = Scratch.acquire()) {
-                return Sys.recvmsg(s, sock.fd(), m, Consts.MSG_DONTWAIT | Consts.MSG_TRUNC);
-            }
-        } finally {
-            fdLock.unlock();
-        }
-    }
-
-    /** SIOCGSTAMPNS: when the kernel received the last packet read; the clock if it cannot say. */
-    private long receiveTime() throws IOException {
-        fdLock.lock();
-        try {
-            if (closed) throw new AsynchronousCloseException();
-            try (Scratch s = Scratch.acquire()) {
-                MemorySegment ts = s.misc(Layouts.TIMESPEC.byteSize());
-                Sys.ioctl(sock.fd(), Consts.SIOCGSTAMPNS, ts, "ioctl(SIOCGSTAMPNS)");
-                long sec = ts.get(JAVA_LONG, 0), nsec = ts.get(JAVA_LONG, 8);
-                if (sec > 0) return sec * 1_000_000_000L + nsec;
-            } catch (ErrnoException e) {
-                // fall through to the clock
-            }
-        } finally {
-            fdLock.unlock();
-        }
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    /**
-     * Waits for POLLIN until the deadline: false when it has passed. POLLERR means the socket has an
-     * error (SO_ERROR), which is thrown.
-     */
-    private boolean await(long deadline) throws IOException {
-        int ms;
-        if (deadline == 0) ms = -1;
-        else {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return false;
-            ms = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
-        }
-        Set<PollEvent> ev;
-        try {
-            ev = sock.poll(IN, ms);
-        } catch (IOException e) {
-            if (closed) throw closedMeanwhile(e);
-            throw e;
-        }
-        if (closed) throw new AsynchronousCloseException();
-        if (ev.contains(PollEvent.ERR)) {
-            fdLock.lock();
-            try {
-                if (closed) throw new AsynchronousCloseException();
-                int fd = sock.fd();
-                int err = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_ERROR, "getsockopt(SO_ERROR)");
-                if (err != 0) throw new ErrnoException("capture", err, fd);
-            } finally {
-                fdLock.unlock();
-            }
-        }
-        return true;
-    }
-
-    private static AsynchronousCloseException closedMeanwhile(IOException cause) {
-        if (cause instanceof AsynchronousCloseException ace) return ace;
-        AsynchronousCloseException e = new AsynchronousCloseException();
-        e.initCause(cause);
-        return e;
-    }
-
-    private void ensureOpen(String what) throws ErrnoException {
-        if (closed) throw new ErrnoException(what, Errno.EBADF, -1);
-    }
-
     // ================================================================ state
 
     /**
@@ -927,29 +703,54 @@ public final class Capture implements AutoCloseable {
      * @throws ErrnoException if {@code getsockopt(2)} fails (EBADF after close)
      */
     public CaptureStats stats() throws ErrnoException {
-        fdLock.lock();
+        cs.fdLock.lock();
         try {
-            ensureOpen("stats");
+            cs.ensureOpen("stats");
             try (Scratch s = Scratch.acquire()) {
                 MemorySegment st = s.misc(Layouts.TPACKET_STATS_V3.byteSize());
                 Sys.getsockopt(sock.fd(), Consts.SOL_PACKET, Consts.PACKET_STATISTICS, st, "getsockopt(PACKET_STATISTICS)");
                 received += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_PACKETS));
                 dropped += Integer.toUnsignedLong(st.get(JAVA_INT, Layouts.TP_DROPS));
-                return new CaptureStats(received, dropped);
+                return new CaptureStats(received, dropped, userFilter != null);
             }
         } finally {
-            fdLock.unlock();
+            cs.fdLock.unlock();
         }
     }
 
     /** {@return whether packets come through the mmap ring (false: recvmsg, because the ring was turned off or refused)} */
     public boolean usesRing() {
-        return ring != null;
+        return ringRefused == null;
     }
 
     /** {@return why there is no ring (the kernel's refusal or the option), or null when there is one} */
     public String ringRefusedReason() {
         return ringRefused;
+    }
+
+    /**
+     * {@return the link type of the frames this capture delivers ({@link LinkType}): what a pcap file of
+     * them is written as, and what a filter program for it reads} From the interface's hardware type
+     * ({@code SIOCGIFHWADDR}'s {@code ARPHRD_*}), as libpcap maps it: {@link LinkType#ETHERNET} for
+     * Ethernet devices and the loopback, {@link LinkType#RAW} for devices without a link-layer header
+     * such as tun (the data start with the IP header); {@link LinkType#LINUX_SLL2} on "any" (a
+     * null interface) and on devices libpcap captures in cooked mode, where the data start with the
+     * 20-byte SLL2 header (protocol, interface index, hardware type, packet type, address) that the
+     * capture builds from each packet's {@code sockaddr_ll}, as libpcap's "any" device does.
+     */
+    public int linkType() {
+        return cs.linkType;
+    }
+
+    /**
+     * {@return whether the filter runs in Java ({@link BpfProgram#matches(dev.rawsock.packet.Frame,
+     * BpfProgram.PacketMeta)}) on every packet instead of in the kernel} As libpcap does, a capture
+     * filters in user space when the kernel refuses the program ({@code SO_ATTACH_FILTER} fails with
+     * EINVAL) or, on a cooked socket, when the program reads a header field the kernel cannot supply;
+     * the kernel then passes every packet, which costs more. {@link #stats()} says so too.
+     */
+    public boolean filtersInUserSpace() {
+        return userFilter != null;
     }
 
     /** {@return the interface index captured on, 0 for all} */
@@ -959,7 +760,7 @@ public final class Capture implements AutoCloseable {
 
     /** {@return the ring's size in bytes (0 without a ring)} */
     public long ringSize() {
-        return ring == null ? 0 : ring.byteSize();
+        return reader.ringSize();
     }
 
     /** {@return the socket's fd while open (for poll/epoll loops of one's own); owned by the capture} */
@@ -969,7 +770,7 @@ public final class Capture implements AutoCloseable {
 
     /** {@return whether {@link #close()} has not been called} */
     public boolean isOpen() {
-        return !closed;
+        return !cs.closed;
     }
 
     /**
@@ -981,15 +782,15 @@ public final class Capture implements AutoCloseable {
     @Override
     public void close() throws ErrnoException {
         if (!closeStarted.compareAndSet(false, true)) return;
-        closed = true;
+        cs.closed = true;
         ErrnoException failure = null;
-        fdLock.lock();
+        cs.fdLock.lock();
         try {
             sock.close();
         } catch (ErrnoException e) {
             failure = e;
         } finally {
-            fdLock.unlock();
+            cs.fdLock.unlock();
         }
         ioLock.lock();
         try {
@@ -1023,7 +824,7 @@ public final class Capture implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Capture[" + (closed ? "closed" : "fd=" + sock.fd()) + " ifindex=" + ifindex
-                + (ring != null ? " ring " + blockCount + "x" + blockSize : " recvmsg") + "]";
+        return "Capture[" + (cs.closed ? "closed" : "fd=" + sock.fd()) + " ifindex=" + ifindex + " "
+                + LinkType.name(cs.linkType) + " " + reader.describe() + (userFilter != null ? " user-space filter" : "") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.rawsock.capture;
 
+import dev.rawsock.packet.BpfProgram;
 import dev.rawsock.packet.Frame;
 
 import java.nio.ByteBuffer;
@@ -107,6 +108,14 @@ public final class CapturedPacket implements Frame {
     /** {@return the VLAN id (the low 12 bits of the TCI), when a tag was stripped} */
     public OptionalInt vlan() {
         return vlanTci < 0 ? OptionalInt.empty() : OptionalInt.of(vlanTci & 0xFFF);
+    }
+
+    /**
+     * The metadata a socket filter would have seen beside the data, for a filter run in Java: the
+     * VLAN tag is back in the data, so none in the metadata.
+     */
+    BpfProgram.PacketMeta meta() {
+        return new BpfProgram.PacketMeta(-1, -1, -1, pkttype, ifindex, hatype);
     }
 
     @Override

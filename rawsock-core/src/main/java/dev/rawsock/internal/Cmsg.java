@@ -112,4 +112,20 @@ public final class Cmsg {
         control.set(JAVA_INT.withByteAlignment(1), off + Layouts.CMSG_TYPE, type);
         return data(off);
     }
+
+    /**
+     * With MSG_CTRUNC, an SCM_RIGHTS message whose cmsg_len reaches past what the kernel delivered is
+     * not returned to the caller, so the fds whose numbers did arrive in it are closed here.
+     */
+    public static void closeCutFds(MemorySegment control, long limit) {
+        for (long off = first(control, limit); off >= 0; off = next(control, limit, off)) {
+            if (whole(control, limit, off)) continue;
+            if (level(control, off) == Consts.SOL_SOCKET && type(control, off) == Consts.SCM_RIGHTS) {
+                long avail = available(control, limit, off);
+                for (long k = 0; k + 4 <= avail; k += 4)
+                    Sys.closeQuietly(control.get(JAVA_INT.withByteAlignment(1), data(off) + k));
+            }
+            return;
+        }
+    }
 }

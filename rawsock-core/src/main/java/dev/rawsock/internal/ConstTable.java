@@ -69,7 +69,7 @@ public final class ConstTable {
 
     /**
      * The value of {@code name}, or an {@link IllegalArgumentException} whose message lists every
-     * accepted name (the seed's "platform-dependent keywords") when it is unknown.
+     * accepted name (CLISP's "platform-dependent keywords") when it is unknown.
      * @param what what the name stands for, e.g. {@code "socket domain"}
      */
     public int parse(String name, String what) {

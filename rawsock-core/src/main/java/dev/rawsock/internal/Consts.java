@@ -2,7 +2,7 @@ package dev.rawsock.internal;
 
 /**
  * Every C constant rawsock uses, with the header it comes from; values are Linux's (x86_64 and
- * aarch64 agree on all of them). {@code ConstsProbeTest} checks each one against the C headers with gcc.
+ * aarch64 agree on all of them). {@code CProbeTest} checks each one against the C headers with gcc.
  *
  * <p>The public value classes ({@code Domain}, {@code SocketType}, {@code Protocol}, ...) find their
  * known names here by prefix through {@link ConstTable}, so a name is spelled once.
@@ -83,6 +83,9 @@ public final class Consts {
     public static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
             F_DUPFD_CLOEXEC = 1030, FD_CLOEXEC = 1;
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+
+    // <sys/uio.h> (_GNU_SOURCE): preadv2/pwritev2 flags
+    public static final int RWF_NOWAIT = 0x8;
 
     // <sys/mman.h>
     public static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_LOCKED = 0x2000,
@@ -197,7 +200,8 @@ public final class Consts {
             SIOCGIFINDEX = 0x8933, SIOCGIFTXQLEN = 0x8942, SIOCSIFTXQLEN = 0x8943, SIOCINQ = 0x541B,
             SIOCOUTQ = 0x5411, SIOCATMARK = 0x8905, SIOCGSTAMP = 0x8906, SIOCGSTAMPNS = 0x8907;
     // <net/if_arp.h>: ARPHRD_*
-    public static final int ARPHRD_NETROM = 0, ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772, ARPHRD_NONE = 0xFFFE;
+    public static final int ARPHRD_NETROM = 0, ARPHRD_ETHER = 1, ARPHRD_IEEE802 = 6, ARPHRD_RAWIP = 519,
+            ARPHRD_LOOPBACK = 772, ARPHRD_IEEE80211_RADIOTAP = 803, ARPHRD_NONE = 0xFFFE;
 
     // <netdb.h>: AI_*, NI_*, EAI_*
     public static final int AI_PASSIVE = 0x0001, AI_CANONNAME = 0x0002, AI_NUMERICHOST = 0x0004,
@@ -215,7 +219,7 @@ public final class Consts {
     // <netinet/in.h>, <arpa/inet.h>
     public static final int INET_ADDRSTRLEN = 16, INET6_ADDRSTRLEN = 46;
 
-    // ------------------------------------------------------------- messages and control messages (issue 3)
+    // ------------------------------------------------------------- messages and control messages
     // <linux/errqueue.h>: where a queued error came from (sock_extended_err.ee_origin)
     public static final int SO_EE_ORIGIN_NONE = 0, SO_EE_ORIGIN_LOCAL = 1, SO_EE_ORIGIN_ICMP = 2,
             SO_EE_ORIGIN_ICMP6 = 3, SO_EE_ORIGIN_TXSTATUS = 4, SO_EE_ORIGIN_ZEROCOPY = 5, SO_EE_ORIGIN_TXTIME = 6;
@@ -225,7 +229,7 @@ public final class Consts {
     public static final int ICMP_NET_UNREACH = 0, ICMP_HOST_UNREACH = 1, ICMP_PROT_UNREACH = 2,
             ICMP_PORT_UNREACH = 3, ICMP_FRAG_NEEDED = 4;
 
-    // ------------------------------------------------------------- socket options and ioctls (issue 5)
+    // ------------------------------------------------------------- socket options and ioctls
     // <bits/in.h>: IP_MTU_DISCOVER values beyond the four above, and IPV6_MTU_DISCOVER's
     public static final int IP_PMTUDISC_INTERFACE = 4, IP_PMTUDISC_OMIT = 5;
     public static final int IPV6_PMTUDISC_DONT = 0, IPV6_PMTUDISC_WANT = 1, IPV6_PMTUDISC_DO = 2,
@@ -236,7 +240,7 @@ public final class Consts {
     // (TCP_CA_NAME_MAX, IPV6_MIN_MTU are kernel-internal and MAX_IPOPTLEN is <netinet/ip.h>'s: they live
     // next to their one use in SockOpt, checked by SockOptProbeTest.)
 
-    // ------------------------------------------------------------- capture (issue 7)
+    // ------------------------------------------------------------- capture
 
     // <linux/if_packet.h>: tp_status bits of a received frame and block, beyond KERNEL/USER above
     public static final int TP_STATUS_COPY = 0x2, TP_STATUS_LOSING = 0x4, TP_STATUS_CSUMNOTREADY = 0x8,
@@ -252,4 +256,67 @@ public final class Consts {
     /** {@code BPF_MAXINSNS}: the longest classic program the kernel takes. */
     public static final int BPF_MAXINSNS = 4096;
 
+    // ------------------------------------------------------------- rtnetlink and tun/tap
+
+    // <linux/netlink.h>: nlmsg_flags, message types, SOL_NETLINK options, extended-ack attributes
+    public static final int NLM_F_REQUEST = 0x1, NLM_F_MULTI = 0x2, NLM_F_ACK = 0x4, NLM_F_ECHO = 0x8,
+            NLM_F_DUMP_INTR = 0x10, NLM_F_ROOT = 0x100, NLM_F_MATCH = 0x200, NLM_F_DUMP = 0x300,
+            NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800,
+            NLM_F_CAPPED = 0x100, NLM_F_ACK_TLVS = 0x200;
+    public static final int NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3, NLMSG_OVERRUN = 4;
+    // (These share the NETLINK_ prefix with the protocols; Protocol's name table leaves them out.)
+    public static final int NETLINK_ADD_MEMBERSHIP = 1, NETLINK_DROP_MEMBERSHIP = 2, NETLINK_CAP_ACK = 10,
+            NETLINK_EXT_ACK = 11, NETLINK_GET_STRICT_CHK = 12;
+    public static final int NLMSGERR_ATTR_MSG = 1, NLMSGERR_ATTR_OFFS = 2;
+    public static final int NLA_F_NESTED = 0x8000, NLA_F_NET_BYTEORDER = 0x4000, NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
+    // <linux/rtnetlink.h>: message types, multicast groups, route table/protocol/scope/type values
+    public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19,
+            RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22, RTM_NEWROUTE = 24, RTM_DELROUTE = 25,
+            RTM_GETROUTE = 26, RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29, RTM_GETNEIGH = 30;
+    public static final int RTMGRP_LINK = 0x1, RTMGRP_NEIGH = 0x4, RTMGRP_IPV4_IFADDR = 0x10,
+            RTMGRP_IPV4_ROUTE = 0x40, RTMGRP_IPV6_IFADDR = 0x100, RTMGRP_IPV6_ROUTE = 0x400;
+    public static final int RT_TABLE_UNSPEC = 0, RT_TABLE_DEFAULT = 253, RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255;
+    public static final int RTPROT_UNSPEC = 0, RTPROT_REDIRECT = 1, RTPROT_KERNEL = 2, RTPROT_BOOT = 3,
+            RTPROT_STATIC = 4, RTPROT_RA = 9, RTPROT_DHCP = 16;
+    public static final int RT_SCOPE_UNIVERSE = 0, RT_SCOPE_SITE = 200, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254,
+            RT_SCOPE_NOWHERE = 255;
+    public static final int RTN_UNSPEC = 0, RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3, RTN_ANYCAST = 4,
+            RTN_MULTICAST = 5, RTN_BLACKHOLE = 6, RTN_UNREACHABLE = 7, RTN_PROHIBIT = 8, RTN_THROW = 9, RTN_NAT = 10;
+    public static final int RTA_UNSPEC = 0, RTA_DST = 1, RTA_SRC = 2, RTA_IIF = 3, RTA_OIF = 4, RTA_GATEWAY = 5,
+            RTA_PRIORITY = 6, RTA_PREFSRC = 7, RTA_METRICS = 8, RTA_MULTIPATH = 9, RTA_FLOW = 11,
+            RTA_CACHEINFO = 12, RTA_TABLE = 15, RTA_MARK = 16, RTA_PREF = 20;
+    public static final int RTAX_MTU = 2, RTAX_WINDOW = 3, RTAX_RTT = 4, RTAX_ADVMSS = 8, RTAX_HOPLIMIT = 10;
+    // <linux/if_link.h>: IFLA_* link attributes and the nested IFLA_INFO_* / kind-specific ones
+    public static final int IFLA_UNSPEC = 0, IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4,
+            IFLA_LINK = 5, IFLA_QDISC = 6, IFLA_STATS = 7, IFLA_MASTER = 10, IFLA_TXQLEN = 13,
+            IFLA_OPERSTATE = 16, IFLA_LINKMODE = 17, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19, IFLA_IFALIAS = 20,
+            IFLA_STATS64 = 23, IFLA_NET_NS_FD = 28, IFLA_GROUP = 27, IFLA_MIN_MTU = 50, IFLA_MAX_MTU = 51;
+    public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4;
+    public static final int IFLA_VLAN_ID = 1, IFLA_VXLAN_ID = 1, IFLA_VXLAN_LINK = 3, IFLA_VXLAN_PORT = 15;
+    public static final int IF_OPER_UNKNOWN = 0, IF_OPER_NOTPRESENT = 1, IF_OPER_DOWN = 2,
+            IF_OPER_LOWERLAYERDOWN = 3, IF_OPER_TESTING = 4, IF_OPER_DORMANT = 5, IF_OPER_UP = 6;
+    // <linux/veth.h>
+    public static final int VETH_INFO_PEER = 1;
+    // <linux/if_addr.h>: IFA_* attributes and IFA_F_* flags
+    public static final int IFA_UNSPEC = 0, IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4,
+            IFA_ANYCAST = 5, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
+    public static final int IFA_F_SECONDARY = 0x01, IFA_F_NODAD = 0x02, IFA_F_OPTIMISTIC = 0x04,
+            IFA_F_DADFAILED = 0x08, IFA_F_HOMEADDRESS = 0x10, IFA_F_DEPRECATED = 0x20, IFA_F_TENTATIVE = 0x40,
+            IFA_F_PERMANENT = 0x80, IFA_F_MANAGETEMPADDR = 0x100, IFA_F_NOPREFIXROUTE = 0x200,
+            IFA_F_MCAUTOJOIN = 0x400, IFA_F_STABLE_PRIVACY = 0x800;
+    // <linux/neighbour.h>: NDA_* attributes, NUD_* states, NTF_* flags
+    public static final int NDA_UNSPEC = 0, NDA_DST = 1, NDA_LLADDR = 2;
+    public static final int NUD_INCOMPLETE = 0x01, NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_DELAY = 0x08,
+            NUD_PROBE = 0x10, NUD_FAILED = 0x20, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80, NUD_NONE = 0x00;
+    public static final int NTF_USE = 0x01, NTF_SELF = 0x02, NTF_MASTER = 0x04, NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+    // <linux/if_tun.h>: TUNSETIFF and friends (ioctl numbers _IOW('T', n, int)), IFF_* tun flags, TUN_F_* offloads
+    public static final long TUNSETIFF = 0x400454caL, TUNSETPERSIST = 0x400454cbL, TUNSETOWNER = 0x400454ccL,
+            TUNSETGROUP = 0x400454ceL, TUNSETOFFLOAD = 0x400454d0L, TUNGETIFF = 0x800454d2L,
+            TUNSETVNETHDRSZ = 0x400454d8L;
+    public static final int IFF_TUN = 0x0001, IFF_TAP = 0x0002, IFF_NO_PI = 0x1000, IFF_ONE_QUEUE = 0x2000,
+            IFF_VNET_HDR = 0x4000, IFF_TUN_EXCL = 0x8000, IFF_MULTI_QUEUE = 0x0100;
+    public static final int TUN_F_CSUM = 0x01, TUN_F_TSO4 = 0x02, TUN_F_TSO6 = 0x04, TUN_F_TSO_ECN = 0x08,
+            TUN_F_UFO = 0x10;
+    // <sched.h>: setns(2) namespace type
+    public static final int CLONE_NEWNET = 0x40000000;
 }

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.util.concurrent.locks.Condition;
@@ -28,15 +29,27 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * on the fd, and only then closes it: an fd number is never closed, and so never reused, under a
  * thread still using it. Waiters that wake to a closing handle throw
  * {@link AsynchronousCloseException}. A {@link Cleaner} closes the fds of a handle nobody closed.
+ *
+ * <p>Interrupt, for platform and virtual threads alike (what {@code java.net.Socket} does on a
+ * virtual thread): a thread that is interrupted before or while it waits in {@link #await} closes
+ * the handle and throws {@link SocketException} "Closed by interrupt", its interrupt status kept.
+ * It cannot wait for itself to leave, so {@link #closeByInterrupt} only marks the handle closing and
+ * wakes the others; the last thread out of a call closes the fd. A virtual thread's park returns on
+ * interrupt; poll(2) does not, so a platform thread waits in slices of {@link #SLICE_MILLIS} and
+ * looks at its interrupt status between them (the JDK's own hook for this is not exported).
  */
 public final class FdHandle {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+    /** Longest single poll(2) of a platform thread: the bound on how late it sees an interrupt. */
+    public static final int SLICE_MILLIS = 50;
 
     private final int fd;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
     private volatile int state = OPEN;
+    /** Set by an interrupted caller: no close() waits, so the last thread out of a call closes. Guarded by lock. */
+    private boolean closeOnIdle;
     /**
      * Threads between begin and end. begin adds then reads {@code state}; stop writes {@code state}
      * then reads this: both volatile, so either begin sees the close or stop sees the thread inside.
@@ -54,6 +67,8 @@ public final class FdHandle {
     private volatile long timeoutNanos; // 0: none
     private final Fds fds;
     private final Cleaner.Cleanable cleanable;
+    /** The fd's blocking mode is the caller's (a dup): calls must not block in the kernel, nor change it. */
+    private final boolean modeKept;
 
     /** What the Cleaner closes: holds no reference to the handle or its socket. */
     private static final class Fds implements Runnable {
@@ -75,6 +90,7 @@ public final class FdHandle {
      */
     public FdHandle(int fd, Object owner) throws ErrnoException {
         this.fd = fd;
+        this.modeKept = false;
         Sys.setNonBlocking(fd, true);
         Sys.fcntl(fd, Consts.F_SETFD, Consts.FD_CLOEXEC);
         this.fds = new Fds(fd);
@@ -88,6 +104,7 @@ public final class FdHandle {
      */
     public FdHandle(int fd, Object owner, boolean keepMode) throws ErrnoException {
         this.fd = fd;
+        this.modeKept = keepMode;
         if (!keepMode) {
             Sys.setNonBlocking(fd, true);
             Sys.fcntl(fd, Consts.F_SETFD, Consts.FD_CLOEXEC);
@@ -99,6 +116,11 @@ public final class FdHandle {
     /** The fd number (valid while open). */
     public int fd() {
         return fd;
+    }
+
+    /** Whether the fd keeps the caller's blocking mode (so it may be blocking). */
+    public boolean modeKept() {
+        return modeKept;
     }
 
     /** Whether close or release has started. */
@@ -131,12 +153,16 @@ public final class FdHandle {
      */
     public void end() {
         if ((int) INSIDE.getAndAdd(this, -1) == 1 && state != OPEN) {
+            boolean close;
             lock.lock();
             try {
                 idle.signalAll();
+                close = closeOnIdle && state == CLOSING && inside == 0;
+                if (close) state = CLOSED;
             } finally {
                 lock.unlock();
             }
+            if (close) cleanable.clean();
         }
     }
 
@@ -153,6 +179,7 @@ public final class FdHandle {
      * is closed meanwhile, {@link SocketTimeoutException} past {@code deadline} (0: none).
      */
     public void await(short pollEvents, long deadline, String function) throws IOException {
+        if (Thread.currentThread().isInterrupted()) throw closeByInterrupt();
         long nanos = 0;
         if (deadline != 0) {
             nanos = deadline - System.nanoTime();
@@ -168,11 +195,35 @@ public final class FdHandle {
                 p.set(JAVA_SHORT, Layouts.POLLFD_EVENTS, pollEvents);
                 p.set(JAVA_INT, 8 + Layouts.POLLFD_FD, wake);
                 p.set(JAVA_SHORT, 8 + Layouts.POLLFD_EVENTS, Consts.POLLIN);
-                int ms = deadline == 0 ? -1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000));
+                int ms = deadline == 0 ? SLICE_MILLIS : (int) Math.max(1, Math.min(SLICE_MILLIS, (nanos + 999_999) / 1_000_000));
                 Sys.poll(s, p, 2, ms);
             }
         }
+        if (Thread.currentThread().isInterrupted()) throw closeByInterrupt();
         if (state != OPEN) throw new AsynchronousCloseException();
+    }
+
+    /**
+     * The interrupted caller's close (it is inside a call, so it cannot wait for the fd to be idle):
+     * marks the handle closing and wakes every waiter; the last thread to {@link #end()} closes the
+     * fd. A close already under way keeps its own course.
+     * @return the exception the interrupted call throws
+     */
+    public SocketException closeByInterrupt() {
+        boolean wake = false;
+        lock.lock();
+        try {
+            if (state == OPEN) {
+                state = CLOSING;
+                closeOnIdle = true;
+                wake = true;
+                if (wakeFd >= 0) Sys.signal(wakeFd);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (wake) Poller.wakeAllIfRunning(fd);
+        return new SocketException("Closed by interrupt");
     }
 
     private int wakeFd() throws ErrnoException {
@@ -191,7 +242,7 @@ public final class FdHandle {
 
     /** Closes once: wakes waiters, waits for threads inside to leave, closes the fd. Idempotent. */
     public void close() throws ErrnoException {
-        if (!stop()) return;
+        if (!stop(false)) return;
         cleanable.clean();  // closes wakeFd and fd, exactly once
     }
 
@@ -200,35 +251,35 @@ public final class FdHandle {
      * the fd back in blocking mode, and returns it; the caller owns it from now on.
      */
     public int release() throws ErrnoException {
-        if (!stop()) throw new ErrnoException("release", Errno.EBADF, -1);
+        if (!stop(true)) throw new ErrnoException("release", Errno.EBADF, -1);
         fds.fd = -1;
         cleanable.clean();  // closes only the eventfd now
         Sys.setNonBlocking(fd, false);
         return fd;
     }
 
-    private boolean stop() {
+    /** Stops the handle once; false when it is closed already (or, for a release, closing by interrupt). */
+    private boolean stop(boolean release) {
         lock.lock();
         try {
-            if (state != OPEN) return false;
-            state = CLOSING;
-            if (wakeFd >= 0) Sys.signal(wakeFd);
+            if (state == CLOSED) return false;
+            if (state == OPEN) {
+                state = CLOSING;
+                if (wakeFd >= 0) Sys.signal(wakeFd);
+            } else if (!closeOnIdle || release) {
+                return false;  // another close() is waiting and will finish the job
+            }
+            closeOnIdle = false;  // this caller finishes it now, after the wait below
         } finally {
             lock.unlock();
         }
         Poller.wakeAllIfRunning(fd);
         lock.lock();
         try {
-            boolean interrupted = false;
-            while (inside > 0) {
-                try {
-                    idle.await();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            // uninterruptibly: an interrupted closer would otherwise spin on await
+            while (inside > 0) idle.awaitUninterruptibly();
+            if (state == CLOSED) return false;
             state = CLOSED;
-            if (interrupted) Thread.currentThread().interrupt();
             return true;
         } finally {
             lock.unlock();

@@ -11,7 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * The interface ioctls on {@code struct ifreq} ({@code netdevice(7)}), each on a given socket fd:
  * {@code Interfaces} passes a throwaway datagram socket, {@code configdev} the caller's own, as in
- * the seed. Names are checked with {@link NetIf#checkName} (never cut to fit, as strncpy would).
+ * CLISP's CONFIGDEV. Names are checked with {@link NetIf#checkName} (never cut to fit, as strncpy would).
  */
 public final class IfReq {
     private IfReq() {}
@@ -56,6 +56,21 @@ public final class IfReq {
         return now;
     }
 
+    /**
+     * TUNSETIFF on an open {@code /dev/net/tun} fd: attaches it to the tun/tap device {@code ifname}
+     * (created if missing; an empty name lets the kernel pick {@code tunN}/{@code tapN}) with
+     * {@code IFF_*} tun flags. Returns the device's name as the kernel wrote it back.
+     */
+    public static String tunSetIff(int fd, String ifname, int flags) throws ErrnoException {
+        byte[] n = ifname.isEmpty() ? new byte[0] : NetIf.checkName(ifname);
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment r = req(s, n);
+            r.set(JAVA_SHORT, IFRU, (short) flags);
+            Sys.ioctl(s, fd, Consts.TUNSETIFF, r, "ioctl");
+            return r.asSlice(0, Consts.IF_NAMESIZE).getString(0);
+        }
+    }
+
     /** SIOCGIFMTU. */
     public static int mtu(int fd, String ifname) throws ErrnoException {
         byte[] n = NetIf.checkName(ifname);
@@ -83,6 +98,16 @@ public final class IfReq {
             MemorySegment r = req(s, n);
             Sys.ioctl(s, fd, Consts.SIOCGIFHWADDR, r, "ioctl");
             return r.asSlice(IFRU + Layouts.SA_DATA, len).toArray(JAVA_BYTE);
+        }
+    }
+
+    /** SIOCGIFHWADDR: {@code ifr_hwaddr.sa_family}, the interface's ARPHRD_* type. */
+    public static int hwtype(int fd, String ifname) throws ErrnoException {
+        byte[] n = NetIf.checkName(ifname);
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment r = req(s, n);
+            Sys.ioctl(s, fd, Consts.SIOCGIFHWADDR, r, "ioctl");
+            return r.get(JAVA_SHORT, IFRU) & 0xFFFF;
         }
     }
 

@@ -1,47 +1,16 @@
 package dev.rawsock.internal;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
- * Java addresses from network-order bytes that C structs and packet headers hold. Callers pass
- * arrays of the right length, so {@link UnknownHostException} (thrown only for a wrong length)
- * cannot happen and becomes an AssertionError here rather than a checked exception everywhere.
+ * The packet module's {@link dev.rawsock.packet.internal.InetBytes} under its old name, for the core
+ * code not yet moved to it (ControlMessage); new code imports that one.
  */
 public final class InetBytes {
     private InetBytes() {}
 
-    /** {@link InetAddress#getByAddress(byte[])} of 4 or 16 bytes: an IPv4-mapped IPv6 address comes back as IPv4. */
+    /** See {@link dev.rawsock.packet.internal.InetBytes#address(byte[])}. */
     public static InetAddress address(byte[] a) {
-        try {
-            return InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** The IPv4 address of 4 bytes. */
-    public static Inet4Address v4(byte[] a) {
-        return (Inet4Address) address(a);
-    }
-
-    /** The IPv6 address of 16 bytes, always an {@link Inet6Address} (IPv4-mapped ones too), no scope. */
-    public static Inet6Address v6(byte[] a) {
-        try {
-            return Inet6Address.getByAddress(null, a, null);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** The IPv6 address of 16 bytes with a numeric scope id. */
-    public static Inet6Address v6(byte[] a, int scopeId) {
-        try {
-            return Inet6Address.getByAddress(null, a, scopeId);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+        return dev.rawsock.packet.internal.InetBytes.address(a);
     }
 }

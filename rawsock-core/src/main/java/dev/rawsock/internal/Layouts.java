@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Every C struct rawsock passes to or reads from the kernel and C library, as an FFM layout named as
- * the C struct, with fields named as in C; {@code LayoutsProbeTest} compiles a C probe and checks
+ * the C struct, with fields named as in C; {@code CProbeTest} compiles a C probe and checks
  * every struct's {@code sizeof} and every field's {@code offsetof} against these. Linux LP64
  * (x86_64, aarch64); the one difference between the two, {@code struct epoll_event}'s packing, is
  * handled where it is declared.
@@ -97,6 +97,87 @@ public final class Layouts {
             U32.withName("nl_groups")).withName("sockaddr_nl");
     public static final long NL_PID = off(SOCKADDR_NL, "nl_pid");
     public static final long NL_GROUPS = off(SOCKADDR_NL, "nl_groups");
+
+    // ------------------------------------------------------------- netlink messages (internal.Netlink encodes them)
+
+    /** {@code struct nlmsghdr} ({@code <linux/netlink.h>}): every netlink message starts with one. */
+    public static final StructLayout NLMSGHDR = structLayout(
+            U32.withName("nlmsg_len"),
+            U16.withName("nlmsg_type"),
+            U16.withName("nlmsg_flags"),
+            U32.withName("nlmsg_seq"),
+            U32.withName("nlmsg_pid")).withName("nlmsghdr");
+    /** {@code struct nlmsgerr} ({@code <linux/netlink.h>}): the payload of NLMSG_ERROR (an ack when error is 0). */
+    public static final StructLayout NLMSGERR = structLayout(
+            JAVA_INT.withName("error"),
+            NLMSGHDR.withName("msg")).withName("nlmsgerr");
+    /** {@code struct ifinfomsg} ({@code <linux/rtnetlink.h>}): the fixed part of RTM_*LINK. */
+    public static final StructLayout IFINFOMSG = structLayout(
+            JAVA_BYTE.withName("ifi_family"),
+            JAVA_BYTE.withName("__ifi_pad"),
+            U16.withName("ifi_type"),
+            JAVA_INT.withName("ifi_index"),
+            U32.withName("ifi_flags"),
+            U32.withName("ifi_change")).withName("ifinfomsg");
+    public static final long IFI_TYPE = off(IFINFOMSG, "ifi_type"), IFI_INDEX = off(IFINFOMSG, "ifi_index"),
+            IFI_FLAGS = off(IFINFOMSG, "ifi_flags"), IFI_CHANGE = off(IFINFOMSG, "ifi_change");
+    /** {@code struct ifaddrmsg} ({@code <linux/if_addr.h>}): the fixed part of RTM_*ADDR. */
+    public static final StructLayout IFADDRMSG = structLayout(
+            JAVA_BYTE.withName("ifa_family"),
+            JAVA_BYTE.withName("ifa_prefixlen"),
+            JAVA_BYTE.withName("ifa_flags"),
+            JAVA_BYTE.withName("ifa_scope"),
+            U32.withName("ifa_index")).withName("ifaddrmsg");
+    public static final long IFA_PREFIXLEN = off(IFADDRMSG, "ifa_prefixlen"), IFA_FLAGS8 = off(IFADDRMSG, "ifa_flags"),
+            IFA_SCOPE = off(IFADDRMSG, "ifa_scope"), IFA_INDEX = off(IFADDRMSG, "ifa_index");
+    /** {@code struct ifa_cacheinfo} ({@code <linux/if_addr.h>}): lifetimes in seconds, 0xFFFFFFFF is forever. */
+    public static final StructLayout IFA_CACHEINFO = structLayout(
+            U32.withName("ifa_prefered"),
+            U32.withName("ifa_valid"),
+            U32.withName("cstamp"),
+            U32.withName("tstamp")).withName("ifa_cacheinfo");
+    public static final long IFA_PREFERED = off(IFA_CACHEINFO, "ifa_prefered"), IFA_VALID = off(IFA_CACHEINFO, "ifa_valid");
+    /** {@code struct rtmsg} ({@code <linux/rtnetlink.h>}): the fixed part of RTM_*ROUTE. */
+    public static final StructLayout RTMSG = structLayout(
+            JAVA_BYTE.withName("rtm_family"),
+            JAVA_BYTE.withName("rtm_dst_len"),
+            JAVA_BYTE.withName("rtm_src_len"),
+            JAVA_BYTE.withName("rtm_tos"),
+            JAVA_BYTE.withName("rtm_table"),
+            JAVA_BYTE.withName("rtm_protocol"),
+            JAVA_BYTE.withName("rtm_scope"),
+            JAVA_BYTE.withName("rtm_type"),
+            U32.withName("rtm_flags")).withName("rtmsg");
+    public static final long RTM_DST_LEN = off(RTMSG, "rtm_dst_len"), RTM_TABLE = off(RTMSG, "rtm_table"),
+            RTM_PROTOCOL = off(RTMSG, "rtm_protocol"), RTM_SCOPE = off(RTMSG, "rtm_scope"), RTM_TYPE = off(RTMSG, "rtm_type");
+    /** {@code struct ndmsg} ({@code <linux/neighbour.h>}): the fixed part of RTM_*NEIGH. */
+    public static final StructLayout NDMSG = structLayout(
+            JAVA_BYTE.withName("ndm_family"),
+            JAVA_BYTE.withName("ndm_pad1"),
+            U16.withName("ndm_pad2"),
+            JAVA_INT.withName("ndm_ifindex"),
+            U16.withName("ndm_state"),
+            JAVA_BYTE.withName("ndm_flags"),
+            JAVA_BYTE.withName("ndm_type")).withName("ndmsg");
+    public static final long NDM_IFINDEX = off(NDMSG, "ndm_ifindex"), NDM_STATE = off(NDMSG, "ndm_state"),
+            NDM_FLAGS = off(NDMSG, "ndm_flags"), NDM_TYPE = off(NDMSG, "ndm_type");
+    /**
+     * The first nine counters of {@code struct rtnl_link_stats64} ({@code <linux/if_link.h>}), in
+     * {@code LinkStats}' order. Private, so the C probe does not compare its size: the kernel's struct is
+     * longer and grows with kernel versions; these nine {@code __u64} come first in every version.
+     */
+    private static final StructLayout RTNL_LINK_STATS64_HEAD = structLayout(
+            JAVA_LONG.withName("rx_packets"),
+            JAVA_LONG.withName("tx_packets"),
+            JAVA_LONG.withName("rx_bytes"),
+            JAVA_LONG.withName("tx_bytes"),
+            JAVA_LONG.withName("rx_errors"),
+            JAVA_LONG.withName("tx_errors"),
+            JAVA_LONG.withName("rx_dropped"),
+            JAVA_LONG.withName("tx_dropped"),
+            JAVA_LONG.withName("multicast"));
+    /** How many bytes of IFLA_STATS64 rawsock reads: the nine counters. */
+    public static final long STATS64_HEAD_SIZE = RTNL_LINK_STATS64_HEAD.byteSize();
 
     // ------------------------------------------------------------- I/O vectors and messages
 
@@ -254,7 +335,7 @@ public final class Layouts {
             JAVA_INT.withName("n_addrtype"),
             JAVA_INT.withName("n_net")).withName("netent");
 
-    // ------------------------------------------------------------- names and interfaces (issue 4)
+    // ------------------------------------------------------------- names and interfaces
 
     /**
      * {@code struct rtnl_link_stats} ({@code <linux/if_link.h>}): what glibc's getifaddrs(3) copies
@@ -289,7 +370,7 @@ public final class Layouts {
     /** Bytes of rtnl_link_stats up to and including {@code multicast}: the part LinkStats reads. */
     public static final long RTNL_LINK_STATS_READ = off(RTNL_LINK_STATS, "multicast") + 4;
 
-    // ------------------------------------------------------------- messages and control messages (issue 3)
+    // ------------------------------------------------------------- messages and control messages
 
     /** {@code struct in_pktinfo} ({@code <netinet/in.h>}): the IP_PKTINFO payload; addresses in network order. */
     public static final StructLayout IN_PKTINFO = structLayout(
@@ -337,7 +418,7 @@ public final class Layouts {
     public static final long UCRED_UID = off(UCRED, "uid");
     public static final long UCRED_GID = off(UCRED, "gid");
 
-    // ------------------------------------------------------------- socket options and ioctls (issue 5)
+    // ------------------------------------------------------------- socket options and ioctls
 
     /** {@code struct ip_mreqn} ({@code <netinet/in.h>}): IP_ADD_MEMBERSHIP, IP_MULTICAST_IF. */
     public static final StructLayout IP_MREQN = structLayout(
@@ -453,7 +534,17 @@ public final class Layouts {
             sequenceLayout(14, JAVA_BYTE).withName("sa_data")).withName("sockaddr");
     public static final long SA_DATA = off(SOCKADDR, "sa_data");
 
-    // ------------------------------------------------------------- capture (issue 7)
+    // ------------------------------------------------------------- capture
+
+    /**
+     * {@code struct tpacket_req} ({@code <linux/if_packet.h>}): PACKET_RX_RING's argument for TPACKET_V1/V2;
+     * its fields sit where {@link #TPACKET_REQ3}'s first four do (the {@code TP_*} offsets below serve both).
+     */
+    public static final StructLayout TPACKET_REQ = structLayout(
+            U32.withName("tp_block_size"),
+            U32.withName("tp_block_nr"),
+            U32.withName("tp_frame_size"),
+            U32.withName("tp_frame_nr")).withName("tpacket_req");
 
     /** {@code struct tpacket_req3} ({@code <linux/if_packet.h>}): PACKET_RX_RING's argument for TPACKET_V3. */
     public static final StructLayout TPACKET_REQ3 = structLayout(
@@ -535,6 +626,29 @@ public final class Layouts {
      * right after the TPACKET_ALIGN'ed header ({@code TPACKET3_HDRLEN} minus the sockaddr_ll).
      */
     public static final long TP3_SOCKADDR_LL = (TPACKET3_HDR.byteSize() + 15) & ~15L;
+
+    /** {@code struct tpacket2_hdr} ({@code <linux/if_packet.h>}): the header of one TPACKET_V2 frame slot. */
+    public static final StructLayout TPACKET2_HDR = structLayout(
+            U32.withName("tp_status"),
+            U32.withName("tp_len"),
+            U32.withName("tp_snaplen"),
+            U16.withName("tp_mac"),
+            U16.withName("tp_net"),
+            U32.withName("tp_sec"),
+            U32.withName("tp_nsec"),
+            U16.withName("tp_vlan_tci"),
+            U16.withName("tp_vlan_tpid"),
+            sequenceLayout(4, JAVA_BYTE).withName("tp_padding")).withName("tpacket2_hdr");
+    public static final long TP2_STATUS = off(TPACKET2_HDR, "tp_status");
+    public static final long TP2_LEN = off(TPACKET2_HDR, "tp_len");
+    public static final long TP2_SNAPLEN = off(TPACKET2_HDR, "tp_snaplen");
+    public static final long TP2_MAC = off(TPACKET2_HDR, "tp_mac");
+    public static final long TP2_SEC = off(TPACKET2_HDR, "tp_sec");
+    public static final long TP2_NSEC = off(TPACKET2_HDR, "tp_nsec");
+    public static final long TP2_VLAN_TCI = off(TPACKET2_HDR, "tp_vlan_tci");
+    public static final long TP2_VLAN_TPID = off(TPACKET2_HDR, "tp_vlan_tpid");
+    /** Where a V2 frame's {@code struct sockaddr_ll} starts: after the TPACKET_ALIGN'ed header ({@code TPACKET2_HDRLEN} minus it). */
+    public static final long TP2_SOCKADDR_LL = (TPACKET2_HDR.byteSize() + 15) & ~15L;
 
     // struct tpacket_stats_v3 (PACKET_STATISTICS) is in the options section above.
 

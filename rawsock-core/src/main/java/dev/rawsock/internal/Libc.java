@@ -288,6 +288,20 @@ public final class Libc {
         try { return (long) writev.MH.invokeExact(e, fd, iov, iovcnt); } catch (Throwable t) { throw fail(t); }
     }
 
+    private static final class preadv2 { static final MethodHandle MH = errnoCall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT)); }
+    /** preadv2(2); offset -1 reads at the file position, as readv(2) does. */
+    public static long preadv2(MemorySegment e, int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        try { return (long) preadv2.MH.invokeExact(e, fd, iov, iovcnt, offset, flags); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class pwritev2 { static final MethodHandle MH = errnoCall("pwritev2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT)); }
+    /** pwritev2(2); offset -1 writes at the file position, as writev(2) does. */
+    public static long pwritev2(MemorySegment e, int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        try { return (long) pwritev2.MH.invokeExact(e, fd, iov, iovcnt, offset, flags); } catch (Throwable t) { throw fail(t); }
+    }
+
     private static final class fcntl { static final MethodHandle MH = errnoVariadic("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2); }
     /** fcntl(2) with an int argument (F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC). */
@@ -300,6 +314,26 @@ public final class Libc {
     /** ioctl(2) with a pointer argument (struct ifreq and friends). */
     public static int ioctl(MemorySegment e, int fd, long request, MemorySegment arg) {
         try { return (int) ioctl.MH.invokeExact(e, fd, request, arg); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class ioctlValue { static final MethodHandle MH = errnoVariadic("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2); }
+    /** ioctl(2) whose argument is a value, not a pointer (TUNSETPERSIST, TUNSETOWNER, TUNSETOFFLOAD). */
+    public static int ioctlValue(MemorySegment e, int fd, long request, long arg) {
+        try { return (int) ioctlValue.MH.invokeExact(e, fd, request, arg); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class open { static final MethodHandle MH = errnoVariadic("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2); }
+    /** open(2); {@code mode} matters only with O_CREAT. */
+    public static int open(MemorySegment e, MemorySegment path, int flags, int mode) {
+        try { return (int) open.MH.invokeExact(e, path, flags, mode); } catch (Throwable t) { throw fail(t); }
+    }
+
+    private static final class setns { static final MethodHandle MH = errnoCall("setns", I_II); }
+    /** setns(2): moves the calling thread into the namespace behind {@code fd}. */
+    public static int setns(MemorySegment e, int fd, int nstype) {
+        try { return (int) setns.MH.invokeExact(e, fd, nstype); } catch (Throwable t) { throw fail(t); }
     }
 
     private static final class poll { static final MethodHandle MH = errnoCall("poll",

@@ -46,7 +46,7 @@ public final class NetIf {
             MemorySegment name = s.misc(Consts.IF_NAMESIZE);
             MemorySegment.copy(b, 0, name, JAVA_BYTE, 0, b.length);
             int r = Libc.if_nametoindex(s.errno, name);
-            if (r == 0) throw new ErrnoException("if_nametoindex(" + ifname + ")", s.errno() == 0 ? Errno.ENODEV : s.errno(), -1);
+            if (r == 0) throw new ErrnoException("if_nametoindex", s.errno() == 0 ? Errno.ENODEV : s.errno(), -1, ifname);
             return r;
         }
     }
@@ -57,7 +57,7 @@ public final class NetIf {
         try (Scratch s = Scratch.acquire()) {
             MemorySegment buf = s.misc(Consts.IF_NAMESIZE);
             MemorySegment r = Libc.if_indextoname(s.errno, index, buf);
-            if (r.equals(MemorySegment.NULL)) throw new ErrnoException("if_indextoname(" + index + ")", s.errno(), -1);
+            if (r.equals(MemorySegment.NULL)) throw new ErrnoException("if_indextoname", s.errno(), -1, Integer.toString(index));
             return buf.getString(0);
         }
     }

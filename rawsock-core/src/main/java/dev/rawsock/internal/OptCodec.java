@@ -1,5 +1,6 @@
 package dev.rawsock.internal;
 
+import dev.rawsock.packet.internal.InetBytes;
 import dev.rawsock.IpMreqn;
 import dev.rawsock.Ipv6Mreq;
 import dev.rawsock.PacketStatistics;

@@ -39,8 +39,11 @@ public final class Poller {
 
     private static volatile Poller instance;
 
-    /** The poller, started on first use. */
-    public static Poller get() {
+    /**
+     * The poller, started on first use. When it cannot start (epoll_create1 fails, EMFILE when the
+     * process is out of fds) the caller gets that error and the next call tries again.
+     */
+    public static Poller get() throws ErrnoException {
         Poller p = instance;
         if (p != null) return p;
         synchronized (Poller.class) {
@@ -55,19 +58,15 @@ public final class Poller {
         if (p != null) p.wakeAll(fd);
     }
 
-    private static Poller start() {
-        try {
-            int ep;
-            try (Scratch s = Scratch.acquire()) {
-                do ep = Libc.epoll_create1(s.errno, Consts.EPOLL_CLOEXEC); while (Sys.retry(ep, s, "epoll_create1", -1));
-            }
-            Poller p = new Poller(ep);
-            Thread t = Thread.ofPlatform().daemon().name("rawsock-poller").unstarted(p::run);
-            t.start();
-            return p;
-        } catch (ErrnoException e) {
-            throw new IllegalStateException("cannot start the rawsock poller: " + e.getMessage(), e);
+    private static Poller start() throws ErrnoException {
+        int ep;
+        try (Scratch s = Scratch.acquire()) {
+            do ep = Libc.epoll_create1(s.errno, Consts.EPOLL_CLOEXEC); while (Sys.retry(ep, s, "epoll_create1", -1));
         }
+        Poller p = new Poller(ep);
+        Thread t = Thread.ofPlatform().daemon().name("rawsock-poller").unstarted(p::run);
+        t.start();
+        return p;
     }
 
     private Poller(int epfd) {
@@ -76,8 +75,9 @@ public final class Poller {
 
     /**
      * Parks the current thread until {@code fd} may have one of {@code events} (EPOLL* bits), until
-     * {@code nanos} pass ({@code <= 0}: no limit), or until {@link #wakeAll} for the fd. Spurious
-     * returns are allowed: the caller retries its call and checks its own state and deadline.
+     * {@code nanos} pass ({@code <= 0}: no limit), until {@link #wakeAll} for the fd, or at once when
+     * the thread is interrupted (park does not wait then). Spurious returns are allowed: the caller
+     * retries its call and checks its own state, deadline and interrupt status.
      */
     public void await(int fd, int events, long nanos) throws ErrnoException {
         await(fd, events, nanos, null);

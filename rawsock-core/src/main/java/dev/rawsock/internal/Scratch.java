@@ -45,6 +45,9 @@ public final class Scratch implements AutoCloseable {
 
     private record BufferWindow(ByteBuffer buffer, int position, int limit, MemorySegment segment) {}
     private MemorySegment buffer;
+    /** The caller's references one call reads exactly once (see {@link #refs}); cleared on close. */
+    private Object[] refs = new Object[16];
+    private int refsUsed;
     private boolean inUse;
     private final boolean pooled;
 
@@ -130,6 +133,18 @@ public final class Scratch implements AutoCloseable {
         return seg;
     }
 
+    /**
+     * A reusable array for a snapshot of the caller's arrays (iovec parts, control buffers,
+     * addresses) taken once per call: every size given to the kernel then comes from one read, so
+     * another thread swapping an array meanwhile can spoil the data but never the bounds. Growing
+     * keeps what the array held.
+     */
+    public Object[] refs(int n) {
+        if (n > refs.length) refs = java.util.Arrays.copyOf(refs, Math.max(n, refs.length * 2));
+        refsUsed = Math.max(refsUsed, n);
+        return refs;
+    }
+
     /** The small-struct area, cleared for {@code size} bytes. */
     public MemorySegment misc(long size) {
         if (size > MISC_SIZE) throw new IllegalArgumentException("struct of " + size + " bytes over scratch size");
@@ -140,6 +155,10 @@ public final class Scratch implements AutoCloseable {
 
     @Override
     public void close() {
+        if (refsUsed > 0) {
+            java.util.Arrays.fill(refs, 0, refsUsed, null);  // never keep a caller's array alive
+            refsUsed = 0;
+        }
         inUse = false;
         if (pooled && POOLED.get() < POOL_MAX) {
             POOLED.incrementAndGet();

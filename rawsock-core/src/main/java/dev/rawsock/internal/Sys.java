@@ -2,6 +2,7 @@ package dev.rawsock.internal;
 
 import dev.rawsock.ErrnoException;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static dev.rawsock.internal.Errno.EAGAIN;
@@ -313,6 +314,32 @@ public final class Sys {
         }
     }
 
+    /** ioctl(2) with a value argument ({@code TUNSETPERSIST} and friends). */
+    public static void ioctlValue(int fd, long request, long arg, String what) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.ioctlValue(s.errno, fd, request, arg); while (retry(r, s, what, fd));
+        }
+    }
+
+    /** open(2) of {@code path} with {@code flags} (O_CLOEXEC always added); the new fd. */
+    public static int open(String path, int flags) throws ErrnoException {
+        try (Scratch s = Scratch.acquire(); Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(path);
+            int r;
+            do r = Libc.open(s.errno, p, flags | Consts.O_CLOEXEC, 0); while (retry(r, s, "open", -1));
+            return r;
+        }
+    }
+
+    /** setns(2) of the calling thread into the namespace open at {@code fd}. */
+    public static void setns(int fd, int nstype) throws ErrnoException {
+        try (Scratch s = Scratch.acquire()) {
+            int r;
+            do r = Libc.setns(s.errno, fd, nstype); while (retry(r, s, "setns", fd));
+        }
+    }
+
     /** ioctl(2) with a pointer argument; returns its non-negative result. */
     public static int ioctl(int fd, long request, MemorySegment arg, String what) throws ErrnoException {
         try (Scratch s = Scratch.acquire()) {
@@ -419,6 +446,46 @@ public final class Sys {
         long r;
         do r = Libc.writev(s.errno, fd, iov, iovcnt); while (retryIo(r, s, "writev", fd));
         return r;
+    }
+
+    /** What {@link #rwNowait} returns when the fd does not take RWF_NOWAIT (EOPNOTSUPP: a tty, some files). */
+    public static final long NOWAIT_UNSUPPORTED = -2;
+
+    /**
+     * preadv2(2)/pwritev2(2) at the file position with RWF_NOWAIT: a read or write that never blocks,
+     * without touching the fd's O_NONBLOCK flag (which a dup shares with the caller). -1 on EAGAIN,
+     * {@link #NOWAIT_UNSUPPORTED} when the fd refuses the flag.
+     */
+    public static long rwNowait(Scratch s, int fd, boolean write, MemorySegment iov, int iovcnt) throws ErrnoException {
+        long r;
+        do r = write ? Libc.pwritev2(s.errno, fd, iov, iovcnt, -1L, Consts.RWF_NOWAIT)
+                     : Libc.preadv2(s.errno, fd, iov, iovcnt, -1L, Consts.RWF_NOWAIT);
+        while (r == -1 && s.errno() == EINTR);
+        if (r != -1) return r;
+        int e = s.errno();
+        if (e == EAGAIN) return -1;
+        if (e == Errno.EOPNOTSUPP) return NOWAIT_UNSUPPORTED;
+        throw new ErrnoException(write ? "pwritev2" : "preadv2", e, fd);
+    }
+
+    /**
+     * The socket's SO_RCVTIMEO ({@code send} false) or SO_SNDTIMEO in nanoseconds; 0 when none is
+     * set or the fd is not a socket.
+     */
+    public static long socketTimeoutNanos(int fd, boolean send) {
+        try (Scratch s = Scratch.acquire()) {
+            MemorySegment tv = s.misc(Layouts.TIMEVAL.byteSize());
+            int r = Libc.getsockopt(s.errno, fd, Consts.SOL_SOCKET, send ? Consts.SO_SNDTIMEO : Consts.SO_RCVTIMEO, tv, lenOf(s, tv));
+            if (r != 0) return 0;
+            long sec = tv.get(JAVA_LONG, 0), usec = tv.get(JAVA_LONG, 8);
+            if (sec < 0 || usec < 0) return 0;
+            return sec >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 2 : sec * 1_000_000_000L + usec * 1_000L;
+        }
+    }
+
+    private static MemorySegment lenOf(Scratch s, MemorySegment val) {
+        s.len.set(JAVA_INT, 0, (int) val.byteSize());
+        return s.len;
     }
 
     /** sendmsg(2) on a filled msghdr; -1 on EAGAIN. MSG_NOSIGNAL is always added. */

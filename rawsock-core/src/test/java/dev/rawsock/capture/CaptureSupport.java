@@ -89,6 +89,16 @@ final class CaptureSupport {
         return false;
     }
 
+    /** The program {@code tcpdump -dd -y LINKTYPE EXPR} prints: libpcap's own compilation, for link types ours lacks. */
+    static dev.rawsock.packet.BpfProgram tcpdumpProgram(String linkType, String expr) throws IOException, InterruptedException {
+        return dev.rawsock.packet.BpfProgram.parse(TestSupport.check(30, List.of("tcpdump", "-dd", "-y", linkType, expr)));
+    }
+
+    /** {@link #tcpdumpProgram}, or null (no filter) where tcpdump is not installed. */
+    static dev.rawsock.packet.BpfProgram tcpdumpProgramOrNull(String linkType, String expr) throws IOException, InterruptedException {
+        return TestSupport.onPath("tcpdump") ? tcpdumpProgram(linkType, expr) : null;
+    }
+
     // ---------------------------------------------------------------- per-thread namespace and capabilities
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -131,6 +141,51 @@ final class CaptureSupport {
         return r.out();
     }
 
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(LINKER.defaultLookup().find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle WRITE = LINKER.downcallHandle(LINKER.defaultLookup().find("write").orElseThrow(),
+            FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final int O_RDWR = 2, TUNSETIFF = 0x400454ca, IFF_TUN = 0x0001, IFF_NO_PI = 0x1000;
+
+    /**
+     * Creates tun device {@code name} in the calling thread's namespace (TUNSETIFF on /dev/net/tun,
+     * IFF_TUN | IFF_NO_PI) and returns the fd that keeps it, and its carrier, alive; closing it removes it.
+     */
+    static int openTun(String name) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(a.allocateFrom("/dev/net/tun"), O_RDWR);
+            if (fd < 0) throw new IOException("open(/dev/net/tun) failed");
+            MemorySegment ifr = a.allocate(40);
+            ifr.setString(0, name);
+            ifr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 16, (short) (IFF_TUN | IFF_NO_PI));
+            if ((int) IOCTL.invokeExact(fd, (long) TUNSETIFF, ifr) != 0) {
+                closeFd(fd);
+                throw new IOException("ioctl(TUNSETIFF) failed");
+            }
+            return fd;
+        }
+    }
+
+    /** Writes one packet into a tun fd: the device receives it, as if from the wire. */
+    static void writeFd(int fd, byte[] packet) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(packet.length);
+            MemorySegment.copy(packet, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, packet.length);
+            long n = (long) WRITE.invokeExact(fd, m, (long) packet.length);
+            if (n != packet.length) throw new IOException("write to tun: " + n);
+        }
+    }
+
+    static void closeFd(int fd) throws Throwable {
+        int r = (int) CLOSE.invokeExact(fd);
+        if (r != 0) throw new IOException("close failed");
+    }
+
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;
     private static final int CAP_NET_RAW = 13;
@@ -141,6 +196,11 @@ final class CaptureSupport {
      * stays there, and the namespace goes away with the thread and its sockets.
      */
     static <T> T inPrivateNetns(Callable<T> body) throws Exception {
+        return inPrivateNetns0(body::call);
+    }
+
+    /** {@link #inPrivateNetns} for a body that may throw anything (FFM downcalls throw Throwable). */
+    static <T> T inPrivateNetns0(Body<T> body) throws Exception {
         return onOwnThread(() -> {
             int r = (int) UNSHARE.invokeExact(CLONE_NEWNET);
             if (r != 0) throw new IllegalStateException("unshare(CLONE_NEWNET) failed");
@@ -164,7 +224,7 @@ final class CaptureSupport {
         });
     }
 
-    private interface Body<T> {
+    interface Body<T> {
         T call() throws Throwable;
     }
 

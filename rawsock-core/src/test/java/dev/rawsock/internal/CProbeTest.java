@@ -35,7 +35,8 @@ class CProbeTest {
             "sys/eventfd.h", "fcntl.h", "sys/mman.h", "sys/uio.h", "sys/time.h", "time.h", "limits.h",
             "linux/if_packet.h", "linux/if_ether.h", "linux/netlink.h", "linux/sockios.h", "linux/icmp.h",
             "linux/errqueue.h", "linux/filter.h", "linux/net_tstamp.h", "sys/ioctl.h", "stddef.h", "stdio.h",
-            "linux/if_link.h");
+            "linux/if_link.h", "linux/rtnetlink.h", "linux/if_addr.h", "linux/neighbour.h", "linux/if_tun.h",
+            "linux/veth.h", "sched.h");
 
     /**
      * Constants the probe cannot see, each checked by hand in {@link #constantsOutsideTheHeaders()}:
@@ -46,6 +47,9 @@ class CProbeTest {
     static final Set<String> NOT_IN_HEADERS = Set.of("SCM_MAX_FD", "ICMPV6_FILTER", "IPPROTO_L2TP", "NI_NUMERICSCOPE");
     /** Constants that are enum members, not macros, so {@code #ifdef} cannot see them. */
     static final Set<String> ENUMS = Set.of("TPACKET_V1", "TPACKET_V2", "TPACKET_V3");
+    /** Prefixes of rtnetlink's enum members (attribute types, scopes, tables, states). */
+    static final List<String> ENUM_PREFIXES = List.of("IFLA_", "IFA_", "RTA_", "RTAX_", "NDA_", "RTN_", "RT_SCOPE_",
+            "RT_TABLE_", "IF_OPER_", "VETH_INFO_", "NLMSGERR_ATTR_");
 
     static final Map<String, Long> C = new LinkedHashMap<>();
     static final List<String> MISSING = new ArrayList<>();
@@ -71,7 +75,7 @@ class CProbeTest {
         for (Field f : Consts.class.getFields()) {
             if (!Modifier.isStatic(f.getModifiers()) || NOT_IN_HEADERS.contains(f.getName())) continue;
             String n = f.getName();
-            if (ENUMS.contains(n)) {
+            if (ENUMS.contains(n) || ENUM_PREFIXES.stream().anyMatch(n::startsWith)) {
                 c.append("  printf(\"C ").append(n).append(" %lld\\n\", (long long)(").append(n).append("));\n");
                 continue;
             }
@@ -133,26 +137,37 @@ class CProbeTest {
         assertEquals(1, Consts.ICMPV6_FILTER);
     }
 
+    /** Every {@link dev.rawsock.Errno}: its number from errno.h and its text from strerror(3), in the C locale. */
     @Test
-    void errnoNamesMatchTheHeaders() throws Exception {
+    void errnoNamesNumbersAndTextsMatchTheHeaders() throws Exception {
         Path dir = Files.createTempDirectory("rawsock-errno");
-        StringBuilder c = new StringBuilder("#include <errno.h>\n#include <stdio.h>\nint main(void){\n");
-        for (int e = 1; e <= Errno.max(); e++) {
-            String n = Errno.name(e);
-            if (n.startsWith("errno ")) continue;
-            c.append("  printf(\"%d ").append(n).append("\\n\", ").append(n).append(");\n");
+        StringBuilder c = new StringBuilder("#include <errno.h>\n#include <stdio.h>\n#include <string.h>\nint main(void){\n");
+        for (dev.rawsock.Errno e : dev.rawsock.Errno.values()) {
+            c.append("  printf(\"%d|").append(e.name()).append("|%s\\n\", ").append(e.name()).append(", strerror(").append(e.name()).append("));\n");
+        }
+        for (String alias : List.of("EWOULDBLOCK", "EDEADLOCK", "ENOTSUP")) {
+            c.append("  printf(\"%d|").append(alias).append("|%s\\n\", ").append(alias).append(", strerror(").append(alias).append("));\n");
         }
         c.append("return 0;}\n");
         Path src = dir.resolve("e.c"), exe = dir.resolve("e");
         Files.writeString(src, c);
         check(60, List.of("gcc", "-o", exe.toString(), src.toString()));
         int checked = 0;
-        for (String line : check(60, List.of(exe.toString())).split("\n")) {
-            String[] p = line.split(" ");
+        for (String line : check(60, List.of("env", "LC_ALL=C", exe.toString())).split("\n")) {
+            String[] p = line.split("\\|", 3);
+            dev.rawsock.Errno e = dev.rawsock.Errno.forName(p[1]).orElseThrow(() -> new AssertionError(p[1]));
+            assertEquals(Integer.parseInt(p[0]), e.number(), p[1]);
+            assertEquals(p[2], e.description(), p[1]);
             assertEquals(Integer.parseInt(p[0]), Errno.valueOf(p[1]), p[1]);
-            assertEquals(p[1], Errno.name(Integer.parseInt(p[0])));
             checked++;
         }
         assertTrue(checked >= 130, "only " + checked + " errno names checked");
+        // the internal names agree with the table, and numbers Linux leaves out keep their number
+        for (int n = 1; n <= 140; n++) {
+            int k = n;
+            assertEquals(dev.rawsock.Errno.of(n).map(Enum::name).orElse("errno " + n), Errno.name(n));
+            dev.rawsock.Errno.of(n).ifPresent(e -> assertEquals(k, e.number()));
+        }
+        assertEquals("errno 41", Errno.name(41));
     }
 }

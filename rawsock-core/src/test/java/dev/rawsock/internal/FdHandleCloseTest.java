@@ -97,7 +97,7 @@ class FdHandleCloseTest {
             }
         });
         inside.await();
-        Thread.sleep(50);
+        dev.rawsock.TestSupport.awaitBlocked(waiter);
         h.close();
         waiter.join(10_000);
         assertFalse(waiter.isAlive());
