@@ -37,7 +37,8 @@ class ModuleDescriptorsTest {
         controller.enableNativeAccess(core);
 
         assertTrue(core.canRead(packet), "dev.rawsock requires dev.rawsock.packet");
-        assertEquals(Set.of("dev.rawsock", "dev.rawsock.capture"), exported(core));
+        assertEquals(Set.of("dev.rawsock", "dev.rawsock.capture", "dev.rawsock.netlink"), exported(core));
+        assertFalse(core.isExported("dev.rawsock.internal"), "the bindings stay inside");
         assertEquals(Set.of("dev.rawsock.packet"), exported(packet));
         assertTrue(packet.isExported("dev.rawsock.packet.internal", core), "the address helper is core's");
         assertFalse(packet.isNativeAccessEnabled());

@@ -1,6 +1,7 @@
 package dev.rawsock;
 
 import dev.rawsock.packet.testing.SampleFrames;
+import dev.rawsock.packet.testing.Tshark;
 import dev.rawsock.packet.EthernetHeader;
 import dev.rawsock.packet.IcmpHeader;
 import dev.rawsock.packet.Ipv4Header;
@@ -105,20 +106,7 @@ class ToolsTest {
             cmd.add("-e");
             cmd.add(f);
         }
-        Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        if (!pr.waitFor(120, TimeUnit.SECONDS)) {
-            pr.destroyForcibly();
-            fail("tshark did not finish in 120 s");
-        }
-        assertEquals(0, pr.exitValue(), "tshark exit status");
-        return out.get(10, TimeUnit.SECONDS).lines().filter(l -> !l.isBlank()).toList();
+        return Tshark.run(cmd);
     }
 
     @Test

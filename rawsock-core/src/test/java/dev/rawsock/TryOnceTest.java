@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Set;
 
+import static dev.rawsock.TestSupport.assertErrno;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The event-loop calls: never wait, "would block" as a value distinct from 0 and from end of stream. */
@@ -103,6 +104,6 @@ class TryOnceTest {
         RawSocket s = udp();
         s.close();
         ErrnoException e = assertThrows(ErrnoException.class, () -> s.tryRecv(ByteBuffer.allocate(4), null));
-        assertEquals("EBADF", e.errnoName());
+        assertErrno(e, Errno.EBADF);
     }
 }

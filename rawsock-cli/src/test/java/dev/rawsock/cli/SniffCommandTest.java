@@ -6,7 +6,6 @@ import dev.rawsock.SockAddr;
 import dev.rawsock.SocketType;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,25 +29,16 @@ class SniffCommandTest {
         Path dir = Files.createTempDirectory("rs-sniff");
         Path pcap = dir.resolve("lo.pcap");
         int port = ThreadLocalRandom.current().nextInt(20000, 30000);
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        AtomicInteger rc = new AtomicInteger(-1);
-        Thread sniffer = Thread.ofPlatform().start(() -> {
-            try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-                rc.set(Main.run(o, e, "sniff", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "-w", pcap.toString(),
-                        "udp", "and", "dst", "port", Integer.toString(port)));
-            }
-        });
-        try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!err.toString().contains("listening on lo") && System.nanoTime() < deadline && sniffer.isAlive()) Thread.sleep(20);
-            assertTrue(err.toString().contains("listening on lo"), err::toString);
+        try (Sniffer sniffer = new Sniffer("-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "-w", pcap.toString(),
+                "udp", "and", "dst", "port", Integer.toString(port))) {
+            StringWriter out = sniffer.out, err = sniffer.err;
+            sniffer.awaitListening("lo");
             try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
                 for (int i = 0; i < N; i++) {
                     tx.sendTo(("datagram " + i).getBytes(StandardCharsets.UTF_8), SockAddr.inet(InetAddress.getLoopbackAddress(), port));
                 }
             }
-            sniffer.join(Duration.ofSeconds(60));
-            assertEquals(0, rc.get(), () -> out + "\n" + err);
+            assertEquals(0, sniffer.exitStatus(), () -> out + "\n" + err);
             assertTrue(err.toString().contains(N + " packets captured"), err::toString);
             assertTrue(err.toString().contains("Got " + N), err::toString);
             assertEquals("", out.toString());
@@ -79,7 +68,6 @@ class SniffCommandTest {
             Cli.Result two = Cli.run("sniff", "-r", pcap.toString(), "-c", "2");
             assertEquals(2, two.outLines().size(), two::toString);
         } finally {
-            sniffer.join(Duration.ofSeconds(60));
             Files.deleteIfExists(pcap);
             Files.deleteIfExists(dir);
         }
@@ -199,32 +187,23 @@ class SniffCommandTest {
         Path terr = dir.resolve("tcpdump.err"), tout = dir.resolve("tcpdump.out");
         Process tcpdump = new ProcessBuilder("tcpdump", "-n", "-t", "-i", "lo", "--immediate-mode", "-c", Integer.toString(N), "udp",
                 "and", "dst", "port", Integer.toString(port)).redirectOutput(tout.toFile()).redirectError(terr.toFile()).start();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        AtomicInteger rc = new AtomicInteger(-1);
-        Thread sniffer = Thread.ofPlatform().start(() -> {
-            try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-                rc.set(Main.run(o, e, "sniff", "-n", "-t", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "udp", "and", "dst",
-                        "port", Integer.toString(port)));
-            }
-        });
-        try {
+        try (Sniffer sniffer = new Sniffer("-n", "-t", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "udp", "and", "dst",
+                "port", Integer.toString(port))) {
+            sniffer.awaitListening("lo");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!(err.toString().contains("listening on") && Files.readString(terr).contains("listening on"))
-                    && System.nanoTime() < deadline) Thread.sleep(20);
-            assertTrue(err.toString().contains("listening on"), err::toString);
+            while (!Files.readString(terr).contains("listening on") && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(Files.readString(terr).contains("listening on"), () -> "tcpdump did not start: " + terr);
             try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
                 for (int i = 0; i < N; i++)
                     tx.sendTo(("live " + i).getBytes(StandardCharsets.UTF_8), SockAddr.inet(InetAddress.getLoopbackAddress(), port));
             }
-            sniffer.join(Duration.ofSeconds(60));
+            assertEquals(0, sniffer.exitStatus(), () -> sniffer.out + "\n" + sniffer.err);
             assertTrue(tcpdump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "tcpdump ended");
-            assertEquals(0, rc.get(), () -> out + "\n" + err);
-            List<String> want = Files.readAllLines(tout), got = List.of(out.toString().split("\n"));
+            List<String> want = Files.readAllLines(tout), got = List.of(sniffer.out.toString().split("\n"));
             assertEquals(N, want.size(), want::toString);
             assertEquals(want, got);
         } finally {
             tcpdump.destroyForcibly();
-            sniffer.join(Duration.ofSeconds(60));
             Cli.deleteTree(dir);
         }
     }

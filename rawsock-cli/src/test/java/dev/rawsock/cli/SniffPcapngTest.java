@@ -10,16 +10,12 @@ import dev.rawsock.packet.PcapRecord;
 import dev.rawsock.packet.PcapStatistics;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,24 +30,14 @@ class SniffPcapngTest {
         Path dir = Files.createTempDirectory("rs-sniff-ng");
         Path ng = dir.resolve("lo.pcapng");
         int port = ThreadLocalRandom.current().nextInt(30000, 40000);
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        AtomicInteger rc = new AtomicInteger(-1);
-        Thread sniffer = Thread.ofPlatform().start(() -> {
-            try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-                rc.set(Main.run(o, e, "sniff", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "-w", ng.toString(),
-                        "udp", "and", "dst", "port", Integer.toString(port)));
-            }
-        });
-        try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!err.toString().contains("listening on lo") && System.nanoTime() < deadline && sniffer.isAlive()) Thread.sleep(20);
-            assertTrue(err.toString().contains("listening on lo"), err::toString);
+        try (Sniffer sniffer = new Sniffer("-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "-w", ng.toString(),
+                "udp", "and", "dst", "port", Integer.toString(port))) {
+            sniffer.awaitListening("lo");
             try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
                 for (int i = 0; i < N; i++)
                     tx.sendTo(("pcapng " + i).getBytes(StandardCharsets.UTF_8), SockAddr.inet(InetAddress.getLoopbackAddress(), port));
             }
-            sniffer.join(Duration.ofSeconds(60));
-            assertEquals(0, rc.get(), () -> out + "\n" + err);
+            assertEquals(0, sniffer.exitStatus(), () -> sniffer.out + "\n" + sniffer.err);
 
             try (PcapReader r = PcapReader.open(ng)) {
                 assertTrue(r.isPcapNg());
@@ -89,7 +75,6 @@ class SniffPcapngTest {
             }
             Files.delete(named);
         } finally {
-            sniffer.join(Duration.ofSeconds(60));
             Files.deleteIfExists(ng);
             Files.deleteIfExists(dir);
         }

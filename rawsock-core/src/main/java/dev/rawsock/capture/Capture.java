@@ -65,6 +65,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * {@link Handler} call to return), then unmaps the ring. Waiting is {@code poll(2)} through
  * {@link RawSocket#poll}: a virtual thread parks instead of blocking its carrier. Calls after close
  * throw {@link ErrnoException} EBADF. A capture nobody closed is closed when it becomes unreachable.
+ *
+ * <p>Interrupts: a reader that is interrupted (platform or virtual thread), or that comes to
+ * {@code next} or {@code forEach} with its interrupt status set, closes the capture and throws
+ * {@link java.nio.channels.ClosedByInterruptException}, keeping its interrupt status, as
+ * {@code java.net.Socket} does on a virtual thread and the NIO channels do everywhere. A virtual
+ * thread sees the interrupt at once; a platform thread waiting in {@code poll(2)}, which an interrupt
+ * does not wake, within a tenth of a second.
  */
 public final class Capture implements AutoCloseable {
     /** What {@link #forEach} calls for each packet; may throw {@link IOException} (so {@code pcapWriter::write} fits). */
@@ -141,7 +148,10 @@ public final class Capture implements AutoCloseable {
          * the packet, as libpcap's live filters do; the capture puts the tag back into
          * {@link CapturedPacket#data()}, where {@link BpfProgram#matches(dev.rawsock.packet.Frame)}
          * finds it and gives the same verdict. On an interface whose link type is not Ethernet
-         * ({@link Capture#linkType()}) the expression is compiled for that link type when the capture opens.
+         * ({@link Capture#linkType()}: "any", tun, ...) the expression is compiled again for that link
+         * type when the capture opens ({@link BpfProgram#compile(String, int, BpfProgram.Options)}),
+         * and {@link Capture#open} throws {@link IllegalArgumentException} for one that link type
+         * cannot support (such as {@code ether host} on raw IP).
          *
          * @param pcapFilter the expression, or null for no filter
          * @return these options
@@ -451,6 +461,7 @@ public final class Capture implements AutoCloseable {
         this.cs = new CaptureSocket(sock, linkType, linkType == LinkType.LINUX_SLL2);
         this.ifindex = ifindex;
         this.snaplen = o.snaplen;
+        cs.onInterrupt = this::closeQuietly;
         int fd = sock.fd();
 
         boolean loopback = ifindex != 0 && isLoopback(fd, ifindex);
@@ -563,15 +574,14 @@ public final class Capture implements AutoCloseable {
 
     /**
      * The filter for frames of {@code linkType}: an expression compiled for Ethernet at
-     * {@link Options#filter(String)} is good as it is on Ethernet; on another link type it needs the
-     * compiler for that link type.
+     * {@link Options#filter(String)} is good as it is on Ethernet; on another link type it is compiled
+     * again for that link type, as libpcap compiles for the handle's link type (an expression that
+     * link type cannot support is an {@link IllegalArgumentException}, before the socket is bound).
      */
     private static BpfProgram filterFor(Options o, int linkType) {
         if (o.filterExpression == null || linkType == LinkType.ETHERNET) return o.filter;
-        throw new IllegalArgumentException("filter \"" + o.filterExpression + "\": this capture delivers "
-                + LinkType.name(linkType) + " frames, and expressions compile here for Ethernet only;"
-                + " give a program for " + LinkType.name(linkType) + " (e.g. from tcpdump -dd -y "
-                + LinkType.name(linkType) + ") to Options.filter(BpfProgram)");
+        return BpfProgram.compile(o.filterExpression, linkType,
+                BpfProgram.Options.defaults().withTarget(BpfProgram.Target.LINUX_SOCKET));
     }
 
     /**
@@ -610,6 +620,7 @@ public final class Capture implements AutoCloseable {
      *
      * @param timeout how long to wait; null for no limit
      * @throws AsynchronousCloseException when another thread closes the capture meanwhile
+     * @throws java.nio.channels.ClosedByInterruptException when the thread is interrupted (the capture is then closed)
      * @throws ErrnoException EBADF after close, or the socket's error (e.g. ENETDOWN when the interface goes away)
      */
     public CapturedPacket next(Duration timeout) throws IOException {
@@ -634,6 +645,7 @@ public final class Capture implements AutoCloseable {
      * @param handler what to do with each packet
      * @return how many packets were handled
      * @throws AsynchronousCloseException when another thread closes the capture while this one waits
+     * @throws java.nio.channels.ClosedByInterruptException when the thread is interrupted (the capture is then closed)
      */
     public int forEach(int count, Duration timeout, Handler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
@@ -673,6 +685,7 @@ public final class Capture implements AutoCloseable {
 
     /** The reader's next packet that the filter in user space, if there is one, accepts; null at the deadline. */
     private CapturedPacket read(long deadline) throws IOException {
+        cs.checkInterrupt();
         BpfProgram f = userFilter;
         while (true) {
             CapturedPacket p = reader.next(deadline);
@@ -799,6 +812,15 @@ public final class Capture implements AutoCloseable {
             ioLock.unlock();
         }
         if (failure != null) throw failure;
+    }
+
+    /** Close for a reader that was interrupted: the exception it gets says why; a failed close(2) adds nothing. */
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (ErrnoException ignored) {
+            // the fd is gone either way
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.rawsock.RawSocket;
 import dev.rawsock.internal.Consts;
 import dev.rawsock.internal.Errno;
 import dev.rawsock.internal.Layouts;
+import dev.rawsock.internal.Poller;
 import dev.rawsock.internal.Sys;
 import dev.rawsock.packet.LinkType;
 
@@ -14,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +37,9 @@ final class CaptureSocket {
     /** The most address bytes an SLL2 header holds ({@code SLL_ADDRLEN}). */
     private static final int SLL_ADDRLEN = 8;
     private static final Set<PollEvent> IN = EnumSet.of(PollEvent.IN);
+    private static final Set<PollEvent> ERR = EnumSet.of(PollEvent.ERR);
+    /** The longest a platform thread waits in {@code poll(2)} before it looks at its interrupt status again. */
+    static final int INTERRUPT_CHECK_MS = 100;
     private static final ValueLayout.OfShort NET16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt NET32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -46,6 +51,8 @@ final class CaptureSocket {
     /** Raw calls on sock.fd() against closing it: a concurrent close cannot hand the number to another file meanwhile. */
     final ReentrantLock fdLock = new ReentrantLock();
     volatile boolean closed;
+    /** Closes the capture when its reader is interrupted; set before open returns. */
+    Runnable onInterrupt = () -> { };
     /** Every OUTGOING packet is skipped, not only loopback's; set before open returns. */
     boolean skipOutgoing;
 
@@ -95,35 +102,77 @@ final class CaptureSocket {
     /**
      * Waits for POLLIN until the deadline (0: none): false when it has passed. POLLERR means the
      * socket has an error (SO_ERROR), which is thrown.
+     *
+     * <p>An interrupted thread does not wait: as {@code java.net.Socket} on a virtual thread and the
+     * NIO channels, the interrupt closes the capture ({@link #onInterrupt}) and the waiter gets
+     * {@link ClosedByInterruptException}, its interrupt status still set. The status is checked
+     * before and after each wait, and the wait is one an interrupt ends: a virtual thread parks in the
+     * {@link Poller} (which {@code Thread.interrupt} unparks; it is re-checked at once, never parked
+     * again), a platform thread waits in {@code poll(2)}, which an interrupt does not wake, for at
+     * most {@link #INTERRUPT_CHECK_MS} at a time.
      */
     boolean await(long deadline) throws IOException {
-        int ms;
-        if (deadline == 0) ms = -1;
-        else {
-            long left = deadline - System.nanoTime();
+        checkInterrupt();
+        long left = 0;
+        if (deadline != 0) {
+            left = deadline - System.nanoTime();
             if (left <= 0) return false;
-            ms = (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
         }
-        Set<PollEvent> ev;
-        try {
-            ev = sock.poll(IN, ms);
-        } catch (IOException e) {
-            if (closed) throw closedMeanwhile(e);
-            throw e;
+        boolean err;
+        if (Thread.currentThread().isVirtual()) {
+            // parks until POLLIN/POLLERR, the deadline, a close (which wakes the Poller's waiters on
+            // this fd; closed is set first, and checked after registering) or an interrupt
+            try {
+                Poller.get().await(sock.fd(), Consts.POLLIN, left, () -> !closed);
+            } catch (IOException e) {
+                if (closed) throw closedMeanwhile(e);
+                throw e;
+            }
+            checkInterrupt();
+            if (closed) throw new AsynchronousCloseException();
+            err = pendingError();
+        } else {
+            int ms = (int) Math.min(INTERRUPT_CHECK_MS, deadline == 0 ? INTERRUPT_CHECK_MS : (left + 999_999) / 1_000_000);
+            Set<PollEvent> ev;
+            try {
+                ev = sock.poll(IN, ms);
+            } catch (IOException e) {
+                if (closed) throw closedMeanwhile(e);
+                throw e;
+            }
+            checkInterrupt();
+            if (closed) throw new AsynchronousCloseException();
+            err = ev.contains(PollEvent.ERR);
         }
-        if (closed) throw new AsynchronousCloseException();
-        if (ev.contains(PollEvent.ERR)) {
+        if (err) {
             fdLock.lock();
             try {
                 if (closed) throw new AsynchronousCloseException();
                 int fd = sock.fd();
-                int err = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_ERROR, "getsockopt(SO_ERROR)");
-                if (err != 0) throw new ErrnoException("capture", err, fd);
+                int errno = Sys.getsockoptInt(fd, Consts.SOL_SOCKET, Consts.SO_ERROR, "getsockopt(SO_ERROR)");
+                if (errno != 0) throw new ErrnoException("getsockopt", errno, fd);
             } finally {
                 fdLock.unlock();
             }
         }
         return true;
+    }
+
+    /** Whether POLLERR is pending on the socket (a zero-timeout poll): after a park that may be for it. */
+    private boolean pendingError() throws IOException {
+        try {
+            return sock.poll(ERR, 0).contains(PollEvent.ERR);
+        } catch (IOException e) {
+            if (closed) throw closedMeanwhile(e);
+            throw e;
+        }
+    }
+
+    /** An interrupted reader closes the capture and leaves with {@link ClosedByInterruptException}. */
+    void checkInterrupt() throws ClosedByInterruptException {
+        if (!Thread.currentThread().isInterrupted()) return;
+        onInterrupt.run();
+        throw new ClosedByInterruptException();
     }
 
     static AsynchronousCloseException closedMeanwhile(IOException cause) {

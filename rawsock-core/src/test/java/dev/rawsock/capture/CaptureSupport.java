@@ -94,11 +94,6 @@ final class CaptureSupport {
         return dev.rawsock.packet.BpfProgram.parse(TestSupport.check(30, List.of("tcpdump", "-dd", "-y", linkType, expr)));
     }
 
-    /** {@link #tcpdumpProgram}, or null (no filter) where tcpdump is not installed. */
-    static dev.rawsock.packet.BpfProgram tcpdumpProgramOrNull(String linkType, String expr) throws IOException, InterruptedException {
-        return TestSupport.onPath("tcpdump") ? tcpdumpProgram(linkType, expr) : null;
-    }
-
     // ---------------------------------------------------------------- per-thread namespace and capabilities
 
     private static final Linker LINKER = Linker.nativeLinker();

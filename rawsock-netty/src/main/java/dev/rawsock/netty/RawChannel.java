@@ -2,6 +2,7 @@ package dev.rawsock.netty;
 
 import dev.rawsock.DatagramBatch;
 import dev.rawsock.Domain;
+import dev.rawsock.Errno;
 import dev.rawsock.ErrnoException;
 import dev.rawsock.Protocol;
 import dev.rawsock.RawSocket;
@@ -311,7 +312,7 @@ public final class RawChannel extends AbstractRawChannel {
         alloc.readComplete();
         if (total > 0) pipeline.fireChannelReadComplete();
         if (failure != null) {
-            if (!socket.isOpen() || failure instanceof ErrnoException e && "EBADF".equals(e.errnoName())) {
+            if (!socket.isOpen() || failure instanceof ErrnoException e && e.is(Errno.EBADF)) {
                 unsafe().close(unsafe().voidPromise());
                 return;
             }

@@ -226,7 +226,7 @@ class PcapTest {
         Assumptions.assumeTrue(tcpdump != null, "tcpdump is not installed (Debian package tcpdump; .ci/run installs it)");
         for (Path f : List.of(longer, odd, snap0, snapNeg, v22, kuz)) {
             // tcpdump -tt prints seconds.fraction as libpcap hands them over, then the captured bytes with -x.
-            List<String> theirs = Tshark.run(List.of(tcpdump, "-r", f.toString(), "-n", "-tt", "-x")).stream()
+            List<String> theirs = dev.rawsock.packet.testing.Tshark.run(List.of(tcpdump, "-r", f.toString(), "-n", "-tt", "-x")).stream()
                     .filter(l -> !l.startsWith("\t")).map(l -> l.split(" ")[0]).toList();
             List<String> ours = new java.util.ArrayList<>();
             try (PcapReader r = PcapReader.open(f)) {
@@ -238,7 +238,7 @@ class PcapTest {
             }
             assertEquals(theirs, ours, f.getFileName().toString());
         }
-        assertTrue(Tshark.run(List.of(tcpdump, "-r", odd.toString(), "-n")).contains("[Invalid header: len(40) < caplen(60)]"));
+        assertTrue(dev.rawsock.packet.testing.Tshark.run(List.of(tcpdump, "-r", odd.toString(), "-n")).contains("[Invalid header: len(40) < caplen(60)]"));
     }
 
     private void expectDamaged(byte[] content, String where) throws IOException {
@@ -256,6 +256,52 @@ class PcapTest {
             IOException e = assertThrows(IOException.class, r::next);
             assertTrue(e.getMessage().contains(where), e.getMessage());
         }
+    }
+
+    /**
+     * Only what libpcap refuses is refused: random changes to classic files (anywhere but the link type,
+     * which tcpdump would refuse to print for reasons of its own) read as many records as tcpdump reads,
+     * and fail where tcpdump fails.
+     */
+    @Test
+    void damagedClassicFilesReadAsFarAsTcpdumpReadsThem() throws Exception {
+        String tcpdump = dev.rawsock.packet.testing.ExternalTools.which("tcpdump");
+        Assumptions.assumeTrue(tcpdump != null, "tcpdump is not installed (Debian package tcpdump; .ci/run installs it)");
+        List<byte[]> frames = SampleFrames.frames();
+        Path good = dir.resolve("good.pcap");
+        try (PcapWriter w = PcapWriter.create(good, LinkType.ETHERNET, 64)) {
+            for (int i = 0; i < 3; i++) for (byte[] f : frames) w.write(1_700_000_000_000_000_000L + i, f);
+        }
+        byte[] sample = Files.readAllBytes(good);
+        java.util.Random rnd = new java.util.Random(20261207);
+        int[] edges = {0, 1, 14, 63, 64, 65, 0x40000, 0x40001, 0x7FFFFFFF, -1, 999_999, 1_000_000};
+        int refusedByBoth = 0;
+        for (int n = 0; n < 60; n++) {
+            byte[] b = sample.clone();
+            for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                int at = rnd.nextInt(b.length);
+                if (at >= 20 && at < 24) continue;
+                if (rnd.nextBoolean()) b[at] = (byte) rnd.nextInt(256);
+                else if ((at & ~3) + 4 <= b.length && (at & ~3) != 20)
+                    ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).putInt(at & ~3, edges[rnd.nextInt(edges.length)]);
+            }
+            if (n % 4 == 0) b = java.util.Arrays.copyOf(b, 24 + rnd.nextInt(b.length - 24)); // and cut short
+            Path f = Files.write(dir.resolve("m" + n + ".pcap"), b);
+            dev.rawsock.packet.testing.Tshark.Result t = dev.rawsock.packet.testing.Tshark.exec(List.of(tcpdump, "-r", f.toString(), "-n", "-q", "-tt"));
+            // A packet's line starts with its time, or with tcpdump's note on a wire length below the captured length.
+            long theirs = t.lines().stream().filter(l -> l.matches("^(\\d+\\.\\d+ |\\[Invalid header).*")).count();
+            int ours = 0;
+            boolean failed = false;
+            try (PcapReader r = PcapReader.open(f)) {
+                while (r.next() != null) ours++;
+            } catch (IOException e) {
+                failed = true;
+            }
+            assertEquals(theirs, ours, "records of mutation " + n + ": " + t);
+            assertEquals(t.exitStatus() != 0, failed, "refused by tcpdump and by us alike, mutation " + n + ": " + t);
+            if (failed) refusedByBoth++;
+        }
+        assertTrue(refusedByBoth > 5 && refusedByBoth < 55, "both outcomes came up: " + refusedByBoth + " of 60 refused");
     }
 
     /** (jqwik does not inject @TempDir: the file goes to the system temp dir and is deleted.) Random bytes, behind a valid header or not: only IOException, and reading ends. */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Wireshark's command-line readers, as the capture file tests ask them. */
+/** Wireshark's command-line readers, as the capture file tests ask them; core's tests use it too. */
 public final class Tshark {
     private Tshark() {}
 
@@ -30,8 +30,18 @@ public final class Tshark {
         return String.join("\n", run(List.of("capinfos", file.toString())));
     }
 
-    /** Runs a tool to its end (at most 120 s), stderr discarded; its non-blank stdout lines. */
+    /** Runs a tool to its end (at most 120 s), stderr discarded; its non-blank stdout lines; fails unless it exits 0. */
     public static List<String> run(List<String> cmd) throws Exception {
+        Result r = exec(cmd);
+        assertEquals(0, r.exitStatus(), () -> String.join(" ", cmd) + ": exit status");
+        return r.lines();
+    }
+
+    /** A tool's exit status and non-blank stdout lines. */
+    public record Result(int exitStatus, List<String> lines) {}
+
+    /** Runs a tool to its end (at most 120 s), stderr discarded, whatever its exit status. */
+    public static Result exec(List<String> cmd) throws Exception {
         Process pr = new ProcessBuilder(new ArrayList<>(cmd)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
             try {
@@ -44,8 +54,7 @@ public final class Tshark {
             pr.destroyForcibly();
             fail(cmd.getFirst() + " did not finish in 120 s");
         }
-        assertEquals(0, pr.exitValue(), () -> String.join(" ", cmd) + ": exit status");
-        return out.get(10, TimeUnit.SECONDS).lines().filter(l -> !l.isBlank()).toList();
+        return new Result(pr.exitValue(), out.get(10, TimeUnit.SECONDS).lines().filter(l -> !l.isBlank()).toList());
     }
 
     /** Our reading in tshark's field order: interface id, interface name, epoch time, captured length, wire length, comments. */
