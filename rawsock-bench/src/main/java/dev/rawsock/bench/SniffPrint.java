@@ -191,7 +191,7 @@ final class SniffPrint {
                             s.sendTo(frame, to);
                             break;
                         } catch (dev.rawsock.ErrnoException e) {
-                            if (!e.errnoName().equals("EAGAIN") && !e.errnoName().equals("ENOBUFS")) throw e;
+                            if (!e.is(dev.rawsock.Errno.EAGAIN, dev.rawsock.Errno.ENOBUFS)) throw e;
                             LockSupport.parkNanos(20_000);
                         }
                     }
