@@ -205,7 +205,8 @@ final class SniffCommand implements Callable<Integer> {
     static void print(PrintWriter out, TcpdumpPrinter printer, StringBuilder line, Frame f) {
         line.setLength(0);
         MemorySegment data = MemorySegment.ofBuffer(f.data());
-        printer.print(line, f.timestampNanos(), data, Math.max(f.wireLength(), data.byteSize()));
+        // the record's lengths as they are: tcpdump says "[Invalid header: len(N) < caplen(M)]" of a bad one
+        printer.print(line, f.timestampNanos(), data, f.wireLength());
         out.append(line);
     }
 

@@ -232,6 +232,32 @@ final class SniffTraffic {
         ns[0] = (byte) 135;
         System.arraycopy(d6.getAddress(), 0, ns, 8, 16);
         frames.add(eth(bcast, src, 0x86DD, icmp6(s6, d6, ns)));
+        // IGMPv3 queries (max response code in tenths, then in its floating-point form, with a group and
+        // sources), an mtrace query, an MLDv2 query, and IPv6 routing headers (type 0 with two
+        // addresses, type 2, and a type no one defines).
+        Inet4Address allSystems = (Inet4Address) InetAddress.getByName("224.0.0.1");
+        frames.add(eth(bcast, src, 0x0800, Packets.ipv4(s4, allSystems, 2, new byte[] {0x11, 25, 0, 0, 0, 0, 0, 0, 0, 125, 0, 0})));
+        frames.add(eth(bcast, src, 0x0800, Packets.ipv4(s4, allSystems, 2,
+                new byte[] {0x11, (byte) 0xfe, 0, 0, (byte) 239, 1, 2, 3, 2, 125, 0, 2, 10, 9, 0, 1, 10, 9, 0, 2})));
+        byte[] mtrace = new byte[8 + 16];
+        mtrace[0] = 0x1f;
+        System.arraycopy(s4.getAddress(), 0, mtrace, 8, 4);
+        System.arraycopy(d4.getAddress(), 0, mtrace, 12, 4);
+        System.arraycopy(InetAddress.getByName("224.0.1.32").getAddress(), 0, mtrace, 16, 4);
+        mtrace[20] = 32; mtrace[23] = 7;
+        frames.add(eth(bcast, src, 0x0800, Packets.ipv4(s4, d4, 2, mtrace)));
+        byte[] mld2 = new byte[28];
+        mld2[0] = (byte) 130; mld2[4] = 0x27; mld2[5] = 0x10; mld2[24] = 0x0a; mld2[25] = 125;
+        frames.add(eth(bcast, src, 0x86DD, icmp6(ll, allNodes, mld2)));
+        byte[] echo6 = {(byte) 128, 0, 0, 0, 0, 9, 0, 1};
+        for (int type : new int[] {0, 2, 9}) {
+            byte[] rh = new byte[8 + 32 + echo6.length];
+            rh[0] = 58; rh[1] = 4; rh[2] = (byte) type; rh[3] = 1;
+            System.arraycopy(d6.getAddress(), 0, rh, 8, 16);
+            System.arraycopy(s6.getAddress(), 0, rh, 24, 16);
+            System.arraycopy(echo6, 0, rh, 40, echo6.length);
+            frames.add(eth(bcast, src, 0x86DD, Packets.ipv6(s6, d6, 43, rh)));
+        }
         // ARP for an unknown hardware type, and a gratuitous reply.
         byte[] arp = new byte[28];
         arp[1] = 6; arp[2] = 8; arp[4] = 6; arp[5] = 4; arp[7] = 1;

@@ -202,17 +202,7 @@ final class IpTransport {
             case 0x11 -> {
                 b.append("igmp query");
                 if (len >= 12) {
-                    b.append(" v3");
-                    int mrc = pr.u8(off + 1);
-                    if (mrc != 100) b.append(" [max resp time ").append(mrc).append(']');
-                    long g = pr.u32(off + 4);
-                    if (g != 0) {
-                        b.append(" [gaddr ");
-                        pr.ipv4(off + 4);
-                        b.append(']');
-                    }
-                    int nsrcs = pr.u16(off + 10);
-                    if (nsrcs > 0) b.append(" [").append(nsrcs).append(" source(s)]");
+                    igmpv3Query(pr, off, len);
                 } else {
                     int mrt = pr.u8(off + 1);
                     if (mrt != 0) {
@@ -227,6 +217,21 @@ final class IpTransport {
                         b.append(']');
                     }
                     if (len != 8) b.append(" [len ").append(len).append(']');
+                }
+            }
+            case 0x1e, 0x1f -> {
+                // print_mtrace: the query block after the 8-byte IGMP header
+                if (len < 8 + 16) {
+                    b.append(" [invalid len ").append(len).append(']');
+                } else {
+                    pr.check(off + 8, 16);
+                    b.append(type == 0x1e ? "mresp " : "mtrace ").append(pr.u32(off + 20) & 0xFFFFFF).append(": ");
+                    pr.ipv4(off + 8);
+                    b.append(" to ");
+                    pr.ipv4(off + 12);
+                    b.append(" reply-to ");
+                    pr.ipv4(off + 16);
+                    if ((pr.u32(off + 16) & 0xF0000000L) == 0xE0000000L) b.append(" with-ttl ").append(pr.u8(off + 20));
                 }
             }
             case 0x12 -> {
@@ -251,6 +256,58 @@ final class IpTransport {
         }
         if (pr.vflag && len >= 4 && pr.have(off, len) && Checksums.internet(pr.p, off, len) != 0)
             b.append(" bad igmp cksum ").append(Integer.toHexString(pr.u16(off + 2))).append('!');
+    }
+
+    /** IGMPv3 membership query (RFC 3376 4.1): the max response code decoded as tcpdump prints it, group and source count. */
+    private static void igmpv3Query(TcpdumpPrinter pr, long off, long len) {
+        StringBuilder b = pr.b;
+        b.append(" v3");
+        if (len < 12 || (len & 3) != 0) {
+            b.append(" [invalid len ").append(len).append(']');
+            return;
+        }
+        int mrc = pr.u8(off + 1);
+        // tenths of a second; from 128 on a floating-point code (mantissa, exponent)
+        long mrt = mrc < 128 ? mrc : (long) ((mrc & 0x0F) | 0x10) << (((mrc & 0x70) >> 4) + 3);
+        if (mrc != 100) {
+            b.append(" [max resp time ");
+            if (mrt < 600) b.append(mrt / 10).append('.').append(mrt % 10).append('s');
+            else pr.relativeTime(mrt / 10);
+            b.append(']');
+        }
+        if (pr.u32(off + 4) == 0) return;
+        b.append(" [gaddr ");
+        pr.ipv4(off + 4);
+        int nsrcs = pr.u16(off + 10);
+        if (nsrcs > 0) {
+            if (len < 12 + 4L * nsrcs) b.append(" [invalid number of sources]");
+            else b.append(", ").append(nsrcs).append(" source(s)");
+        }
+        b.append(']');
+    }
+
+    /** MLDv2 query (RFC 3810 5.1): group, -v's delay, flags, robustness and interval, source count. */
+    private static void mldv2Query(TcpdumpPrinter pr, long off, long len) {
+        StringBuilder b = pr.b;
+        b.append(" v2");
+        int mrc = pr.u16(off + 4);
+        long mrt = mrc < 32768 ? mrc : (long) ((mrc & 0x0FFF) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
+        if (pr.vflag) b.append(" [max resp delay=").append(mrt).append(']');
+        b.append(" [gaddr ");
+        pr.ipv6(off + 8);
+        if (pr.vflag) {
+            int f = pr.u8(off + 24), qqic = pr.u8(off + 25);
+            if ((f & 0x08) != 0) b.append(" sflag");
+            if ((f & 0x07) != 0) b.append(" robustness=").append(f & 0x07);
+            long qqi = qqic < 128 ? qqic : (long) ((qqic & 0x0F) | 0x10) << (((qqic & 0x70) >> 4) + 3);
+            b.append(" qqi=").append(qqi);
+        }
+        int nsrcs = pr.u16(off + 26);
+        if (nsrcs > 0) {
+            if (len < 28 + 16L * nsrcs) b.append(" [invalid number of sources]");
+            else b.append(", ").append(nsrcs).append(" source(s)");
+        }
+        b.append(']');
     }
 
     private static void pim(TcpdumpPrinter pr, long off, long length) {
@@ -294,9 +351,12 @@ final class IpTransport {
         if (version == 2) {
             int auth = pr.u8(off + 4);
             b.append(", authtype ").append(auth == 0 ? "none" : auth == 1 ? "simple" : auth == 2 ? "ah" : "unknown");
-            b.append(", intvl ").append(pr.u8(off + 5)).append('s');
+            // read before appending: a cut packet prints nothing of the field, as tcpdump's printf
+            int intvl = pr.u8(off + 5);
+            b.append(", intvl ").append(intvl).append('s');
         } else {
-            b.append(", intvl ").append(pr.u16(off + 4) & 0xFFF).append("cs");
+            int intvl = pr.u16(off + 4) & 0xFFF;
+            b.append(", intvl ").append(intvl).append("cs");
         }
         b.append(", length ").append(len);
         if (pr.vflag) {
@@ -482,12 +542,44 @@ final class IpTransport {
         b.append("!] ");
     }
 
+    /**
+     * Where the pseudo-header's IPv6 destination is (RFC 8200 8.1): the last address of a type 0 or 2
+     * routing header, the first segment of a segment routing header, else the header's destination.
+     */
+    private static long finalDestination(TcpdumpPrinter pr, long iph) {
+        long dst = iph + 24, cp = iph + 40;
+        int nh = pr.u8(iph + 6);
+        while (pr.have(cp, 8)) {
+            switch (nh) {
+                case 0, 60, 62, 135 -> {
+                    nh = pr.u8(cp);
+                    cp += (pr.u8(cp + 1) + 1) * 8L;
+                }
+                case 44 -> {
+                    nh = pr.u8(cp);
+                    cp += 8;
+                }
+                case 43 -> {
+                    int len = pr.u8(cp + 1), type = pr.u8(cp + 2);
+                    if (len % 2 == 1) return dst;
+                    if ((type == 0 || type == 2) && len >= 2 && pr.have(cp + 8, 8L * len)) return cp + 8 + 16L * (len / 2 - 1);
+                    if (type == 4 && pr.have(cp + 8, 16)) return cp + 8;
+                    return dst;
+                }
+                default -> {
+                    return dst;
+                }
+            }
+        }
+        return dst;
+    }
+
     /** The ones'-complement check over pseudo-header and segment: 0 when the checksum is right. */
     private static int transportSum(TcpdumpPrinter pr, int ver, long iph, long off, long len, int proto) {
         byte[] s, d;
         if (ver == 6) {
             s = pr.p.asSlice(iph + 8, 16).toArray(JAVA_BYTE);
-            d = pr.p.asSlice(iph + 24, 16).toArray(JAVA_BYTE);
+            d = pr.p.asSlice(finalDestination(pr, iph), 16).toArray(JAVA_BYTE);
         } else {
             s = pr.p.asSlice(iph + 12, 4).toArray(JAVA_BYTE);
             d = pr.p.asSlice(iph + 16, 4).toArray(JAVA_BYTE);
@@ -1108,7 +1200,7 @@ final class IpTransport {
             case 128, 129 -> b.append(", id ").append(pr.u16(off + 4)).append(", seq ").append(pr.u16(off + 6));
             case 130 -> {
                 if (length == 24) mld(pr, off);
-                else if (length >= 28) b.append(" v2");
+                else if (length >= 28) mldv2Query(pr, off, length);
                 else b.append(" unknown-version (len ").append(length).append(") ");
             }
             case 131, 132 -> mld(pr, off);

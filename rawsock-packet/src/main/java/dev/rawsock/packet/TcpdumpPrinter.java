@@ -406,6 +406,58 @@ public final class TcpdumpPrinter {
         if (!have(off, n)) throw TRUNCATED;
     }
 
+    /**
+     * tcpdump 4.99's rt6_print: "RT6 (len=, type=, segleft=" and the addresses of types 0, 2 (RFC
+     * 2460, 6275) and 4 (segment routing); -1 where tcpdump stops printing the packet.
+     */
+    private long routingHeader(long cp) {
+        protocol = "rt6";
+        b.append("RT6");
+        int len = u8(cp + 1), type = u8(cp + 2);
+        b.append(" (len=").append(len).append(", type=").append(type);
+        if (type == 0) b.append(" [Deprecated]");
+        b.append(", segleft=").append(u8(cp + 3));
+        if (type == 0 || type == 2) {
+            long rsv = u32(cp + 4);
+            if (rsv != 0 || vflag) b.append(", rsv=0x").append(Long.toHexString(rsv));
+        } else if (type == 4) {
+            b.append(", last-entry=").append(u8(cp + 4));
+            int flags = u8(cp + 5);
+            if (flags != 0 || vflag) b.append(", flags=0x").append(Integer.toHexString(flags));
+            b.append(", tag=").append(Integer.toHexString(u16(cp + 6)));
+        } else {
+            b.append(" (unknown type) (invalid)");
+            return -1;
+        }
+        if (len % 2 == 1) {
+            b.append(" (invalid length ").append(len).append(") (invalid)");
+            return -1;
+        }
+        for (int i = 0; i < len / 2; i++) {
+            b.append(", [").append(i).append(']');
+            ipv6(cp + 8 + 16L * i);
+        }
+        b.append(") ");
+        return (len + 1) * 8L;
+    }
+
+    private static final String[] RELTS_UNITS = {"y", "w", "d", "h", "m", "s"};
+    private static final long[] RELTS_SECONDS = {31_536_000, 604_800, 86_400, 3_600, 60, 1};
+
+    /** A count of seconds as tcpdump's unsigned_relts_print writes it: {@code 51m12s}, {@code 0s}. */
+    void relativeTime(long secs) {
+        if (secs == 0) {
+            b.append("0s");
+            return;
+        }
+        for (int i = 0; i < RELTS_UNITS.length && secs > 0; i++) {
+            if (secs >= RELTS_SECONDS[i]) {
+                b.append(secs / RELTS_SECONDS[i]).append(RELTS_UNITS[i]);
+                secs %= RELTS_SECONDS[i];
+            }
+        }
+    }
+
     void trunc() {
         b.append(" [|").append(protocol).append(']');
     }
@@ -1127,22 +1179,8 @@ public final class TcpdumpPrinter {
                         fragmented = true;
                     }
                     case 43 -> {
-                        protocol = "rt6";
-                        int hl = u8(cp + 1);
-                        int type = u8(cp + 2);
-                        b.append("srcrt (len=").append(hl).append(", type=").append(type).append(", segleft=").append(u8(cp + 3));
-                        advance = (hl + 1) * 8L;
-                        check(cp, advance);
-                        if (type == 0 || type == 2) {
-                            b.append(", ");
-                            int n = hl / 2;
-                            for (int i = 0; i < n; i++) {
-                                b.append('[').append(i).append("]");
-                                ipv6(cp + 8 + 16L * i);
-                                if (i < n - 1) b.append(", ");
-                            }
-                        }
-                        b.append(") ");
+                        advance = routingHeader(cp);
+                        if (advance < 0) return;
                         foundExt = true;
                         nh = u8(cp);
                     }
