@@ -151,6 +151,11 @@ public final class BenchMain {
             if (c1 != null) row.put("c_best_before_after", List.of(scaled(c1[1], b), scaled(c2[1], b)));
             rows.add(row);
         }
+        if (only == null || only.contains("sniff-print")) {
+            // Not JMH: two printing processes at one load (see SniffPrint); "c" is tcpdump.
+            System.err.printf("== sniff-print (%s)%n", mode.name());
+            rows.add(SniffPrint.run(mode));
+        }
         String machine = Machine.describe();
         Files.writeString(out.resolve("latest.json"), Report.json(machine, mode.name(), rows), StandardCharsets.UTF_8);
         String markdown = Report.markdown(machine, mode.name(), rows);

@@ -137,6 +137,10 @@ final class Report {
             if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
                 extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
             }
+            if (r.get("tcpdump_drop_pct") instanceof Double t && r.get("rawsock_drop_pct") instanceof Double d) {
+                extra.add(String.format(Locale.ROOT, "- %s at %s packets/s: packets never printed, tcpdump %.2f%%, rawsock sniff %.2f%% of %s",
+                        r.get("name"), num(r.get("rate_pps")), t, d, num(r.get("packets"))));
+            }
             if (r.get("means") instanceof Map<?, ?> m && m.get("c") != null && m.get("rawsock") != null) {
                 extra.add(String.format(Locale.ROOT, "- %s means over whole runs: C %s, rawsock %s (%s)", r.get("name"),
                         num(m.get("c")), num(m.get("rawsock")), x(ratio(m.get("rawsock"), m.get("c")))));
@@ -160,6 +164,14 @@ final class Report {
                     bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.9);
                 }
                 case "checksum-1500" -> bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.8);
+                // CPU per packet is lower-is-better: tcpdump's over sniff's, so that >= 1 means sniff spends no more
+                case "sniff-print" -> {
+                    bar(sb, name + " tcpdump CPU/rawsock sniff CPU", ratio(r.get("c"), r.get("rawsock")), 1.0);
+                    if (r.get("tcpdump_drop_pct") instanceof Double t && r.get("rawsock_drop_pct") instanceof Double d)
+                        sb.append("- ").append(name).append(" drops: rawsock sniff ").append(String.format(Locale.ROOT, "%.2f%%", d))
+                                .append(", tcpdump ").append(String.format(Locale.ROOT, "%.2f%%", t))
+                                .append(d <= t ? " ok (no more than tcpdump)" : " SHORT (more than tcpdump)").append('\n');
+                }
                 case "netty-udp-echo" -> bar(sb, name + " RawChannel/Netty EpollDatagramChannel",
                         ratio(r.get("rawsock"), r.get("netty_epoll")), 0.9);
                 case "cli-startup" -> {

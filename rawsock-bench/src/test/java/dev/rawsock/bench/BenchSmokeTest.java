@@ -32,7 +32,8 @@ class BenchSmokeTest {
             "capture-latency", Set.of("rawsock"),
             "netty-udp-echo", Set.of("rawsock"),
             "bpf-compile", Set.of("rawsock"),
-            "cli-startup", Set.of("rawsock"));
+            "cli-startup", Set.of("rawsock"),
+            "sniff-print", Set.of("c", "rawsock"));
 
     @Test
     void everyBenchmarkRunsAndTheResultFilesHaveTheSchema(@TempDir Path dir) throws Exception {
@@ -53,6 +54,15 @@ class BenchSmokeTest {
             assertInstanceOf(String.class, b.get("unit"), name);
             Set<String> want = COLUMNS.get(name);
             assertTrue(want != null, "unknown benchmark " + name);
+            if (name.equals("sniff-print")) {
+                // tcpdump in "c", sniff in "rawsock"; skipped (columns null) only where it cannot run
+                if (b.get("skipped") != null) continue;
+                for (String col : List.of("c", "rawsock", "tcpdump_dropped", "rawsock_dropped")) {
+                    double v = assertInstanceOf(Number.class, b.get(col), name + "." + col).doubleValue();
+                    assertTrue(v >= 0 && (v > 0 || col.endsWith("dropped")), name + "." + col + " = " + v);
+                }
+                continue;
+            }
             for (String col : List.of("c", "rawsock", "nio", "jna", "rawsock_alloc_bytes_per_op")) {
                 assertTrue(b.containsKey(col), name + " has key " + col);
             }
@@ -88,6 +98,7 @@ class BenchSmokeTest {
         }
         Set<String> expected = new TreeSet<>();
         for (BenchMain.Bench b : BenchMain.BENCHES) expected.add(b.name());
+        expected.add("sniff-print");
         assertEquals(expected, names, "every benchmark the driver knows is in the JSON");
         assertTrue(names.containsAll(Set.of("socketpair-pingpong", "udp-loopback")), names.toString());
 

@@ -146,4 +146,65 @@ class SniffCommandTest {
             Cli.deleteTree(cp);
         }
     }
+
+    @Test
+    void helpSaysPIsAcceptedAndSniffIsNeverPromiscuousWithoutPromisc() {
+        Cli.Result r = Cli.run("sniff", "--help");
+        assertEquals(0, r.rc(), r::toString);
+        String help = r.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("never put in promiscuous mode unless --promisc is given: -p is accepted"), help);
+        for (String opt : List.of("-e", "-x", "-X", "-A", "-q", "-t", "-#", "-S", "-v", "-D", "-B", "-s", "-p", "-c", "-r", "-w", "-n"))
+            assertTrue(help.contains(opt + " ") || help.contains(opt + "="), opt + " in " + help);
+    }
+
+    /** -D in a namespace of our own: the interfaces and "any" in tcpdump -D's order and numbers, with its states. */
+    @Test
+    void listsInterfacesAsTcpdumpDoes() throws Exception {
+        assumeTrue(Cli.canNetns() && Cli.have("tcpdump"), "needs root, ip and tcpdump");
+        try (Cli.Netns ns = new Cli.Netns("list")) {
+            ns.must("ip", "link", "add", "va", "type", "veth", "peer", "name", "vb");
+            ns.must("ip", "link", "set", "va", "up");
+            ns.must("ip", "link", "add", "vc", "type", "veth", "peer", "name", "vd");
+            ns.must("ip", "link", "set", "vc", "up");
+            ns.must("ip", "link", "set", "vd", "up");
+            List<String> want = ns.must("tcpdump", "-D").outLines();
+            List<String> got = ns.must(Cli.java(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "dev.rawsock.cli.Main", "sniff", "-D").outLines();
+            // tcpdump also lists libpcap's non-network sources (nflog, dbus, ...) after the network ones
+            List<String> names = List.of("any", "lo", "va", "vb", "vc", "vd");
+            List<String> ours = want.stream().filter(l -> names.contains(l.replaceFirst("^\\d+\\.", "").split(" ")[0])).toList();
+            assertEquals(6, got.size(), got::toString);
+            assertEquals(ours.subList(0, 5), got.subList(0, 5), "tcpdump -D:\n" + String.join("\n", want));
+        }
+    }
+
+    /** Live on lo, tcpdump and sniff capture the same datagrams and print the same lines (-t: no time stamps). */
+    @Test
+    void livePrintingMatchesTcpdumpOnTheSamePackets() throws Exception {
+        assumeTrue(Cli.capNetRaw() && Cli.have("tcpdump"), "needs CAP_NET_RAW and tcpdump");
+        int port = ThreadLocalRandom.current().nextInt(30000, 40000);
+        Path dir = Files.createTempDirectory("rs-sniff-live");
+        Path terr = dir.resolve("tcpdump.err"), tout = dir.resolve("tcpdump.out");
+        Process tcpdump = new ProcessBuilder("tcpdump", "-n", "-t", "-i", "lo", "--immediate-mode", "-c", Integer.toString(N), "udp",
+                "and", "dst", "port", Integer.toString(port)).redirectOutput(tout.toFile()).redirectError(terr.toFile()).start();
+        try (Sniffer sniffer = new Sniffer("-n", "-t", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "udp", "and", "dst",
+                "port", Integer.toString(port))) {
+            sniffer.awaitListening("lo");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.readString(terr).contains("listening on") && System.nanoTime() < deadline) Thread.sleep(20);
+            assertTrue(Files.readString(terr).contains("listening on"), () -> "tcpdump did not start: " + terr);
+            try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
+                for (int i = 0; i < N; i++)
+                    tx.sendTo(("live " + i).getBytes(StandardCharsets.UTF_8), SockAddr.inet(InetAddress.getLoopbackAddress(), port));
+            }
+            assertEquals(0, sniffer.exitStatus(), () -> sniffer.out + "\n" + sniffer.err);
+            assertTrue(tcpdump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "tcpdump ended");
+            List<String> want = Files.readAllLines(tout), got = List.of(sniffer.out.toString().split("\n"));
+            assertEquals(N, want.size(), want::toString);
+            assertEquals(want, got);
+        } finally {
+            tcpdump.destroyForcibly();
+            Cli.deleteTree(dir);
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package dev.rawsock.packet;
 
-import dev.rawsock.packet.internal.InetBytes;
-
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -9,11 +7,10 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Builders for the packets tools send (ICMP and ICMPv6 echo, UDP, TCP SYN, with every checksum
- * filled) and {@link #describe}: one tcpdump-like line per packet.
+ * filled) and {@link #describe}: one packet as {@code tcpdump -n} prints it ({@link TcpdumpPrinter} for a stream).
  */
 public final class Packets {
     private Packets() {}
@@ -252,7 +249,7 @@ public final class Packets {
      * @param frame the Ethernet frame
      */
     public static String describe(Frame frame) {
-        return describe(frame.data(), LINKTYPE_ETHERNET);
+        return describe(frame, LINKTYPE_ETHERNET);
     }
 
     /**
@@ -271,185 +268,21 @@ public final class Packets {
      * @param linktype how the packet starts: {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
      */
     public static String describe(Frame frame, int linktype) {
-        return describe(frame.data(), linktype);
+        MemorySegment data = MemorySegment.ofBuffer(frame.data());
+        return new TcpdumpPrinter(linktype).describe(data, Math.max(frame.wireLength(), data.byteSize()));
     }
 
     /**
-     * {@return one tcpdump-like line (as {@code tcpdump -n} prints without {@code -e}), e.g.
-     * {@code IP 127.0.0.1.5000 > 127.0.0.1.6000: UDP, length 10}} Truncated or bad headers show
-     * as {@code [|ip]}-style markers, never as an exception.
+     * {@return one line as {@code tcpdump -n} prints it after the time stamp, e.g.
+     * {@code IP 127.0.0.1.5000 > 127.0.0.1.6000: UDP, length 10}} A one-shot {@link TcpdumpPrinter}:
+     * TCP sequence numbers print as sent (no connection seen before). Truncated or bad headers end
+     * in tcpdump's {@code [|proto]} marker, never in an exception.
      *
      * @param packet the packet, starting as {@code linktype} says
-     * @param linktype {@link #LINKTYPE_ETHERNET}, {@link #LINKTYPE_RAW} or {@link #LINKTYPE_LINUX_SLL}
+     * @param linktype the {@link LinkType} of the packet; an unknown one prints {@code linktype N, length L}
      */
     public static String describe(MemorySegment packet, int linktype) {
-        StringBuilder b = new StringBuilder();
-        try {
-            switch (linktype) {
-                case LINKTYPE_ETHERNET -> {
-                    EthernetHeader e;
-                    try {
-                        e = EthernetHeader.of(packet, 0);
-                    } catch (IllegalArgumentException x) {
-                        return "[|ether]";
-                    }
-                    if (e.vlanTags() > 0) b.append("vlan ").append(e.vlanId()).append(", p ").append(e.vlanPriority()).append(", ");
-                    network(b, packet, e.headerLength(), e.etherType());
-                }
-                case LINKTYPE_LINUX_SLL -> {
-                    if (packet.byteSize() < 16) return "[|sll]";
-                    network(b, packet, 16, packet.get(Checksums.BE16, 14) & 0xFFFF);
-                }
-                case LINKTYPE_RAW, 12, 14 -> {
-                    int v = packet.byteSize() == 0 ? 0 : (packet.get(JAVA_BYTE, 0) & 0xFF) >>> 4;
-                    network(b, packet, 0, v == 6 ? EthernetHeader.TYPE_IPV6 : EthernetHeader.TYPE_IPV4);
-                }
-                default -> b.append("linktype ").append(linktype).append(", length ").append(packet.byteSize());
-            }
-        } catch (IllegalArgumentException | IndexOutOfBoundsException x) {
-            b.append(" [|bad: ").append(x.getMessage()).append(']');
-        }
-        return b.toString();
-    }
-
-    private static void network(StringBuilder b, MemorySegment p, long off, int type) {
-        long len = p.byteSize() - off;
-        switch (type) {
-            case EthernetHeader.TYPE_IPV4 -> ipv4(b, p, off);
-            case EthernetHeader.TYPE_IPV6 -> ipv6(b, p, off);
-            case EthernetHeader.TYPE_ARP -> arp(b, p, off);
-            default -> b.append(String.format("ethertype 0x%04x, length %d", type, len));
-        }
-    }
-
-    private static void ipv4(StringBuilder b, MemorySegment p, long off) {
-        b.append("IP ");
-        Ipv4Header h;
-        try {
-            h = Ipv4Header.of(p, off);
-        } catch (IllegalArgumentException x) {
-            b.append("[|ip]");
-            return;
-        }
-        String src = h.source().getHostAddress(), dst = h.destination().getHostAddress();
-        int hl = h.headerLength();
-        long avail = Math.min(p.byteSize() - off, Math.max(h.totalLength(), hl)) - hl;
-        int l4len = h.totalLength() - hl;
-        if (h.fragmentOffset() != 0) {
-            b.append(src).append(" > ").append(dst).append(": ip-proto-").append(h.protocol()).append(", fragment offset ")
-                    .append(h.fragmentOffset() * 8).append(", length ").append(Math.max(l4len, 0));
-            return;
-        }
-        transport(b, p, off + hl, avail, l4len, h.protocol(), src, dst, false);
-    }
-
-    private static void ipv6(StringBuilder b, MemorySegment p, long off) {
-        b.append("IP6 ");
-        Ipv6Header h;
-        int proto;
-        long l4;
-        try {
-            h = Ipv6Header.of(p, off);
-        } catch (IllegalArgumentException x) {
-            b.append("[|ip6]");
-            return;
-        }
-        String src = v6(h.sourceBytes()), dst = v6(h.destinationBytes());
-        try {
-            proto = h.upperLayerProtocol();
-            l4 = h.upperLayerOffset();
-        } catch (IllegalArgumentException x) {
-            b.append(src).append(" > ").append(dst).append(": [|ip6 extension header]");
-            return;
-        }
-        long end = Math.min(p.byteSize(), off + Ipv6Header.LENGTH + h.payloadLength());
-        int l4len = (int) (off + Ipv6Header.LENGTH + h.payloadLength() - l4);
-        transport(b, p, l4, Math.max(0, end - l4), l4len, proto, src, dst, true);
-    }
-
-    private static void transport(StringBuilder b, MemorySegment p, long l4, long avail, int l4len, int proto,
-            String src, String dst, boolean v6) {
-        MemorySegment s = p.asSlice(l4, Math.max(0, Math.min(avail, p.byteSize() - l4)));
-        switch (proto) {
-            case Checksums.UDP -> {
-                if (s.byteSize() < UdpHeader.LENGTH) { b.append(src).append(" > ").append(dst).append(": [|udp]"); return; }
-                UdpHeader u = UdpHeader.of(s, 0);
-                b.append(src).append('.').append(u.sourcePort()).append(" > ").append(dst).append('.').append(u.destinationPort())
-                        .append(": UDP, length ").append(Math.max(0, u.length() - UdpHeader.LENGTH));
-            }
-            case Checksums.TCP -> {
-                TcpHeader t;
-                try {
-                    t = TcpHeader.of(s, 0);
-                } catch (IllegalArgumentException x) {
-                    b.append(src).append(" > ").append(dst).append(": [|tcp]");
-                    return;
-                }
-                b.append(src).append('.').append(t.sourcePort()).append(" > ").append(dst).append('.').append(t.destinationPort())
-                        .append(": Flags [").append(t.flagString()).append("], seq ").append(t.sequence());
-                if (t.ack()) b.append(", ack ").append(t.acknowledgment());
-                b.append(", win ").append(t.window());
-                t.mss().ifPresent(m -> b.append(", options [mss ").append(m).append(']'));
-                b.append(", length ").append(Math.max(0, l4len - t.headerLength()));
-            }
-            case Checksums.ICMP -> {
-                b.append(src).append(" > ").append(dst).append(": ICMP ");
-                if (s.byteSize() < IcmpHeader.LENGTH) { b.append("[|icmp]"); return; }
-                IcmpHeader c = IcmpHeader.of(s, 0);
-                switch (c.type()) {
-                    case IcmpHeader.ECHO_REQUEST, IcmpHeader.ECHO_REPLY -> b.append(c.type() == 0 ? "echo reply" : "echo request")
-                            .append(", id ").append(c.identifier()).append(", seq ").append(c.sequence());
-                    case IcmpHeader.DEST_UNREACHABLE -> b.append("unreachable, code ").append(c.code());
-                    case IcmpHeader.TIME_EXCEEDED -> b.append("time exceeded in-transit");
-                    default -> b.append("type ").append(c.type()).append(", code ").append(c.code());
-                }
-                b.append(", length ").append(l4len);
-            }
-            case Checksums.ICMPV6 -> {
-                b.append(src).append(" > ").append(dst).append(": ICMP6, ");
-                if (s.byteSize() < Icmpv6Header.LENGTH) { b.append("[|icmp6]"); return; }
-                Icmpv6Header c = Icmpv6Header.of(s, 0);
-                switch (c.type()) {
-                    case Icmpv6Header.ECHO_REQUEST, Icmpv6Header.ECHO_REPLY ->
-                            b.append(c.type() == Icmpv6Header.ECHO_REQUEST ? "echo request" : "echo reply")
-                                    .append(", id ").append(c.identifier()).append(", seq ").append(c.sequence());
-                    case Icmpv6Header.NEIGHBOR_SOLICITATION -> b.append("neighbor solicitation");
-                    case Icmpv6Header.NEIGHBOR_ADVERTISEMENT -> b.append("neighbor advertisement");
-                    case Icmpv6Header.ROUTER_SOLICITATION -> b.append("router solicitation");
-                    case Icmpv6Header.ROUTER_ADVERTISEMENT -> b.append("router advertisement");
-                    case Icmpv6Header.DEST_UNREACHABLE -> b.append("destination unreachable");
-                    default -> b.append("type ").append(c.type());
-                }
-                b.append(", length ").append(l4len);
-            }
-            default -> b.append(src).append(" > ").append(dst).append(": ").append(v6 ? "ip6-proto-" : "ip-proto-")
-                    .append(proto).append(' ').append(Math.max(l4len, 0));
-        }
-    }
-
-    private static void arp(StringBuilder b, MemorySegment p, long off) {
-        b.append("ARP, ");
-        ArpPacket a;
-        try {
-            a = ArpPacket.of(p, off);
-        } catch (IllegalArgumentException x) {
-            b.append("[|arp]");
-            return;
-        }
-        String spa = proto(a.senderProtocolAddress()), tpa = proto(a.targetProtocolAddress());
-        switch (a.operation()) {
-            case ArpPacket.OP_REQUEST -> b.append("Request who-has ").append(tpa).append(" tell ").append(spa);
-            case ArpPacket.OP_REPLY -> b.append("Reply ").append(spa).append(" is-at ")
-                    .append(EthernetHeader.formatMac(a.senderHardwareAddress()));
-            default -> b.append("op ").append(a.operation());
-        }
-        b.append(", length ").append(a.headerLength());
-    }
-
-    private static String proto(byte[] a) {
-        if (a.length == 4) return InetBytes.v4(a).getHostAddress();
-        if (a.length == 16) return v6(a);
-        return java.util.HexFormat.of().formatHex(a);
+        return new TcpdumpPrinter(linktype).describe(packet, packet.byteSize());
     }
 
     /** RFC 5952 text of an IPv6 address ({@code ::1}, {@code fe80::1}), as tcpdump prints it. */

@@ -198,7 +198,8 @@ class ChecksumsTest {
         assertEquals(0, min, "bytes allocated by the best warm window of 1,000 byte[] checksums");
     }
 
-    private static long allocated(int n, Runnable body) throws Throwable {
+    /** Bytes this thread allocated while {@code body} ran {@code n} times. */
+    static long allocated(int n, Runnable body) throws Throwable {
         long before = (long) ALLOCATED.invokeExact();
         for (int i = 0; i < n; i++) body.run();
         return (long) ALLOCATED.invokeExact() - before;
