@@ -268,12 +268,8 @@ public final class Consts {
     public static final int NETLINK_ADD_MEMBERSHIP = 1, NETLINK_DROP_MEMBERSHIP = 2, NETLINK_CAP_ACK = 10,
             NETLINK_EXT_ACK = 11, NETLINK_GET_STRICT_CHK = 12;
     public static final int NLMSGERR_ATTR_MSG = 1, NLMSGERR_ATTR_OFFS = 2;
-<<<<<<< HEAD
     public static final int NLA_F_NESTED = 0x8000, NLA_F_NET_BYTEORDER = 0x4000,
             NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
-=======
-    public static final int NLA_F_NESTED = 0x8000, NLA_F_NET_BYTEORDER = 0x4000, NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER);  // as the header defines it: 0x3FFF on a 16-bit type
->>>>>>> house
     // <linux/rtnetlink.h>: message types, multicast groups, route table/protocol/scope/type values
     public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19,
             RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22, RTM_NEWROUTE = 24, RTM_DELROUTE = 25,
