@@ -28,7 +28,9 @@ class BenchSmokeTest {
             "socketpair-pingpong", Set.of("c", "rawsock", "nio", "jna"),
             "udp-loopback", Set.of("c", "rawsock", "nio", "jna"),
             "udp-batch", Set.of("c", "rawsock"),
+            "checksum-64", Set.of("c", "rawsock"),
             "checksum-1500", Set.of("c", "rawsock"),
+            "checksum-65536", Set.of("c", "rawsock"),
             "capture-latency", Set.of("rawsock"),
             "netty-udp-echo", Set.of("rawsock"));
 
@@ -72,7 +74,22 @@ class BenchSmokeTest {
             }
             double alloc = assertInstanceOf(Number.class, b.get("rawsock_alloc_bytes_per_op"), name + " alloc").doubleValue();
             assertTrue(alloc >= 0, name + " alloc " + alloc);
-            assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
+            Map<?, ?> ratios = assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
+            for (Object k : ratios.keySet()) {
+                String r = (String) k;
+                if (r.endsWith("_min") || r.endsWith("_max")) continue;
+                // every ratio has its spread over rounds beside it
+                assertInstanceOf(Number.class, ratios.get(r + "_min"), name + " " + r + "_min");
+                assertInstanceOf(Number.class, ratios.get(r + "_max"), name + " " + r + "_max");
+            }
+            if (want.contains("c") && cbin != null) assertTrue(ratios.containsKey("rawsock_over_c"), name + " rawsock_over_c: " + ratios);
+            if (name.startsWith("checksum")) {
+                Map<?, ?> variants = assertInstanceOf(Map.class, b.get("rawsock_variants"), name + " variants");
+                assertEquals(Set.of("rawsockArray", "rawsockByteBuffer"), variants.keySet(), name);
+                assertTrue(ratios.containsKey("rawsockByteBuffer_over_best"), name + " " + ratios);
+                if (cbin != null) assertInstanceOf(Number.class, b.get("c_native"), name + ".c_native");
+            }
+            assertInstanceOf(List.class, b.get("unreliable_ratios"), name + " unreliable_ratios");
         }
         Set<String> expected = new TreeSet<>();
         for (BenchMain.Bench b : BenchMain.BENCHES) expected.add(b.name());
@@ -91,6 +108,8 @@ class BenchSmokeTest {
         Path bin = Files.createDirectories(dir.resolve("cbin"));
         if (!gcc(List.of("gcc", "-O2", "-pthread", "-o", bin.resolve("io").toString(), src.resolve("io.c").toString()))) return null;
         if (!gcc(List.of("gcc", "-O3", "-o", bin.resolve("checksum").toString(), src.resolve("checksum.c").toString()))) return null;
+        if (!gcc(List.of("gcc", "-O3", "-march=native", "-o", bin.resolve("checksum-native").toString(),
+                src.resolve("checksum.c").toString()))) return null;
         return bin;
     }
 
