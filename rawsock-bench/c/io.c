@@ -5,6 +5,9 @@
  *   io pingpong SECONDS    64-byte send+recv on an AF_UNIX stream socketpair     (ops/s)
  *   io udp SECONDS         64-byte sendto+recvfrom on 127.0.0.1                  (ops/s)
  *   io udp-batch SECONDS   64 x 64-byte datagrams per sendmmsg+recvmmsg, 127.0.0.1 (packets/s)
+ *   io udp-gso SECONDS     46 x 1,400-byte datagrams per UDP_SEGMENT sendmsg, received with UDP_GRO
+ *                          and recvmmsg, 127.0.0.1 (packets/s)
+ *   io udp-gso-sendmmsg SECONDS   the same 46 datagrams as one sendmmsg, received the same way
  *   ... --threaded         the same with an idle second thread (the fd table shared, as in a JVM)
  *
  * Prints one JSON object: {"benchmark": MODE, "ops_per_s": N (whole run), "best_window_ops_per_s": N
@@ -22,6 +25,16 @@
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <netinet/udp.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+#define SEGS 46
+#define SEG 1400
 
 #define SIZE 64
 #define BATCH 64
@@ -91,7 +104,7 @@ static void *idle(void *arg) {
 
 int main(int argc, char **argv) {
     if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--threaded") != 0)) {
-        fprintf(stderr, "usage: %s pingpong|udp|udp-batch SECONDS [--threaded]\n", argv[0]);
+        fprintf(stderr, "usage: %s pingpong|udp|udp-batch|udp-gso|udp-gso-sendmmsg SECONDS [--threaded]\n", argv[0]);
         return 2;
     }
     /*
@@ -182,6 +195,65 @@ int main(int argc, char **argv) {
                 }
             }
             ops += 16 * BATCH;
+            if (tick(ops, end)) break;
+        }
+    } else if (strcmp(mode, "udp-gso") == 0 || strcmp(mode, "udp-gso-sendmmsg") == 0) {
+        int gso = strcmp(mode, "udp-gso") == 0;
+        int a, b, one = 1, rcvbuf = 4 << 20;
+        struct sockaddr_in to;
+        static char payload[SEGS * SEG];
+        static char rbuf[SEGS][65536];
+        static struct iovec siov[SEGS], riov[SEGS];
+        static struct mmsghdr smsg[SEGS], rmsg[SEGS];
+        union { char buf[CMSG_SPACE(sizeof(uint16_t))]; struct cmsghdr align; } ctl;
+        udp_pair(&a, &b, &to);
+        setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        if (setsockopt(b, SOL_UDP, UDP_GRO, &one, sizeof one) != 0) die("setsockopt(UDP_GRO)");
+        memset(payload, 'x', sizeof payload);
+        for (int i = 0; i < SEGS; i++) {
+            siov[i].iov_base = payload + i * SEG;
+            siov[i].iov_len = SEG;
+            smsg[i].msg_hdr.msg_iov = &siov[i];
+            smsg[i].msg_hdr.msg_iovlen = 1;
+            smsg[i].msg_hdr.msg_name = &to;
+            smsg[i].msg_hdr.msg_namelen = sizeof to;
+            riov[i].iov_base = rbuf[i];
+            riov[i].iov_len = sizeof rbuf[i];
+            rmsg[i].msg_hdr.msg_iov = &riov[i];
+            rmsg[i].msg_hdr.msg_iovlen = 1;
+        }
+        /* the GSO send: one msghdr over the whole payload with a UDP_SEGMENT control message */
+        struct iovec giov = {payload, sizeof payload};
+        struct msghdr gmsg = {0};
+        gmsg.msg_name = &to;
+        gmsg.msg_namelen = sizeof to;
+        gmsg.msg_iov = &giov;
+        gmsg.msg_iovlen = 1;
+        gmsg.msg_control = ctl.buf;
+        gmsg.msg_controllen = sizeof ctl.buf;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&gmsg);
+        cm->cmsg_level = SOL_UDP;
+        cm->cmsg_type = UDP_SEGMENT;
+        cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+        uint16_t seg = SEG;
+        memcpy(CMSG_DATA(cm), &seg, sizeof seg);
+        start = window_start = now();
+        end = start + seconds;
+        for (;;) {
+            for (int i = 0; i < 16; i++) {
+                if (gso) {
+                    if (sendmsg(a, &gmsg, 0) != (ssize_t)sizeof payload) die("sendmsg(UDP_SEGMENT)");
+                } else if (sendmmsg(a, smsg, SEGS, 0) != SEGS) {
+                    die("sendmmsg");
+                }
+                long bytes = 0;
+                while (bytes < (long)sizeof payload) {
+                    int n = recvmmsg(b, rmsg, SEGS, MSG_WAITFORONE, NULL);
+                    if (n <= 0) die("recvmmsg");
+                    for (int k = 0; k < n; k++) bytes += rmsg[k].msg_len;
+                }
+            }
+            ops += 16 * SEGS;
             if (tick(ops, end)) break;
         }
     } else {

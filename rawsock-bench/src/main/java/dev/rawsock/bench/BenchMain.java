@@ -86,6 +86,7 @@ public final class BenchMain {
             new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", io("pingpong"), 1),
             new Bench("udp-loopback", "ops/s", "UdpLoopback", io("udp"), 1),
             new Bench("udp-batch", "packets/s", "UdpBatch", io("udp-batch"), 1),
+            new Bench("udp-gso", "packets/s", "UdpGso", udpGso(), 1),
             checksum(64),
             checksum(1500),
             checksum(65536),
@@ -105,7 +106,7 @@ public final class BenchMain {
                 double cSeconds) {}
 
     static final Mode FULL = new Mode("full", 7, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3);
-    static final Mode QUICK = new Mode("quick", 5, 1, 2, TimeValue.milliseconds(400), 2, TimeValue.milliseconds(400), 0.8);
+    static final Mode QUICK = new Mode("quick", 5, 1, 3, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(500), 1);
     static final Mode SMOKE = new Mode("smoke", 1, 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
 
     /** A ratio whose spread over rounds, (max - min) / median, is wider than this is not quoted. */
