@@ -9,6 +9,9 @@
  *                          and recvmmsg, 127.0.0.1 (packets/s)
  *   io udp-gso-sendmmsg SECONDS   the same 46 datagrams as one sendmmsg, received the same way
  *   ... --threaded         the same with an idle second thread (the fd table shared, as in a JVM)
+ *   io flood SECONDS COUNT RATE IPV4   COUNT 64-byte UDP datagrams to IPV4 port 9 at RATE per second
+ *                          (sendmmsg of 64, paced), stopping after SECONDS at the latest: the sender of
+ *                          capture-flood, run inside a namespace the benchmark made
  *
  * Prints one JSON object: {"benchmark": MODE, "ops_per_s": N (whole run), "best_window_ops_per_s": N
  * (the best ~1 s window), "windows": N, "ops": N, "seconds": S}.
@@ -102,7 +105,57 @@ static void *idle(void *arg) {
     return NULL;
 }
 
+/* capture-flood's sender: bounded in count and in time, paced so the load is the same for every capture. */
+static int flood(int argc, char **argv) {
+    if (argc != 6) {
+        fprintf(stderr, "usage: %s flood SECONDS COUNT RATE IPV4\n", argv[0]);
+        return 2;
+    }
+    double seconds = atof(argv[2]);
+    long count = atol(argv[3]);
+    double rate = atof(argv[4]);
+    if (seconds <= 0 || seconds > 600 || count < 1 || count > 100000000L || rate < 1) {
+        fprintf(stderr, "flood: SECONDS 0..600, COUNT 1..1e8, RATE >= 1\n");
+        return 2;
+    }
+    struct sockaddr_in to = {0};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(9);
+    if (inet_pton(AF_INET, argv[5], &to.sin_addr) != 1) die("inet_pton");
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) die("socket");
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) != 0) die("connect");
+    static char buf[SIZE];
+    memset(buf, 'f', sizeof buf);
+    struct iovec iov = {buf, SIZE};
+    struct mmsghdr msgs[BATCH];
+    memset(msgs, 0, sizeof msgs);
+    for (int i = 0; i < BATCH; i++) {
+        msgs[i].msg_hdr.msg_iov = &iov;
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    long sent = 0, failed = 0;
+    double start = now(), end = start + seconds, t = start;
+    while (sent + failed < count && t < end) {
+        double due = start + (sent + failed) / rate;
+        if (t < due) {
+            struct timespec ts = {0, (long)((due - t) * 1e9)};
+            nanosleep(&ts, NULL);
+        }
+        int n = count - sent - failed < BATCH ? (int)(count - sent - failed) : BATCH;
+        int r = sendmmsg(fd, msgs, n, 0);
+        if (r > 0) sent += r;
+        else if (errno == ENOBUFS || errno == ECONNREFUSED) failed++;  /* a full queue, an ICMP error: count, go on */
+        else die("sendmmsg");
+        t = now();
+    }
+    printf("{\"benchmark\": \"flood\", \"sent\": %ld, \"failed\": %ld, \"ops_per_s\": %.1f, \"seconds\": %.3f}\n",
+           sent, failed, sent / (t - start), t - start);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "flood") == 0) return flood(argc, argv);
     if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--threaded") != 0)) {
         fprintf(stderr, "usage: %s pingpong|udp|udp-batch|udp-gso|udp-gso-sendmmsg SECONDS [--threaded]\n", argv[0]);
         return 2;

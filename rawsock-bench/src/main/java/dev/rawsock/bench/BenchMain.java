@@ -92,7 +92,9 @@ public final class BenchMain {
             checksum(65536),
             new Bench("capture-latency", "µs", "CaptureLatency", Map.of(), Map.of(), 1e6, true),
             // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
-            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", Map.of(), 1));
+            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", Map.of(), 1),
+            // not JMH: a C sender floods a veth pair, rawsock and tcpdump capture in turn (CaptureFlood)
+            new Bench("capture-flood", "packets", null, Map.of(), 1));
 
     private static Map<String, List<String>> udpGso() {
         Map<String, List<String>> m = new LinkedHashMap<>();
@@ -139,7 +141,7 @@ public final class BenchMain {
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
             System.err.printf("== %s (%s, %d rounds)%n", b.name(), mode.name(), mode.rounds());
-            rows.add(row(b, rounds(b, cbin, mode)));
+            rows.add(b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode)));
         }
         String machine = Machine.describe();
         Files.writeString(out.resolve("latest.json"), Report.json(machine, mode.name(), rows), StandardCharsets.UTF_8);
