@@ -99,6 +99,28 @@ static void udp_pair(int *a, int *b, struct sockaddr_in *bto) {
     rcvtimeo(*b);
 }
 
+/*
+ * n send slots of slen bytes each from sbase (stride slen), all to *to, and n receive slots of rlen
+ * bytes each from rbase (stride rlen): the mmsghdr arrays of udp-batch and udp-gso-sendmmsg.
+ */
+static void mmsg_slots(int n, struct mmsghdr *smsg, struct iovec *siov, char *sbase, size_t slen, struct sockaddr_in *to,
+                       struct mmsghdr *rmsg, struct iovec *riov, char *rbase, size_t rlen) {
+    memset(smsg, 0, n * sizeof *smsg);
+    memset(rmsg, 0, n * sizeof *rmsg);
+    for (int i = 0; i < n; i++) {
+        siov[i].iov_base = sbase + i * slen;
+        siov[i].iov_len = slen;
+        smsg[i].msg_hdr.msg_iov = &siov[i];
+        smsg[i].msg_hdr.msg_iovlen = 1;
+        smsg[i].msg_hdr.msg_name = to;
+        smsg[i].msg_hdr.msg_namelen = sizeof *to;
+        riov[i].iov_base = rbase + i * rlen;
+        riov[i].iov_len = rlen;
+        rmsg[i].msg_hdr.msg_iov = &riov[i];
+        rmsg[i].msg_hdr.msg_iovlen = 1;
+    }
+}
+
 static void *idle(void *arg) {
     (void)arg;
     for (;;) pause();
@@ -216,20 +238,7 @@ int main(int argc, char **argv) {
         /* The default receive buffer holds a batch of 64 small datagrams easily; make sure anyway. */
         int rcvbuf = 1 << 20;
         setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-        memset(smsg, 0, sizeof smsg);
-        memset(rmsg, 0, sizeof rmsg);
-        for (int i = 0; i < BATCH; i++) {
-            siov[i].iov_base = buf[i];
-            siov[i].iov_len = SIZE;
-            smsg[i].msg_hdr.msg_iov = &siov[i];
-            smsg[i].msg_hdr.msg_iovlen = 1;
-            smsg[i].msg_hdr.msg_name = &to;
-            smsg[i].msg_hdr.msg_namelen = sizeof to;
-            riov[i].iov_base = rbuf[i];
-            riov[i].iov_len = SIZE;
-            rmsg[i].msg_hdr.msg_iov = &riov[i];
-            rmsg[i].msg_hdr.msg_iovlen = 1;
-        }
+        mmsg_slots(BATCH, smsg, siov, buf[0], SIZE, &to, rmsg, riov, rbuf[0], SIZE);
         start = window_start = now();
         end = start + seconds;
         for (;;) {
@@ -263,18 +272,7 @@ int main(int argc, char **argv) {
         setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
         if (setsockopt(b, SOL_UDP, UDP_GRO, &one, sizeof one) != 0) die("setsockopt(UDP_GRO)");
         memset(payload, 'x', sizeof payload);
-        for (int i = 0; i < SEGS; i++) {
-            siov[i].iov_base = payload + i * SEG;
-            siov[i].iov_len = SEG;
-            smsg[i].msg_hdr.msg_iov = &siov[i];
-            smsg[i].msg_hdr.msg_iovlen = 1;
-            smsg[i].msg_hdr.msg_name = &to;
-            smsg[i].msg_hdr.msg_namelen = sizeof to;
-            riov[i].iov_base = rbuf[i];
-            riov[i].iov_len = sizeof rbuf[i];
-            rmsg[i].msg_hdr.msg_iov = &riov[i];
-            rmsg[i].msg_hdr.msg_iovlen = 1;
-        }
+        mmsg_slots(SEGS, smsg, siov, payload, SEG, &to, rmsg, riov, rbuf[0], sizeof rbuf[0]);
         /* the GSO send: one msghdr over the whole payload with a UDP_SEGMENT control message */
         struct iovec giov = {payload, sizeof payload};
         struct msghdr gmsg = {0};

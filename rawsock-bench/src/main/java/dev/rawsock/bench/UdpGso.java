@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * {@code udp-gso}: one invocation sends 46 datagrams of 1,400 bytes over 127.0.0.1, as many as one
@@ -30,10 +29,9 @@ public class UdpGso {
 
         @Setup
         public void setup() throws IOException {
-            RawSocket[] p = UdpLoopback.loopbackPair();
+            RawSocket[] p = UdpLoopback.loopbackPairWithTimeout();
             a = p[0];
             b = p[1];
-            b.timeout(Duration.ofSeconds(5));
             b.setOption(SockOpt.SO_RCVBUF, 4 << 20);
             b.setOption(SockOpt.UDP_GRO, true);
             SockAddr to = b.localAddress();
