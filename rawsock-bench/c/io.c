@@ -5,7 +5,13 @@
  *   io pingpong SECONDS    64-byte send+recv on an AF_UNIX stream socketpair     (ops/s)
  *   io udp SECONDS         64-byte sendto+recvfrom on 127.0.0.1                  (ops/s)
  *   io udp-batch SECONDS   64 x 64-byte datagrams per sendmmsg+recvmmsg, 127.0.0.1 (packets/s)
+ *   io udp-gso SECONDS     46 x 1,400-byte datagrams per UDP_SEGMENT sendmsg, received with UDP_GRO
+ *                          and recvmmsg, 127.0.0.1 (packets/s)
+ *   io udp-gso-sendmmsg SECONDS   the same 46 datagrams as one sendmmsg, received the same way
  *   ... --threaded         the same with an idle second thread (the fd table shared, as in a JVM)
+ *   io flood SECONDS COUNT RATE IPV4   COUNT 64-byte UDP datagrams to IPV4 port 9 at RATE per second
+ *                          (sendmmsg of 64, paced), stopping after SECONDS at the latest: the sender of
+ *                          capture-flood, run inside a namespace the benchmark made
  *
  * Prints one JSON object: {"benchmark": MODE, "ops_per_s": N (whole run), "best_window_ops_per_s": N
  * (the best ~1 s window), "windows": N, "ops": N, "seconds": S}.
@@ -22,6 +28,16 @@
 #include <time.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <netinet/udp.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+#define SEGS 46
+#define SEG 1400
 
 #define SIZE 64
 #define BATCH 64
@@ -83,15 +99,87 @@ static void udp_pair(int *a, int *b, struct sockaddr_in *bto) {
     rcvtimeo(*b);
 }
 
+/*
+ * n send slots of slen bytes each from sbase (stride slen), all to *to, and n receive slots of rlen
+ * bytes each from rbase (stride rlen): the mmsghdr arrays of udp-batch and udp-gso-sendmmsg.
+ */
+static void mmsg_slots(int n, struct mmsghdr *smsg, struct iovec *siov, char *sbase, size_t slen, struct sockaddr_in *to,
+                       struct mmsghdr *rmsg, struct iovec *riov, char *rbase, size_t rlen) {
+    memset(smsg, 0, n * sizeof *smsg);
+    memset(rmsg, 0, n * sizeof *rmsg);
+    for (int i = 0; i < n; i++) {
+        siov[i].iov_base = sbase + i * slen;
+        siov[i].iov_len = slen;
+        smsg[i].msg_hdr.msg_iov = &siov[i];
+        smsg[i].msg_hdr.msg_iovlen = 1;
+        smsg[i].msg_hdr.msg_name = to;
+        smsg[i].msg_hdr.msg_namelen = sizeof *to;
+        riov[i].iov_base = rbase + i * rlen;
+        riov[i].iov_len = rlen;
+        rmsg[i].msg_hdr.msg_iov = &riov[i];
+        rmsg[i].msg_hdr.msg_iovlen = 1;
+    }
+}
+
 static void *idle(void *arg) {
     (void)arg;
     for (;;) pause();
     return NULL;
 }
 
+/* capture-flood's sender: bounded in count and in time, paced so the load is the same for every capture. */
+static int flood(int argc, char **argv) {
+    if (argc != 6) {
+        fprintf(stderr, "usage: %s flood SECONDS COUNT RATE IPV4\n", argv[0]);
+        return 2;
+    }
+    double seconds = atof(argv[2]);
+    long count = atol(argv[3]);
+    double rate = atof(argv[4]);
+    if (seconds <= 0 || seconds > 600 || count < 1 || count > 100000000L || rate < 1) {
+        fprintf(stderr, "flood: SECONDS 0..600, COUNT 1..1e8, RATE >= 1\n");
+        return 2;
+    }
+    struct sockaddr_in to = {0};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(9);
+    if (inet_pton(AF_INET, argv[5], &to.sin_addr) != 1) die("inet_pton");
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) die("socket");
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) != 0) die("connect");
+    static char buf[SIZE];
+    memset(buf, 'f', sizeof buf);
+    struct iovec iov = {buf, SIZE};
+    struct mmsghdr msgs[BATCH];
+    memset(msgs, 0, sizeof msgs);
+    for (int i = 0; i < BATCH; i++) {
+        msgs[i].msg_hdr.msg_iov = &iov;
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    long sent = 0, failed = 0;
+    double start = now(), end = start + seconds, t = start;
+    while (sent + failed < count && t < end) {
+        double due = start + (sent + failed) / rate;
+        if (t < due) {
+            struct timespec ts = {0, (long)((due - t) * 1e9)};
+            nanosleep(&ts, NULL);
+        }
+        int n = count - sent - failed < BATCH ? (int)(count - sent - failed) : BATCH;
+        int r = sendmmsg(fd, msgs, n, 0);
+        if (r > 0) sent += r;
+        else if (errno == ENOBUFS || errno == ECONNREFUSED) failed++;  /* a full queue, an ICMP error: count, go on */
+        else die("sendmmsg");
+        t = now();
+    }
+    printf("{\"benchmark\": \"flood\", \"sent\": %ld, \"failed\": %ld, \"ops_per_s\": %.1f, \"seconds\": %.3f}\n",
+           sent, failed, sent / (t - start), t - start);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "flood") == 0) return flood(argc, argv);
     if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--threaded") != 0)) {
-        fprintf(stderr, "usage: %s pingpong|udp|udp-batch SECONDS [--threaded]\n", argv[0]);
+        fprintf(stderr, "usage: %s pingpong|udp|udp-batch|udp-gso|udp-gso-sendmmsg SECONDS [--threaded]\n", argv[0]);
         return 2;
     }
     /*
@@ -150,20 +238,7 @@ int main(int argc, char **argv) {
         /* The default receive buffer holds a batch of 64 small datagrams easily; make sure anyway. */
         int rcvbuf = 1 << 20;
         setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-        memset(smsg, 0, sizeof smsg);
-        memset(rmsg, 0, sizeof rmsg);
-        for (int i = 0; i < BATCH; i++) {
-            siov[i].iov_base = buf[i];
-            siov[i].iov_len = SIZE;
-            smsg[i].msg_hdr.msg_iov = &siov[i];
-            smsg[i].msg_hdr.msg_iovlen = 1;
-            smsg[i].msg_hdr.msg_name = &to;
-            smsg[i].msg_hdr.msg_namelen = sizeof to;
-            riov[i].iov_base = rbuf[i];
-            riov[i].iov_len = SIZE;
-            rmsg[i].msg_hdr.msg_iov = &riov[i];
-            rmsg[i].msg_hdr.msg_iovlen = 1;
-        }
+        mmsg_slots(BATCH, smsg, siov, buf[0], SIZE, &to, rmsg, riov, rbuf[0], SIZE);
         start = window_start = now();
         end = start + seconds;
         for (;;) {
@@ -182,6 +257,54 @@ int main(int argc, char **argv) {
                 }
             }
             ops += 16 * BATCH;
+            if (tick(ops, end)) break;
+        }
+    } else if (strcmp(mode, "udp-gso") == 0 || strcmp(mode, "udp-gso-sendmmsg") == 0) {
+        int gso = strcmp(mode, "udp-gso") == 0;
+        int a, b, one = 1, rcvbuf = 4 << 20;
+        struct sockaddr_in to;
+        static char payload[SEGS * SEG];
+        static char rbuf[SEGS][65536];
+        static struct iovec siov[SEGS], riov[SEGS];
+        static struct mmsghdr smsg[SEGS], rmsg[SEGS];
+        union { char buf[CMSG_SPACE(sizeof(uint16_t))]; struct cmsghdr align; } ctl;
+        udp_pair(&a, &b, &to);
+        setsockopt(b, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        if (setsockopt(b, SOL_UDP, UDP_GRO, &one, sizeof one) != 0) die("setsockopt(UDP_GRO)");
+        memset(payload, 'x', sizeof payload);
+        mmsg_slots(SEGS, smsg, siov, payload, SEG, &to, rmsg, riov, rbuf[0], sizeof rbuf[0]);
+        /* the GSO send: one msghdr over the whole payload with a UDP_SEGMENT control message */
+        struct iovec giov = {payload, sizeof payload};
+        struct msghdr gmsg = {0};
+        gmsg.msg_name = &to;
+        gmsg.msg_namelen = sizeof to;
+        gmsg.msg_iov = &giov;
+        gmsg.msg_iovlen = 1;
+        gmsg.msg_control = ctl.buf;
+        gmsg.msg_controllen = sizeof ctl.buf;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&gmsg);
+        cm->cmsg_level = SOL_UDP;
+        cm->cmsg_type = UDP_SEGMENT;
+        cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+        uint16_t seg = SEG;
+        memcpy(CMSG_DATA(cm), &seg, sizeof seg);
+        start = window_start = now();
+        end = start + seconds;
+        for (;;) {
+            for (int i = 0; i < 16; i++) {
+                if (gso) {
+                    if (sendmsg(a, &gmsg, 0) != (ssize_t)sizeof payload) die("sendmsg(UDP_SEGMENT)");
+                } else if (sendmmsg(a, smsg, SEGS, 0) != SEGS) {
+                    die("sendmmsg");
+                }
+                long bytes = 0;
+                while (bytes < (long)sizeof payload) {
+                    int n = recvmmsg(b, rmsg, SEGS, MSG_WAITFORONE, NULL);
+                    if (n <= 0) die("recvmmsg");
+                    for (int k = 0; k < n; k++) bytes += rmsg[k].msg_len;
+                }
+            }
+            ops += 16 * SEGS;
             if (tick(ops, end)) break;
         }
     } else {

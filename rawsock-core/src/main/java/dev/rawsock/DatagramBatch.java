@@ -12,6 +12,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The zero-copy, zero-allocation form of {@code sendmmsg(2)}/{@code recvmmsg(2)}: {@code count}
@@ -23,6 +24,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * staged there, each to its {@link #setAddress(int, SockAddr) address}. A receive leaves each
  * sender's address in its slot, so sending the same slots back answers every sender.
  *
+ * <p>UDP offloads: {@link #setSegmentSize(int, int)} makes a slot's send one UDP_SEGMENT (GSO) send,
+ * the kernel cutting its bytes into datagrams; on a socket with {@link SockOpt#UDP_GRO} on, a
+ * receive may coalesce datagrams of one flow into a slot, and {@link #segmentSize(int)} says into
+ * datagrams of which size to cut it back ({@code udp(7)}).
+ *
  * <p>Not thread-safe: one call uses a batch at a time. Use with {@link Rawsock#recvmmsg(int, DatagramBatch)}
  * and {@link Rawsock#sendmmsg(int, DatagramBatch, int)} (and {@code RawSocket.recv/send}).
  */
@@ -33,6 +39,10 @@ public final class DatagramBatch implements AutoCloseable {
     private static final long MMSG = Layouts.MMSGHDR.byteSize();
     private static final long IOV = Layouts.IOVEC.byteSize();
     private static final int NAME = Layouts.SOCKADDR_STORAGE_SIZE;
+    /** CMSG_ALIGN(sizeof(struct cmsghdr)): where a control message's data starts. */
+    private static final long CMSG_HDR = (Layouts.CMSGHDR.byteSize() + 7) & ~7L;
+    /** CMSG_SPACE(sizeof(int)): room for the one UDP_SEGMENT or UDP_GRO message a slot carries. */
+    private static final long CTL = CMSG_HDR + 8;
 
     private final Arena arena;
     private final int count;
@@ -40,19 +50,24 @@ public final class DatagramBatch implements AutoCloseable {
     final MemorySegment hdrs;
     private final MemorySegment iovs;
     private final MemorySegment names;
+    private final MemorySegment controls;
     private final MemorySegment[] slots;
+    /** Per slot the UDP_SEGMENT size its sends carry; 0: a plain send. */
+    private final char[] gso;
 
     private DatagramBatch(int count, int bufferSize) {
         this.count = count;
         this.bufferSize = bufferSize;
         long stride = (bufferSize + 7L) & ~7L;
         this.arena = Arena.ofShared();
-        MemorySegment all = arena.allocate(count * (MMSG + IOV + NAME) + count * stride, 16);
+        MemorySegment all = arena.allocate(count * (MMSG + IOV + NAME + CTL) + count * stride, 16);
         hdrs = all.asSlice(0, count * MMSG);
         iovs = all.asSlice(count * MMSG, count * IOV);
         names = all.asSlice(count * (MMSG + IOV), (long) count * NAME);
+        controls = all.asSlice(count * (MMSG + IOV + NAME), count * CTL);
         slots = new MemorySegment[count];
-        long data = count * (MMSG + IOV + NAME);
+        gso = new char[count];
+        long data = count * (MMSG + IOV + NAME + CTL);
         for (int i = 0; i < count; i++) {
             slots[i] = all.asSlice(data + i * stride, bufferSize);
             long h = i * MMSG;
@@ -60,7 +75,7 @@ public final class DatagramBatch implements AutoCloseable {
             hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, 0);
             hdrs.set(ADDRESS, h + Layouts.MSG_IOV, iovs.asSlice(i * IOV, IOV));
             hdrs.set(JAVA_LONG, h + Layouts.MSG_IOVLEN, 1);
-            hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, MemorySegment.NULL);
+            hdrs.set(ADDRESS, h + Layouts.MSG_CONTROL, controls.asSlice(i * CTL, CTL));  // used when msg_controllen > 0
             iovs.set(ADDRESS, i * IOV + Layouts.IOV_BASE, slots[i]);
             iovs.set(JAVA_LONG, i * IOV + Layouts.IOV_LEN, 0);
         }
@@ -227,6 +242,41 @@ public final class DatagramBatch implements AutoCloseable {
         hdrs.set(JAVA_INT, i * MMSG + Layouts.MMSG_LEN, n);
     }
 
+    /**
+     * Makes every later send of slot {@code i} one UDP_SEGMENT send (generic segmentation offload,
+     * {@code udp(7)}): the kernel cuts the slot's bytes into datagrams of {@code segmentSize} bytes
+     * (the last one may be shorter), each with its own UDP header, for the cost of one datagram
+     * through the stack. A slot of 64 KiB holds 46 segments of 1,400 bytes over IPv4; more than the
+     * kernel takes in one send fails with EMSGSIZE or EINVAL. Stays set until changed; 0 turns it off.
+     *
+     * @param i the slot index, 0..count()-1
+     * @param segmentSize bytes per datagram, 1..65535, or 0 for a plain send
+     */
+    public void setSegmentSize(int i, int segmentSize) {
+        check(i);
+        if (segmentSize < 0 || segmentSize > 0xFFFF)
+            throw new IllegalArgumentException("segment size must be 0..65535: " + segmentSize);
+        gso[i] = (char) segmentSize;
+    }
+
+    /**
+     * {@return the size of the datagrams the kernel coalesced into slot {@code i} on the last receive
+     * (generic receive offload: {@link SockOpt#UDP_GRO} on), to cut {@link #data(int)} back into them
+     * (the last one may be shorter); 0 when the slot holds one datagram as it was sent}
+     *
+     * @param i the slot index, 0..count()-1
+     */
+    public int segmentSize(int i) {
+        long h = check(i) * MMSG;
+        long len = hdrs.get(JAVA_LONG, h + Layouts.MSG_CONTROLLEN);
+        // the kernel leaves msg_controllen at what it wrote; a slot carries room for one message
+        if (len < CMSG_HDR + 4 || len > CTL) return 0;
+        long c = i * CTL;
+        if (controls.get(JAVA_INT, c + Layouts.CMSG_LEVEL) != Consts.SOL_UDP
+                || controls.get(JAVA_INT, c + Layouts.CMSG_TYPE) != Consts.UDP_GRO) return 0;
+        return controls.get(JAVA_INT, c + CMSG_HDR);
+    }
+
     /** Frees the native memory; the batch is unusable afterwards. Idempotent. */
     @Override
     public void close() {
@@ -235,24 +285,34 @@ public final class DatagramBatch implements AutoCloseable {
 
     // ------------------------------------------------------------------ for IoCore
 
-    /** Before recvmmsg of {@code n} slots: full-size iovecs, room for any address, clean flags. */
+    /** Before recvmmsg of {@code n} slots: full-size iovecs, room for any address and a UDP_GRO message, clean flags. */
     void prepareReceive(int n) {
         for (int i = 0; i < n; i++) {
             long h = i * MMSG;
             iovs.set(JAVA_LONG, i * IOV + Layouts.IOV_LEN, bufferSize);
             hdrs.set(JAVA_INT, h + Layouts.MSG_NAMELEN, NAME);
-            hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
+            hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, CTL);
             hdrs.set(JAVA_INT, h + Layouts.MSG_FLAGS, 0);
             hdrs.set(JAVA_INT, h + Layouts.MMSG_LEN, 0);
         }
     }
 
-    /** Before sendmmsg of {@code n} slots: each iovec as long as its staged length. */
+    /** Before sendmmsg of {@code n} slots: each iovec as long as its staged length, a UDP_SEGMENT message where set. */
     void prepareSend(int n) {
         for (int i = 0; i < n; i++) {
             long h = i * MMSG;
             iovs.set(JAVA_LONG, i * IOV + Layouts.IOV_LEN, Math.min(hdrs.get(JAVA_INT, h + Layouts.MMSG_LEN), bufferSize));
-            hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
+            if (gso[i] != 0) {
+                // written each time: a receive into this batch overwrites the control area
+                long c = i * CTL;
+                controls.set(JAVA_LONG, c + Layouts.CMSG_LEN_FIELD, CMSG_HDR + 2);
+                controls.set(JAVA_INT, c + Layouts.CMSG_LEVEL, Consts.SOL_UDP);
+                controls.set(JAVA_INT, c + Layouts.CMSG_TYPE, Consts.UDP_SEGMENT);
+                controls.set(JAVA_SHORT, c + CMSG_HDR, (short) gso[i]);
+                hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, CTL);
+            } else {
+                hdrs.set(JAVA_LONG, h + Layouts.MSG_CONTROLLEN, 0);
+            }
             hdrs.set(JAVA_INT, h + Layouts.MSG_FLAGS, 0);
         }
     }

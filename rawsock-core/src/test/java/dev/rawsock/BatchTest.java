@@ -122,6 +122,70 @@ class BatchTest {
         }
     }
 
+    /** 46 segments of 1,400 bytes: the most one 64 KiB UDP_SEGMENT send over IPv4 holds. */
+    static final int SEGMENTS = 46, SEGMENT = 1400;
+
+    @Test
+    void gsoSendIsCutIntoDatagramsAndGroReceiveCoalescesThemBack() throws Exception {
+        byte[] payload = new byte[SEGMENTS * SEGMENT];
+        for (int i = 0; i < payload.length; i++) payload[i] = (byte) (i * 7 + i / SEGMENT);
+        try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM);
+             RawSocket plain = RawSocket.open(Domain.INET, SocketType.DGRAM);
+             RawSocket gro = RawSocket.open(Domain.INET, SocketType.DGRAM);
+             DatagramBatch out = DatagramBatch.allocate(1, 65536);
+             DatagramBatch in = DatagramBatch.allocate(SEGMENTS, 65536)) {
+            for (RawSocket rx : new RawSocket[] {plain, gro}) {
+                Sys.setsockoptInt(rx.fd(), Consts.SOL_SOCKET, Consts.SO_RCVBUF, 4 << 20, "setsockopt");
+                rx.bind(SockAddr.inet(LO, 0));
+                rx.timeout(java.time.Duration.ofSeconds(10));
+            }
+            gro.setOption(SockOpt.UDP_GRO, true);
+            out.put(0, payload);
+            out.setSegmentSize(0, SEGMENT);
+
+            // without UDP_GRO the receiver sees the 46 datagrams the kernel cut, in order
+            out.setAddress(0, plain.localAddress());
+            assertEquals(1, tx.send(out, 1));
+            assertEquals(payload.length, out.length(0), "one sendmsg took all the bytes");
+            int got = 0;
+            while (got < SEGMENTS) {
+                int r = plain.recv(in);
+                for (int i = 0; i < r; i++, got++) {
+                    assertEquals(SEGMENT, in.length(i), "datagram " + got);
+                    assertEquals(0, in.segmentSize(i), "a plain datagram has no GRO size");
+                    assertArrayEquals(java.util.Arrays.copyOfRange(payload, got * SEGMENT, (got + 1) * SEGMENT),
+                            in.data(i).toArray(JAVA_BYTE), "datagram " + got);
+                }
+            }
+
+            // with UDP_GRO the segments arrive coalesced, with the size to cut them back at
+            out.setAddress(0, gro.localAddress());
+            assertEquals(1, tx.send(out, 1));
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            int coalesced = 0;
+            while (all.size() < payload.length) {
+                int r = gro.recv(in);
+                for (int i = 0; i < r; i++) {
+                    if (in.length(i) > SEGMENT) {
+                        assertEquals(SEGMENT, in.segmentSize(i), "slot " + i + " of " + in.length(i) + " bytes");
+                        coalesced++;
+                    }
+                    all.writeBytes(in.data(i).toArray(JAVA_BYTE));
+                }
+            }
+            assertArrayEquals(payload, all.toByteArray());
+            assertTrue(coalesced > 0, "loopback keeps a GSO send whole for a UDP_GRO socket");
+
+            // a plain send again once the size is reset
+            out.setSegmentSize(0, 0);
+            out.put(0, new byte[] {1, 2, 3});
+            assertEquals(1, tx.send(out, 1));
+            assertEquals(1, gro.recv(in));
+            assertEquals(3, in.length(0));
+            assertEquals(0, in.segmentSize(0));
+        }
+    }
+
     @Test
     void batchSlotsAndBadInput() {
         try (DatagramBatch b = DatagramBatch.allocate(2, 8)) {
@@ -132,6 +196,11 @@ class BatchTest {
             assertArrayEquals(new byte[] {1, 2, 3}, b.data(1).toArray(JAVA_BYTE));
             assertEquals(8, b.buffer(1).byteSize());
             assertNull(b.address(0));
+            assertThrows(IllegalArgumentException.class, () -> b.setSegmentSize(0, -1));
+            assertThrows(IllegalArgumentException.class, () -> b.setSegmentSize(0, 65536));
+            assertThrows(IndexOutOfBoundsException.class, () -> b.setSegmentSize(2, 100));
+            assertThrows(IndexOutOfBoundsException.class, () -> b.segmentSize(-1));
+            assertEquals(0, b.segmentSize(1), "nothing received yet");
         }
         assertThrows(IllegalArgumentException.class, () -> DatagramBatch.allocate(0, 8));
         assertThrows(IllegalArgumentException.class, () -> DatagramBatch.allocate(DatagramBatch.MAX_COUNT + 1, 8));

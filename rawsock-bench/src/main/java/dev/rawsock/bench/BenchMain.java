@@ -1,7 +1,6 @@
 package dev.rawsock.bench;
 
-import org.openjdk.jmh.results.BenchmarkResult;
-import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -12,13 +11,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,54 +29,94 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs every benchmark's columns in one run and writes {@code latest.json} and {@code latest.md}.
+ * Runs every benchmark's columns in paired, interleaved rounds and writes {@code latest.json} and
+ * {@code latest.md}.
  *
- * <p>For each benchmark the C baseline runs right before and right after its JMH runs. Every column
- * is the best ~1 s window: the best JMH measurement iteration, the best 1 s window of the two C
- * runs. The machine is shared (2 cores, several builds at once), and load only ever slows a window
- * down, so the best window is the fairest comparison; means are kept in the JSON ({@code means}).
+ * <p>A round measures every column of a benchmark once, one after the other: each C baseline (its own
+ * process for a fixed time) and each JMH method (its own fork, warmed up, then measured), the order
+ * rotated by one column per round. A column's value is the median of its rounds. A ratio is
+ * computed per round from the two columns measured within seconds of each other in that round, and
+ * reported as the median over rounds with its spread (min, max): load from other processes on a
+ * shared machine then shows up as spread instead of silently moving one column.
  * JMH runs with {@code -prof gc}; its {@code gc.alloc.rate.norm} for the rawsock method is
- * {@code rawsock_alloc_bytes_per_op}.
+ * {@code rawsock_alloc_bytes_per_op} (median over rounds).
  *
  * <pre>
  * BenchMain --out DIR [--cbin DIR] [--quick | --smoke] [--only NAME,...]
  * </pre>
- * {@code --cbin} holds the C baselines {@code io} and {@code checksum} (built by rawsock-bench/run);
- * without them the C column is null. {@code --smoke} runs each benchmark for about a second in this
- * JVM (forks 0): for the test that checks the output, not for numbers.
+ * {@code --cbin} holds the C baselines {@code io}, {@code checksum} and {@code checksum-native}
+ * (built by rawsock-bench/run); without them the C columns are null. {@code --smoke} runs each
+ * benchmark for about a second in this JVM (forks 0, one round): for the test that checks the
+ * output, not for numbers.
  */
 public final class BenchMain {
     /**
-     * One benchmark: its JMH class, unit, the C baseline's arguments, and ops-to-unit scale. A
-     * {@code latency} benchmark reports time per operation: {@code scale / (ops/s)}, so that the best
-     * (fastest) window is its lowest value.
+     * One benchmark: its JMH class (methods are its columns), unit, the C baselines (column name to
+     * the binary and its arguments; the run time is appended), JMH parameters, and the ops-to-unit
+     * scale. A {@code latency} benchmark reports time per operation: {@code scale / (ops/s)}.
      */
-    record Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale, boolean latency) {
-        Bench(String name, String unit, String jmhClass, List<String> cArgs, double scale) {
-            this(name, unit, jmhClass, cArgs, scale, false);
+    record Bench(String name, String unit, String jmhClass, Map<String, List<String>> c, Map<String, String> params,
+                 double scale, boolean latency) {
+        Bench(String name, String unit, String jmhClass, Map<String, List<String>> c, double scale) {
+            this(name, unit, jmhClass, c, Map.of(), scale, false);
+        }
+
+        /** Whether a higher value is better (throughput), as opposed to a latency. */
+        boolean higherIsBetter() {
+            return !latency;
         }
     }
 
-    static final List<Bench> BENCHES = List.of(
-            new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", List.of("io", "pingpong"), 1),
-            new Bench("udp-loopback", "ops/s", "UdpLoopback", List.of("io", "udp"), 1),
-            new Bench("udp-batch", "packets/s", "UdpBatch", List.of("io", "udp-batch"), 1),
-            new Bench("checksum-1500", "GB/s", "Checksum1500", List.of("checksum"), 1500 / 1e9),
-            new Bench("capture-latency", "µs", "CaptureLatency", List.of("none"), 1e6, true),
-            // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
-            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", List.of("none"), 1),
-            // no C baseline: libpcap's compiler runs only inside tcpdump's own process here
-            new Bench("bpf-compile", "µs", "BpfCompile", List.of("none"), 1e6, true),
-            // processes, not JMH (CliStartup): ./rawsock ifaddrs against java -version and ip -br addr
-            new Bench("cli-startup", "ms", null, List.of("none"), 1, true));
+    private static Map<String, List<String>> io(String mode) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("c", List.of("io", mode));
+        // The same C with an idle second thread, so its fd table is shared as in any JVM.
+        m.put("c_multithreaded", List.of("io", mode, "--threaded"));
+        return m;
+    }
 
-    /** Run lengths of one mode. */
-    record Mode(String name, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
+    private static Bench checksum(int size) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("c", List.of("checksum", Integer.toString(size)));
+        m.put("c_native", List.of("checksum-native", Integer.toString(size)));
+        return new Bench("checksum-" + size, "GB/s", "Checksum", m, Map.of("size", Integer.toString(size)), size / 1e9, false);
+    }
+
+    static final List<Bench> BENCHES = List.of(
+            new Bench("socketpair-pingpong", "ops/s", "SocketpairPingpong", io("pingpong"), 1),
+            new Bench("udp-loopback", "ops/s", "UdpLoopback", io("udp"), 1),
+            new Bench("udp-batch", "packets/s", "UdpBatch", io("udp-batch"), 1),
+            new Bench("udp-gso", "packets/s", "UdpGso", udpGso(), 1),
+            checksum(64),
+            checksum(1500),
+            checksum(65536),
+            new Bench("capture-latency", "µs", "CaptureLatency", Map.of(), Map.of(), 1e6, true),
+            // no C baseline: the comparison is RawChannel against Netty's own EpollDatagramChannel
+            new Bench("netty-udp-echo", "datagrams/s", "NettyUdpEcho", Map.of(), 1),
+            // no C baseline: libpcap's compiler runs only inside tcpdump's own process here
+            new Bench("bpf-compile", "µs", "BpfCompile", Map.of(), Map.of(), 1e6, true),
+            // not JMH: a C sender floods a veth pair, rawsock and tcpdump capture in turn (CaptureFlood)
+            new Bench("capture-flood", "packets", null, Map.of(), 1),
+            // processes, not JMH (CliStartup): ./rawsock ifaddrs against java -version and ip -br addr
+            new Bench("cli-startup", "ms", null, Map.of(), Map.of(), 1, true));
+
+    private static Map<String, List<String>> udpGso() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("c", List.of("io", "udp-gso"));
+        m.put("c_sendmmsg", List.of("io", "udp-gso-sendmmsg"));
+        return m;
+    }
+
+    /** Run lengths of one mode: rounds, and per round one fork of each JMH method and one run of each C baseline. */
+    record Mode(String name, int rounds, int forks, int warmups, TimeValue warmup, int iterations, TimeValue iteration,
                 double cSeconds) {}
 
-    static final Mode FULL = new Mode("full", 2, 5, TimeValue.seconds(1), 10, TimeValue.seconds(1), 5);
-    static final Mode QUICK = new Mode("quick", 1, 5, TimeValue.seconds(1), 5, TimeValue.seconds(1), 3);
-    static final Mode SMOKE = new Mode("smoke", 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
+    static final Mode FULL = new Mode("full", 7, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3);
+    static final Mode QUICK = new Mode("quick", 5, 1, 3, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(500), 1);
+    static final Mode SMOKE = new Mode("smoke", 1, 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
+
+    /** A ratio whose spread over rounds, (max - min) / median, is wider than this is not quoted. */
+    static final double UNRELIABLE_SPREAD = 0.10;
 
     public static void main(String[] args) throws Exception {
         Path out = null, cbin = null;
@@ -102,54 +144,12 @@ public final class BenchMain {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
-            System.err.printf("== %s (%s)%n", b.name(), mode.name());
-            if (b.jmhClass() == null) {
+            System.err.printf("== %s (%s, %d rounds)%n", b.name(), mode.name(), mode.rounds());
+            if (b.name().equals("cli-startup")) {
                 rows.add(CliStartup.row(b, mode == SMOKE ? 2 : CliStartup.RUNS));
                 continue;
             }
-            boolean io = b.cArgs().get(0).equals("io");
-            double[] c1 = runC(cbin, b, mode, false);
-            double[] t1 = io ? runC(cbin, b, mode, true) : null;
-            Map<String, RunResult> jmh = runJmh(b, mode);
-            double[] t2 = io ? runC(cbin, b, mode, true) : null;
-            double[] c2 = runC(cbin, b, mode, false);
-            Double c = c1 == null || c2 == null ? null : Math.max(c1[1], c2[1]);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", b.name());
-            row.put("unit", b.unit());
-            row.put("c", scaled(c, b));
-            row.put("rawsock", score(jmh, "rawsock", b));
-            row.put("nio", score(jmh, "nio", b));
-            row.put("jna", score(jmh, "jna", b));
-            row.put("rawsock_alloc_bytes_per_op", alloc(jmh.get("rawsock")));
-            // Other ways to call rawsock (rawsockByteBuffer, rawsockArray, ...): extra keys, for the notes.
-            Map<String, Object> variants = new LinkedHashMap<>();
-            for (String m : jmh.keySet()) {
-                if (!m.startsWith("rawsock") || m.equals("rawsock")) continue;
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("score", score(jmh, m, b));
-                v.put("alloc_bytes_per_op", alloc(jmh.get(m)));
-                variants.put(m, v);
-            }
-            if (!variants.isEmpty()) row.put("rawsock_variants", variants);
-            if (jmh.containsKey("bareFfm")) {
-                // Diagnostic: bare FFM downcalls with errno capture, rawsock's floor.
-                row.put("bare_ffm", score(jmh, "bareFfm", b));
-                row.put("bare_ffm_alloc_bytes_per_op", alloc(jmh.get("bareFfm")));
-            }
-            if (t1 != null && t2 != null) {
-                // Diagnostic: the same C with an idle second thread, so its fd table is shared as in any JVM.
-                row.put("c_multithreaded", scaled(Math.max(t1[1], t2[1]), b));
-            }
-            if (jmh.containsKey("nettyEpoll")) row.put("netty_epoll", score(jmh, "nettyEpoll", b));
-            if (jmh.containsKey("bareFfmCritical")) row.put("bare_ffm_critical", score(jmh, "bareFfmCritical", b));
-            // Means over the whole runs, for comparison with the best windows above.
-            Map<String, Object> means = new LinkedHashMap<>();
-            if (c1 != null) means.put("c", scaled((c1[0] + c2[0]) / 2, b));
-            for (String m : jmh.keySet()) means.put(m, scaled(jmh.get(m).getPrimaryResult().getScore(), b));
-            row.put("means", means);
-            if (c1 != null) row.put("c_best_before_after", List.of(scaled(c1[1], b), scaled(c2[1], b)));
-            rows.add(row);
+            rows.add(b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode)));
         }
         if (only == null || only.contains("sniff-print")) {
             // Not JMH: two printing processes at one load (see SniffPrint); "c" is tcpdump.
@@ -164,29 +164,152 @@ public final class BenchMain {
         return rows;
     }
 
-    private static Double scaled(double v, Bench b) {
-        return b.latency() ? (v > 0 ? b.scale() / v : null) : v * b.scale();
+    /** Per column, its value in each round (in the benchmark's unit), and per JMH column its allocation per op. */
+    record Rounds(Map<String, List<Double>> values, Map<String, List<Double>> alloc) {}
+
+    /** One measurable column: a C baseline or a JMH method. */
+    private record Column(String key, List<String> cArgs, String method) {}
+
+    static Rounds rounds(Bench b, Path cbin, Mode mode) throws IOException, RunnerException, InterruptedException {
+        List<Column> cols = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : b.c().entrySet()) {
+            if (cbin != null && Files.isExecutable(cbin.resolve(e.getValue().get(0)))) cols.add(new Column(e.getKey(), e.getValue(), null));
+        }
+        for (String m : methods(b)) cols.add(new Column(key(m), null, m));
+        Map<String, List<Double>> values = new LinkedHashMap<>(), alloc = new LinkedHashMap<>();
+        for (Column c : cols) values.put(c.key(), new ArrayList<>());
+        for (int r = 0; r < mode.rounds(); r++) {
+            for (int i = 0; i < cols.size(); i++) {
+                Column c = cols.get((i + r) % cols.size());  // rotated: no column always runs first or last
+                if (c.method() == null) {
+                    values.get(c.key()).add(scaled(runC(cbin, c.cArgs(), mode), b));
+                } else {
+                    RunResult res = runJmh(b, c.method(), mode);
+                    values.get(c.key()).add(scaled(res.getPrimaryResult().getScore(), b));
+                    Double a = alloc(res);
+                    if (a != null) alloc.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(a);
+                }
+            }
+        }
+        return new Rounds(values, alloc);
     }
 
-    private static Double scaled(Double v, Bench b) {
-        return v == null ? null : scaled(v.doubleValue(), b);
+    /** The benchmark methods of a JMH class, by name. */
+    static List<String> methods(Bench b) {
+        try {
+            Class<?> k = Class.forName(BenchMain.class.getPackageName() + "." + b.jmhClass());
+            return Arrays.stream(k.getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class))
+                    .map(Method::getName).sorted(Comparator.naturalOrder()).toList();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("no benchmark class " + b.jmhClass(), e);
+        }
     }
 
-    private static Double score(Map<String, RunResult> jmh, String method, Bench b) {
-        RunResult r = jmh.get(method);
-        return r == null ? null : scaled(best(r), b);
+    /** The JSON key of a method's column: rawsock variants keep their method name; bareFfm becomes bare_ffm. */
+    static String key(String method) {
+        if (method.startsWith("rawsock")) return method;
+        return method.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** The JSON row of a benchmark from its rounds: medians, allocation, variants, per-round values and paired ratios. */
+    static Map<String, Object> row(Bench b, Rounds rs) {
+        Map<String, List<Double>> v = rs.values();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", b.name());
+        row.put("unit", b.unit());
+        for (String col : List.of("c", "rawsock", "nio", "jna")) row.put(col, median(v.get(col)));
+        row.put("rawsock_alloc_bytes_per_op", median(rs.alloc().get("rawsock")));
+        // Other ways to call rawsock (rawsockByteBuffer, rawsockArray, ...): extra keys, for the notes.
+        Map<String, Object> variants = new LinkedHashMap<>();
+        for (String k : v.keySet()) {
+            if (!k.startsWith("rawsock") || k.equals("rawsock")) continue;
+            Map<String, Object> var = new LinkedHashMap<>();
+            var.put("score", median(v.get(k)));
+            var.put("alloc_bytes_per_op", median(rs.alloc().get(k)));
+            variants.put(k, var);
+        }
+        if (!variants.isEmpty()) row.put("rawsock_variants", variants);
+        for (String k : v.keySet()) {
+            if (row.containsKey(k) || k.startsWith("rawsock")) continue;
+            row.put(k, median(v.get(k)));  // diagnostics: bare_ffm, c_multithreaded, c_native, netty_epoll, ...
+            if (rs.alloc().containsKey(k)) row.put(k + "_alloc_bytes_per_op", median(rs.alloc().get(k)));
+        }
+        Map<String, Object> means = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Double>> e : v.entrySet()) means.put(e.getKey(), mean(e.getValue()));
+        row.put("means", means);
+        row.put("rounds", new LinkedHashMap<>(v));
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (String col : List.of("c", "nio", "jna", "bare_ffm", "bare_ffm_critical", "c_multithreaded", "netty_epoll", "c_native")) {
+            paired(ratios, "rawsock_over_" + col, v.get("rawsock"), v.get(col), b);
+        }
+        if (b.name().equals("udp-gso")) {
+            paired(ratios, "gso_over_sendmmsg", v.get("c"), v.get("c_sendmmsg"), b);
+            paired(ratios, "rawsock_gso_over_sendmmsg", v.get("rawsock"), v.get("rawsockSendmmsg"), b);
+        }
+        // Each way of calling rawsock against the best of them in the same round.
+        List<String> ways = v.keySet().stream().filter(k -> k.startsWith("rawsock") && !k.equals("rawsockBlock")
+                && !k.equals("rawsockSendmmsg")).toList();
+        if (ways.size() > 1) {
+            int n = v.get(ways.get(0)).size();
+            List<Double> best = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                double top = Double.NaN;
+                for (String w : ways) {
+                    double x = v.get(w).get(r);
+                    if (Double.isNaN(top) || (b.higherIsBetter() ? x > top : x < top)) top = x;
+                }
+                best.add(top);
+            }
+            for (String w : ways) paired(ratios, w + "_over_best", v.get(w), best, b);
+        }
+        row.put("ratios", ratios);
+        List<String> unreliable = new ArrayList<>();
+        for (Map.Entry<String, Object> e : ratios.entrySet()) {
+            if (e.getKey().endsWith("_min") || e.getKey().endsWith("_max")) continue;
+            if (!reliable(ratios, e.getKey())) unreliable.add(e.getKey());
+        }
+        row.put("unreliable_ratios", unreliable);
+        return row;
     }
 
     /**
-     * The best measurement iteration of a run: on a shared machine the least disturbed one, and
-     * what the C baselines' best window is compared with.
+     * Puts the median over rounds of {@code a[r] / b[r]} (for a latency {@code b[r] / a[r]}, so that
+     * above 1 still means rawsock is better) under {@code name}, and its min and max beside it.
      */
-    static double best(RunResult r) {
-        double best = 0;
-        for (BenchmarkResult br : r.getBenchmarkResults()) {
-            for (IterationResult ir : br.getIterationResults()) best = Math.max(best, ir.getPrimaryResult().getScore());
+    static void paired(Map<String, Object> ratios, String name, List<Double> a, List<Double> b, Bench bench) {
+        if (a == null || b == null || a.isEmpty() || a.size() != b.size()) return;
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            double x = a.get(i), y = b.get(i);
+            if (x > 0 && y > 0) r.add(bench.higherIsBetter() ? x / y : y / x);
         }
-        return best;
+        if (r.isEmpty()) return;
+        ratios.put(name, median(r));
+        ratios.put(name + "_min", r.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
+        ratios.put(name + "_max", r.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+    }
+
+    /** Whether a ratio's spread over rounds, (max - min) / median, is within {@link #UNRELIABLE_SPREAD}. */
+    static boolean reliable(Map<String, Object> ratios, String name) {
+        if (!(ratios.get(name) instanceof Double m) || !(ratios.get(name + "_min") instanceof Double lo)
+                || !(ratios.get(name + "_max") instanceof Double hi)) return true;
+        return (hi - lo) / m <= UNRELIABLE_SPREAD;
+    }
+
+    static Double median(List<Double> xs) {
+        if (xs == null || xs.isEmpty()) return null;
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    static Double mean(List<Double> xs) {
+        if (xs == null || xs.isEmpty()) return null;
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static double scaled(double v, Bench b) {
+        return b.latency() ? (v > 0 ? b.scale() / v : Double.NaN) : v * b.scale();
     }
 
     /** gc.alloc.rate.norm (bytes per operation) of a run, or null when the gc profiler gave none. */
@@ -198,9 +321,9 @@ public final class BenchMain {
         return null;
     }
 
-    private static Map<String, RunResult> runJmh(Bench b, Mode mode) throws RunnerException {
+    private static RunResult runJmh(Bench b, String method, Mode mode) throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
-                .include(Pattern.quote(BenchMain.class.getPackageName() + "." + b.jmhClass() + ".") + ".*")
+                .include("^" + Pattern.quote(BenchMain.class.getPackageName() + "." + b.jmhClass() + "." + method) + "$")
                 .forks(mode.forks())
                 .warmupIterations(mode.warmups())
                 .warmupTime(mode.warmup())
@@ -210,40 +333,31 @@ public final class BenchMain {
                 .addProfiler("gc")
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
                 .shouldFailOnError(true)
-                .verbosity(mode == SMOKE ? VerboseMode.SILENT : VerboseMode.NORMAL);
+                .verbosity(VerboseMode.SILENT);  // one line per fork instead (below)
+        for (Map.Entry<String, String> p : b.params().entrySet()) o.param(p.getKey(), p.getValue());
         Collection<RunResult> results = new Runner(o.build()).run();
-        Map<String, RunResult> byMethod = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            String full = r.getParams().getBenchmark();
-            byMethod.put(full.substring(full.lastIndexOf('.') + 1), r);
-        }
-        return byMethod;
+        if (results.size() != 1) throw new IllegalStateException(b.jmhClass() + "." + method + ": " + results.size() + " results");
+        RunResult r = results.iterator().next();
+        System.err.printf(Locale.ROOT, "  %s.%s: %.1f%n", b.jmhClass(), method, r.getPrimaryResult().getScore());
+        return r;
     }
 
     private static final Pattern OPS = Pattern.compile("\"ops_per_s\":\\s*([0-9.eE+-]+)");
-    private static final Pattern BEST = Pattern.compile("\"best_window_ops_per_s\":\\s*([0-9.eE+-]+)");
 
-    /**
-     * Runs the C baseline for {@code mode.cSeconds()}: its ops/s over the whole run and in its best
-     * ~1 s window, or null when there is no binary.
-     */
-    static double[] runC(Path cbin, Bench b, Mode mode, boolean threaded) throws IOException, InterruptedException {
-        if (cbin == null) return null;
-        Path exe = cbin.resolve(b.cArgs().get(0));
-        if (!Files.isExecutable(exe)) return null;
+    /** Runs a C baseline for {@code mode.cSeconds()}: its ops/s over the whole run. */
+    static double runC(Path cbin, List<String> args, Mode mode) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(exe.toString());
-        cmd.addAll(b.cArgs().subList(1, b.cArgs().size()));
+        cmd.add(cbin.resolve(args.get(0)).toString());
+        cmd.add(args.get(1));
         cmd.add(String.format(Locale.ROOT, "%.3f", mode.cSeconds()));
-        if (threaded) cmd.add("--threaded");
+        cmd.addAll(args.subList(2, args.size()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
-        Matcher m = OPS.matcher(text), best = BEST.matcher(text);
-        if (rc != 0 || !m.find() || !best.find())
-            throw new IOException("C baseline " + cmd + " failed (exit " + rc + "): " + text);
-        System.err.print("C " + String.join(" ", cmd.subList(1, cmd.size())) + ": " + text);
-        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(best.group(1))};
+        Matcher m = OPS.matcher(text);
+        if (rc != 0 || !m.find()) throw new IOException("C baseline " + cmd + " failed (exit " + rc + "): " + text);
+        System.err.print("  C " + String.join(" ", cmd.subList(1, cmd.size())) + ": " + text);
+        return Double.parseDouble(m.group(1));
     }
 
     /** Today, to the second (for the report header). */

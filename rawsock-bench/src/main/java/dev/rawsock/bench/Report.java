@@ -9,8 +9,9 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    static final String STATISTIC = "best ~1 s window: JMH's best measurement iteration, the C baseline's best 1 s window"
-            + " of its runs right before and after; means in \"means\"";
+    static final String STATISTIC = "median over interleaved rounds (each round runs every column once, order rotated);"
+            + " ratios are medians of per-round ratios with their spread as <ratio>_min/<ratio>_max; per-round values in"
+            + " \"rounds\", means in \"means\"";
 
     /** Allocation below this many bytes per operation is JMH's own bookkeeping spread over the ops: zero. */
     static final double ZERO_ALLOC = 1.0;
@@ -29,17 +30,35 @@ final class Report {
         return sb.toString();
     }
 
-    /** The row plus a "ratios" object: rawsock over each other column present. */
+    /**
+     * The row with its paired ratios rounded, plus the one ratio across benchmarks (udp-batch over
+     * udp-loopback, not paired: their rounds ran minutes apart; its spread pairs rounds by index).
+     */
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> withRatios(List<Map<String, Object>> rows, Map<String, Object> row) {
         Map<String, Object> r = new java.util.LinkedHashMap<>(row);
         Map<String, Object> ratios = new java.util.LinkedHashMap<>();
-        for (String col : List.of("c", "nio", "jna", "bare_ffm", "c_multithreaded", "netty_epoll", "jvm", "ip")) {
-            Double v = ratio(row.get("rawsock"), row.get(col));
-            if (v != null) ratios.put("rawsock_over_" + col, round(v));
+        if (row.get("ratios") instanceof Map<?, ?> m) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                ratios.put(e.getKey(), e.getValue() instanceof Double d ? round(d) : e.getValue());
+            }
+        } else {
+            // Rows measured once as whole processes (cli-startup, sniff-print): plain ratios, no rounds.
+            for (String col : List.of("jvm", "ip")) {
+                Double v = ratio(row.get("rawsock"), row.get(col));
+                if (v != null) ratios.put("rawsock_over_" + col, round(v));
+            }
+            // sniff-print: CPU per packet, "c" is tcpdump's; >= 1 means sniff spends no more
+            Double cpu = "sniff-print".equals(row.get("name")) ? ratio(row.get("c"), row.get("rawsock")) : null;
+            if (cpu != null) ratios.put("tcpdump_cpu_over_rawsock", round(cpu));
         }
-        if ("udp-batch".equals(row.get("name"))) {
-            Double v = ratio(row.get("rawsock"), find(rows, "udp-loopback", "rawsock"));
-            if (v != null) ratios.put("rawsock_over_rawsock_udp_loopback", round(v));
+        if ("udp-batch".equals(row.get("name")) && find(rows, "udp-loopback", "rounds") instanceof Map<?, ?> lo
+                && row.get("rounds") instanceof Map<?, ?> mine) {
+            Map<String, Object> cross = new java.util.LinkedHashMap<>();
+            BenchMain.paired(cross, "rawsock_over_rawsock_udp_loopback", (List<Double>) mine.get("rawsock"),
+                    (List<Double>) lo.get("rawsock"), BenchMain.BENCHES.get(0));
+            cross.replaceAll((k, v) -> round((Double) v));
+            ratios.putAll(cross);
         }
         r.put("ratios", ratios);
         return r;
@@ -106,44 +125,47 @@ final class Report {
         sb.append("Machine: ").append(machine).append("  \n");
         sb.append("Run: `rawsock-bench/run").append("quick".equals(mode) ? " --quick" : "smoke".equals(mode) ? "` (smoke test)" : "")
                 .append("smoke".equals(mode) ? "" : "`").append(", ").append(BenchMain.now())
-                .append(". Every column below was measured in this one run; C ran right before and after each benchmark's JMH runs."
-                        + " Each value is the best ~1 s window (JMH's best iteration, C's best 1 s window): the machine is shared,"
-                        + " and load only slows a window down. Means are in latest.json.\n\n");
-        sb.append("| benchmark | unit | C | rawsock | java.nio | JNA | rawsock/C | rawsock/nio | rawsock/JNA | rawsock B/op |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append(". Every benchmark ran in interleaved rounds: each round measures every column once (C, C with an idle"
+                        + " thread, bare FFM, each rawsock variant, java.nio, JNA), the order rotated by one column per round."
+                        + " Values are medians over rounds; a ratio is the median of the ratios within each round, with its"
+                        + " spread (min-max) in brackets. A ratio whose spread is wider than "
+                        + Math.round(BenchMain.UNRELIABLE_SPREAD * 100) + "% is marked **unreliable** and not to be quoted.\n\n");
+        sb.append("| benchmark | unit | C | rawsock | java.nio | JNA | rawsock/C | rawsock/C idle thread | rawsock/bare FFM"
+                + " | rawsock/nio | rawsock/JNA | rawsock B/op |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
             sb.append("| ").append(r.get("name")).append(" | ").append(r.get("unit"))
                     .append(" | ").append(num(r.get("c"))).append(" | ").append(num(r.get("rawsock")))
-                    .append(" | ").append(num(r.get("nio"))).append(" | ").append(num(r.get("jna")))
-                    .append(" | ").append(x(ratio(r.get("rawsock"), r.get("c"))))
-                    .append(" | ").append(x(ratio(r.get("rawsock"), r.get("nio"))))
-                    .append(" | ").append(x(ratio(r.get("rawsock"), r.get("jna"))))
-                    .append(" | ").append(bytes(r.get("rawsock_alloc_bytes_per_op"))).append(" |\n");
+                    .append(" | ").append(num(r.get("nio"))).append(" | ").append(num(r.get("jna")));
+            for (String col : List.of("c", "c_multithreaded", "bare_ffm", "nio", "jna")) {
+                sb.append(" | ").append(paired(r, "rawsock_over_" + col));
+            }
+            sb.append(" | ").append(bytes(r.get("rawsock_alloc_bytes_per_op"))).append(" |\n");
         }
         List<String> extra = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             if (r.get("rawsock_variants") instanceof Map<?, ?> vs) {
                 for (Map.Entry<?, ?> e : vs.entrySet()) {
                     Map<?, ?> v = (Map<?, ?>) e.getValue();
-                    extra.add(String.format(Locale.ROOT, "- %s, rawsock called as `%s`: %s %s (%s of C), %s B/op",
-                            r.get("name"), e.getKey(), num(v.get("score")), r.get("unit"),
-                            x(ratio(v.get("score"), r.get("c"))), bytes(v.get("alloc_bytes_per_op"))));
+                    extra.add(String.format(Locale.ROOT, "- %s, rawsock called as `%s`: %s %s, %s B/op; over the best variant %s",
+                            r.get("name"), e.getKey(), num(v.get("score")), r.get("unit"), bytes(v.get("alloc_bytes_per_op")),
+                            paired(r, e.getKey() + "_over_best")));
                 }
+                if (ratios(r).containsKey("rawsock_over_best"))
+                    extra.add("- " + r.get("name") + ", `rawsock` over the best variant: " + paired(r, "rawsock_over_best"));
             }
-            diagnostic(extra, r, "bare_ffm", "bare FFM downcalls with errno capture (rawsock's floor, diagnostic)", "bare FFM");
-            diagnostic(extra, r, "bare_ffm_critical", "bare FFM with critical handles (as rawsock's owned fds, diagnostic)", "that");
-            diagnostic(extra, r, "netty_epoll", "Netty's own EpollDatagramChannel, same echo pipeline and loop", "Netty");
-            diagnostic(extra, r, "c_multithreaded", "C with an idle second thread (fd table shared, as in every JVM; diagnostic)", "that");
-            if (r.get("c_best_before_after") instanceof List<?> l && l.size() == 2) {
-                extra.add(String.format(Locale.ROOT, "- %s C best window before/after the JMH runs: %s / %s", r.get("name"), num(l.get(0)), num(l.get(1))));
-            }
+            diagnostic(extra, r, "bare_ffm", "bare FFM downcalls with errno capture (rawsock's floor, diagnostic)");
+            diagnostic(extra, r, "bare_ffm_critical", "bare FFM with critical handles (diagnostic)");
+            diagnostic(extra, r, "netty_epoll", "Netty's own EpollDatagramChannel, same echo pipeline and loop");
+            diagnostic(extra, r, "c_multithreaded", "C with an idle second thread (fd table shared, as in every JVM)");
+            diagnostic(extra, r, "c_native", "C built with -O3 -march=native");
             if (r.get("tcpdump_drop_pct") instanceof Double t && r.get("rawsock_drop_pct") instanceof Double d) {
                 extra.add(String.format(Locale.ROOT, "- %s at %s packets/s: packets never printed, tcpdump %.2f%%, rawsock sniff %.2f%% of %s",
                         r.get("name"), num(r.get("rate_pps")), t, d, num(r.get("packets"))));
             }
-            if (r.get("means") instanceof Map<?, ?> m && m.get("c") != null && m.get("rawsock") != null) {
-                extra.add(String.format(Locale.ROOT, "- %s means over whole runs: C %s, rawsock %s (%s)", r.get("name"),
-                        num(m.get("c")), num(m.get("rawsock")), x(ratio(m.get("rawsock"), m.get("c")))));
+            for (String k : List.of("gso_over_sendmmsg", "rawsock_gso_over_sendmmsg", "rawsock_over_rawsock_udp_loopback",
+                    "rawsock_cpu_over_tcpdump")) {
+                if (ratios(r).containsKey(k)) extra.add("- " + r.get("name") + " " + k + ": " + paired(r, k));
             }
         }
         if (!extra.isEmpty()) sb.append("\n").append(String.join("\n", extra)).append("\n");
@@ -152,28 +174,33 @@ final class Report {
             String name = (String) r.get("name");
             switch (name) {
                 case "socketpair-pingpong", "udp-loopback" -> {
-                    bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.9);
-                    bar(sb, name + " rawsock/java.nio", ratio(r.get("rawsock"), r.get("nio")), 1.0);
-                    bar(sb, name + " rawsock/JNA", ratio(r.get("rawsock"), r.get("jna")), 2.0);
+                    bar(sb, r, "rawsock_over_bare_ffm", 0.97);
+                    bar(sb, r, "rawsock_over_c_multithreaded", 0.93);
+                    bar(sb, r, "rawsock_over_nio", 1.0);
+                    variantsBar(sb, r);
                     Object a = r.get("rawsock_alloc_bytes_per_op");
                     sb.append("- ").append(name).append(" rawsock allocation: ").append(bytes(a)).append(" B/op ")
                             .append(a instanceof Double d ? (d < ZERO_ALLOC ? "(ok: 0)" : "(SHORT: want 0)") : "(not measured)").append('\n');
                 }
-                case "udp-batch" -> {
-                    bar(sb, name + " rawsock/rawsock udp-loopback", ratio(r.get("rawsock"), find(rows, "udp-loopback", "rawsock")), 1.15);
-                    bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.9);
+                case "udp-batch" -> bar(sb, r, "rawsock_over_c_multithreaded", 0.9);
+                case "udp-gso" -> bar(sb, r, "rawsock_over_c", 0.95);
+                case "checksum-64", "checksum-1500", "checksum-65536" -> {
+                    bar(sb, r, "rawsock_over_c", 0.8);
+                    variantsBar(sb, r);
                 }
-                case "checksum-1500" -> bar(sb, name + " rawsock/C", ratio(r.get("rawsock"), r.get("c")), 0.8);
-                // CPU per packet is lower-is-better: tcpdump's over sniff's, so that >= 1 means sniff spends no more
+                case "netty-udp-echo" -> bar(sb, r, "rawsock_over_netty_epoll", 0.9);
+                case "capture-flood" -> {
+                    bar(sb, r, "rawsock_cpu_over_tcpdump", 1.0);
+                    sb.append("- capture-flood drops: rawsock ").append(num(r.get("rawsock_drops"))).append(", tcpdump ")
+                            .append(num(r.get("tcpdump_drops"))).append(" (want 0 where tcpdump has 0)\n");
+                }
                 case "sniff-print" -> {
-                    bar(sb, name + " tcpdump CPU/rawsock sniff CPU", ratio(r.get("c"), r.get("rawsock")), 1.0);
+                    bar(sb, r, "tcpdump_cpu_over_rawsock", 1.0);
                     if (r.get("tcpdump_drop_pct") instanceof Double t && r.get("rawsock_drop_pct") instanceof Double d)
                         sb.append("- ").append(name).append(" drops: rawsock sniff ").append(String.format(Locale.ROOT, "%.2f%%", d))
                                 .append(", tcpdump ").append(String.format(Locale.ROOT, "%.2f%%", t))
                                 .append(d <= t ? " ok (no more than tcpdump)" : " SHORT (more than tcpdump)").append('\n');
                 }
-                case "netty-udp-echo" -> bar(sb, name + " RawChannel/Netty EpollDatagramChannel",
-                        ratio(r.get("rawsock"), r.get("netty_epoll")), 0.9);
                 case "cli-startup" -> {
                     // Time, lower is better: the bar is a most.
                     Double x = ratio(r.get("rawsock"), r.get("jvm"));
@@ -188,18 +215,46 @@ final class Report {
         return sb.toString();
     }
 
-    /** A note line for a diagnostic column {@code key} of row {@code r}, when it was measured: its score and how rawsock and C compare with it. */
-    private static void diagnostic(List<String> extra, Map<String, Object> r, String key, String label, String that) {
-        if (r.get(key) instanceof Double v) {
-            extra.add(String.format(Locale.ROOT, "- %s, %s: %s %s; rawsock/%s %s, %s/C %s", r.get("name"), label, num(v), r.get("unit"),
-                    that, x(ratio(r.get("rawsock"), v)), that, x(ratio(v, r.get("c")))));
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> ratios(Map<String, Object> r) {
+        return r.get("ratios") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    /** A paired ratio as "0.95x (0.93-0.97)", "unreliable" appended when its spread is too wide; "–" when absent. */
+    static String paired(Map<String, Object> r, String name) {
+        Map<String, Object> q = ratios(r);
+        if (!(q.get(name) instanceof Double m)) return "–";
+        String s = x(m);
+        if (q.get(name + "_min") instanceof Double lo && q.get(name + "_max") instanceof Double hi && !lo.equals(hi)) {
+            s += String.format(Locale.ROOT, " (%.2f-%.2f)", lo, hi);
+        }
+        return BenchMain.reliable(q, name) ? s : s + " **unreliable**";
+    }
+
+    /** Every rawsock variant within 5% of the best one in its round. */
+    private static void variantsBar(StringBuilder sb, Map<String, Object> r) {
+        for (String k : ratios(r).keySet()) {
+            if (k.endsWith("_over_best")) bar(sb, r, k, 0.95);
         }
     }
 
-    private static void bar(StringBuilder sb, String what, Double ratio, double want) {
-        sb.append("- ").append(what).append(": ").append(x(ratio)).append(" (want >= ")
-                .append(String.format(Locale.ROOT, "%.2fx", want)).append(") ")
-                .append(ratio == null ? "(not measured)" : ratio >= want ? "ok" : "SHORT").append('\n');
+    /** A note line for a diagnostic column {@code key} of row {@code r}, when it was measured. */
+    private static void diagnostic(List<String> extra, Map<String, Object> r, String key, String label) {
+        if (r.get(key) instanceof Double v) {
+            extra.add(String.format(Locale.ROOT, "- %s, %s: %s %s; rawsock over it %s", r.get("name"), label, num(v), r.get("unit"),
+                    paired(r, "rawsock_over_" + key)));
+        }
+    }
+
+    private static void bar(StringBuilder sb, Map<String, Object> r, String ratio, double want) {
+        Map<String, Object> q = ratios(r);
+        boolean lower = ratio.endsWith("_cpu_over_tcpdump");
+        sb.append("- ").append(r.get("name")).append(' ').append(ratio).append(": ").append(paired(r, ratio))
+                .append(lower ? " (want <= " : " (want >= ").append(String.format(Locale.ROOT, "%.2fx", want)).append(") ");
+        if (!(q.get(ratio) instanceof Double v)) sb.append("(not measured)");
+        else if (!BenchMain.reliable(q, ratio)) sb.append("(unreliable: not judged)");
+        else sb.append(lower ? (v <= want ? "ok" : "SHORT") : (v >= want ? "ok" : "SHORT"));
+        sb.append('\n');
     }
 
     private static String num(Object v) {

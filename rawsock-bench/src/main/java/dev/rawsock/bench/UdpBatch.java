@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * {@code udp-batch}: one invocation sends 64 datagrams of 64 bytes with one sendmmsg from one UDP
@@ -28,10 +27,9 @@ public class UdpBatch {
 
         @Setup
         public void setup() throws IOException {
-            RawSocket[] p = UdpLoopback.loopbackPair();
+            RawSocket[] p = UdpLoopback.loopbackPairWithTimeout();
             a = p[0];
             b = p[1];
-            b.timeout(Duration.ofSeconds(5));
             SockAddr to = b.localAddress();
             out = DatagramBatch.allocate(BATCH, SIZE);
             in = DatagramBatch.allocate(BATCH, SIZE);

@@ -38,6 +38,13 @@ public class UdpLoopback {
         return new RawSocket[] {a, b};
     }
 
+    /** {@link #loopbackPair()} whose receiver (the second) gives up after 5 s: a lost datagram fails the run. */
+    static RawSocket[] loopbackPairWithTimeout() throws IOException {
+        RawSocket[] p = loopbackPair();
+        p[1].timeout(java.time.Duration.ofSeconds(5));
+        return p;
+    }
+
     @State(Scope.Thread)
     public static class Raw {
         RawSocket a, b;

@@ -25,15 +25,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * the exact semantics of CLISP's RAWSOCK functions of the same names (Ethernet frame in, value
  * returned as CLISP returns it on x86), but check the lengths the headers claim against the frame.
  *
- * <p>Speed: the sum reads native-order 32-bit words into one {@code long} and swaps bytes once at
- * the end, a loop C2 auto-vectorizes, with one copy of the loop per segment class so a call site
- * that sees both heap and native memory keeps the vectorized form; {@code byte[]} has its own copy
- * reading the array directly, which allocates nothing (wrapping it in a segment cost 72 bytes per
- * call). rawsock-bench checksum-1500, JDK 25: byte[] 45 GB/s, 0 B/op (was 32 GB/s, 72 B/op through
- * a segment), 10 GB/s with {@code -XX:-UseSuperWord}. Measured ad hoc on the shared
- * 2-core build machine under load (JDK 25, 1500-byte buffers; no JMH run yet): 9-15 GB/s for byte[],
- * native segments and direct buffers alike, about 3x the same code with {@code -XX:-UseSuperWord};
- * the one-loop version fell to 0.4 GB/s once its profile had seen both kinds of memory.
+ * <p>Speed: each kind of memory has its own copy of one plain loop that C2 auto-vectorizes,
+ * summing 32-bit words into one {@code long} and swapping bytes once at the end: {@code byte[]}
+ * and heap buffers read the array; direct buffers read with {@code ByteBuffer.getInt} (viewing
+ * them as a segment per call allocated 72 bytes and ran about 10x slower); native segments read
+ * with {@code MemorySegment.get}, one copy of the loop per segment class, so a call site that sees
+ * several kinds keeps the vectorized form (the one-loop version fell to 0.4 GB/s once polluted).
+ * rawsock-bench checksum-64/1500/65536 compares the three.
  */
 public final class Checksums {
     private Checksums() {}
@@ -95,6 +93,8 @@ public final class Checksums {
     // The three loops are the same on purpose (see sum). Summing native-order 32-bit words is
     // byte-order independent (RFC 1071 2(B)); C2 vectorizes this plain form, so keep it plain.
     private static long words32Native(MemorySegment d, long off, int n) {
+        // Plain, on the segment itself: a ByteBuffer view (asByteBuffer) of the range, summed by the
+        // direct-buffer loop, allocated 104 B per call under JMH and ran at 0.02-0.07x of byte[].
         long s = 0;
         for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
         return s;
@@ -154,7 +154,34 @@ public final class Checksums {
      * @return the folded sum, not yet complemented
      */
     public static int sum(ByteBuffer data, int off, int len) {
-        return sum(segment(data), off, len);
+        Objects.checkFromIndexSize(off, len, data.limit());
+        // A heap buffer is its array: the array loop, no segment. A direct one from its position on (the
+        // usual case, internet(ByteBuffer)) is viewed as is, without the duplicate segment() makes:
+        // each allocation per call was 72 bytes and kept the view from being scalar-replaced.
+        if (data.hasArray()) return sum(data.array(), data.arrayOffset() + off, len);
+        // A direct buffer read with its own absolute getInt, in the buffer's byte order (summing
+        // big-endian words gives the sum in network order, RFC 1071 2(B)): a MemorySegment view of it
+        // (ofBuffer) ran about 10x slower than a native segment in the same loop, and allocated.
+        boolean little = data.order() == ByteOrder.LITTLE_ENDIAN;
+        int whole = len & ~3;
+        long total = words32Buffer(data, off, whole);
+        int rest = len - whole;
+        if (rest > 0) {
+            int p = off + whole;
+            int b0 = data.get(p) & 0xFF;
+            int b1 = rest > 1 ? data.get(p + 1) & 0xFF : 0;
+            int b2 = rest > 2 ? data.get(p + 2) & 0xFF : 0;
+            total += little ? (b0 | b1 << 8) + b2 : (b0 << 8 | b1) + (b2 << 8);
+        }
+        int folded = fold(total);
+        return little ? swap16(folded) : folded;
+    }
+
+    // The same plain loop once more, on the buffer (fewer than 2^29 terms below 2^32: no overflow).
+    private static long words32Buffer(ByteBuffer d, int off, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.getInt(off + i));
+        return s;
     }
 
     /**

@@ -31,6 +31,12 @@ class ChecksumsTest {
     void equalsReferenceAtEveryOffsetAndLength(@ForAll("data") byte[] a) {
         ByteBuffer direct = ByteBuffer.allocateDirect(a.length).put(a).flip();
         ByteBuffer heap = ByteBuffer.wrap(a);
+        // each path's own shape: little-endian and read-only direct buffers, a heap slice (arrayOffset 3)
+        ByteBuffer little = ByteBuffer.allocateDirect(a.length).order(java.nio.ByteOrder.LITTLE_ENDIAN).put(a).flip();
+        ByteBuffer readOnly = direct.asReadOnlyBuffer();
+        byte[] padded = new byte[a.length + 3];
+        System.arraycopy(a, 0, padded, 3, a.length);
+        ByteBuffer slice = ByteBuffer.wrap(padded).position(3).slice();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(Math.max(1, a.length));
             MemorySegment.copy(a, 0, seg, JAVA_BYTE, 0, a.length);
@@ -41,7 +47,16 @@ class ChecksumsTest {
                     assertEquals(ref, Checksums.internet(heap, off, len));
                     assertEquals(ref, Checksums.internet(direct, off, len));
                     assertEquals(ref, Checksums.internet(seg, off, len));
+                    assertEquals(ref, Checksums.internet(little, off, len), "little-endian direct");
+                    assertEquals(ref, Checksums.internet(readOnly, off, len), "read-only direct");
+                    assertEquals(ref, Checksums.internet(slice, off, len), "heap slice");
+                    assertEquals(ref, Checksums.internet(seg.asSlice(off, len)), "segment slice");
                 }
+                // from the position to the limit; the position stays
+                direct.position(off);
+                assertEquals(Reference.internet(a, off, a.length - off), Checksums.internet(direct));
+                assertEquals(off, direct.position());
+                direct.position(0);
             }
         }
     }
