@@ -1,5 +1,7 @@
 package dev.rawsock;
 
+import dev.rawsock.packet.testing.BpfReference;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * expressions drawn from the grammar over every primitive, and the pcap-filter(7) examples, compiled
  * by us and by libpcap (optimized, and unoptimized as {@code tcpdump -O}); on frames aimed at the
  * values the expressions name plus random ones, all programs give the same verdict through
- * {@link ClassicBpf}, an interpreter independent of ours. What libpcap refuses (other than its
+ * {@link BpfReference}, an interpreter independent of ours. What libpcap refuses (other than its
  * optimizer's "expression rejects all packets") we refuse, with a position; what its optimizer
  * proves empty we compile to a program that rejects every frame.
  */
@@ -392,11 +394,11 @@ class BpfFilterLanguageTest {
         if (unopt.error() != null) {
             return "libpcap refuses (" + unopt.error() + "), we compile:\n" + ours;
         }
-        int[][] us = ClassicBpf.of(ours);
+        int[][] us = BpfReference.of(ours);
         for (byte[] f : frames) {
-            int want = ClassicBpf.run(unopt.program(), f);
-            int got = ClassicBpf.run(us, f);
-            int wantOpt = opt.error() != null ? 0 : ClassicBpf.run(opt.program(), f);
+            int want = BpfReference.run(unopt.program(), f);
+            int got = BpfReference.run(us, f);
+            int wantOpt = opt.error() != null ? 0 : BpfReference.run(opt.program(), f);
             if ((want != got || wantOpt != got) && !readsStaleOffsets(expr)) {
                 return "verdicts differ (libpcap " + wantOpt + ", -O " + want + ", ours " + got + ") on "
                         + HexFormat.of().formatHex(f) + "\nours:\n" + ours;
@@ -481,7 +483,7 @@ class BpfFilterLanguageTest {
                 continue;
             }
             assertEquals(0, p.exitValue(), expr);
-            assertTrue(Arrays.deepEquals(ours.program(), ClassicBpf.of(BpfProgram.parse(out))), expr);
+            assertTrue(Arrays.deepEquals(ours.program(), BpfReference.of(BpfProgram.parse(out))), expr);
         }
     }
 
@@ -636,12 +638,12 @@ class BpfFilterLanguageTest {
             for (String yes : List.of("vxlan", "vxlan 5", "vxlan and ip host 10.9.9.9", "vxlan 5 and udp dst port 53",
                     "vxlan and ether src 00:00:00:00:00:55", "vxlan and not ether broadcast", "udp and vxlan and ip[9] = 17")) {
                 BpfProgram p = BpfProgram.compile(yes);
-                assertTrue(p.matches(f) && ClassicBpf.run(ClassicBpf.of(p), f) != 0, yes + " over " + (v6 ? "IPv6" : "IPv4"));
+                assertTrue(p.matches(f) && BpfReference.run(BpfReference.of(p), f) != 0, yes + " over " + (v6 ? "IPv6" : "IPv4"));
             }
             for (String no : List.of("vxlan 7", "vxlan and ip host 10.0.0.1", "vxlan and tcp", "geneve", "vxlan and ip6",
                     "vxlan and udp port 80")) {
                 BpfProgram p = BpfProgram.compile(no);
-                assertTrue(!p.matches(f) && ClassicBpf.run(ClassicBpf.of(p), f) == 0, no + " over " + (v6 ? "IPv6" : "IPv4"));
+                assertTrue(!p.matches(f) && BpfReference.run(BpfReference.of(p), f) == 0, no + " over " + (v6 ? "IPv6" : "IPv4"));
             }
         }
         // Not VXLAN: the flags byte is not 0x08.

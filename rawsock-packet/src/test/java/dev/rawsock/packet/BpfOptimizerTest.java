@@ -1,5 +1,7 @@
 package dev.rawsock.packet;
 
+import dev.rawsock.packet.testing.BpfReference;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,5 +1,9 @@
-package dev.rawsock.packet;
+package dev.rawsock.packet.testing;
 
+import dev.rawsock.packet.BpfInstruction;
+import dev.rawsock.packet.BpfProgram;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -7,15 +11,18 @@ import java.util.TreeSet;
  * A second classic BPF interpreter, written from {@code bpf(4)} and the kernel's
  * {@code net/core/filter.c} without looking at {@link BpfProgram#run}: a plain switch over the opcode
  * with the program counter, so that a bug in the fast interpreter's decoding cannot hide one in the
- * optimizer. It also reports where the program read the packet, to cut frames short at every load.
+ * optimizer or the compiler. It also reports where the program read the packet, to cut frames short
+ * at every load. A program that jumps backward (protochain's loop, run in user space only) is bounded
+ * in steps and rejects when it runs out.
  */
-final class BpfReference {
+public final class BpfReference {
     private BpfReference() {
     }
 
     /** Metadata for the ancillary loads of a live socket: a stripped VLAN tag, or none ({@code tci < 0}). */
-    record Meta(int tci, int tpid) {
-        static final Meta NONE = new Meta(-1, 0);
+    public record Meta(int tci, int tpid) {
+        /** No tag. */
+        public static final Meta NONE = new Meta(-1, 0);
     }
 
     /**
@@ -24,12 +31,14 @@ final class BpfReference {
      *
      * @param loads if not null, gets the end (offset + size) of every packet load the run makes
      */
-    static long run(List<BpfInstruction> prog, byte[] packet, int captured, int wire, Meta meta, TreeSet<Integer> loads) {
+    public static long run(List<BpfInstruction> prog, byte[] packet, int captured, int wire, Meta meta, TreeSet<Integer> loads) {
+        boolean backward = prog.stream().anyMatch(in -> in.code() == 0x05 && in.k() < 0);
+        int limit = backward ? 100_000 : prog.size();
         long a = 0;
         long x = 0;
         long[] m = new long[16];
         int pc = 0;
-        for (int steps = 0; steps <= prog.size(); steps++) {
+        for (int steps = 0; steps <= limit; steps++) {
             BpfInstruction in = prog.get(pc++);
             int code = in.code();
             long k = in.unsignedK();
@@ -143,7 +152,21 @@ final class BpfReference {
                 }
             }
         }
+        if (backward) {
+            return 0; // a loop that did not end within the bound
+        }
         throw new AssertionError("ran more instructions than the program has");
+    }
+
+    /** {@return the program as {@code {code, jt, jf, k}} rows, the form tcpdump -dd prints} */
+    public static int[][] of(BpfProgram p) {
+        return p.instructions().stream().map(i -> new int[] {i.code(), i.jt(), i.jf(), i.k()}).toArray(int[][]::new);
+    }
+
+    /** {@return what a program of {@code {code, jt, jf, k}} rows returns for the whole packet, no socket metadata} */
+    public static int run(int[][] prog, byte[] packet) {
+        List<BpfInstruction> list = Arrays.stream(prog).map(r -> new BpfInstruction(r[0], r[1], r[2], r[3])).toList();
+        return (int) run(list, packet, packet.length, packet.length, null, null);
     }
 
     private static Long ancillary(int k, Meta meta) {
