@@ -414,11 +414,11 @@ final class IoCore {
     }
 
     /**
-     * Platform threads for a blocking connect(2) asked for on a virtual thread: created when needed,
+     * Platform threads for a blocking connect(2) or lingering close(2) asked for on a virtual thread: created when needed,
      * gone after a minute idle.
      */
     private static final ExecutorService CONNECTS = Executors.newCachedThreadPool(
-            r -> Thread.ofPlatform().daemon().name("rawsock-connect").unstarted(r));
+            r -> Thread.ofPlatform().daemon().name("rawsock-connect-close").unstarted(r));
 
     /**
      * connect(2) on the caller's fd. On a blocking fd a virtual thread would pin its carrier for as
@@ -444,6 +444,51 @@ final class IoCore {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ErrnoException ee) throw ee;
             throw new IllegalStateException("connect failed unexpectedly", e.getCause());
+        }
+    }
+
+    /**
+     * close(2) on the caller's fd. A socket with SO_LINGER on blocks close(2) until its unsent data
+     * is acknowledged or the linger time passes, which on a virtual thread would pin the carrier that
+     * long: so that close runs on a platform thread while the virtual thread parks. It waits without
+     * giving up on an interrupt (the status is kept): a close must not look failed, since a retry could
+     * close a number another thread has just been given. Any other fd closes here at once.
+     */
+    static void close(int fd) throws ErrnoException {
+        Sys.checkFd(fd);
+        if (!Thread.currentThread().isVirtual() || !lingers(fd)) {
+            Sys.close(fd);
+            return;
+        }
+        Future<?> r = CONNECTS.submit(() -> {
+            Sys.close(fd);
+            return null;
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    r.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ErrnoException ee) throw ee;
+            throw new IllegalStateException("close failed unexpectedly", e.getCause());
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether close(2) of {@code fd} may wait: a socket with SO_LINGER on and a time above 0. */
+    private static boolean lingers(int fd) {
+        try {
+            Integer secs = Rawsock.socketOption(fd, SockOpt.SO_LINGER);
+            return secs != null && secs > 0;
+        } catch (ErrnoException notASocket) {
+            return false;  // ENOTSOCK and the like: close(2) does not linger
         }
     }
 

@@ -234,15 +234,17 @@ public final class Rawsock {
     }
 
     /**
-     * {@code close(2)}: CLISP's SOCK-CLOSE; returns 0.
+     * {@code close(2)}: CLISP's SOCK-CLOSE; returns 0. On a virtual thread, a socket with
+     * {@code SO_LINGER} on is closed on a platform thread while the virtual thread parks (close(2)
+     * may wait the linger time); an interrupt does not end that wait, since a close must not look
+     * failed, and the interrupt status is kept.
      *
      * @param fd the socket's file descriptor
      * @return 0, as CLISP's SOCK-CLOSE
      * @throws ErrnoException if {@code close(2)} fails
      */
     public static int sockClose(int fd) throws ErrnoException {
-        Sys.checkFd(fd);
-        Sys.close(fd);
+        IoCore.close(fd);
         return 0;
     }
 

@@ -329,6 +329,64 @@ class ReliabilityTest {
         }
     }
 
+    @Test
+    void facadeCloseOfALingeringSocketDoesNotPinACarrier() throws Exception {
+        int n = Runtime.getRuntime().availableProcessors() + 2;
+        int lfd = Rawsock.socket(Domain.INET, SocketType.STREAM);
+        List<Integer> mine = new ArrayList<>();
+        List<Integer> peers = new ArrayList<>();
+        List<Thread> closers = new ArrayList<>();
+        List<AtomicReference<Throwable>> got = new ArrayList<>();
+        try {
+            Rawsock.bind(lfd, SockAddr.inet(InetAddress.getLoopbackAddress(), 0));
+            Rawsock.sockListen(lfd, n);
+            SockAddr to = Rawsock.getsockname(lfd);
+            byte[] chunk = new byte[65536];
+            for (int i = 0; i < n; i++) {
+                int fd = Rawsock.socket(Domain.INET, SocketType.STREAM);
+                mine.add(fd);
+                Rawsock.connect(fd, to);
+                peers.add(Rawsock.accept(lfd, null));
+                // the peer never reads: fill both buffers, so close(2) has unsent data to linger on
+                for (int k = 0; k < 10_000; k++) {
+                    try {
+                        Rawsock.send(fd, chunk, MsgFlag.DONTWAIT);
+                    } catch (ErrnoException e) {
+                        assertEquals(Errno.EAGAIN, e.errno(), e::toString);
+                        break;
+                    }
+                }
+                Rawsock.setSocketOption(fd, SockOpt.SO_LINGER, 60);
+            }
+            for (int fd : mine) {
+                AtomicReference<Throwable> r = new AtomicReference<>();
+                got.add(r);
+                closers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        Rawsock.sockClose(fd);
+                    } catch (Throwable e) {
+                        r.set(e);
+                    }
+                }));
+            }
+            mine.clear();  // the closers own them now
+            for (Thread t : closers) awaitBlocked(t);
+            CompletableFuture<String> other = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> other.complete("ran"));
+            assertEquals("ran", other.get(BOUND_MS, TimeUnit.MILLISECONDS));
+            // a peer closing with unread data resets its connection, which ends the linger
+            for (int fd : peers) Sys.closeQuietly(fd);
+            peers.clear();
+            for (Thread t : closers) joinBounded(t);
+            for (AtomicReference<Throwable> r : got) assertNull(r.get());
+        } finally {
+            for (int fd : peers) Sys.closeQuietly(fd);
+            for (Thread t : closers) t.join(BOUND_MS);
+            for (int fd : mine) Sys.closeQuietly(fd);
+            Sys.closeQuietly(lfd);
+        }
+    }
+
     // ------------------------------------------------------------------ FdStream over a pipe
 
     private static final MethodHandle PIPE = Linker.nativeLinker().downcallHandle(
