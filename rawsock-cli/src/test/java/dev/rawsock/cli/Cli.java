@@ -222,4 +222,14 @@ final class Cli {
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
+
+    /** Waits (at most 30 s) until {@code file} exists and holds {@code text}; fails the test if it never does. */
+    static void awaitContains(Path file, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text)) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError(file + " never said '" + text + "': " + (Files.exists(file) ? Files.size(file) + " bytes" : "(missing)"));
+    }
 }

@@ -190,9 +190,7 @@ class SniffCommandTest {
         try (Sniffer sniffer = new Sniffer("-n", "-t", "-i", "lo", "-c", Integer.toString(N), "--timeout", "60", "udp", "and", "dst",
                 "port", Integer.toString(port))) {
             sniffer.awaitListening("lo");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!Files.readString(terr).contains("listening on") && System.nanoTime() < deadline) Thread.sleep(20);
-            assertTrue(Files.readString(terr).contains("listening on"), () -> "tcpdump did not start: " + terr);
+            Cli.awaitContains(terr, "listening on");  // tcpdump has started
             try (RawSocket tx = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
                 for (int i = 0; i < N; i++)
                     tx.sendTo(("live " + i).getBytes(StandardCharsets.UTF_8), SockAddr.inet(InetAddress.getLoopbackAddress(), port));

@@ -66,16 +66,16 @@ class SniffDifferentialTest {
             if (dumpcap) capturers.add(start(near, dir.resolve("dumpcap.err"), "dumpcap", "-q", "-P", "-i", "va", "-w", dump.toString()));
             Process server = null;
             try {
-                for (String err : List.of("tcpdump-eth.err", "tcpdump-any.err")) awaitContains(dir.resolve(err), "listening on");
-                if (dumpcap) awaitContains(dir.resolve("dumpcap.err"), "Capturing on");
+                for (String err : List.of("tcpdump-eth.err", "tcpdump-any.err")) Cli.awaitContains(dir.resolve(err), "listening on");
+                if (dumpcap) Cli.awaitContains(dir.resolve("dumpcap.err"), "Capturing on");
                 Path serverOut = dir.resolve("server.out");
                 server = new ProcessBuilder(javaIn(far, "server", FAR4, FAR6)).redirectOutput(serverOut.toFile())
                         .redirectError(dir.resolve("server.err").toFile()).start();
-                awaitContains(serverOut, "ready");
+                Cli.awaitContains(serverOut, "ready");
                 Cli.Result c = Cli.exec(javaIn(near, "client", "va", FAR4, FAR6, NEAR4, NEAR6), Duration.ofSeconds(120));
                 assertEquals(0, c.rc(), c::toString);
                 Files.writeString(dir.resolve("client.log"), c.toString());
-                for (Path f : dumpcap ? List.of(eth, any, dump) : List.of(eth, any)) awaitContains(f, SniffTraffic.END);
+                for (Path f : dumpcap ? List.of(eth, any, dump) : List.of(eth, any)) Cli.awaitContains(f, SniffTraffic.END);
             } finally {
                 if (server != null) server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 for (Process p : capturers) {
@@ -117,15 +117,6 @@ class SniffDifferentialTest {
                 "-cp", System.getProperty("java.class.path"), SniffTraffic.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    private static void awaitContains(Path file, String text) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text)) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError(file + " never said '" + text + "': " + (Files.exists(file) ? Files.size(file) + " bytes" : "(missing)"));
     }
 
     /**
