@@ -62,6 +62,8 @@ final class BpfCodegen {
     private int offLinkHdr;
     /** Whether the primitive being lowered read the network-layer offset (802.11 lowers it once per header length). */
     private boolean nlUsed;
+    /** Whether any primitive read the network-layer offset. */
+    private boolean payloadUsed;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
     /** The IPv4 netmask for {@code ip broadcast}, or NETMASK_UNKNOWN. */
@@ -103,7 +105,7 @@ final class BpfCodegen {
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
             case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
-            case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, -1};
+            case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, PL_TAG + 8}; // run-time 802.11 header end; then LLC/SNAP
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
                     + " LINUX_SLL2, NULL, LOOP, IEEE802_11 and IEEE802_11_RADIO");
@@ -115,23 +117,37 @@ final class BpfCodegen {
 
     /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2 or 3 (after geneve/vxlan). */
     int offsetWords() {
-        return encap ? 3 : variable ? 2 : 0;
+        return encap || variable && dlt == LinkType.IEEE802_11_RADIOTAP ? 3 : variable ? 2 : 0;
     }
 
-    /** Reserves M[LINKPL]/M[LINKTYPE] for a run-time offset (radiotap's header length): expressions keep their temporaries above them. */
+    /** Reserves the scratch words for run-time offsets (radiotap's header length): expressions keep their temporaries above them. */
     void needScratch() {
         variable = true;
+    }
+
+    /** Whether some primitive read the network layer (on 802.11: then a prologue finds where it starts). */
+    boolean payloadUsed() {
+        return payloadUsed;
+    }
+
+    /** Whether an offset is relative to a run-time offset (tagged in its high bits), not absolute. */
+    static boolean tagged(int off) {
+        return (off >>> TAG_SHIFT) != 0;
     }
 
     /** Where the network-layer header starts. */
     int nl() {
         nlUsed = true;
+        payloadUsed = true;
         return offNl;
     }
 
-    /** Where the LLC header starts (libpcap's OR_LLC): the link layer's payload, before any MPLS label. */
+    /**
+     * Where the LLC header starts (libpcap's OR_LLC): the link layer's payload, before any MPLS label;
+     * on 802.11 the 8-byte LLC/SNAP header before the network layer.
+     */
     int llc() {
-        return nl() - 4 * mplsDepth;
+        return BpfWlan.is80211(dlt) ? nl() - 8 : nl() - 4 * mplsDepth;
     }
 
     /** Whether an MPLS label came before: network protocols are then told by the IP version only. */
@@ -162,6 +178,11 @@ final class BpfCodegen {
 
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
+        leafPos = position(n);
+        if (dlt == LinkType.IEEE802_11_RADIOTAP) {
+            // Network-layer offsets are tagged relative to the payload offset the prologue computes.
+            return relocateEncap(primitive(n));
+        }
         if (dlt == LinkType.IEEE802_11) {
             nlUsed = false;
             int vlansBefore = vlans;
@@ -180,7 +201,13 @@ final class BpfCodegen {
         boolean wasVariable = variable;
         boolean wasEncap = encap;
         int linkType = linkType(); // before a vlan here moves it
-        leafPos = switch (n) {
+        Node lowered = primitive(n);
+        return wasEncap ? relocateEncap(lowered) : wasVariable ? relocate(lowered, linkType) : lowered;
+    }
+
+    /** Where a primitive starts in the filter, for refusals found while lowering it. */
+    private static int position(BpfAst n) {
+        return switch (n) {
             case BpfAst.Proto p -> p.pos();
             case BpfAst.Cast c -> c.pos();
             case BpfAst.Vlan v -> v.pos();
@@ -195,8 +222,6 @@ final class BpfCodegen {
             case BpfAst.Encap e -> e.pos();
             default -> 0;
         };
-        Node lowered = primitive(n);
-        return wasEncap ? relocateEncap(lowered) : wasVariable ? relocate(lowered, linkType) : lowered;
     }
 
     private Node primitive(BpfAst n) {
@@ -211,7 +236,7 @@ final class BpfCodegen {
             case BpfAst.ByteOp b -> byteOp(b);
             case BpfAst.Mpls m -> mpls(m.label(), m.pos());
             case BpfAst.Protochain p -> {
-                if (variable) {
+                if (variable || BpfWlan.is80211(dlt)) {
                     throw new BpfLexer.FilterError(p.pos(), "'protochain' not supported with variable length headers");
                 }
                 yield p.proto() == null ? or(net.protochain(false, p.value()), net.protochain(true, p.value()))
@@ -276,10 +301,7 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
-            case LinkType.IEEE802_11 -> wlan.dataFrame(eq(H, nl() - 2, type));
-            case LinkType.IEEE802_11_RADIOTAP -> throw new IllegalArgumentException(
-                    "bad pcap filter: on " + LinkType.name(dlt) + " the filter compiler supports the link layer only"
-                    + " (802.11 type, subtype, dir, addresses; len; link[]), not network-layer protocols");
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> wlan.dataFrame(llcType(type, llc()));
             default -> llcOrEtherType(type);
         };
     }
@@ -310,6 +332,20 @@ final class BpfCodegen {
             case ETH_ATALK, ETH_AARP -> or(eq(H, lt, type),
                     and(isLlc, type == ETH_ATALK ? snap(llc, 0x080007, ETH_ATALK) : snap(llc, 0, ETH_AARP)));
             default -> type <= ETHERMTU ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
+        };
+    }
+
+    /**
+     * gen_llc_linktype, where every frame has an LLC header at {@code llc}: some SAPs by DSAP and
+     * SSAP, IPX by DSAP, AppleTalk by its SNAP header, other SAPs by DSAP, an EtherType where a SNAP
+     * header (organization code not checked) has it.
+     */
+    private static Node llcType(int type, int llc) {
+        return switch (type) {
+            case LLCSAP_IP, LLCSAP_ISONS, LLCSAP_NETBEUI -> eq(H, llc, (type << 8) | type);
+            case LLCSAP_IPX -> eq(B, llc, LLCSAP_IPX);
+            case ETH_ATALK -> snap(llc, 0x080007, ETH_ATALK);
+            default -> type <= ETHERMTU ? eq(B, llc, type) : eq(H, llc + 6, type);
         };
     }
 
@@ -354,7 +390,7 @@ final class BpfCodegen {
 
     /** gen_byteop: a test of the byte at {@code idx} of the (current) link-layer header. */
     private Node byteOp(BpfAst.ByteOp b) {
-        Ar load = BpfIr.abs(B, offLinkHdr + b.idx());
+        Ar load = BpfWlan.is80211(dlt) ? wlan.link(B, offLinkHdr + b.idx(), new Num(0)) : BpfIr.abs(B, offLinkHdr + b.idx());
         return switch (b.op()) {
             case '=' -> new Test(load, JEQ, new Num(b.value()));
             case '<' -> not(new Test(load, JGE, new Num(b.value())));
@@ -599,7 +635,7 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
-        if (dlt == LinkType.IEEE802_11) {
+        if (BpfWlan.is80211(dlt)) {
             // In the LLC/SNAP header: the tag's type where the EtherType is, the TCI where the payload starts.
             Node tpid = or(etherType(0x8100), etherType(0x88a8), etherType(0x9100));
             Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));

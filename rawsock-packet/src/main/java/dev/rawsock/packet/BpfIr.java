@@ -67,7 +67,11 @@ final class BpfIr {
     sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed, Chain {
     }
 
-    /** Straight-line statements (no jumps) run before {@code n}'s code, on every path into it. */
+    /**
+     * Statements run before {@code n}'s code, on every path into it. They may hold forward jumps
+     * (relative, as laid out) that land inside them or just past their end, never a return: every
+     * path through them falls into {@code n}.
+     */
     record Prefixed(List<BpfInstruction> stmts, Node n) implements Node {
     }
 

@@ -182,7 +182,7 @@ final class BpfNetGen {
         }
         int sh = dir == Dir.DST ? 1 : 3;
         int lh = dir == Dir.DST ? 7 : 15;
-        int pl = g.llc();
+        int pl = g.nl(); // libpcap's OR_LINKPL: past any LLC/SNAP header
         int swapped = Short.toUnsignedInt(Short.reverseBytes((short) addr));
         Node longPad = and(eqMasked(BpfProgram.H, pl + 2, 0xff07, 0x8106), eq(BpfProgram.H, pl + 2 + 1 + lh, swapped));
         Node longNoPad = and(eqMasked(B, pl + 2, 0x07, 0x06), eq(BpfProgram.H, pl + 2 + lh, swapped));
