@@ -72,8 +72,10 @@ final class BpfCodegen {
     private int vlans;
     /** MPLS labels seen so far: then network protocols are told by the IP version under the last label. */
     private int mplsDepth;
-    /** Whether a pppoes made the rest of the packet PPP: protocols are PPP protocol numbers. */
+    /** Whether the link is PPP, or a pppoes made the rest of the packet PPP: protocols are PPP protocol numbers. */
     private boolean ppp;
+    /** The link type of the current link-layer header (libpcap's cstate->linktype): PPP after a pppoes. */
+    private int link;
     /** Where the primitive being lowered starts, for refusals found while lowering it. */
     private int leafPos;
     /** Whether some offsets depend on M[LINKPL]/M[LINKTYPE] (a LINUX_SOCKET vlan was compiled). */
@@ -106,10 +108,14 @@ final class BpfCodegen {
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
             case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
             case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, PL_TAG + 8}; // run-time 802.11 header end; then LLC/SNAP
+            // HDLC-like framing (address, control), then a 2-byte PPP protocol or Cisco's EtherType.
+            case LinkType.PPP, LinkType.PPP_HDLC, LinkType.C_HDLC -> new int[] {2, 4};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
-                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11 and IEEE802_11_RADIO");
+                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11, IEEE802_11_RADIO, PPP, PPP_SERIAL and C_HDLC");
         };
+        this.link = linkType;
+        this.ppp = linkType == LinkType.PPP || linkType == LinkType.PPP_HDLC;
         this.wlan = new BpfWlan(this, linkType);
         this.offLinkType = offs[0];
         this.offNl = offs[1];
@@ -148,6 +154,19 @@ final class BpfCodegen {
      */
     int llc() {
         return BpfWlan.is80211(dlt) ? nl() - 8 : nl() - 4 * mplsDepth;
+    }
+
+    /**
+     * Where an OSI packet's NLPID is (libpcap's OR_LINKPL_NOSNAP): after a 3-byte LLC header, at
+     * once on PPP and Cisco HDLC, where Cisco puts a padding byte before it (for {@code iso proto}).
+     */
+    int isoNlpid() {
+        return nosnap() + (link == LinkType.C_HDLC ? 1 : 0);
+    }
+
+    /** libpcap's OR_LINKPL_NOSNAP: the network layer under a bare LLC header; no LLC on PPP and Cisco HDLC. */
+    int nosnap() {
+        return ppp || link == LinkType.C_HDLC ? nl() : llc() + 3;
     }
 
     /** Whether an MPLS label came before: network protocols are then told by the IP version only. */
@@ -302,6 +321,8 @@ final class BpfCodegen {
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
             case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> wlan.dataFrame(llcType(type, llc()));
+            // Cisco HDLC carries EtherTypes; OSI as 0xfefe.
+            case LinkType.C_HDLC -> eq(H, linkType(), type == LLCSAP_ISONS ? 0xfefe : type);
             default -> llcOrEtherType(type);
         };
     }
@@ -384,8 +405,9 @@ final class BpfCodegen {
         return new Test(new Anc(W, BpfProgram.SKF_AD_IFINDEX), JEQ, new Num(index));
     }
 
+    /** The current link type as libpcap's messages name it ({@code pcap_datalink_val_to_description}). */
     private String describe() {
-        return LinkType.description(dlt).orElse(LinkType.name(dlt));
+        return LinkType.description(link).orElse(LinkType.name(link));
     }
 
     /** gen_byteop: a test of the byte at {@code idx} of the (current) link-layer header. */
@@ -440,8 +462,10 @@ final class BpfCodegen {
         Node n;
         if (mplsDepth > 0) {
             n = eqMasked(B, nl() - 2, 1, 0);
-        } else if (ppp) {
+        } else if (link == LinkType.PPP) {
             n = eq(H, linkType(), 0x0281); // PPP_MPLS_UCAST
+        } else if (link == LinkType.C_HDLC) {
+            n = etherType(0x8847);
         } else {
             ethernetOnly(pos, "no MPLS support for " + describe());
             n = etherType(0x8847);
@@ -464,6 +488,7 @@ final class BpfCodegen {
         offLinkType = offLinkHdr;
         offNl = offLinkHdr + 2;
         ppp = true;
+        link = LinkType.PPP;
         return n;
     }
 
@@ -578,8 +603,8 @@ final class BpfCodegen {
 
     /** gen_llc and its frame types: an 802.3 frame whose LLC header is not Novell's raw 0xffff. */
     private Node llc(String type, int pos) {
-        if (dlt != LinkType.ETHERNET || ppp) {
-            throw new BpfLexer.FilterError(pos, "'llc' not supported for " + (ppp ? "PPP" : describe()));
+        if (link != LinkType.ETHERNET) {
+            throw new BpfLexer.FilterError(pos, "'llc' not supported for " + describe());
         }
         int llc = llc();
         Node is = and(not(new Test(BpfIr.abs(H, linkType()), JGT, new Num(ETHERMTU))), not(eq(H, llc, 0xffff)));
@@ -609,10 +634,7 @@ final class BpfCodegen {
 
     /** Refuses, at {@code pos}, a keyword that needs an Ethernet header. */
     private void ethernetOnly(int pos, String message) {
-        if (ppp) {
-            throw new BpfLexer.FilterError(pos, message.replace(describe(), "PPP"));
-        }
-        if (dlt != LinkType.ETHERNET) {
+        if (link != LinkType.ETHERNET) {
             throw new BpfLexer.FilterError(pos, message);
         }
     }

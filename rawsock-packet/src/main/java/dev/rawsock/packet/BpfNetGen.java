@@ -61,12 +61,12 @@ final class BpfNetGen {
 
     /** {@code iso proto N}: an OSI frame (LLC SAP 0xfe) whose NLPID, after the 3-byte LLC header, is N. */
     private Node isoProto(int nlpid) {
-        return and(g.etherType(BpfCodegen.LLCSAP_ISONS), eq(B, g.llc() + 3, nlpid));
+        return and(g.etherType(BpfCodegen.LLCSAP_ISONS), eq(B, g.isoNlpid(), nlpid));
     }
 
     /** {@code isis proto N}: an IS-IS PDU of type N (the type is 4 bytes into the IS-IS header). */
     private Node isisPdu(int type) {
-        return and(isoProto(0x83), eq(B, g.llc() + 3 + 4, type));
+        return and(isoProto(0x83), eq(B, g.nosnap() + 4, type));
     }
 
     /** {@code ip}, {@code ip6}, {@code arp}, {@code decnet}, {@code stp}, ... alone. */

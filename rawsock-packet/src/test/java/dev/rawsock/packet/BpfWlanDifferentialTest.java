@@ -279,7 +279,7 @@ class BpfWlanDifferentialTest {
             } catch (IllegalArgumentException refused) {
                 continue;
             }
-            if (!libpcapDropsProtocolTest(e)) {
+            if (!FilterGrammar.libpcapDropsProtocolTest(e)) {
                 out.add(r.nextInt(4) == 0 ? "(" + e + ")" + (r.nextBoolean() ? " and " : " or ") + paren(expression(r, 1), r) : e);
             }
         }
@@ -408,20 +408,6 @@ class BpfWlanDifferentialTest {
             }
         }
         return false;
-    }
-
-    /** A protocol load ({@code ip[...]}, {@code tcp[...]}, ...) right of an arithmetic operator. */
-    private static final java.util.regex.Pattern LOAD_RIGHT_OF_OPERATOR = java.util.regex.Pattern.compile(
-            "((?<![&|])[&|](?![&|])|[+*/%^-]|<<|>>)\\s*\\(*\\s*(ip6?|arp|rarp|tcp|udp|icmp6?|sctp|igmp)\\s*\\[");
-
-    /**
-     * Whether libpcap 1.10 drops a protocol test the expression needs: its gen_arth keeps the
-     * protocol check of an operator's left operand only, so in {@code len + tcp[13] != 80} the load
-     * from the TCP header is made whatever the frame carries. Ours keeps the check; such an
-     * expression has nothing to compare.
-     */
-    static boolean libpcapDropsProtocolTest(String expr) {
-        return LOAD_RIGHT_OF_OPERATOR.matcher(expr).find();
     }
 
     /**
