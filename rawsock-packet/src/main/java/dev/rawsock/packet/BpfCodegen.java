@@ -107,12 +107,12 @@ final class BpfCodegen {
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
             case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
-            case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, PL_TAG + 8}; // run-time 802.11 header end; then LLC/SNAP
+            case LinkType.IEEE802_11_RADIOTAP, LinkType.PPI -> new int[] {-1, PL_TAG + 8}; // run-time 802.11 header end; then LLC/SNAP
             // HDLC-like framing (address, control), then a 2-byte PPP protocol or Cisco's EtherType.
             case LinkType.PPP, LinkType.PPP_HDLC, LinkType.C_HDLC -> new int[] {2, 4};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
-                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11, IEEE802_11_RADIO, PPP, PPP_SERIAL and C_HDLC");
+                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11, IEEE802_11_RADIO, PPI, PPP, PPP_SERIAL and C_HDLC");
         };
         this.link = linkType;
         this.ppp = linkType == LinkType.PPP || linkType == LinkType.PPP_HDLC;
@@ -123,7 +123,7 @@ final class BpfCodegen {
 
     /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2 or 3 (after geneve/vxlan). */
     int offsetWords() {
-        return encap || variable && dlt == LinkType.IEEE802_11_RADIOTAP ? 3 : variable ? 2 : 0;
+        return encap || variable && BpfWlan.hasRadioHeader(dlt) ? 3 : variable ? 2 : 0;
     }
 
     /** Reserves the scratch words for run-time offsets (radiotap's header length): expressions keep their temporaries above them. */
@@ -198,7 +198,7 @@ final class BpfCodegen {
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
         leafPos = position(n);
-        if (dlt == LinkType.IEEE802_11_RADIOTAP) {
+        if (BpfWlan.hasRadioHeader(dlt)) {
             // Network-layer offsets are tagged relative to the payload offset the prologue computes.
             return relocateEncap(primitive(n));
         }
@@ -320,7 +320,7 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
-            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP -> wlan.dataFrame(llcType(type, llc()));
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP, LinkType.PPI -> wlan.dataFrame(llcType(type, llc()));
             // Cisco HDLC carries EtherTypes; OSI as 0xfefe.
             case LinkType.C_HDLC -> eq(H, linkType(), type == LLCSAP_ISONS ? 0xfefe : type);
             default -> llcOrEtherType(type);
@@ -657,7 +657,7 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
-        if (BpfWlan.is80211(dlt)) {
+        if (BpfWlan.is80211(dlt) && dlt != LinkType.PPI) { // libpcap 1.10 has no VLAN on PPI
             // In the LLC/SNAP header: the tag's type where the EtherType is, the TCI where the payload starts.
             Node tpid = or(etherType(0x8100), etherType(0x88a8), etherType(0x9100));
             Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));

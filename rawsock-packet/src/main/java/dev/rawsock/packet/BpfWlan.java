@@ -116,16 +116,24 @@ final class BpfWlan {
 
     private final BpfCodegen gen;
     private final boolean radiotap;
-    /** Whether some load is relative to the radiotap header's length (then the prologue computes it). */
+    private final boolean ppi;
+    /** Whether some load is relative to the radiotap (PPI) header's length (then the prologue computes it). */
     private boolean relative;
 
     BpfWlan(BpfCodegen gen, int linkType) {
         this.gen = gen;
         this.radiotap = linkType == LinkType.IEEE802_11_RADIOTAP;
+        this.ppi = linkType == LinkType.PPI;
     }
 
+    /** Whether frames of the link type carry an 802.11 header (after radiotap or PPI's header). */
     static boolean is80211(int linkType) {
-        return linkType == LinkType.IEEE802_11 || linkType == LinkType.IEEE802_11_RADIOTAP;
+        return linkType == LinkType.IEEE802_11 || hasRadioHeader(linkType);
+    }
+
+    /** Whether a variable-length radio header (its length little-endian at byte 2) comes before the 802.11 header. */
+    static boolean hasRadioHeader(int linkType) {
+        return linkType == LinkType.IEEE802_11_RADIOTAP || linkType == LinkType.PPI;
     }
 
     // ---- parsing: the keyword (already read) and what follows it
@@ -199,7 +207,7 @@ final class BpfWlan {
 
     /** The frame-control test; libpcap refuses it on other link types. */
     Node frameControl(BpfAst.FrameControl f, int linkType) {
-        if (!is80211(linkType)) {
+        if (!is80211(linkType) || linkType == LinkType.PPI) { // libpcap 1.10 leaves PPI out of gen_p80211_type/fcdir
             throw new FilterError(f.pos(), f.offset() == 0 ? "802.11 link-layer types supported only on 802.11"
                     : "frame direction supported only with 802.11 headers");
         }
@@ -212,7 +220,7 @@ final class BpfWlan {
      * header a {@code pppoes} made the link header) is left to the code generator to relocate.
      */
     Ar link(int size, int off, Ar idx) {
-        if (!radiotap || BpfCodegen.tagged(off)) {
+        if (!(radiotap || ppi) || BpfCodegen.tagged(off)) {
             return new Load(size, off, -1, idx);
         }
         relative = true;
@@ -228,7 +236,7 @@ final class BpfWlan {
      * The statements that set the run-time offsets before the filter runs, as libpcap's
      * {@code insert_compute_vloffsets} does: {@code M[LINKHDR_REG]} = the radiotap header's length
      * (little-endian at byte 2) when something reads the 802.11 header after it, and, when something
-     * reads the 802.11 payload, {@code M[LINKPL_REG]} = where it starts
+     * reads the 802.11 payload, {@code M[LINKPL_REG]} = where it starts (PPI's header as radiotap's)
      * ({@code gen_load_802_11_header_len}): 24 bytes past the 802.11 header, 26 in a QoS data frame,
      * and in a data frame whose radiotap flags field (at byte 8, or 16 after a TSFT field; looked for
      * only in a single presence word) has the data-pad bit, rounded up to a multiple of 4. Its loads
@@ -240,7 +248,7 @@ final class BpfWlan {
             return List.of();
         }
         List<BpfInstruction> p = new ArrayList<>();
-        if (radiotap) {
+        if (radiotap || ppi) {
             p.addAll(List.of(BpfInstruction.stmt(LD | B | ABS, 3), BpfInstruction.stmt(ALU | LSH | K, 8),
                     BpfInstruction.stmt(MISC | TAX, 0), BpfInstruction.stmt(LD | B | ABS, 2),
                     BpfInstruction.stmt(ALU | OR | X, 0), BpfInstruction.stmt(ST, LINKHDR_REG),
@@ -295,6 +303,20 @@ final class BpfWlan {
             }
         }
         return List.copyOf(p);
+    }
+
+    /**
+     * The filter as libpcap finishes it for the link type: the prologue in front; on PPI, only for
+     * PPI headers over 802.11 (its DLT field, little-endian at byte 4: gen_ppi_dlt_check), unless the
+     * filter is empty.
+     */
+    Node finish(Node lowered, boolean empty) {
+        List<BpfInstruction> pro = prologue();
+        Node n = pro.isEmpty() ? lowered : new BpfIr.Prefixed(pro, lowered);
+        if (ppi && !empty) {
+            n = and(new Test(new Load(W, 4, -1, new Num(0)), JEQ, new Num(Integer.reverseBytes(LinkType.IEEE802_11))), n);
+        }
+        return n;
     }
 
     private Node masked(int off, int mask, int value) {

@@ -38,6 +38,8 @@ public final class LinkType {
     public static final int LINUX_SLL = 113;
     /** {@code LINKTYPE_IEEE802_11_RADIOTAP} (127, DLT_IEEE802_11_RADIO): a radiotap header, then 802.11. */
     public static final int IEEE802_11_RADIOTAP = 127;
+    /** {@code LINKTYPE_PPI} (192): a Per-Packet Information header (its length little-endian at byte 2), then usually 802.11. */
+    public static final int PPI = 192;
     /** {@code LINKTYPE_IPV4} (228): a bare IPv4 packet. */
     public static final int IPV4 = 228;
     /** {@code LINKTYPE_IPV6} (229): a bare IPv6 packet. */
@@ -56,6 +58,7 @@ public final class LinkType {
             Map.entry(LOOP, new String[] {"LOOP", "OpenBSD loopback"}),
             Map.entry(LINUX_SLL, new String[] {"LINUX_SLL", "Linux cooked v1"}),
             Map.entry(IEEE802_11_RADIOTAP, new String[] {"IEEE802_11_RADIO", "802.11 plus radiotap header"}),
+            Map.entry(PPI, new String[] {"PPI", "Per-Packet Information"}),
             Map.entry(IPV4, new String[] {"IPV4", "Raw IPv4"}),
             Map.entry(IPV6, new String[] {"IPV6", "Raw IPv6"}),
             Map.entry(LINUX_SLL2, new String[] {"LINUX_SLL2", "Linux cooked v2"})));
