@@ -60,8 +60,6 @@ final class BpfCodegen {
     private int offNl;
     /** Where the link-layer header starts: 0, or past the PPPoE header once pppoes made it PPP. */
     private int offLinkHdr;
-    /** Whether the primitive being lowered read the network-layer offset (802.11 lowers it once per header length). */
-    private boolean nlUsed;
     /** Whether any primitive read the network-layer offset. */
     private boolean payloadUsed;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
@@ -106,8 +104,8 @@ final class BpfCodegen {
             case LinkType.LINUX_SLL2 -> new int[] {0, 20};
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
-            case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
-            case LinkType.IEEE802_11_RADIOTAP, LinkType.PPI -> new int[] {-1, PL_TAG + 8}; // run-time 802.11 header end; then LLC/SNAP
+            // Where the 802.11 header ends is known at run time only (QoS, padding); then LLC/SNAP.
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP, LinkType.PPI -> new int[] {-1, PL_TAG + 8};
             // HDLC-like framing (address, control), then a 2-byte PPP protocol or Cisco's EtherType.
             case LinkType.PPP, LinkType.PPP_HDLC, LinkType.C_HDLC -> new int[] {2, 4};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
@@ -123,7 +121,7 @@ final class BpfCodegen {
 
     /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2 or 3 (after geneve/vxlan). */
     int offsetWords() {
-        return encap || variable && BpfWlan.hasRadioHeader(dlt) ? 3 : variable ? 2 : 0;
+        return encap || (variable || payloadUsed) && BpfWlan.is80211(dlt) ? 3 : variable ? 2 : 0;
     }
 
     /** Reserves the scratch words for run-time offsets (radiotap's header length): expressions keep their temporaries above them. */
@@ -143,7 +141,6 @@ final class BpfCodegen {
 
     /** Where the network-layer header starts. */
     int nl() {
-        nlUsed = true;
         payloadUsed = true;
         return offNl;
     }
@@ -198,24 +195,9 @@ final class BpfCodegen {
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
         leafPos = position(n);
-        if (BpfWlan.hasRadioHeader(dlt)) {
+        if (BpfWlan.is80211(dlt)) {
             // Network-layer offsets are tagged relative to the payload offset the prologue computes.
             return relocateEncap(primitive(n));
-        }
-        if (dlt == LinkType.IEEE802_11) {
-            nlUsed = false;
-            int vlansBefore = vlans;
-            int nlBefore = offNl;
-            Node plain = primitive(n);
-            if (!nlUsed) {
-                return plain;
-            }
-            int nlAfter = offNl;
-            vlans = vlansBefore;
-            offNl = nlBefore + 2;
-            Node qos = primitive(n);
-            offNl = nlAfter;
-            return wlan.byHeaderLength(plain, qos);
         }
         boolean wasVariable = variable;
         boolean wasEncap = encap;

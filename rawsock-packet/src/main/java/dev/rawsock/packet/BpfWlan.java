@@ -115,6 +115,7 @@ final class BpfWlan {
     }
 
     private final BpfCodegen gen;
+    private final boolean wlan;
     private final boolean radiotap;
     private final boolean ppi;
     /** Whether some load is relative to the radiotap (PPI) header's length (then the prologue computes it). */
@@ -122,6 +123,7 @@ final class BpfWlan {
 
     BpfWlan(BpfCodegen gen, int linkType) {
         this.gen = gen;
+        this.wlan = is80211(linkType);
         this.radiotap = linkType == LinkType.IEEE802_11_RADIOTAP;
         this.ppi = linkType == LinkType.PPI;
     }
@@ -243,7 +245,7 @@ final class BpfWlan {
      * are libpcap's, in its order, so a frame too short for one is rejected as libpcap rejects it.
      */
     List<BpfInstruction> prologue() {
-        boolean payload = gen.payloadUsed();
+        boolean payload = wlan && gen.payloadUsed();
         if (!relative && !payload) {
             return List.of();
         }
@@ -353,17 +355,6 @@ final class BpfWlan {
             case RA -> and(set(0, TYPE_DATA), mac(4, mac));
             case TA -> and(and(set(0, TYPE_DATA), hasAddr2()), mac(10, mac));
         };
-    }
-
-    /**
-     * A network-layer test on IEEE802_11, lowered for both header lengths libpcap tells apart
-     * (its {@code gen_load_802_11_header_len}): 24 bytes, or 26 in a QoS data frame. libpcap
-     * computes the length once in a prologue; straight-line code cannot branch, so each primitive
-     * chooses between its two forms instead, reading the same frame-control byte first.
-     */
-    Node byHeaderLength(Node plain, Node qos) {
-        Node qosData = masked(0, TYPE_MASK | 0x80, TYPE_DATA | 0x80);
-        return or(and(not(qosData), plain), and(qosData, qos));
     }
 
     /** The EtherType test of the LLC/SNAP header, in a data frame only (libpcap's gen_llc_linktype on 802.11). */

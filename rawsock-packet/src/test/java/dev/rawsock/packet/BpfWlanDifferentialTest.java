@@ -202,38 +202,33 @@ class BpfWlanDifferentialTest {
     }
 
     /**
-     * The network layer on IEEE802_11: the Ethernet differential corpus (its expressions; random ones
-     * hit libpcap 1.10 bugs such as {@code 263 * igmp[4:1]} losing its protocol test) on data frames
-     * (QoS or not, any direction) that carry the generated Ethernet frames' payloads under LLC/SNAP.
+     * The network layer on IEEE802_11: the Ethernet differential corpus on 802.11 frames (mostly data
+     * frames, QoS or not, any direction) that carry the generated Ethernet frames' payloads under
+     * LLC/SNAP.
      */
     @TestFactory
     DynamicContainer networkLayerOnIeee80211() {
         Assumptions.assumeTrue(tcpdump != null,
                 "tcpdump is not installed (CI installs Debian's): no libpcap program to compare with");
-        Random r = new Random(7);
-        dev.rawsock.packet.testing.TestFrames gen = new dev.rawsock.packet.testing.TestFrames(20261207L);
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < FRAMES; i++) {
-            frames.add(dataFrame(gen.next(), r));
-        }
+        List<byte[]> frames = frames(20261207L, FRAMES, BpfWlanDifferentialTest::dataFrame);
         List<String> corpus = BpfDifferentialTest.corpusHere();
         return container("IEEE802_11 network layer", LinkType.IEEE802_11, corpus, frames, corpus.size() * 9 / 10);
     }
 
-    /** An Ethernet frame's payload in an 802.11 data frame: 24-byte header (26 with QoS), LLC/SNAP, the EtherType. */
+    /** An Ethernet frame's payload in an 802.11 frame (24-byte header, 26 in a QoS data frame), under LLC/SNAP. */
     static byte[] dataFrame(byte[] eth, Random r) {
-        boolean qos = r.nextBoolean();
-        int hl = qos ? 26 : 24;
-        byte[] f = new byte[hl + 8 + eth.length - 14];
-        r.nextBytes(f);
-        f[0] = (byte) (r.nextInt(10) == 0 ? 0x80 : qos ? 0x88 : 0x08);
-        f[1] = (byte) r.nextInt(4);
-        System.arraycopy(eth, 0, f, 4, 6);
-        System.arraycopy(eth, 6, f, 10, 6);
-        byte[] snap = {(byte) 0xaa, (byte) 0xaa, 3, 0, 0, 0, eth[12], eth[13]};
-        System.arraycopy(snap, 0, f, hl, 8);
-        System.arraycopy(eth, 14, f, hl + 8, eth.length - 14);
-        return r.nextInt(20) == 0 ? java.util.Arrays.copyOf(f, r.nextInt(f.length)) : f;
+        return overWlan(eth, r, new byte[0], false);
+    }
+
+    /** {@code n} frames made by {@code make} from generated Ethernet frames. */
+    private static List<byte[]> frames(long seed, int n, java.util.function.BiFunction<byte[], Random, byte[]> make) {
+        Random r = new Random(seed);
+        TestFrames gen = new TestFrames(seed);
+        List<byte[]> frames = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            frames.add(make.apply(gen.next(), r));
+        }
+        return frames;
     }
 
     /**
@@ -248,12 +243,7 @@ class BpfWlanDifferentialTest {
     DynamicContainer networkLayerOnRadiotap() {
         Assumptions.assumeTrue(tcpdump != null,
                 "tcpdump is not installed (CI installs Debian's): no libpcap program to compare with");
-        Random r = new Random(11);
-        TestFrames gen = new TestFrames(20261211L);
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < NETWORK_FRAMES; i++) {
-            frames.add(radiotapData(gen.next(), r));
-        }
+        List<byte[]> frames = frames(20261211L, NETWORK_FRAMES, BpfWlanDifferentialTest::radiotapData);
         List<String> corpus = networkCorpus(20261211L);
         return container("IEEE802_11_RADIO network layer", LinkType.IEEE802_11_RADIOTAP, corpus, frames, 500);
     }
@@ -397,12 +387,7 @@ class BpfWlanDifferentialTest {
     DynamicContainer ppi() {
         Assumptions.assumeTrue(tcpdump != null,
                 "tcpdump is not installed (CI installs Debian's): no libpcap program to compare with");
-        Random r = new Random(13);
-        TestFrames gen = new TestFrames(20261213L);
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < NETWORK_FRAMES; i++) {
-            frames.add(ppiData(gen.next(), r));
-        }
+        List<byte[]> frames = frames(20261213L, NETWORK_FRAMES, BpfWlanDifferentialTest::ppiData);
         // libpcap refuses type/subtype/dir and vlan on PPI: more expressions, so that 500 compile.
         List<String> corpus = new ArrayList<>(networkCorpus(20261213L, 720));
         corpus.addAll(corpus(20261213L).subList(0, 80));
@@ -442,8 +427,11 @@ class BpfWlanDifferentialTest {
         // offset (tax or ldx #0; txa; add #24; st M[b]).
         java.util.Map<Integer, Integer> firstStore = new java.util.HashMap<>();
         int at = 0;
-        while (at < 3 && at < unoptimized.size() && unoptimized.get(at).code() != 0x30) {
-            at++; // PPI's DLT check (ld [4]; jeq, and a far ja) comes first
+        for (int i = 0; i < 4 && i < unoptimized.size(); i++) {
+            if (unoptimized.get(i).code() == 0x30 && unoptimized.get(i).k() == 3) {
+                at = i; // after PPI's DLT check (ld [4]; jeq, and a far ja)
+                break;
+            }
         }
         if (unoptimized.size() > at + 6 && unoptimized.get(at).code() == 0x30 && unoptimized.get(at).k() == 3
                 && unoptimized.get(at + 5).code() == 0x02) {
