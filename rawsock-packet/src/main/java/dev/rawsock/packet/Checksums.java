@@ -77,14 +77,16 @@ public final class Checksums {
         // exact type, so the access inlines and vectorizes even when the shared MemorySegment code has
         // seen heap and native segments (measured: the polluted form ran 10x slower). Up to CHUNK
         // bytes without the chunk loop around it, which cost 10-20% at 64 and 1500 bytes.
-        if (whole <= CHUNK) total = words64(kind, data, off, (int) whole);
+        if (whole < SHORT_SEGMENT) total = wordsShort(data, off, (int) whole);
+        else if (whole <= CHUNK) total = words64(kind, data, off, (int) whole);
         else {
             total = 0;
             for (long base = 0; base < whole; base += CHUNK)
                 total += fold32(words64(kind, data, off + base, (int) Math.min(CHUNK, whole - base)));
         }
-        // The last 0..7 bytes as one zero-padded word: a 32-bit read, then single bytes (each byte read
-        // alone cost a third of the speed at 1500 bytes, where 4 are left).
+        // The last 0..7 bytes as one zero-padded word: a 32-bit read, then single bytes, without a loop
+        // (each byte read alone cost a third of the speed at 1500 bytes, where 4 are left; a loop over
+        // the last three, half of it at 255 bytes: the fixed cost of a segment loop, see SHORT_SEGMENT).
         long p = off + whole;
         int rest = (int) (len - whole), k = 0;
         long tail = 0;
@@ -92,8 +94,50 @@ public final class Checksums {
             tail = firstHalf(data.get(NATIVE_INT, p), LITTLE);
             k = 4;
         }
-        for (; k < rest; k++) tail |= place(data.get(JAVA_BYTE, p + k), k, LITTLE);
+        if (k < rest) tail |= place(data.get(JAVA_BYTE, p + k), k, LITTLE);
+        if (k + 1 < rest) tail |= place(data.get(JAVA_BYTE, p + k + 1), k + 1, LITTLE);
+        if (k + 2 < rest) tail |= place(data.get(JAVA_BYTE, p + k + 2), k + 2, LITTLE);
         return finish(total + halves(tail), LITTLE);
+    }
+
+    /**
+     * Below this many bytes a segment is summed without a loop C2 vectorizes. A MemorySegment loop
+     * has a fixed cost per call that array and buffer loops do not (about 7 ns here, from C2's range
+     * check elimination for the segment's long offsets: -XX:-RangeCheckElimination halved it), so
+     * at 64 bytes the vectorized loop ran at 0.3-0.4x of the byte[] one. Straight code without a
+     * loop (128, 64, 32, 16 and 8 bytes as the length has them) runs at the array's speed there; a
+     * loop over 64-byte blocks did too, but only while it ran once.
+     */
+    private static final int SHORT_SEGMENT = 256;
+
+    private static long wordsShort(MemorySegment d, long p, int n) {
+        long s = 0;
+        if ((n & 128) != 0) {
+            s += block64(d, p) + block64(d, p + 64);
+            p += 128;
+        }
+        if ((n & 64) != 0) {
+            s += block64(d, p);
+            p += 64;
+        }
+        if ((n & 32) != 0) {
+            s += halves(d.get(NATIVE_LONG, p)) + halves(d.get(NATIVE_LONG, p + 8))
+                    + halves(d.get(NATIVE_LONG, p + 16)) + halves(d.get(NATIVE_LONG, p + 24));
+            p += 32;
+        }
+        if ((n & 16) != 0) {
+            s += halves(d.get(NATIVE_LONG, p)) + halves(d.get(NATIVE_LONG, p + 8));
+            p += 16;
+        }
+        if ((n & 8) != 0) s += halves(d.get(NATIVE_LONG, p));
+        return s;
+    }
+
+    /** 64 bytes: a loop of a constant 8 steps, which C2 unrolls into straight code. */
+    private static long block64(MemorySegment d, long p) {
+        long s = 0;
+        for (int i = 0; i < 64; i += 8) s += halves(d.get(NATIVE_LONG, p + i));
+        return s;
     }
 
     private static long words64(Class<?> kind, MemorySegment d, long off, int n) {
