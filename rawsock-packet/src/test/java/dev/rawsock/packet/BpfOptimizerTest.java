@@ -218,6 +218,12 @@ class BpfOptimizerTest {
 
     /** tcpdump's optimized program for an Ethernet link, or null where it refuses the expression. */
     static BpfProgram tcpdump(String tcpdump, String expr) throws IOException, InterruptedException {
+        String dd = tcpdumpDd(tcpdump, expr);
+        return dd == null ? null : BpfProgram.parse(dd);
+    }
+
+    /** tcpdump's {@code -dd} text for an Ethernet link, or null where it refuses the expression. */
+    static String tcpdumpDd(String tcpdump, String expr) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(tcpdump, "-dd", "-y", "EN10MB", "--", expr)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -225,7 +231,31 @@ class BpfOptimizerTest {
             p.destroyForcibly();
             fail("tcpdump did not finish for " + expr);
         }
-        return p.exitValue() == 0 ? BpfProgram.parse(new String(out, StandardCharsets.UTF_8)) : null;
+        return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
+    }
+
+    /**
+     * protochain's loop jumps backward, which the optimizer leaves alone, as libpcap's does (its
+     * gencode.c turns its optimizer off for such a program): ours are no longer than libpcap's.
+     */
+    @Test
+    void protochainNoLongerThanLibpcap() throws Exception {
+        String tcpdump = ExternalTools.which("tcpdump");
+        Assumptions.assumeTrue(tcpdump != null,
+                "tcpdump is not installed (CI installs Debian's): no libpcap program to measure against");
+        for (String expr : List.of("ip protochain 6", "ip6 protochain 17", "protochain 6",
+                "ip protochain 6 and (tcp port 80 or ip) and 1 = 1", "tcp port 80 and ip6 protochain 44",
+                "ip protochain 6 or ip protochain 17", "host 10.0.0.1 and protochain 58", "not ip6 protochain 6 and udp",
+                "1 = 2 or ip6 protochain 6")) {
+            String dd = tcpdumpDd(tcpdump, expr);
+            assertTrue(dd != null, "tcpdump refused " + expr);
+            long theirs = dd.lines().filter(l -> l.contains("{")).count();
+            for (boolean keep : new boolean[] {true, false}) {
+                BpfProgram ours = BpfProgram.compile(expr, LinkType.ETHERNET,
+                        BpfProgram.Options.defaults().withShortPacketVerdicts(keep));
+                assertTrue(ours.size() <= theirs, ours.size() + " vs " + theirs + " for " + expr + "\n" + ours);
+            }
+        }
     }
 
     /**
