@@ -115,7 +115,7 @@ final class BpfOptimizer {
             g.simplify();
             g.analyze();
             boolean changed = g.foldBranches() || g.thread() || g.rewriteStatements() || g.removeDead(false)
-                    || g.removeDead(true);
+                    || g.removeDead(true) || (!shortPacketVerdicts && g.pullUp());
             if (!changed) {
                 break;
             }
@@ -244,7 +244,10 @@ final class BpfOptimizer {
         // --------------------------------------------------------------------------------------
         // Structure: reachability, jumps to jumps, chains, common tails
 
-        /** Reachable blocks in id order (a topological order), with predecessor counts. */
+        /**
+         * Reachable blocks in a topological order, with predecessor counts: id order, but for a block
+         * {@link #pullUp} moved in front of others, which comes right after what now leads to it.
+         */
         private void reach() {
             Set<Block> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             ArrayList<Block> todo = new ArrayList<>(List.of(entry));
@@ -260,13 +263,30 @@ final class BpfOptimizer {
                     }
                 }
             }
-            out.sort(Comparator.comparingInt(b -> b.id));
             for (Block b : out) {
                 for (Block s : succs(b)) {
                     s.preds++;
                 }
             }
-            blocks = out;
+            // Kahn's algorithm taking the lowest id ready: exactly id order while every edge goes to a
+            // higher id, as in the input program.
+            Map<Block, Integer> waiting = new IdentityHashMap<>();
+            for (Block b : out) {
+                waiting.put(b, b.preds);
+            }
+            java.util.PriorityQueue<Block> ready = new java.util.PriorityQueue<>(Comparator.comparingInt(b -> b.id));
+            ready.add(entry);
+            List<Block> order = new ArrayList<>(out.size());
+            while (!ready.isEmpty()) {
+                Block b = ready.poll();
+                order.add(b);
+                for (Block s : succs(b)) {
+                    if (waiting.merge(s, -1, Integer::sum) == 0) {
+                        ready.add(s);
+                    }
+                }
+            }
+            blocks = order;
         }
 
         private static List<Block> succs(Block b) {
@@ -944,6 +964,87 @@ final class BpfOptimizer {
                 }
             }
             return changed;
+        }
+
+        /**
+         * libpcap's {@code or_pullup} and {@code and_pullup}: in a chain of tests that all lead the
+         * same way when they hold (an "or"; an "and" when they all fail the same way), a later test
+         * of the value an earlier one tests moves up next to it, so that the value is loaded once:
+         * {@code port 80 or 443} tests the source port against both before loading the destination
+         * port. Only where loads cannot fail: moved up, a load runs before the loads it followed. One
+         * move per round.
+         */
+        boolean pullUp() {
+            for (Block b : blocks) {
+                if (b.term == T_COND && (pullUp(b, true) || pullUp(b, false))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Moves up a test along the false ({@code or}) or true branches of the chain that starts at {@code b}. */
+        private boolean pullUp(Block b, boolean or) {
+            int val = b.out.reg[R_A];
+            Block exit = or ? b.jt : b.jf;
+            // The last block of the run testing val, then the first that tests something else.
+            Block last = b;
+            Block d = chainNext(b, or);
+            while (d != null && d.preds == 1 && d.term == T_COND && (or ? d.jt : d.jf) == exit && d.out.reg[R_A] == val) {
+                last = d;
+                d = chainNext(d, or);
+            }
+            if (d == null || d.preds != 1 || d.term != T_COND || (or ? d.jt : d.jf) != exit) {
+                return false;
+            }
+            // Further down, the block before the next test of val, then that test.
+            Block q = d;
+            Block p = chainNext(d, or);
+            for (int i = 0; i < 64 && p != null; i++) {
+                if (p.preds != 1 || p.term != T_COND || (or ? p.jt : p.jf) != exit) {
+                    return false;
+                }
+                if (p.out.reg[R_A] == val && movable(p, last, or)) {
+                    Block after = chainNext(p, or);
+                    setChainNext(q, or, after);
+                    setChainNext(p, or, d);
+                    setChainNext(last, or, p);
+                    return true;
+                }
+                q = p;
+                p = chainNext(p, or);
+            }
+            return false;
+        }
+
+        /**
+         * Whether test {@code p} can run right after {@code last} instead: its statements write A
+         * only, compute there the value they compute where it is, and what followed it reads no A.
+         */
+        private boolean movable(Block p, Block last, boolean or) {
+            State t = (or ? edge(last, false) : edge(last, true)).copy();
+            for (BpfInstruction st : p.stmts) {
+                int code = st.code();
+                if (defs(st) != 1 << R_A || code == (ALU | DIV | X) || code == (ALU | MOD | X)) {
+                    return false;
+                }
+                step(t, st);
+            }
+            Block after = chainNext(p, or);
+            return t.reg[R_A] == p.out.reg[R_A] && (after.liveIn & 1 << R_A) == 0
+                    && ((p.code & 0x08) == K || t.reg[R_X] == p.out.reg[R_X]);
+        }
+
+        private static Block chainNext(Block b, boolean or) {
+            return b.term != T_COND ? null : or ? b.jf : b.jt;
+        }
+
+        private static void setChainNext(Block b, boolean or, Block to) {
+            if (or) {
+                b.jf = to;
+            } else {
+                b.jt = to;
+            }
         }
 
         // --------------------------------------------------------------------------------------

@@ -175,6 +175,9 @@ class BpfOptimizerTest {
         assertTrue(new BpfProgram.Options(BpfProgram.Target.OFFLINE, 100, BpfProgram.Options.NETMASK_UNKNOWN, true, null)
                 .shortPacketVerdicts());
         assertEquals(asLibpcap, asLibpcap.withSnaplen(100).withSnaplen(BpfProgram.ACCEPT_SNAPLEN));
+        // Tests of one port moved next to each other, as libpcap's or_pullup does: 27 instructions as
+        // libpcap's (32 without, keeping verdicts: a moved load would run before one that may fail).
+        assertTrue(BpfProgram.compile("port 80 or 443", LinkType.ETHERNET, asLibpcap).size() <= 27);
         // Without the optimizer the choice changes nothing.
         assertEquals(BpfProgram.compile("tcp or 1 = 1", LinkType.ETHERNET, asLibpcap.withOptimize(false)),
                 BpfProgram.compile("tcp or 1 = 1", LinkType.ETHERNET, BpfProgram.Options.defaults().withOptimize(false)));
