@@ -139,8 +139,7 @@ class BpfOptimizerTest {
     static void sameVerdictsWhereLongEnough(String expr, List<BpfInstruction> raw, List<BpfInstruction> folded,
             BpfReference.Meta meta) {
         BpfProgram fast = new BpfProgram(folded);
-        BpfProgram.PacketMeta pm = meta == null ? null : meta.tci() < 0 ? BpfProgram.PacketMeta.untagged()
-                : BpfProgram.PacketMeta.tagged(meta.tci(), meta.tpid());
+        BpfProgram.PacketMeta pm = packetMeta(meta);
         TreeSet<Integer> loads = new TreeSet<>();
         for (int i = 0; i < frames.size(); i++) {
             byte[] f = frames.get(i);
@@ -183,6 +182,12 @@ class BpfOptimizerTest {
                 BpfProgram.compile("tcp or 1 = 1", LinkType.ETHERNET, BpfProgram.Options.defaults().withOptimize(false)));
     }
 
+    /** Our interpreter's metadata for the reference's, null for none (offline). */
+    static BpfProgram.PacketMeta packetMeta(BpfReference.Meta meta) {
+        return meta == null ? null : meta.tci() < 0 ? BpfProgram.PacketMeta.untagged()
+                : BpfProgram.PacketMeta.tagged(meta.tci(), meta.tpid());
+    }
+
     /** The program before the optimizer, for Ethernet, offline or for a live socket. */
     static List<BpfInstruction> raw(String expr, boolean live) {
         BpfProgram.Options o = BpfProgram.Options.defaults().withOptimize(false);
@@ -192,8 +197,7 @@ class BpfOptimizerTest {
     /** The frames whole and cut one byte short of every load either program makes; metadata for the live target. */
     static void sameVerdicts(String expr, List<BpfInstruction> raw, List<BpfInstruction> opt, BpfReference.Meta meta) {
         BpfProgram fast = new BpfProgram(opt);
-        BpfProgram.PacketMeta pm = meta == null ? null : meta.tci() < 0 ? BpfProgram.PacketMeta.untagged()
-                : BpfProgram.PacketMeta.tagged(meta.tci(), meta.tpid());
+        BpfProgram.PacketMeta pm = packetMeta(meta);
         TreeSet<Integer> loads = new TreeSet<>();
         for (int i = 0; i < frames.size(); i++) {
             byte[] f = frames.get(i);
