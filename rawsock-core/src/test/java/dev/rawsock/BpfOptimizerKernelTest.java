@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Test;
 /** The kernel takes the optimizer's programs, and one on a packet socket selects what it should. */
 class BpfOptimizerKernelTest {
 
-    /** {@code SO_ATTACH_FILTER} on a UDP socket runs the kernel's checker ({@code bpf_check_classic}); no privilege needed. */
+    /**
+     * {@code SO_ATTACH_FILTER} on a UDP socket runs the kernel's checker ({@code bpf_check_classic});
+     * no privilege needed. Programs of both optimizer modes: keeping short packets' verdicts, and
+     * folding as libpcap does.
+     */
     @Test
     void kernelAcceptsEveryOptimizedProgram() throws Exception {
         List<String> corpus = FilterGrammar.generate(20261207L, 300);
@@ -31,23 +35,27 @@ class BpfOptimizerKernelTest {
         try (RawSocket s = RawSocket.open(Domain.INET, SocketType.DGRAM)) {
             for (String expr : corpus) {
                 for (Target t : Target.values()) {
-                    BpfProgram p;
-                    try {
-                        p = BpfProgram.compile(expr, t);
-                    } catch (IllegalArgumentException refused) {
-                        continue; // the grammar draws a few filters libpcap refuses too
-                    }
-                    try {
-                        s.attachFilter(p);
-                        attached++;
-                    } catch (ErrnoException e) {
-                        fail("the kernel refused the program for \"" + expr + "\" (" + t + "): " + e.getMessage() + "\n" + p);
+                    for (boolean keep : new boolean[] {true, false}) {
+                        BpfProgram p;
+                        try {
+                            p = BpfProgram.compile(expr, LinkType.ETHERNET,
+                                    Options.defaults().withTarget(t).withShortPacketVerdicts(keep));
+                        } catch (IllegalArgumentException refused) {
+                            continue; // the grammar draws a few filters libpcap refuses too
+                        }
+                        try {
+                            s.attachFilter(p);
+                            attached++;
+                        } catch (ErrnoException e) {
+                            fail("the kernel refused the program for \"" + expr + "\" (" + t + ", short packets' verdicts "
+                                    + (keep ? "kept" : "as libpcap's") + "): " + e.getMessage() + "\n" + p);
+                        }
                     }
                 }
             }
             assertTrue(s.detachFilter());
         }
-        assertTrue(attached >= 500, "attached " + attached + " programs");
+        assertTrue(attached >= 1000, "attached " + attached + " programs");
     }
 
     /** 802.11 programs: radiotap's offsets in scratch memory and the prologue's jumps, both header lengths of the network layer. */
@@ -79,6 +87,16 @@ class BpfOptimizerKernelTest {
     /** An optimized program on a packet socket on loopback lets through exactly the datagram it should. */
     @Test
     void optimizedFilterSelectsOnLoopback() throws Exception {
+        selectsOnLoopback(true);
+    }
+
+    /** The same, folded as libpcap does: a whole datagram gets the verdict it gets from the program before. */
+    @Test
+    void filterFoldedAsLibpcapSelectsOnLoopback() throws Exception {
+        selectsOnLoopback(false);
+    }
+
+    private static void selectsOnLoopback(boolean keep) throws Exception {
         Assumptions.assumeTrue(canPacket(), "needs CAP_NET_RAW for a packet socket (run as root, as CI does)");
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         try (DatagramChannel a = DatagramChannel.open().bind(new InetSocketAddress(lo, 0));
@@ -89,7 +107,7 @@ class BpfOptimizerKernelTest {
             int pb = ((InetSocketAddress) b.getLocalAddress()).getPort();
             // Redundant and contradictory tests for the optimizer to fold away.
             String expr = "(ip and udp and dst port " + pa + " and not tcp) or (ip6 and ip and udp port " + pb + ")";
-            BpfProgram p = BpfProgram.compile(expr);
+            BpfProgram p = BpfProgram.compile(expr, LinkType.ETHERNET, Options.defaults().withShortPacketVerdicts(keep));
             BpfProgram plain = BpfProgram.compile(expr, LinkType.ETHERNET, Options.defaults().withOptimize(false));
             assertTrue(p.size() < plain.size(), "the optimizer shortened it:\n" + p);
             s.attachFilter(p);

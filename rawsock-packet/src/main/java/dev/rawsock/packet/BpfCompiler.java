@@ -48,17 +48,20 @@ final class BpfCompiler {
             throw new IllegalArgumentException("bad pcap filter: nested too deeply to compile (" + filter.length()
                     + " characters)");
         }
-        return options.optimize() ? optimize(program) : program;
+        return options.optimize() ? optimize(program, options.shortPacketVerdicts()) : program;
     }
 
-    /** {@link BpfOptimizer}: a pass over the laid-out program that keeps every verdict, also on a packet cut short. */
-    static List<BpfInstruction> optimize(List<BpfInstruction> program) {
+    /**
+     * {@link BpfOptimizer}: a pass over the laid-out program that keeps every verdict, also on a
+     * packet cut short unless {@code shortPacketVerdicts} is false.
+     */
+    static List<BpfInstruction> optimize(List<BpfInstruction> program, boolean shortPacketVerdicts) {
         // protochain's header loop jumps backward (run in user space only); the optimizer's data flow
         // assumes classic BPF's forward-only graph, so such a program is kept as generated.
         if (program.stream().anyMatch(in -> in.code() == (BpfProgram.JMP | BpfProgram.JA) && in.k() < 0)) {
             return program;
         }
-        return BpfOptimizer.optimize(program);
+        return BpfOptimizer.optimize(program, shortPacketVerdicts);
     }
 
     /** Every primitive takes at least one instruction: refuse a huge tree before recursing over it. */

@@ -61,6 +61,13 @@ import java.util.Set;
  * load rejects the packet when it reads past the captured bytes, so a load is only dropped or skipped
  * where the same path has already read at least that far (or made the same load), and a division by
  * X only where X is known to be non-zero.
+ *
+ * <p>Asked to fold as libpcap does ({@code shortPacketVerdicts} false), it treats a packet load as
+ * one that cannot fail, as libpcap's optimizer does: a load whose value nothing needs goes, and with
+ * it what only a short packet's rejection depended on. A packet long enough for every load of the
+ * input program gets the same verdict from both: each path of the output makes a subset of the loads
+ * of the input's path for the same packet, so where the input reads nothing past the end, the output
+ * does not either.
  */
 final class BpfOptimizer {
 
@@ -88,14 +95,27 @@ final class BpfOptimizer {
      * @param prog a program that passes {@link BpfProgram#verify}
      */
     static List<BpfInstruction> optimize(List<BpfInstruction> prog) {
+        return optimize(prog, true);
+    }
+
+    /**
+     * {@return a program no longer than {@code prog}, the same value for every packet if
+     * {@code shortPacketVerdicts}, else for every packet long enough for each load {@code prog}
+     * makes on it}
+     *
+     * @param prog                a program that passes {@link BpfProgram#verify}
+     * @param shortPacketVerdicts false to fold as libpcap does, as if packet loads could not fail
+     */
+    static List<BpfInstruction> optimize(List<BpfInstruction> prog, boolean shortPacketVerdicts) {
         Cfg g = Cfg.build(prog);
+        g.loadsFail = shortPacketVerdicts;
         // One analysis per round: the first rewrite that changes something ends the round, as the
         // next one needs facts about the program as it is now.
         for (int round = 0; round < MAX_ROUNDS; round++) {
             g.simplify();
             g.analyze();
             boolean changed = g.foldBranches() || g.thread() || g.rewriteStatements() || g.removeDead(false)
-                    || g.removeDead(true);
+                    || g.removeDead(true) || (!shortPacketVerdicts && g.pullUp());
             if (!changed) {
                 break;
             }
@@ -136,7 +156,12 @@ final class BpfOptimizer {
 
         /** A key equal for blocks that do the same thing and go to the same places. */
         List<Object> shape() {
-            return List.of(stmts, term, code, k, jt == null ? -1 : jt.id, jf == null ? -1 : jf.id);
+            // A terminator's fields it does not use may hold what it was before a rewrite.
+            return switch (term) {
+                case T_RET -> List.of(stmts, term, code, k);
+                case T_GOTO -> List.of(stmts, term, jt.id);
+                default -> List.of(stmts, term, code, k, jt.id, jf.id);
+            };
         }
     }
 
@@ -146,6 +171,10 @@ final class BpfOptimizer {
         final Values values = new Values();
         /** What is left of {@link #WORK_BUDGET}. */
         long work = WORK_BUDGET;
+        /** Whether a packet load past the captured bytes ends the program for this optimization. */
+        boolean loadsFail = true;
+        /** While looking for a rejecting return to thread to: any statement may be skipped. */
+        private boolean failing;
 
         static Cfg build(List<BpfInstruction> prog) {
             int n = prog.size();
@@ -215,7 +244,10 @@ final class BpfOptimizer {
         // --------------------------------------------------------------------------------------
         // Structure: reachability, jumps to jumps, chains, common tails
 
-        /** Reachable blocks in id order (a topological order), with predecessor counts. */
+        /**
+         * Reachable blocks in a topological order, with predecessor counts: id order, but for a block
+         * {@link #pullUp} moved in front of others, which comes right after what now leads to it.
+         */
         private void reach() {
             Set<Block> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             ArrayList<Block> todo = new ArrayList<>(List.of(entry));
@@ -231,13 +263,30 @@ final class BpfOptimizer {
                     }
                 }
             }
-            out.sort(Comparator.comparingInt(b -> b.id));
             for (Block b : out) {
                 for (Block s : succs(b)) {
                     s.preds++;
                 }
             }
-            blocks = out;
+            // Kahn's algorithm taking the lowest id ready: exactly id order while every edge goes to a
+            // higher id, as in the input program.
+            Map<Block, Integer> waiting = new IdentityHashMap<>();
+            for (Block b : out) {
+                waiting.put(b, b.preds);
+            }
+            java.util.PriorityQueue<Block> ready = new java.util.PriorityQueue<>(Comparator.comparingInt(b -> b.id));
+            ready.add(entry);
+            List<Block> order = new ArrayList<>(out.size());
+            while (!ready.isEmpty()) {
+                Block b = ready.poll();
+                order.add(b);
+                for (Block s : succs(b)) {
+                    if (waiting.merge(s, -1, Integer::sum) == 0) {
+                        ready.add(s);
+                    }
+                }
+            }
+            blocks = order;
         }
 
         private static List<Block> succs(Block b) {
@@ -461,7 +510,7 @@ final class BpfOptimizer {
                 case LD | W | ABS_, LD | H | ABS_, LD | B | ABS_ -> {
                     int size = size(code);
                     if (k >= 0) {
-                        return (long) k + size <= s.knownLen;
+                        return !loadsFail || (long) k + size <= s.knownLen;
                     }
                     return Chain.has(s.avail, values.anc(size, k));
                 }
@@ -470,12 +519,20 @@ final class BpfOptimizer {
                     int size = size(code);
                     long at = indAt(x, k);
                     if (at >= 0) {
-                        return at + size <= s.knownLen;
+                        return !loadsFail || at + size <= s.knownLen;
+                    }
+                    if (!loadsFail) {
+                        // Only a load that lands in the packet whatever X holds: one at a negative
+                        // offset fails on a packet of any length.
+                        Fact f = s.fact(x, values);
+                        if (f.lo <= f.hi && k >= 0 && f.hi + k + size <= Integer.MAX_VALUE) {
+                            return true;
+                        }
                     }
                     return Chain.has(s.avail, values.key(Values.IND, size, x, k));
                 }
                 case LDX | B | MSH -> {
-                    return k >= 0 && (long) k + 1 <= s.knownLen;
+                    return k >= 0 && (!loadsFail || (long) k + 1 <= s.knownLen);
                 }
                 case ALU | DIV | X, ALU | MOD | X -> {
                     Fact f = s.fact(s.reg[R_X], values);
@@ -606,7 +663,15 @@ final class BpfOptimizer {
             if (work <= 0) {
                 return target;
             }
-            // First allowing absolute loads that may fail, if the block reached proves as much
+            // A path that surely ends rejecting may skip anything on the way: a statement that would
+            // end the program (a load past the end, a division by zero) returns 0 as well.
+            failing = true;
+            Block end = exitOf(s, target, new int[] {THREAD_BUDGET}, null);
+            failing = false;
+            if (end != null && rejects(end)) {
+                return end;
+            }
+            // Then allowing absolute loads that may fail, if the block reached proves as much
             // before any accept; then only loads that cannot fail.
             // need[1] caps the loads skipped: lowered to what the exit found proves, then tried again.
             long[] need = {0, Long.MAX_VALUE};
@@ -627,20 +692,32 @@ final class BpfOptimizer {
         }
 
         /**
-         * Where a path entering {@code b} in state {@code s} surely leaves the blocks it can skip: it
-         * follows a branch the facts decide, and explores both ways of one they do not, as long as
-         * both ways end at the same block. Null if {@code b} cannot be skipped. A block can be
-         * skipped when its statements cannot fail and change nothing that the block reached reads.
+         * Where a path entering {@code b} in state {@code s} surely leaves the blocks it can skip:
+         * the furthest block of {@link #passes}, or null if {@code b} cannot be skipped.
          */
         private Block exitOf(State s, Block b, int[] budget, long[] need) {
+            List<Block> p = passes(s, b, budget, need);
+            return p.isEmpty() ? null : p.get(p.size() - 1);
+        }
+
+        /**
+         * The blocks a path entering {@code b} in state {@code s} surely reaches, in order, through
+         * blocks it can skip only: it follows a branch the facts decide, and explores both ways of
+         * one they do not, keeping the blocks both ways reach (the first place they meet, and what
+         * follows it on both). Facts learnt inside the region only serve to decide branches inside
+         * it; comparing where both ways meet, rather than how far each goes, lets a region be
+         * skipped whose ways each thread on to different places. Empty if {@code b} cannot be
+         * skipped: its statements could fail, or it changes something the block it leads to reads.
+         */
+        private List<Block> passes(State s, Block b, int[] budget, long[] need) {
             if (b.term == T_RET || --budget[0] < 0 || --work < 0) {
-                return null;
+                return List.of();
             }
             State t = s.copy();
             for (BpfInstruction st : b.stmts) {
-                if (!safe(t, st)) {
+                if (!failing && !safe(t, st)) {
                     if (need == null || loadEnd(st) == 0 || loadEnd(st) > need[1]) {
-                        return null;
+                        return List.of();
                     }
                     need[0] = Math.max(need[0], loadEnd(st));
                 }
@@ -657,9 +734,20 @@ final class BpfOptimizer {
             State fs = s.copy();
             refineBy(ts, b, t, true);
             refineBy(fs, b, t, false);
-            Block yes = follow(ts, t, b.jt, budget, need);
-            Block no = follow(fs, t, b.jf, budget, need);
-            return yes != null && yes == no ? yes : null;
+            List<Block> yes = follow(ts, t, b.jt, budget, need);
+            if (yes.isEmpty()) {
+                return yes;
+            }
+            List<Block> no = follow(fs, t, b.jf, budget, need);
+            Set<Block> onNo = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            onNo.addAll(no);
+            List<Block> both = new ArrayList<>();
+            for (Block x : yes) {
+                if (onNo.contains(x)) {
+                    both.add(x);
+                }
+            }
+            return both;
         }
 
         /**
@@ -697,15 +785,18 @@ final class BpfOptimizer {
             return Math.max(most, rest);
         }
 
-        /** Past a skipped block whose statements left state {@code t}: the block reached, or further. */
-        private Block follow(State s, State t, Block next, int[] budget, long[] need) {
+        /** Past a skipped block whose statements left state {@code t}: the block reached, then what it passes. */
+        private List<Block> follow(State s, State t, Block next, int[] budget, long[] need) {
             for (int r = 0; r < REGS; r++) {
                 if ((next.liveIn & (1 << r)) != 0 && t.reg[r] != s.reg[r]) {
-                    return null;
+                    return List.of();
                 }
             }
-            Block further = exitOf(s, next, budget, need);
-            return further == null ? next : further;
+            List<Block> further = passes(s, next, budget, need);
+            List<Block> out = new ArrayList<>(further.size() + 1);
+            out.add(next);
+            out.addAll(further);
+            return out;
         }
 
         /** Adds to {@code s} what taking (or not) the branch of {@code b}, evaluated in state {@code t}, says. */
@@ -873,6 +964,87 @@ final class BpfOptimizer {
                 }
             }
             return changed;
+        }
+
+        /**
+         * libpcap's {@code or_pullup} and {@code and_pullup}: in a chain of tests that all lead the
+         * same way when they hold (an "or"; an "and" when they all fail the same way), a later test
+         * of the value an earlier one tests moves up next to it, so that the value is loaded once:
+         * {@code port 80 or 443} tests the source port against both before loading the destination
+         * port. Only where loads cannot fail: moved up, a load runs before the loads it followed. One
+         * move per round.
+         */
+        boolean pullUp() {
+            for (Block b : blocks) {
+                if (b.term == T_COND && (pullUp(b, true) || pullUp(b, false))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Moves up a test along the false ({@code or}) or true branches of the chain that starts at {@code b}. */
+        private boolean pullUp(Block b, boolean or) {
+            int val = b.out.reg[R_A];
+            Block exit = or ? b.jt : b.jf;
+            // The last block of the run testing val, then the first that tests something else.
+            Block last = b;
+            Block d = chainNext(b, or);
+            while (d != null && d.preds == 1 && d.term == T_COND && (or ? d.jt : d.jf) == exit && d.out.reg[R_A] == val) {
+                last = d;
+                d = chainNext(d, or);
+            }
+            if (d == null || d.preds != 1 || d.term != T_COND || (or ? d.jt : d.jf) != exit) {
+                return false;
+            }
+            // Further down, the block before the next test of val, then that test.
+            Block q = d;
+            Block p = chainNext(d, or);
+            for (int i = 0; i < 64 && p != null; i++) {
+                if (p.preds != 1 || p.term != T_COND || (or ? p.jt : p.jf) != exit) {
+                    return false;
+                }
+                if (p.out.reg[R_A] == val && movable(p, last, or)) {
+                    Block after = chainNext(p, or);
+                    setChainNext(q, or, after);
+                    setChainNext(p, or, d);
+                    setChainNext(last, or, p);
+                    return true;
+                }
+                q = p;
+                p = chainNext(p, or);
+            }
+            return false;
+        }
+
+        /**
+         * Whether test {@code p} can run right after {@code last} instead: its statements write A
+         * only, compute there the value they compute where it is, and what followed it reads no A.
+         */
+        private boolean movable(Block p, Block last, boolean or) {
+            State t = (or ? edge(last, false) : edge(last, true)).copy();
+            for (BpfInstruction st : p.stmts) {
+                int code = st.code();
+                if (defs(st) != 1 << R_A || code == (ALU | DIV | X) || code == (ALU | MOD | X)) {
+                    return false;
+                }
+                step(t, st);
+            }
+            Block after = chainNext(p, or);
+            return t.reg[R_A] == p.out.reg[R_A] && (after.liveIn & 1 << R_A) == 0
+                    && ((p.code & 0x08) == K || t.reg[R_X] == p.out.reg[R_X]);
+        }
+
+        private static Block chainNext(Block b, boolean or) {
+            return b.term != T_COND ? null : or ? b.jf : b.jt;
+        }
+
+        private static void setChainNext(Block b, boolean or, Block to) {
+            if (or) {
+                b.jf = to;
+            } else {
+                b.jt = to;
+            }
         }
 
         // --------------------------------------------------------------------------------------

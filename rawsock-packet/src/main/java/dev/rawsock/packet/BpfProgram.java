@@ -93,16 +93,29 @@ public final class BpfProgram {
      *                 ({@code 0xffffff00} for a /24), for {@code ip broadcast}; or
      *                 {@link #NETMASK_UNKNOWN}, libpcap's {@code PCAP_NETMASK_UNKNOWN}
      * @param optimize whether to shorten the program as libpcap's optimizer does, though never
-     *                 changing a verdict, not even for a packet cut short before a load
-     *                 ({@code tcpdump -O} turns libpcap's off); on by default
+     *                 changing a verdict, not even for a packet cut short before a load unless
+     *                 {@code shortPacketVerdicts} is false ({@code tcpdump -O} turns libpcap's off);
+     *                 on by default
      * @param ethers   the {@code ethers(5)} file that names Ethernet hosts, or null for
      *                 {@code /etc/ethers}
+     * @param shortPacketVerdicts whether the optimizer keeps the verdict on a packet too short for
+     *                 one of the program's loads (the kernel's and libpcap's interpreters, {@code
+     *                 bpf_filter(3)}, reject a packet where a load reads past its captured bytes); true
+     *                 by default. False optimizes as libpcap's {@code optimize.c} does, which treats a
+     *                 load as never failing: it may drop a load, and the tests that read it, when
+     *                 their result cannot change the verdict of a packet long enough for them, so a
+     *                 shorter packet may then be accepted (or rejected) where the program as
+     *                 generated rejects it ({@code tcp or 1 = 1} becomes a bare {@code ret}). Packets
+     *                 long enough for every load the program as generated makes get the same
+     *                 verdict either way; the programs are then as short as libpcap's
      */
-    public record Options(Target target, int snaplen, int netmask, boolean optimize, java.nio.file.Path ethers) {
+    public record Options(Target target, int snaplen, int netmask, boolean optimize, java.nio.file.Path ethers,
+            boolean shortPacketVerdicts) {
         /** libpcap's {@code PCAP_NETMASK_UNKNOWN}: no netmask, so {@code ip broadcast} is refused. */
         public static final int NETMASK_UNKNOWN = 0xffffffff;
 
-        private static final Options DEFAULTS = new Options(Target.OFFLINE, ACCEPT_SNAPLEN, NETMASK_UNKNOWN, true, null);
+        private static final Options DEFAULTS = new Options(Target.OFFLINE, ACCEPT_SNAPLEN, NETMASK_UNKNOWN, true, null,
+                true);
 
         /**
          * Checks the options.
@@ -118,7 +131,24 @@ public final class BpfProgram {
             }
         }
 
-        /** {@return offline, snapshot length {@value BpfProgram#ACCEPT_SNAPLEN}, netmask unknown, optimized, {@code /etc/ethers}} */
+        /**
+         * Options that keep the verdict on short packets, as before that choice existed.
+         *
+         * @param target   where the program will run
+         * @param snaplen  bytes of an accepted packet to keep, 1 or more
+         * @param netmask  the IPv4 netmask as a big-endian int, or {@link #NETMASK_UNKNOWN}
+         * @param optimize whether to optimize
+         * @param ethers   the {@code ethers(5)} file, or null for {@code /etc/ethers}
+         * @throws IllegalArgumentException if {@code target} is null or {@code snaplen} is below 1
+         */
+        public Options(Target target, int snaplen, int netmask, boolean optimize, java.nio.file.Path ethers) {
+            this(target, snaplen, netmask, optimize, ethers, true);
+        }
+
+        /**
+         * {@return offline, snapshot length {@value BpfProgram#ACCEPT_SNAPLEN}, netmask unknown,
+         * optimized keeping short packets' verdicts, {@code /etc/ethers}}
+         */
         public static Options defaults() {
             return DEFAULTS;
         }
@@ -129,7 +159,7 @@ public final class BpfProgram {
          * @param target where the program will run
          */
         public Options withTarget(Target target) {
-            return new Options(target, snaplen, netmask, optimize, ethers);
+            return new Options(target, snaplen, netmask, optimize, ethers, shortPacketVerdicts);
         }
 
         /**
@@ -138,7 +168,7 @@ public final class BpfProgram {
          * @param snaplen bytes of an accepted packet to keep, 1 or more
          */
         public Options withSnaplen(int snaplen) {
-            return new Options(target, snaplen, netmask, optimize, ethers);
+            return new Options(target, snaplen, netmask, optimize, ethers, shortPacketVerdicts);
         }
 
         /**
@@ -147,7 +177,7 @@ public final class BpfProgram {
          * @param netmask the IPv4 netmask as a big-endian int, or {@link #NETMASK_UNKNOWN}
          */
         public Options withNetmask(int netmask) {
-            return new Options(target, snaplen, netmask, optimize, ethers);
+            return new Options(target, snaplen, netmask, optimize, ethers, shortPacketVerdicts);
         }
 
         /**
@@ -156,7 +186,7 @@ public final class BpfProgram {
          * @param optimize whether to optimize
          */
         public Options withOptimize(boolean optimize) {
-            return new Options(target, snaplen, netmask, optimize, ethers);
+            return new Options(target, snaplen, netmask, optimize, ethers, shortPacketVerdicts);
         }
 
         /**
@@ -165,7 +195,22 @@ public final class BpfProgram {
          * @param ethers the file, or null for {@code /etc/ethers}
          */
         public Options withEthers(java.nio.file.Path ethers) {
-            return new Options(target, snaplen, netmask, optimize, ethers);
+            return new Options(target, snaplen, netmask, optimize, ethers, shortPacketVerdicts);
+        }
+
+        /**
+         * {@return these options with the optimizer keeping, or not, the verdict on packets too
+         * short for a load} False is libpcap's behaviour ({@code pcap_compile} with optimization on):
+         * the program may drop a packet load, and the tests that read it, whose only effect is to
+         * reject a packet cut short before that load, so a short packet can get another verdict
+         * than from the program as generated, while every packet long enough for the generated
+         * program's loads gets the same one. Programs are then as short as libpcap's. Without the
+         * optimizer ({@link #withOptimize withOptimize(false)}) this changes nothing.
+         *
+         * @param keep true (the default) to keep every verdict; false to optimize as libpcap does
+         */
+        public Options withShortPacketVerdicts(boolean keep) {
+            return new Options(target, snaplen, netmask, optimize, ethers, keep);
         }
     }
 

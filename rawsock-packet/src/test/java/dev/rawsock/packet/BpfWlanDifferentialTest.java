@@ -176,7 +176,8 @@ class BpfWlanDifferentialTest {
         return o.exit() == 0 ? o.out() : "ERROR " + o.err().strip();
     }
 
-    record Length(String expr, int ours, int theirs) {
+    /** Ours keeping short packets' verdicts, ours folded as libpcap does, libpcap's; and whether libpcap's is compared. */
+    record Length(String expr, int ours, int folded, int theirs, boolean compared) {
     }
 
     /** What one corpus on one link type gave. */
@@ -404,6 +405,12 @@ class BpfWlanDifferentialTest {
             System.out.println(BpfOptimizerTest.distribution(name + ", ours / tcpdump -dd, " + st.lengths.size() + " of "
                     + corpus.size() + " expressions compiled by both",
                     st.lengths.stream().map(l -> new BpfOptimizerTest.Length(l.expr(), l.ours(), l.theirs(), false)).toList()));
+            // The bar for the programs folded as libpcap does, over those libpcap gets right.
+            List<BpfOptimizerTest.Length> folded = st.lengths.stream().filter(Length::compared)
+                    .map(l -> new BpfOptimizerTest.Length(l.expr(), l.folded(), l.theirs(), false)).toList();
+            System.out.println(BpfOptimizerTest.distribution(name + ", folded as libpcap does, ours / tcpdump -dd, "
+                    + folded.size() + " compared", folded));
+            BpfOptimizerTest.assertBar(folded);
             System.out.println("  " + name + ": " + st.skipped + " not compared (libpcap's program overwrites the header"
                     + " length it keeps in scratch memory); libpcap's optimized program disagrees with its unoptimized one"
                     + " on a whole frame for " + st.selfDisagree.size() + " (ours agrees with the unoptimized), e.g. "
@@ -484,9 +491,10 @@ class BpfWlanDifferentialTest {
         List<BpfInstruction> want = BpfProgram.parse(theirs).instructions();
         List<BpfInstruction> wantRaw = BpfProgram.parse(tcpdump(lt, expr, false)).instructions();
         BpfProgram ours = BpfProgram.compile(expr, lt, opts);
+        BpfProgram folded = BpfProgram.compile(expr, lt, opts.withShortPacketVerdicts(false));
         List<BpfInstruction> raw = BpfCompiler.compile(expr, lt, opts.withOptimize(false));
-        st.lengths.add(new Length(expr, ours.size(), want.size()));
         boolean libpcapBug = clobbersHeaderLength(wantRaw);
+        st.lengths.add(new Length(expr, ours.size(), folded.size(), want.size(), !libpcapBug));
         synchronized (st) {
             if (libpcapBug) {
                 st.skipped++;
@@ -517,6 +525,14 @@ class BpfWlanDifferentialTest {
                         + ", ours " + o
                         + " (our interpreter " + fast + ")\nframe: " + HexFormat.of().formatHex(f) + "\ntcpdump's:\n"
                         + new BpfProgram(want) + "tcpdump's unoptimized:\n" + new BpfProgram(wantRaw) + "ours:\n" + ours);
+            }
+            loads.clear();
+            long whole = BpfReference.run(raw, f, f.length, f.length, null, loads);
+            if ((loads.isEmpty() || loads.last() <= f.length)
+                    && whole != BpfReference.run(folded.instructions(), f, f.length, f.length, null, null)) {
+                fail("\"" + expr + "\" on " + LinkType.name(lt) + " frame " + i + ", long enough for every load: before the"
+                        + " optimizer " + whole + ", folded as libpcap does otherwise\nbefore:\n" + new BpfProgram(raw)
+                        + "after:\n" + folded);
             }
             loads.clear();
             loads.add(f.length + 1);
