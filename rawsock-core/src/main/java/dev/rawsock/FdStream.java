@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
 import java.util.Objects;
 
 /**
@@ -96,8 +97,18 @@ public final class FdStream implements Closeable {
             if (!h.isOpen()) throw new IOException("stream closed");
         }
 
+        /**
+         * One call of a read or write. A close that comes between two chunks of one write (or just
+         * after {@link #checkOpen}) makes the handle refuse the next call with EBADF; to the caller
+         * that is a close during its operation, so it gets what a woken waiter gets.
+         */
         long transfer(boolean write, MemorySegment seg) throws IOException {
-            return IoCore.stream(h, socket, write, seg);
+            try {
+                return IoCore.stream(h, socket, write, seg);
+            } catch (ErrnoException e) {
+                if (e.is(Errno.EBADF) && !h.isOpen()) throw new AsynchronousCloseException();
+                throw e;
+            }
         }
     }
 
