@@ -112,7 +112,12 @@ public final class BenchMain {
                 double cSeconds) {}
 
     static final Mode FULL = new Mode("full", 7, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3);
-    static final Mode QUICK = new Mode("quick", 5, 1, 3, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(500), 1);
+    /**
+     * Under 10 minutes on 2 cores: about 135 JMH forks (27 columns in 5 rounds), whose JVM start and
+     * JMH set-up cost about as much again as their warm-up and measurement, so each fork warms up for
+     * 1 s (FFM downcalls are compiled within milliseconds at these rates) and measures 0.8 s.
+     */
+    static final Mode QUICK = new Mode("quick", 5, 1, 2, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(400), 0.8);
     static final Mode SMOKE = new Mode("smoke", 1, 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
 
     /** A ratio whose spread over rounds, (max - min) / median, is wider than this is not quoted. */
@@ -142,19 +147,24 @@ public final class BenchMain {
             throws IOException, RunnerException, InterruptedException {
         Files.createDirectories(out);
         List<Map<String, Object>> rows = new ArrayList<>();
+        long start = System.nanoTime();
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
             System.err.printf("== %s (%s, %d rounds)%n", b.name(), mode.name(), mode.rounds());
+            long t0 = System.nanoTime();
             if (b.name().equals("cli-startup")) {
                 rows.add(CliStartup.row(b, mode == SMOKE ? 2 : CliStartup.RUNS));
-                continue;
+            } else {
+                rows.add(b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode)));
             }
-            rows.add(b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode)));
+            took(b.name(), t0, start);
         }
         if (only == null || only.contains("sniff-print")) {
             // Not JMH: two printing processes at one load (see SniffPrint); "c" is tcpdump.
-            System.err.printf("== sniff-print (%s)%n", mode.name());
+            System.err.printf("== sniff-print (%s, %d rounds)%n", mode.name(), mode.rounds());
+            long t0 = System.nanoTime();
             rows.add(SniffPrint.run(mode));
+            took("sniff-print", t0, start);
         }
         String machine = Machine.describe();
         Files.writeString(out.resolve("latest.json"), Report.json(machine, mode.name(), rows), StandardCharsets.UTF_8);
@@ -162,6 +172,12 @@ public final class BenchMain {
         Files.writeString(out.resolve("latest.md"), markdown, StandardCharsets.UTF_8);
         System.err.println(markdown);
         return rows;
+    }
+
+    /** Progress: how long an entry took and the run so far (the quick run's budget is 10 minutes on 2 cores). */
+    private static void took(String name, long t0, long start) {
+        long now = System.nanoTime();
+        System.err.printf(Locale.ROOT, "== %s took %.0f s (%.1f min so far)%n", name, (now - t0) / 1e9, (now - start) / 60e9);
     }
 
     /** Per column, its value in each round (in the benchmark's unit), and per JMH column its allocation per op. */
