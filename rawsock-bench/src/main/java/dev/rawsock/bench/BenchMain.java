@@ -113,11 +113,12 @@ public final class BenchMain {
 
     static final Mode FULL = new Mode("full", 7, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3);
     /**
-     * Under 10 minutes on 2 cores: about 135 JMH forks (27 columns in 5 rounds), whose JVM start and
-     * JMH set-up cost about as much again as their warm-up and measurement, so each fork warms up for
-     * 1 s (FFM downcalls are compiled within milliseconds at these rates) and measures 0.8 s.
+     * Under 10 minutes on 2 cores: about 135 JMH forks (27 columns in 5 rounds) and 70 C runs. A fork
+     * took about 4 s on a loaded machine, of which JVM start and JMH set-up are half, so each fork
+     * warms up for 0.8 s (the FFM paths are compiled within milliseconds at these call rates) and
+     * measures 0.8 s; a C run takes 0.6 s.
      */
-    static final Mode QUICK = new Mode("quick", 5, 1, 2, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(400), 0.8);
+    static final Mode QUICK = new Mode("quick", 5, 1, 2, TimeValue.milliseconds(400), 2, TimeValue.milliseconds(400), 0.6);
     static final Mode SMOKE = new Mode("smoke", 1, 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
 
     /** A ratio whose spread over rounds, (max - min) / median, is wider than this is not quoted. */
