@@ -118,7 +118,13 @@ public final class BenchMain {
                 double cSeconds) {}
 
     static final Mode FULL = new Mode("full", 7, 1, 3, TimeValue.seconds(1), 3, TimeValue.seconds(1), 3);
-    static final Mode QUICK = new Mode("quick", 5, 1, 3, TimeValue.milliseconds(500), 2, TimeValue.milliseconds(500), 1);
+    /**
+     * Under 10 minutes on 2 cores: about 135 JMH forks (27 columns in 5 rounds) and 70 C runs. A fork
+     * took about 4 s on a loaded machine, of which JVM start and JMH set-up are half, so each fork
+     * warms up for 0.8 s (the FFM paths are compiled within milliseconds at these call rates) and
+     * measures 0.8 s; a C run takes 0.6 s.
+     */
+    static final Mode QUICK = new Mode("quick", 5, 1, 2, TimeValue.milliseconds(400), 2, TimeValue.milliseconds(400), 0.6);
     static final Mode SMOKE = new Mode("smoke", 1, 0, 1, TimeValue.milliseconds(150), 1, TimeValue.milliseconds(250), 0.2);
 
     /** A ratio whose spread over rounds, (max - min) / median, is wider than this is not quoted. */
@@ -148,19 +154,24 @@ public final class BenchMain {
             throws IOException, RunnerException, InterruptedException {
         Files.createDirectories(out);
         List<Map<String, Object>> rows = new ArrayList<>();
+        long start = System.nanoTime();
         for (Bench b : BENCHES) {
             if (only != null && !only.contains(b.name())) continue;
             System.err.printf("== %s (%s, %d rounds)%n", b.name(), mode.name(), mode.rounds());
+            long t0 = System.nanoTime();
             if (b.name().equals("cli-startup")) {
                 rows.add(CliStartup.row(b, mode == SMOKE ? 2 : CliStartup.RUNS));
-                continue;
+            } else {
+                rows.add(b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode)));
             }
-            rows.add(b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode)));
+            took(b.name(), t0, start);
         }
         if (only == null || only.contains("sniff-print")) {
             // Not JMH: two printing processes at one load (see SniffPrint); "c" is tcpdump.
-            System.err.printf("== sniff-print (%s)%n", mode.name());
+            System.err.printf("== sniff-print (%s, %d rounds)%n", mode.name(), mode.rounds());
+            long t0 = System.nanoTime();
             rows.add(SniffPrint.run(mode));
+            took("sniff-print", t0, start);
         }
         String machine = Machine.describe();
         Files.writeString(out.resolve("latest.json"), Report.json(machine, mode.name(), rows), StandardCharsets.UTF_8);
@@ -168,6 +179,12 @@ public final class BenchMain {
         Files.writeString(out.resolve("latest.md"), markdown, StandardCharsets.UTF_8);
         System.err.println(markdown);
         return rows;
+    }
+
+    /** Progress: how long an entry took and the run so far (the quick run's budget is 10 minutes on 2 cores). */
+    private static void took(String name, long t0, long start) {
+        long now = System.nanoTime();
+        System.err.printf(Locale.ROOT, "== %s took %.0f s (%.1f min so far)%n", name, (now - t0) / 1e9, (now - start) / 60e9);
     }
 
     /** Per column, its value in each round (in the benchmark's unit), and per JMH column its allocation per op. */

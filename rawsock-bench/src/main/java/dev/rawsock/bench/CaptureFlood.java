@@ -26,17 +26,27 @@ import java.util.regex.Pattern;
  * after); in turn a {@link Capture} (its ring, counting and discarding each packet, in its own JVM)
  * and {@code tcpdump -w /dev/null} with the same 4 MiB buffer capture them on the receiving end.
  * Reported per capture: packets captured, kernel drops, and the CPU seconds the capturing process
- * used per million packets ({@code utime + stime} from {@code /proc/PID/stat}, read when it is
- * ready and when the flood is over, so start-up is not counted). Rounds alternate which goes first.
+ * used per million packets. Both capturers are measured the same way: started, attached and warmed
+ * up by {@link #WARM_UP_FLOODS} unmeasured floods, then the CPU time of all the process's threads
+ * ({@link #cpuSeconds}) from just before the measured flood starts until the capturer has taken all
+ * of it in. JVM start-up and compilation stay outside the window, as they do for a capture that
+ * runs for long. Rounds alternate which goes first.
  *
  * <p>{@code main("capture", IFACE, COUNT, RING_BYTES)} is the rawsock side, run by the benchmark
- * inside the receiving namespace: it prints {@code ready}, captures until COUNT packets or 1 s of
- * silence, prints {@code done CAPTURED DROPS}, and exits when its stdin closes.
+ * inside the receiving namespace: it prints {@code ready}, then for each flood captures until COUNT
+ * packets or 1 s of silence and prints {@code done CAPTURED DROPS}; a line {@code again} on its
+ * stdin starts the next flood, the end of stdin ends it.
  */
 public final class CaptureFlood {
     private CaptureFlood() {}
 
     static final int RING = 4 << 20;
+    /**
+     * Floods each capturer takes before the measured one: the JVM compiles the capture loop in the
+     * first, and compiles it again in the second after the first flood's end took a path the loop
+     * had not seen (C2 drops code at such an "unstable if" and starts over).
+     */
+    static final int WARM_UP_FLOODS = 2;
     static final String FILTER = "udp and dst port 9";
     /** The sender's addresses on the veth pair (a private /24 that exists only in the two namespaces). */
     static final String SRC = "10.213.77.1", DST = "10.213.77.2";
@@ -138,7 +148,13 @@ public final class CaptureFlood {
         must("-n", nsC, "link", "set", "fl1", "up");
     }
 
-    /** One flood captured by one side: {captured, dropped, CPU seconds, sent}. */
+    /**
+     * One measured flood captured by one side: {captured, dropped, CPU seconds, sent}. The capturer
+     * is started, attached and handed a first flood of the same size that is not measured (the JVM
+     * compiles its capture loop there, as a long-running capture would have long before); the
+     * measured window then runs from just before the measured flood starts until the capturer has
+     * taken in all of it, and counts every thread of the capturing process.
+     */
     private static double[] round(boolean rawsock, String nsS, String nsC, Path cbin, Load load)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nsC));
@@ -151,7 +167,7 @@ public final class CaptureFlood {
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         // a bound on the whole round: killing the capture ends any read below with end of stream
-        long bound = 60 + 2L * load.count() / load.rate();
+        long bound = 90 + 4L * load.count() / load.rate();
         java.util.concurrent.CompletableFuture.delayedExecutor(bound, TimeUnit.SECONDS).execute(p::destroyForcibly);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -163,28 +179,24 @@ public final class CaptureFlood {
                 seen.add(line);
                 if (line.contains(ready)) break;
             }
+            Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+            long[] warm = {0, 0};
+            for (int i = 0; i < WARM_UP_FLOODS; i++) {
+                if (rawsock && i > 0) again(in);
+                double warmSent = flood(nsS, cbin, load);
+                warm = rawsock ? rawsockDone(out) : tcpdumpSettled(p, out, warm[0] + warm[1] + (long) warmSent);
+            }
             double cpu0 = cpuSeconds(p.pid());
+            if (rawsock) again(in);
             double sent = flood(nsS, cbin, load);
-            double captured, dropped;
-            double cpu1;
+            long[] end = rawsock ? rawsockDone(out) : tcpdumpSettled(p, out, warm[0] + warm[1] + (long) sent);
+            double cpu1 = cpuSeconds(p.pid());
+            long captured = rawsock ? end[0] : end[0] - warm[0];
+            long dropped = rawsock ? end[1] : end[1] - warm[1];
             if (rawsock) {
-                String done = out.readLine();  // the capture stops at COUNT packets or after 1 s of silence
-                Matcher m = done == null ? null : Pattern.compile("done (\\d+) (\\d+)").matcher(done);
-                if (m == null || !m.find()) throw new IOException("rawsock capture said " + done);
-                cpu1 = cpuSeconds(p.pid());
-                captured = Double.parseDouble(m.group(1));
-                dropped = Double.parseDouble(m.group(2));
                 p.getOutputStream().close();
             } else {
-                // tcpdump reports only when it exits: give the flood's tail its way through the ring
-                // first (tcpdump's ring retires a block after at most 1 s), as rawsock waits 1 s of silence
-                Thread.sleep(1200);
-                cpu1 = cpuSeconds(p.pid());
-                p.toHandle().destroy();  // SIGTERM (Process.destroy would close our end of its output): tcpdump prints its statistics
-                StringBuilder rest = new StringBuilder();
-                for (String line; (line = out.readLine()) != null; ) rest.append(line).append('\n');
-                captured = number(rest, "(\\d+) packets? captured");
-                dropped = number(rest, "(\\d+) packets? dropped by kernel");
+                p.toHandle().destroy();  // SIGTERM (Process.destroy would close our end of its output)
             }
             if (!p.waitFor(10, TimeUnit.SECONDS)) throw new IOException("capture did not exit: " + cmd);
             return new double[] {captured, dropped, cpu1 - cpu0, sent};
@@ -193,10 +205,58 @@ public final class CaptureFlood {
         }
     }
 
-    private static double number(CharSequence text, String regex) throws IOException {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        if (!m.find()) throw new IOException("tcpdump said no /" + regex + "/: " + text);
-        return Double.parseDouble(m.group(1));
+    /** Tells the rawsock capturer to count another flood. */
+    private static void again(Writer in) throws IOException {
+        in.write("again\n");
+        in.flush();
+    }
+
+    /** The rawsock capturer's report of one flood, {@code done CAPTURED DROPS}: it stops at COUNT or after 1 s of silence. */
+    private static long[] rawsockDone(BufferedReader out) throws IOException {
+        String done = out.readLine();
+        Matcher m = done == null ? null : Pattern.compile("done (\\d+) (\\d+)").matcher(done);
+        if (m == null || !m.find()) throw new IOException("rawsock capture said " + done);
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+    }
+
+    /**
+     * tcpdump's running totals {captured, dropped by the kernel} once it has taken in {@code expected}
+     * packets (captured or dropped), or when its totals have not moved for 1.5 s (its ring hands over
+     * the last, partly filled block after its 1 s timeout). SIGUSR1 makes tcpdump print its
+     * statistics and go on; bounded to 60 s.
+     */
+    private static long[] tcpdumpSettled(Process p, BufferedReader out, long expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long[] last = null;
+        long stillSince = System.nanoTime();
+        while (true) {
+            long[] now = tcpdumpStats(p, out);
+            if (now[0] + now[1] >= expected) return now;
+            if (last == null || now[0] != last[0] || now[1] != last[1]) stillSince = System.nanoTime();
+            else if (System.nanoTime() - stillSince > TimeUnit.MILLISECONDS.toNanos(1500)) return now;
+            if (System.nanoTime() > deadline) throw new IOException("tcpdump did not settle: " + now[0] + " captured");
+            last = now;
+            Thread.sleep(100);
+        }
+    }
+
+    private static final Pattern CAPTURED = Pattern.compile("(\\d+) packets? captured");
+    private static final Pattern KERNEL_DROPS = Pattern.compile("(\\d+) packets? dropped by kernel");
+
+    /** tcpdump's statistics so far, {captured, dropped by the kernel}: SIGUSR1, then the lines it prints. */
+    private static long[] tcpdumpStats(Process p, BufferedReader out) throws IOException, InterruptedException {
+        if (exec(List.of("kill", "-USR1", Long.toString(p.pid()))) != 0) throw new IOException("kill -USR1 tcpdump failed");
+        long captured = -1;
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            // one line on SIGUSR1 ("N packets captured, N packets received by filter, N packets dropped
+            // by kernel"), three at exit
+            Matcher c = CAPTURED.matcher(line), d = KERNEL_DROPS.matcher(line);
+            if (c.find()) captured = Long.parseLong(c.group(1));
+            if (d.find() && captured >= 0) return new long[] {captured, Long.parseLong(d.group(1))};
+        }
+        throw new IOException("tcpdump ended without its statistics: " + seen);
     }
 
     /** Runs the C sender inside the sending namespace; how many it sent. */
@@ -215,16 +275,27 @@ public final class CaptureFlood {
         return Double.parseDouble(m.group(1));
     }
 
-    /** utime + stime of a whole process, all threads, from /proc/PID/stat (fields 14 and 15, in clock ticks). */
+    /**
+     * CPU time of a whole process, all its threads, in seconds: the sum of each thread's
+     * {@code sum_exec_runtime} (the first field of {@code /proc/PID/task/TID/schedstat}, nanoseconds).
+     * utime + stime in {@code /proc/PID/stat} count in 10 ms ticks, as coarse as tcpdump's whole
+     * share of a quick flood. A thread that ends inside the window would take its time with it; the
+     * capturers here keep theirs (tcpdump has one, the JVM's compiler and GC threads stay).
+     */
     static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // after "pid (comm) ", field 3 (state) is f[0]: utime (14) is f[11], stime (15) f[12]
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+        long ns = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String s = Files.readString(t.resolve("schedstat"));
+                    ns += Long.parseLong(s.substring(0, s.indexOf(' ')));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return ns / 1e9;
     }
-
-    /** sysconf(_SC_CLK_TCK): 100 on every Linux the kernel's USER_HZ covers. */
-    private static final int CLOCK_TICKS = 100;
 
     private static void must(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip"));
@@ -259,20 +330,25 @@ public final class CaptureFlood {
         long[] n = {0};
         try (Capture c = Capture.open(args[1], Capture.Options.defaults().ringSize(Long.parseLong(args[3])).filter(FILTER))) {
             Writer w = new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             w.write("ready\n");
             w.flush();
-            // counting and discarding: the handler only counts; ends at COUNT or after 1 s without a packet
-            long idleSince = System.nanoTime();
-            long deadline = idleSince + TimeUnit.SECONDS.toNanos(120);
-            while (n[0] < count && System.nanoTime() < deadline) {
-                int k = c.forEach((int) Math.min(count - n[0], 1 << 20), Duration.ofMillis(100), p -> n[0]++);
-                if (k > 0) idleSince = System.nanoTime();
-                else if (n[0] > 0 && System.nanoTime() - idleSince > TimeUnit.SECONDS.toNanos(1)) break;
-            }
-            CaptureStats st = c.stats();
-            w.write("done " + n[0] + " " + st.dropped() + "\n");
-            w.flush();
-            System.in.read();  // the benchmark reads this process's CPU time, then closes stdin
+            long dropsBefore = 0;
+            do {
+                // counting and discarding: the handler only counts; ends at COUNT or after 1 s without a packet
+                n[0] = 0;
+                long idleSince = System.nanoTime();
+                long deadline = idleSince + TimeUnit.SECONDS.toNanos(120);
+                while (n[0] < count && System.nanoTime() < deadline) {
+                    int k = c.forEach((int) Math.min(count - n[0], 1 << 20), Duration.ofMillis(100), p -> n[0]++);
+                    if (k > 0) idleSince = System.nanoTime();
+                    else if (n[0] > 0 && System.nanoTime() - idleSince > TimeUnit.SECONDS.toNanos(1)) break;
+                }
+                long drops = c.stats().dropped();
+                w.write("done " + n[0] + " " + (drops - dropsBefore) + "\n");
+                w.flush();
+                dropsBefore = drops;
+            } while ("again".equals(in.readLine()));  // the benchmark reads this process's CPU time in between
         }
     }
 }

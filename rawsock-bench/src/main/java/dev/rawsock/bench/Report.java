@@ -43,14 +43,11 @@ final class Report {
                 ratios.put(e.getKey(), e.getValue() instanceof Double d ? round(d) : e.getValue());
             }
         } else {
-            // Rows measured once as whole processes (cli-startup, sniff-print): plain ratios, no rounds.
+            // Rows measured once as whole processes (cli-startup): plain ratios, no rounds.
             for (String col : List.of("jvm", "ip")) {
                 Double v = ratio(row.get("rawsock"), row.get(col));
                 if (v != null) ratios.put("rawsock_over_" + col, round(v));
             }
-            // sniff-print: CPU per packet, "c" is tcpdump's; >= 1 means sniff spends no more
-            Double cpu = "sniff-print".equals(row.get("name")) ? ratio(row.get("c"), row.get("rawsock")) : null;
-            if (cpu != null) ratios.put("tcpdump_cpu_over_rawsock", round(cpu));
         }
         if ("udp-batch".equals(row.get("name")) && find(rows, "udp-loopback", "rounds") instanceof Map<?, ?> lo
                 && row.get("rounds") instanceof Map<?, ?> mine) {
@@ -195,7 +192,7 @@ final class Report {
                             .append(num(r.get("tcpdump_drops"))).append(" (want 0 where tcpdump has 0)\n");
                 }
                 case "sniff-print" -> {
-                    bar(sb, r, "tcpdump_cpu_over_rawsock", 1.0);
+                    bar(sb, r, "rawsock_cpu_over_tcpdump", 1.0);
                     if (r.get("tcpdump_drop_pct") instanceof Double t && r.get("rawsock_drop_pct") instanceof Double d)
                         sb.append("- ").append(name).append(" drops: rawsock sniff ").append(String.format(Locale.ROOT, "%.2f%%", d))
                                 .append(", tcpdump ").append(String.format(Locale.ROOT, "%.2f%%", t))

@@ -13,8 +13,11 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,9 +27,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code sniff-print}: {@code rawsock sniff} against {@code tcpdump}, both printing every packet
  * ({@code -n}, into a pipe this process drains) at the same load: a bounded count of 64-byte UDP
  * frames sent at a fixed rate from one end of a veth pair to the other, inside a network namespace
- * made for the run. Columns: CPU seconds per million packets of the printing process while the
- * traffic flows (tcpdump in "c", sniff in "rawsock"; lower is better), and each one's drops (packets
- * sent but never printed).
+ * made for the run. Both printers are measured the same way, in interleaved rounds (which goes first
+ * alternates): started, attached and warmed up by an unmeasured burst of half as many frames, then
+ * the CPU time of all the printing process's threads ({@link CaptureFlood#cpuSeconds}) from just
+ * before the measured burst until the printer has caught up. Columns: CPU seconds per million
+ * packets printed (tcpdump in "c", sniff in "rawsock"; lower is better) and, beside them, each
+ * one's drops (packets sent but never printed, the worst round).
  */
 final class SniffPrint {
     private SniffPrint() {}
@@ -37,7 +43,7 @@ final class SniffPrint {
     static long packets(BenchMain.Mode mode) {
         return switch (mode.name()) {
             case "smoke" -> 20_000;
-            case "quick" -> 1_000_000;
+            case "quick" -> 200_000;
             default -> 2_000_000;
         };
     }
@@ -71,31 +77,45 @@ final class SniffPrint {
             List<String> tcpdump = List.of("ip", "netns", "exec", ns, "tcpdump", "-n", "-i", "sp0", "-B", "4096");
             List<String> sniff = List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
                     "dev.rawsock.cli.Main", "sniff", "-n", "-i", "sp0", "-B", "4096");
-            List<String> gen = List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
-                    Generator.class.getName(), "sp1", Long.toString(n), Integer.toString(RATE));
-            // Interleaved rounds; the best (least disturbed by other load) of each.
-            int rounds = mode.name().equals("full") ? 2 : 1;
-            double[] t = null, s = null;
-            for (int r = 0; r < rounds; r++) {
-                t = best(t, measure(tcpdump, gen, n));
-                s = best(s, measure(sniff, gen, n));
+            Map<String, List<Double>> v = new LinkedHashMap<>();
+            for (String k : List.of("tcpdump_cpu_s_per_mpkt", "rawsock_cpu_s_per_mpkt", "tcpdump_drops", "rawsock_drops"))
+                v.put(k, new ArrayList<>());
+            for (int r = 0; r < mode.rounds(); r++) {
+                for (int i = 0; i < 2; i++) {
+                    boolean rawsock = (i + r) % 2 == 1;  // alternate which printer goes first
+                    String who = rawsock ? "rawsock" : "tcpdump";
+                    double[] m = measure(rawsock ? sniff : tcpdump, ns, java, cp, n);
+                    v.get(who + "_cpu_s_per_mpkt").add(m[0]);
+                    v.get(who + "_drops").add(m[1]);
+                    System.err.printf(Locale.ROOT, "  %s: %.3f CPU s per 1M printed, %.0f of %d never printed%n", who, m[0], m[1], n);
+                }
             }
-            row.put("c", t[0]);
-            row.put("rawsock", s[0]);
+            Double t = BenchMain.median(v.get("tcpdump_cpu_s_per_mpkt")), s = BenchMain.median(v.get("rawsock_cpu_s_per_mpkt"));
+            double tDrops = Collections.max(v.get("tcpdump_drops")), sDrops = Collections.max(v.get("rawsock_drops"));
+            row.put("c", t);
+            row.put("rawsock", s);
+            row.put("tcpdump_cpu_s_per_mpkt", t);
+            row.put("rawsock_cpu_s_per_mpkt", s);
+            // drops: the worst round (under both the names and the earlier ones)
+            row.put("tcpdump_drops", tDrops);
+            row.put("rawsock_drops", sDrops);
+            row.put("tcpdump_dropped", tDrops);
+            row.put("rawsock_dropped", sDrops);
+            row.put("tcpdump_drop_pct", 100 * tDrops / n);
+            row.put("rawsock_drop_pct", 100 * sDrops / n);
             row.put("packets", (double) n);
             row.put("rate_pps", (double) RATE);
-            row.put("tcpdump_dropped", t[1]);
-            row.put("rawsock_dropped", s[1]);
-            row.put("tcpdump_drop_pct", 100 * t[1] / n);
-            row.put("rawsock_drop_pct", 100 * s[1] / n);
+            row.put("rounds", v);
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            // CPU per packet, sniff over tcpdump, paired within each round: lower is better, a plain quotient
+            BenchMain.paired(ratios, "rawsock_cpu_over_tcpdump", v.get("rawsock_cpu_s_per_mpkt"), v.get("tcpdump_cpu_s_per_mpkt"),
+                    BenchMain.BENCHES.get(0));
+            row.put("ratios", ratios);
+            row.put("unreliable_ratios", BenchMain.reliable(ratios, "rawsock_cpu_over_tcpdump") ? List.of() : List.of("rawsock_cpu_over_tcpdump"));
         } finally {
             run(List.of("ip", "netns", "del", ns));
         }
         return row;
-    }
-
-    private static double[] best(double[] a, double[] b) {
-        return a == null || b[0] < a[0] ? b : a;
     }
 
     static String cannotRun() throws IOException, InterruptedException {
@@ -107,40 +127,36 @@ final class SniffPrint {
     }
 
     /**
-     * One capturer at the load: CPU seconds per million packets spent while the traffic flowed, and
-     * the packets it never printed.
+     * One printer at the load: {CPU seconds per million packets printed, packets never printed} of
+     * the measured burst of {@code n}, after an unmeasured warm-up burst of {@code n / 2}.
      */
-    private static double[] measure(List<String> capturer, List<String> gen, long n) throws IOException, InterruptedException {
+    private static double[] measure(List<String> printer, String ns, String java, String cp, long n)
+            throws IOException, InterruptedException {
         Path err = Files.createTempFile("sniff-print", ".err");
-        Process p = new ProcessBuilder(capturer).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(printer).redirectError(err.toFile()).start();
         AtomicLong lines = new AtomicLong();
         Thread drain = Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
                 while (r.readLine() != null) lines.incrementAndGet();
             } catch (IOException ignored) {
-                // the capturer ended
+                // the printer ended
             }
         });
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(err).contains("listening on") && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
-            if (!Files.readString(err).contains("listening on")) throw new IOException("capturer never listened: " + Files.readString(err));
-            double cpu0 = cpuSeconds(p.pid());
-            Process g = new ProcessBuilder(gen).redirectErrorStream(true).start();
-            String gout = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!g.waitFor(10, TimeUnit.MINUTES) || g.exitValue() != 0) throw new IOException("generator failed: " + gout);
-            // Until the printer has caught up: its line count stops growing (bounded).
-            long last = -1;
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (lines.get() != last && lines.get() < n && System.nanoTime() < deadline) {
-                last = lines.get();
-                Thread.sleep(1500);
-            }
-            double cpu = cpuSeconds(p.pid()) - cpu0;
+            if (!Files.readString(err).contains("listening on")) throw new IOException("printer never listened: " + Files.readString(err));
+            send(ns, java, cp, n / 2);
+            caughtUp(lines, n / 2);
+            long before = lines.get();
+            double cpu0 = CaptureFlood.cpuSeconds(p.pid());
+            send(ns, java, cp, n);
+            caughtUp(lines, before + n);
+            double cpu = CaptureFlood.cpuSeconds(p.pid()) - cpu0;
+            long printed = Math.min(lines.get() - before, n);
             p.destroy();
             p.waitFor(20, TimeUnit.SECONDS);
             drain.join(5000);
-            long printed = Math.min(lines.get(), n);
             return new double[] {cpu * 1e6 / Math.max(1, printed), n - printed};
         } finally {
             if (p.isAlive()) p.destroyForcibly().waitFor();
@@ -148,11 +164,24 @@ final class SniffPrint {
         }
     }
 
-    /** utime + stime of a process from /proc/PID/stat, in seconds (USER_HZ 100). */
-    static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    /** Runs the generator for {@code n} frames inside the namespace (bounded: 10 minutes). */
+    private static void send(String ns, String java, String cp, long n) throws IOException, InterruptedException {
+        List<String> gen = List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                Generator.class.getName(), "sp1", Long.toString(n), Integer.toString(RATE));
+        Process g = new ProcessBuilder(gen).redirectErrorStream(true).start();
+        String gout = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!g.waitFor(10, TimeUnit.MINUTES) || g.exitValue() != 0) throw new IOException("generator failed: " + gout);
+    }
+
+    /** Until the printer has printed {@code want} lines in all, or its count stopped growing for 1.5 s (bounded: 30 s). */
+    private static void caughtUp(AtomicLong lines, long want) throws InterruptedException {
+        long last = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (lines.get() != last && lines.get() < want && System.nanoTime() < deadline) {
+            last = lines.get();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            while (lines.get() < want && System.nanoTime() < until) Thread.sleep(20);
+        }
     }
 
     private static String run(List<String> cmd) throws IOException, InterruptedException {

@@ -61,10 +61,14 @@ class BenchSmokeTest {
             if (name.equals("sniff-print")) {
                 // tcpdump in "c", sniff in "rawsock"; skipped (columns null) only where it cannot run
                 if (b.get("skipped") != null) continue;
-                for (String col : List.of("c", "rawsock", "tcpdump_dropped", "rawsock_dropped")) {
+                for (String col : List.of("c", "rawsock", "tcpdump_drops", "rawsock_drops", "tcpdump_cpu_s_per_mpkt",
+                        "rawsock_cpu_s_per_mpkt")) {
                     double v = assertInstanceOf(Number.class, b.get(col), name + "." + col).doubleValue();
-                    assertTrue(v >= 0 && (v > 0 || col.endsWith("dropped")), name + "." + col + " = " + v);
+                    assertTrue(v >= 0 && (v > 0 || col.endsWith("drops")), name + "." + col + " = " + v);
                 }
+                Map<?, ?> ratios = assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
+                for (String k : List.of("rawsock_cpu_over_tcpdump", "rawsock_cpu_over_tcpdump_min", "rawsock_cpu_over_tcpdump_max"))
+                    assertInstanceOf(Number.class, ratios.get(k), name + " ratios." + k);
                 continue;
             }
             if (b.get("skipped") != null) {

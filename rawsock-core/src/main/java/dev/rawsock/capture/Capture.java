@@ -78,7 +78,8 @@ public final class Capture implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         /**
-         * Takes one packet; its {@link CapturedPacket#data()} is valid only during this call.
+         * Takes one packet; the packet and its {@link CapturedPacket#data()} are valid only during this
+         * call (the capture fills the same object with the next packet): copy what you keep.
          *
          * @param packet the packet
          * @throws IOException anything the handler throws; it ends {@link Capture#forEach} and propagates
@@ -639,7 +640,8 @@ public final class Capture implements AutoCloseable {
 
     /**
      * {@return the next packet, waiting at most {@code timeout} for it (null: no limit; zero: only what is
-     * already there); null when the time runs out} The packet's data stay valid until the next call.
+     * already there); null when the time runs out} The packet's data stay valid until the next call;
+     * the packet object is the caller's (unlike the one {@link #forEach} hands on, which is reused).
      *
      * @param timeout how long to wait; null for no limit
      * @throws AsynchronousCloseException when another thread closes the capture meanwhile
@@ -651,7 +653,8 @@ public final class Capture implements AutoCloseable {
         ioLock.lock();
         try {
             cs.ensureOpen("next");
-            return read(deadline);
+            CapturedPacket p = read(deadline);
+            return p == null ? null : p.detached();
         } finally {
             ioLock.unlock();
         }
@@ -661,7 +664,8 @@ public final class Capture implements AutoCloseable {
      * Hands packets to {@code handler} until {@code count} have been handled ({@code count <= 0}: no
      * limit) or {@code timeout} has passed in all (null: no limit), or the capture is closed from
      * within the handler. Returns how many were handled. A {@link Handler} exception ends the loop
-     * and propagates.
+     * and propagates. The handler gets the same {@link CapturedPacket} object each time, filled
+     * with the packet at hand, so that the loop allocates nothing per packet.
      *
      * @param count the number of packets to handle; 0 or less for no limit
      * @param timeout how long to wait; null for no limit

@@ -14,27 +14,56 @@ import java.util.OptionalInt;
  * only until the next call on the capture ({@code next}, or the next packet of {@code forEach}) and
  * never after {@code close()} (then reading it throws {@link IllegalStateException}). Copy what you
  * keep.
+ *
+ * <p>{@link Capture#forEach} and {@link Capture#drainReady} hand their handler one object, filled
+ * anew for every packet, as libpcap hands its callback one header: the packet itself, not only its
+ * data, is valid only during the handler's call, so that a capture allocates nothing per packet.
+ * {@link Capture#next} returns an object of its own, whose fields stay.
  */
 public final class CapturedPacket implements Frame {
-    private final long timestampNanos;
-    private final int wireLength;
-    private final ByteBuffer data;
-    private final int ifindex;
-    private final int pkttype;
-    private final int hatype;
-    private final int vlanTci;  // -1: none
-    private final int vlanTpid; // -1: none
+    // Set by the capture's reader under its lock, for each packet.
+    private long timestampNanos;
+    private int wireLength;
+    // The data are a window of the reader's read-only view, cut out only when asked for: a capture
+    // that looks at a packet's metadata only (counting, filtering on direction) allocates no buffer.
+    private ByteBuffer view;
+    private int offset;
+    private int length;
+    private int ifindex;
+    private int pkttype;
+    private int hatype;
+    private int vlanTci;  // -1: none
+    private int vlanTpid; // -1: none
 
-    CapturedPacket(long timestampNanos, int wireLength, ByteBuffer data, int ifindex, int pkttype, int hatype,
-                   int vlanTci, int vlanTpid) {
+    /** An empty packet for a reader to fill with {@link #set}. */
+    CapturedPacket() {}
+
+    /**
+     * Makes this the packet described; returns this.
+     *
+     * @param view the ring's (or receive buffer's) read-only view
+     * @param offset where the packet's bytes start in {@code view}
+     * @param length how many bytes were captured
+     */
+    CapturedPacket set(long timestampNanos, int wireLength, ByteBuffer view, int offset, int length, int ifindex,
+                       int pkttype, int hatype, int vlanTci, int vlanTpid) {
         this.timestampNanos = timestampNanos;
         this.wireLength = wireLength;
-        this.data = data;
+        this.view = view;
+        this.offset = offset;
+        this.length = length;
         this.ifindex = ifindex;
         this.pkttype = pkttype;
         this.hatype = hatype;
         this.vlanTci = vlanTci;
         this.vlanTpid = vlanTpid;
+        return this;
+    }
+
+    /** A packet of its own with the same fields and the same data window, which the reader's next packet leaves alone. */
+    CapturedPacket detached() {
+        return new CapturedPacket().set(timestampNanos, wireLength, view, offset, length, ifindex, pkttype, hatype,
+                vlanTci, vlanTpid);
     }
 
     /** When the kernel received the packet ({@code tp_sec}, {@code tp_nsec}), nanoseconds since the epoch. */
@@ -56,12 +85,12 @@ public final class CapturedPacket implements Frame {
      */
     @Override
     public ByteBuffer data() {
-        return data.duplicate();
+        return view.slice(offset, length);
     }
 
     /** {@return the number of bytes captured: {@code data().remaining()}} */
     public int capturedLength() {
-        return data.remaining();
+        return length;
     }
 
     /** {@return the interface the packet was seen on ({@code sll_ifindex})} */
@@ -120,7 +149,7 @@ public final class CapturedPacket implements Frame {
 
     @Override
     public String toString() {
-        return "CapturedPacket[ts=" + timestampNanos + " len=" + wireLength + " caplen=" + data.remaining()
+        return "CapturedPacket[ts=" + timestampNanos + " len=" + wireLength + " caplen=" + length
                 + " ifindex=" + ifindex + " " + (direction() == null ? "pkttype " + pkttype : direction())
                 + (vlanTci < 0 ? "" : " vlan " + (vlanTci & 0xFFF)) + "]";
     }

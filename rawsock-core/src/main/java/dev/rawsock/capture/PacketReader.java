@@ -9,7 +9,8 @@ import java.io.IOException;
  */
 interface PacketReader {
     /**
-     * The next packet, or null once {@code deadline} has passed.
+     * The next packet, or null once {@code deadline} has passed: the reader's one packet object,
+     * filled anew on every call.
      *
      * @param deadline an absolute {@link System#nanoTime()} deadline, 0 for none
      */

@@ -28,8 +28,9 @@ record RingFrame(long status, long sec, long nsec, long snaplen, long len, long 
      *
      * @param view a read-only view of the whole ring, for the packet's data
      * @param keep the capture's snaplen
+     * @param into the reader's packet, filled and returned
      */
-    CapturedPacket packet(CaptureSocket cs, MemorySegment r, ByteBuffer view, long f, int keep) {
+    CapturedPacket packet(CaptureSocket cs, MemorySegment r, ByteBuffer view, long f, int keep, CapturedPacket into) {
         long sll = f + sockaddrLl;
         int pkttype = Byte.toUnsignedInt(r.get(JAVA_BYTE, sll + Layouts.SLL_PKTTYPE));
         int hatype = Short.toUnsignedInt(r.get(JAVA_SHORT, sll + Layouts.SLL_HATYPE));
@@ -51,7 +52,7 @@ record RingFrame(long status, long sec, long nsec, long snaplen, long len, long 
             length += added;
         }
         int cap = Math.min(snap, keep);
-        return new CapturedPacket(s * 1_000_000_000L + ns, length, view.slice((int) start, cap),
+        return into.set(s * 1_000_000_000L + ns, length, view, (int) start, cap,
                 r.get(JAVA_INT, sll + Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
     }
 }

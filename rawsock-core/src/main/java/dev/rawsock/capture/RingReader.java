@@ -29,6 +29,8 @@ final class RingReader implements PacketReader {
     private final int snaplen;
     private final MemorySegment ring;
     private final ByteBuffer ringView;
+    /** Filled for each packet: the capture hands it on, or a copy of it from {@code next}. */
+    private final CapturedPacket packet = new CapturedPacket();
     private final int blockSize;
     private final int blockCount;
     // where the walk is; guarded by the capture's reader lock
@@ -115,7 +117,7 @@ final class RingReader implements PacketReader {
                     long f = frame;
                     left--;
                     frame = f + Integer.toUnsignedLong(r.get(JAVA_INT, f + Layouts.TP3_NEXT_OFFSET));
-                    CapturedPacket p = RingFrame.V3.packet(cs, r, ringView, f, snaplen);
+                    CapturedPacket p = RingFrame.V3.packet(cs, r, ringView, f, snaplen, packet);
                     if (p != null) return p;
                 }
                 releaseBlock(r);

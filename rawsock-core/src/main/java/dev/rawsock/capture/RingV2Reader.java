@@ -28,6 +28,8 @@ final class RingV2Reader implements PacketReader {
     private final int snaplen;
     private final MemorySegment ring;
     private final ByteBuffer ringView;
+    /** Filled for each packet: the capture hands it on, or a copy of it from {@code next}. */
+    private final CapturedPacket packet = new CapturedPacket();
     private final int blockSize;
     private final int frameSize;
     private final int framesPerBlock;
@@ -78,7 +80,7 @@ final class RingV2Reader implements PacketReader {
             int status = (int) INT.getAcquire(r, f + Layouts.TP2_STATUS);
             if ((status & Consts.TP_STATUS_USER) != 0) {
                 holding = true;
-                CapturedPacket p = RingFrame.V2.packet(cs, r, ringView, f, snaplen);
+                CapturedPacket p = RingFrame.V2.packet(cs, r, ringView, f, snaplen, packet);
                 if (p != null) return p;
                 continue;
             }

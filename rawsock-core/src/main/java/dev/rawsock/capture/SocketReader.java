@@ -36,6 +36,8 @@ final class SocketReader implements PacketReader {
     private final int headroom;
     private final MemorySegment recvBuf;                // headroom bytes for the rebuilt link header, then the packet
     private final ByteBuffer recvView;
+    /** Filled for each packet: the capture hands it on, or a copy of it from {@code next}. */
+    private final CapturedPacket packet = new CapturedPacket();
     private final MemorySegment msg;                    // struct msghdr naming the three below
     private final MemorySegment fromLl;                 // struct sockaddr_ll
     private final MemorySegment control;                // the PACKET_AUXDATA control message
@@ -94,7 +96,7 @@ final class SocketReader implements PacketReader {
                 snap += added;
                 len += added;
                 int cap = Math.min(snap, snaplen);
-                return new CapturedPacket(receiveTime(), (int) Math.min(len, Integer.MAX_VALUE), recvView.slice(start, cap),
+                return packet.set(receiveTime(), (int) Math.min(len, Integer.MAX_VALUE), recvView, start, cap,
                         ll.get(JAVA_INT, Layouts.SLL_IFINDEX), pkttype, hatype, tci, tpid);
             }
             if (!cs.await(deadline)) return null;

@@ -170,6 +170,45 @@ class CaptureTest {
         }
     }
 
+    /**
+     * forEach hands one object over, filled anew for each packet (no allocation per packet); next
+     * returns an object of the caller's, whose fields outlive the next packet. Each reader.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ring", "immediate", "recvmsg"})
+    void forEachReusesOnePacketObjectAndNextGivesItsOwn(String reader) throws Exception {
+        assumeTrue(cap, CaptureSupport.NEEDS_CAP);
+        try (DatagramChannel sink = CaptureSupport.sink(); DatagramChannel src = DatagramChannel.open()) {
+            int port = CaptureSupport.port(sink);
+            Capture.Options o = Capture.Options.defaults().ring(!reader.equals("recvmsg"))
+                    .immediate(reader.equals("immediate")).filter("udp dst port " + port);
+            try (Capture c = Capture.open("lo", o)) {
+                for (int i = 0; i < 5; i++) CaptureSupport.sendUdp(src, port, new byte[] {(byte) i, 9, 9});
+                List<CapturedPacket> handed = new ArrayList<>();
+                List<Integer> lengths = new ArrayList<>();
+                assertEquals(3, c.forEach(3, Duration.ofSeconds(10), p -> {
+                    handed.add(p);
+                    lengths.add(p.capturedLength());
+                    ByteBuffer d = p.data();
+                    assertEquals(handed.size() - 1, d.get(d.limit() - 3), "the object holds the packet at hand");
+                }));
+                assertTrue(handed.get(0) == handed.get(1) && handed.get(1) == handed.get(2), "one object for every packet");
+                assertEquals(List.of(lengths.get(0), lengths.get(0), lengths.get(0)), lengths);
+                CapturedPacket a = c.next(Duration.ofSeconds(10));
+                assertNotNull(a);
+                long ts = a.timestampNanos();
+                ByteBuffer ad = a.data();
+                assertEquals(3, ad.get(ad.limit() - 3));
+                CapturedPacket b = c.next(Duration.ofSeconds(10));
+                assertNotNull(b);
+                assertTrue(a != b && a != handed.get(0), "next gives an object of its own");
+                assertEquals(ts, a.timestampNanos(), "its fields stay after the next packet");
+                ByteBuffer bd = b.data();
+                assertEquals(4, bd.get(bd.limit() - 3));
+            }
+        }
+    }
+
     @ParameterizedTest(name = "virtual={0}")
     @ValueSource(booleans = {false, true})
     void closeFromAnotherThreadWakesAWaitingNext(boolean virtual) throws Exception {
