@@ -332,6 +332,21 @@ final class IoCore {
         try {
             long deadline = timeoutMillis < 0 ? 0 : System.nanoTime() + timeoutMillis * 1_000_000L;
             boolean waitHere = facade && !Thread.currentThread().isVirtual();
+            // an owned socket on a platform thread, not interrupted, that may wait: the handle's own
+            // poll(2) of the fd (beside its wake-up eventfd) answers at once when the fd is ready and
+            // gives back its revents, one system call per wake-up instead of a try, a wait and a
+            // try again (a capture waits here once per ring block)
+            boolean waitInHandle = !facade && timeoutMillis != 0 && !Thread.currentThread().isVirtual()
+                    && !Thread.currentThread().isInterrupted();
+            while (waitInHandle) {
+                int revents;
+                try {
+                    revents = h.await(events, deadline, "poll");
+                } catch (SocketTimeoutException e) {
+                    return 0;
+                }
+                if (revents != 0) return revents;
+            }
             while (true) {
                 int revents;
                 try (Scratch s = Scratch.acquire()) {

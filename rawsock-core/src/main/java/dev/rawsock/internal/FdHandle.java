@@ -177,14 +177,19 @@ public final class FdHandle {
      * (POLL* bits). Platform threads wait in poll(2) on the fd and the wake-up eventfd; virtual
      * threads park in the {@link Poller}. Throws {@link AsynchronousCloseException} when the handle
      * is closed meanwhile, {@link SocketTimeoutException} past {@code deadline} (0: none).
+     *
+     * @return the fd's {@code revents} from the platform thread's {@code poll(2)}, so a caller that
+     *         polls for readiness needs no second call to learn it; 0 when unknown (a virtual
+     *         thread's park, or a slice that ended with nothing ready)
      */
-    public void await(short pollEvents, long deadline, String function) throws IOException {
+    public int await(short pollEvents, long deadline, String function) throws IOException {
         if (Thread.currentThread().isInterrupted()) throw closeByInterrupt();
         long nanos = 0;
         if (deadline != 0) {
             nanos = deadline - System.nanoTime();
             if (nanos <= 0) throw new SocketTimeoutException(function + "(fd=" + fd + "): timed out");
         }
+        int revents = 0;
         if (Thread.currentThread().isVirtual()) {
             Poller.get().await(fd, pollEvents & 0xffff, nanos, this::isOpen);
         } else {
@@ -196,11 +201,12 @@ public final class FdHandle {
                 p.set(JAVA_INT, 8 + Layouts.POLLFD_FD, wake);
                 p.set(JAVA_SHORT, 8 + Layouts.POLLFD_EVENTS, Consts.POLLIN);
                 int ms = deadline == 0 ? SLICE_MILLIS : (int) Math.max(1, Math.min(SLICE_MILLIS, (nanos + 999_999) / 1_000_000));
-                Sys.poll(s, p, 2, ms);
+                if (Sys.poll(s, p, 2, ms) > 0) revents = p.get(JAVA_SHORT, Layouts.POLLFD_REVENTS) & 0xffff;
             }
         }
         if (Thread.currentThread().isInterrupted()) throw closeByInterrupt();
         if (state != OPEN) throw new AsynchronousCloseException();
+        return revents;
     }
 
     /**
