@@ -116,7 +116,10 @@ class BpfFilterLanguageTest {
             put16(f, h + (lng ? 14 : 3), Short.toUnsignedInt(Short.reverseBytes((short) addrs[r.nextInt(3)])));
         } else if (d < 0.20) {
             return tunnel(f, r);
-        } else if (d < 0.26) {
+        } else if (d < 0.26) { // a tunnel with something around it or in it
+            byte[] g = tunnel(r.nextInt(3) == 0 ? shim(f, r) : f, r);
+            return r.nextInt(4) != 0 ? shim(g, r) : g;
+        } else if (d < 0.32) {
             put16(f, off, 46 + r.nextInt(1455)); // an 802.3 length: LLC follows
             int sap = SAPS[r.nextInt(SAPS.length)];
             f[nl] = (byte) sap;
@@ -204,6 +207,42 @@ class BpfFilterLanguageTest {
         return g;
     }
 
+    /** The frame in another tunnel, or with a VLAN tag, an MPLS label or a PPPoE session header before its network layer. */
+    static byte[] shim(byte[] f, Random r) {
+        int type = ((f[12] & 0xff) << 8) | (f[13] & 0xff);
+        switch (r.nextInt(4)) {
+            case 0:
+                return tunnel(f, r);
+            case 1: {
+                byte[] g = insert(f, 12, 4);
+                put16(g, 12, 0x8100);
+                put16(g, 14, r.nextBoolean() ? 100 : 200);
+                return g;
+            }
+            case 2: {
+                byte[] g = insert(f, 14, 4);
+                put16(g, 12, 0x8847);
+                put32(g, 14, ((r.nextBoolean() ? 100 : 5) << 12) | 0x100 | 64);
+                return g;
+            }
+            default: {
+                byte[] g = insert(f, 14, 8);
+                put16(g, 12, 0x8864);
+                put32(g, 14, 0x11000000 | (r.nextBoolean() ? 5 : 0x27));
+                put16(g, 18, g.length - 22);
+                put16(g, 20, type == 0x86dd ? 0x57 : 0x21);
+                return g;
+            }
+        }
+    }
+
+    private static byte[] insert(byte[] f, int at, int n) {
+        byte[] g = new byte[f.length + n];
+        System.arraycopy(f, 0, g, 0, at);
+        System.arraycopy(f, at, g, at + n, f.length - at);
+        return g;
+    }
+
     private static void put16(byte[] f, int off, int v) {
         f[off] = (byte) (v >> 8);
         f[off + 1] = (byte) v;
@@ -237,6 +276,16 @@ class BpfFilterLanguageTest {
     static final String[] INDEXABLE = {"ether", "link", "fddi", "tr", "wlan", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp",
         "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "atalk", "decnet", "lat", "sca", "mopdl", "moprc"};
 
+    /** What a tunnel may sit in (libpcap moves the offsets it reads the UDP header at), and what may follow it. */
+    static final String[] TUNNEL_OUTSIDE = {"vlan and ", "vlan 100 and ", "vlan and vlan and ", "mpls and ", "mpls 100 and ",
+        "mpls and mpls and ", "pppoes and ", "pppoes 5 and ", "geneve and ", "geneve 7 and ", "ip6 and geneve and ",
+        "geneve and vlan and ", "geneve and mpls and ", "geneve and pppoes and ", "geneve and geneve and ",
+        "pppoes and geneve and ", "mpls and geneve and ", "vlan and geneve and "};
+    static final String[] TUNNEL_INSIDE = {"", "", " and ip", " and ip6", " and tcp", " and udp port 53", " and vlan",
+        " and vlan 100", " and mpls", " and mpls 100 and ip", " and pppoes and ip", " and llc", " and arp",
+        " and ether host 00:11:22:33:44:55", " and ether broadcast", " and ip host 10.0.0.1", " and geneve",
+        " and geneve 5 and ip", " and iso", " and ipx", " and ip[9] = 17", " and ether[12:2] = 0x800"};
+
     private static String pick(Random r, String[] a) {
         return a[r.nextInt(a.length)];
     }
@@ -252,8 +301,10 @@ class BpfFilterLanguageTest {
                 return pick(r, new String[] {"", "ip ", "ip6 "}) + "protochain "
                         + pick(r, new String[] {"6", "17", "58", "44", "51", "\\tcp", "\\udp", "0"});
             case 23:
-                return pick(r, new String[] {"geneve", "geneve", "geneve 5", "geneve 7", "geneve 16777216",
-                    "geneve and ip", "geneve 5 and tcp", "geneve and ether host 00:11:22:33:44:55", "not geneve"});
+                return r.nextBoolean() ? pick(r, new String[] {"geneve", "geneve", "geneve 5", "geneve 7", "geneve 16777216",
+                    "geneve and ip", "geneve 5 and tcp", "geneve and ether host 00:11:22:33:44:55", "not geneve"})
+                        : pick(r, TUNNEL_OUTSIDE) + pick(r, new String[] {"geneve", "geneve 5", "geneve 7"})
+                                + pick(r, TUNNEL_INSIDE);
             case 22:
                 return "decnet " + dir(r) + pick(r, new String[] {"host ", ""}) + pick(r, new String[] {"1.2", "3.4",
                     "1", "1.2.3", "0x10", "70.1023", "1.2/16", "1.2 mask 255.255.0.0", "nosuchdecnet"});
@@ -359,11 +410,11 @@ class BpfFilterLanguageTest {
 
     /**
      * Whether libpcap's program may read Geneve's offset words on a path where geneve did not run,
-     * after an earlier comparison left a temporary in the same scratch word: its verdict then
+     * after an earlier comparison (before the last geneve) left a temporary in the same scratch word: its verdict then
      * depends on that temporary, ours (offsets start at 0) does not. A documented difference.
      */
     static boolean readsStaleOffsets(String expr) {
-        int g = expr.indexOf("geneve");
+        int g = expr.lastIndexOf("geneve");
         if (g < 0) {
             return false;
         }
@@ -371,8 +422,6 @@ class BpfFilterLanguageTest {
         return before.contains("[") || before.contains("len") || before.contains("protochain") || before.contains("byte ")
                 || before.contains("=") || before.contains(">") || before.contains("<");
     }
-
-    static final String TUNNEL_LIMIT = "is compiled only on Ethernet, outside MPLS, PPPoE, another geneve or vxlan";
 
     /** What went wrong for one expression, or null. */
     static String check(String expr) {
@@ -383,9 +432,6 @@ class BpfFilterLanguageTest {
         try {
             ours = BpfProgram.compile(expr, LinkType.ETHERNET, opts);
         } catch (IllegalArgumentException e) {
-            if (unopt.error() == null && e.getMessage().contains(TUNNEL_LIMIT)) {
-                return null; // a documented difference: no tunnel after MPLS, PPPoE or another tunnel
-            }
             if (unopt.error() == null) {
                 return "we refuse what libpcap compiles: " + e.getMessage();
             }
@@ -483,8 +529,17 @@ class BpfFilterLanguageTest {
                 continue;
             }
             assertEquals(0, p.exitValue(), expr);
-            assertTrue(Arrays.deepEquals(ours.program(), BpfReference.of(BpfProgram.parse(out))), expr);
+            assertTrue(Arrays.deepEquals(ours.program(), dd(out)), expr);
         }
+    }
+
+    /**
+     * {@code tcpdump -dd}'s listing as it is: libpcap's tunnel programs may read a scratch word no
+     * path wrote, which {@link BpfProgram#parse} (the kernel's rules) refuses.
+     */
+    static int[][] dd(String listing) {
+        return listing.lines().filter(l -> l.startsWith("{")).map(l -> Arrays.stream(l.replaceAll("[{} ]", "").split(","))
+                .filter(w -> !w.isEmpty()).mapToInt(w -> (int) (long) Long.decode(w)).toArray()).toArray(int[][]::new);
     }
 
     // ---------------------------------------------------------------- names and what libpcap cannot check offline
@@ -601,6 +656,50 @@ class BpfFilterLanguageTest {
             long hits = frames.stream().filter(f -> p.matches(f)).count();
             assertTrue(hits > 0 && hits < frames.size(), expr + " matched " + hits + " of " + frames.size());
         }
+    }
+
+    /**
+     * A tunnel inside MPLS, PPPoE, a vlan or another tunnel, and what follows it, as libpcap 1.10
+     * compiles them: the same verdicts (some, as libpcap reads them, match nothing the frames hold);
+     * what libpcap refuses (a vlan after MPLS, the sixth tunnel's registers) refused with a position.
+     */
+    /** Those of the list below that the aimed frames make both match and miss. */
+    static final java.util.Set<String> MATCHING = java.util.Set.of("geneve and geneve", "geneve and geneve and ip",
+            "mpls and geneve", "mpls and geneve and mpls", "pppoes and geneve", "vlan and geneve",
+            "pppoes and geneve and ether host 00:11:22:33:44:55", "geneve 5 and geneve 7 and ether multicast",
+            "(geneve and ip) or (geneve and ip6)");
+
+    @Test
+    void tunnelsNestLikeLibpcap() {
+        needLibpcap();
+        List<String> failures = new ArrayList<>();
+        for (String expr : List.of("geneve and geneve", "geneve and geneve and ip", "mpls and geneve", "mpls and geneve and ip",
+                "mpls 100 and geneve and tcp", "mpls and geneve and mpls", "mpls and geneve and llc", "pppoes and geneve",
+                "pppoes 5 and geneve and ip6", "pppoes and geneve and ether host 00:11:22:33:44:55", "vlan and geneve",
+                "vlan 100 and geneve 5 and udp", "vlan and vlan and geneve and ip", "geneve and pppoes and ip",
+                "geneve and pppoes and geneve and ip", "geneve and vlan and geneve", "geneve 5 and geneve 7 and ether multicast",
+                "geneve and mpls and geneve and ip", "ip6 and geneve and geneve and tcp",
+                "not geneve and geneve", "geneve or geneve and ip", "(geneve and ip) or (geneve and ip6)")) {
+            String why = check(expr);
+            BpfProgram p = BpfProgram.compile(expr, LinkType.ETHERNET, BpfProgram.Options.defaults());
+            long hits = frames.stream().filter(f -> p.matches(f)).count();
+            if (why == null && MATCHING.contains(expr) && (hits == 0 || hits == frames.size())) {
+                why = "matched " + hits + " of " + frames.size() + " frames";
+            }
+            if (why != null) {
+                failures.add("\"" + expr + "\": " + why);
+            }
+        }
+        for (String expr : List.of("mpls and geneve and vlan", "mpls and geneve and arp",
+                "geneve and geneve and geneve and geneve and geneve and geneve", "geneve and ip protochain 6",
+                "geneve and pppoes and ether host 00:11:22:33:44:55")) {
+            assertTrue(libpcap.compile(expr, LinkType.ETHERNET, false, NETMASK).error() != null, "libpcap refuses " + expr);
+            String why = check(expr);
+            if (why != null) {
+                failures.add("\"" + expr + "\": " + why);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
     /** A VXLAN frame (UDP to 4789, flags 0x08) of {@code vni} over IPv4 or IPv6, around an Ethernet frame. */

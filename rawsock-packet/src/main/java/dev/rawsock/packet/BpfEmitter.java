@@ -1,7 +1,5 @@
 package dev.rawsock.packet;
 
-import static dev.rawsock.packet.BpfIr.LINKPL_REG;
-import static dev.rawsock.packet.BpfIr.LINKTYPE_REG;
 import static dev.rawsock.packet.BpfProgram.ABS;
 import static dev.rawsock.packet.BpfProgram.ADD;
 import static dev.rawsock.packet.BpfProgram.ALU;
@@ -85,7 +83,7 @@ final class BpfEmitter {
     /** What an accepting program returns: how many bytes of the packet to keep. */
     private final int snaplen;
 
-    /** How many scratch words hold run-time offsets: 0, 2 (LINKPL, LINKTYPE) or 3 (and LINKHDR). */
+    /** How many scratch words hold run-time offsets: 0, 2 (LINKPL, LINKTYPE), 3 more per geneve or vxlan. */
     private final int offsetWords;
 
     BpfEmitter(String src, int offsetWords, int snaplen) {
@@ -133,10 +131,8 @@ final class BpfEmitter {
             // libpcap's insert_compute_vloffsets: the run-time offsets start at 0 on every path
             // (the kernel also refuses a program that may read scratch memory before writing it).
             emit(LD | IMM, 0);
-            emit(ST, LINKPL_REG);
-            emit(ST, LINKTYPE_REG);
-            if (offsetWords > 2) {
-                emit(ST, BpfIr.LINKHDR_REG);
+            for (int reg = 0; reg < offsetWords; reg++) {
+                emit(ST, reg);
             }
         }
         gen(tree, accept, reject);
