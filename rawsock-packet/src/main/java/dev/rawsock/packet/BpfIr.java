@@ -17,9 +17,9 @@ final class BpfIr {
 
     /**
      * Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as
-     * libpcap's), and after {@code geneve} or {@code vxlan} the start of the inner link-layer header.
+     * libpcap's). Each {@code geneve} or {@code vxlan} takes three more words above those in use.
      */
-    static final int LINKPL_REG = 0, LINKTYPE_REG = 1, LINKHDR_REG = 2;
+    static final int LINKPL_REG = 0, LINKTYPE_REG = 1;
 
     /** Arithmetic: what ends up in the A register. */
     sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci, Mem {
