@@ -317,7 +317,8 @@ final class BpfCodegen {
             }
             case ETH_ATALK, ETH_AARP -> or(eq(H, lt, type),
                     and(isLlc, type == ETH_ATALK ? snap(llc, 0x080007, ETH_ATALK) : snap(llc, 0, ETH_AARP)));
-            default -> type <= ETHERMTU ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
+            // Unsigned, as libpcap compares: ether proto 4294967295 is an EtherType that never matches.
+            default -> Integer.compareUnsigned(type, ETHERMTU) <= 0 ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
         };
     }
 

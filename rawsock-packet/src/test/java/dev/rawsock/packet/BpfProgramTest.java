@@ -448,6 +448,19 @@ class BpfProgramTest {
                 BpfProgram.compile("ether src 00:11:22:33:44:55 or 00:11:22:33:44:66"));
     }
 
+    /** A number followed by an arithmetic or relational operator starts a comparison, not a bare value (libpcap's lookahead). */
+    @Test
+    void aComparisonAfterAndOrIsNotABareValue() {
+        assertEquals(BpfProgram.compile("port 80 or (264 <= 45171)"), BpfProgram.compile("port 80 || 264 <= 45171"));
+        assertEquals(BpfProgram.compile("port 80 or (264 + 1 > 4)"), BpfProgram.compile("port 80 or 264 + 1 > 4"));
+        assertEquals(BpfProgram.compile("port 80 or not (264 & 3 != 0)"), BpfProgram.compile("port 80 or not 264 & 3 != 0"));
+        assertEquals(BpfProgram.compile("(port 80 or port 264) and (5 = 5)"), BpfProgram.compile("port 80 or 264 and 5 = 5"));
+        assertEquals(BpfProgram.compile("port 80 or (264 <= 5)"), BpfProgram.compile("port 80 or (264) <= 5"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BpfProgram.compile("host 10.0.0.1 or 10.0.0.2 = 3"));
+        assertTrue(e.getMessage().contains("at position 26"), e.getMessage());
+    }
+
     @Test
     void andAndOrShareOnePrecedenceLeftToRight() {
         assertEquals(BpfProgram.compile("(tcp or udp) and port 53"), BpfProgram.compile("tcp or udp and port 53"));
