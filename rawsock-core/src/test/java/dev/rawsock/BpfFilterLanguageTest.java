@@ -683,6 +683,7 @@ class BpfFilterLanguageTest {
                 "vlan 100 and geneve 5 and udp", "vlan and vlan and geneve and ip", "geneve and pppoes and ip",
                 "geneve and pppoes and geneve and ip", "geneve and vlan and geneve", "geneve 5 and geneve 7 and ether multicast",
                 "geneve and mpls and geneve and ip", "ip6 and geneve and geneve and tcp",
+                "geneve and geneve and geneve and geneve and geneve and ether host 00:11:22:33:44:55",
                 "not geneve and geneve", "geneve or geneve and ip", "(geneve and ip) or (geneve and ip6)")) {
             String why = check(expr);
             BpfProgram p = BpfProgram.compile(expr, LinkType.ETHERNET, BpfProgram.Options.defaults());

@@ -276,11 +276,14 @@ final class BpfParser {
             }
             Tok t = peek();
             if (t.is("(")) {
+                // libpcap's grammar gives a parenthesized expression the qualifiers in force before it:
+                // "port 3 or (tcp) and 80" repeats "port", "(port 1) or 2" has none to repeat.
+                Quals before = last;
                 return either(this::parseComparison, () -> {
                     next();
                     BpfAst n = parseExpr();
                     expect(")");
-                    last = null; // libpcap's grammar: no bare value after a parenthesized expression, "(port 1) or 2"
+                    last = before;
                     return n;
                 });
             }

@@ -461,6 +461,17 @@ class BpfProgramTest {
         assertTrue(e.getMessage().contains("at position 26"), e.getMessage());
     }
 
+    /** A parenthesized expression passes on the qualifiers in force before it, as libpcap's grammar does. */
+    @Test
+    void aParenthesizedExpressionKeepsTheQualifiersBeforeIt() {
+        assertEquals(BpfProgram.compile("(port 3 or port 4) and port 80"), BpfProgram.compile("port 3 or (port 4) && 80"));
+        assertEquals(BpfProgram.compile("(port 3 or tcp) and port 80"), BpfProgram.compile("port 3 or (tcp) && (80)"));
+        for (String none : List.of("(port 1) or 2", "(tcp) and (80)", "port 3 or tcp and 80")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile(none));
+            assertTrue(e.getMessage().contains("at position "), e.getMessage());
+        }
+    }
+
     @Test
     void andAndOrShareOnePrecedenceLeftToRight() {
         assertEquals(BpfProgram.compile("(tcp or udp) and port 53"), BpfProgram.compile("tcp or udp and port 53"));
