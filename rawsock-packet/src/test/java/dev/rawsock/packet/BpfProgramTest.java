@@ -448,26 +448,26 @@ class BpfProgramTest {
                 BpfProgram.compile("ether src 00:11:22:33:44:55 or 00:11:22:33:44:66"));
     }
 
-    /** A number followed by an arithmetic or relational operator starts a comparison, not a bare value (libpcap's lookahead). */
+    /**
+     * How libpcap's grammar tells a bare value from a comparison: a number followed by an arithmetic
+     * or relational operator starts a comparison; a parenthesized expression passes on the
+     * qualifiers in force before it, so none at the start of the filter.
+     */
     @Test
-    void aComparisonAfterAndOrIsNotABareValue() {
-        assertEquals(BpfProgram.compile("port 80 or (264 <= 45171)"), BpfProgram.compile("port 80 || 264 <= 45171"));
-        assertEquals(BpfProgram.compile("port 80 or (264 + 1 > 4)"), BpfProgram.compile("port 80 or 264 + 1 > 4"));
-        assertEquals(BpfProgram.compile("port 80 or not (264 & 3 != 0)"), BpfProgram.compile("port 80 or not 264 & 3 != 0"));
-        assertEquals(BpfProgram.compile("(port 80 or port 264) and (5 = 5)"), BpfProgram.compile("port 80 or 264 and 5 = 5"));
-        assertEquals(BpfProgram.compile("port 80 or (264 <= 5)"), BpfProgram.compile("port 80 or (264) <= 5"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BpfProgram.compile("host 10.0.0.1 or 10.0.0.2 = 3"));
-        assertTrue(e.getMessage().contains("at position 26"), e.getMessage());
-    }
-
-    /** A parenthesized expression passes on the qualifiers in force before it, as libpcap's grammar does. */
-    @Test
-    void aParenthesizedExpressionKeepsTheQualifiersBeforeIt() {
-        assertEquals(BpfProgram.compile("(port 3 or port 4) and port 80"), BpfProgram.compile("port 3 or (port 4) && 80"));
-        assertEquals(BpfProgram.compile("(port 3 or tcp) and port 80"), BpfProgram.compile("port 3 or (tcp) && (80)"));
-        for (String none : List.of("(port 1) or 2", "(tcp) and (80)", "port 3 or tcp and 80")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile(none));
+    void bareValuesAreToldFromComparisonsAsLibpcapDoes() {
+        String[][] same = {
+            {"port 80 or (264 <= 45171)", "port 80 || 264 <= 45171"},
+            {"port 80 or (264 + 1 > 4)", "port 80 or 264 + 1 > 4"},
+            {"port 80 or not (264 & 3 != 0)", "port 80 or not 264 & 3 != 0"},
+            {"(port 80 or port 264) and (5 = 5)", "port 80 or 264 and 5 = 5"},
+            {"port 80 or (264 <= 5)", "port 80 or (264) <= 5"},
+            {"(port 3 or port 4) and port 80", "port 3 or (port 4) && 80"},
+            {"(port 3 or tcp) and port 80", "port 3 or (tcp) && (80)"}};
+        for (String[] pair : same) {
+            assertEquals(BpfProgram.compile(pair[0]), BpfProgram.compile(pair[1]), pair[1]);
+        }
+        for (String refused : List.of("host 10.0.0.1 or 10.0.0.2 = 3", "(port 1) or 2", "(tcp) and (80)", "port 3 or tcp and 80")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile(refused));
             assertTrue(e.getMessage().contains("at position "), e.getMessage());
         }
     }
