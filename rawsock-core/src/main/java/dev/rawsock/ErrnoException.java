@@ -15,9 +15,13 @@ import java.net.SocketException;
 public class ErrnoException extends SocketException {
     private static final long serialVersionUID = 1L;
 
+    /** The C function that failed (or would have been called). */
     private final String function;
+    /** The {@code errno} value it left. */
     private final int errno;
+    /** The file descriptor it was called on, -1 when none. */
     private final int socket;
+    /** What the call was for beyond its arguments, or null. */
     private final String context;
 
     /**

@@ -19,7 +19,9 @@ public class GaiException extends IOException {
     private static final long serialVersionUID = 1L;
     private static final ConstTable EAI = ConstTable.of("EAI_");
 
+    /** The {@code EAI_*} value the resolver returned. */
     private final int code;
+    /** {@code errno} for {@code EAI_SYSTEM}, else 0. */
     private final int errno;
 
     /**

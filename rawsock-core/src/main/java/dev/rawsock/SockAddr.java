@@ -42,7 +42,9 @@ public final class SockAddr extends SocketAddress {
     /** {@code sizeof(struct sockaddr)}: the size of an address of a family rawsock knows no struct for. */
     private static final int SOCKADDR_SIZE = 16;
 
+    /** The C struct's bytes, family first, in a {@code sockaddr_storage}-sized buffer. */
     final byte[] storage = new byte[CAPACITY];
+    /** How many bytes of {@link #storage} the address uses (its {@code socklen_t}). */
     int size;
 
     private SockAddr(int family, int size) {

@@ -35,6 +35,35 @@ class CommandsTest {
     }
 
     @Test
+    void aSubcommandNamedFirstGetsTheSameModelAlone() {
+        picocli.CommandLine all = Main.commandLine();
+        assertEquals(Main.class, all.getCommand().getClass());
+        for (var e : all.getSubcommands().entrySet()) {
+            String name = e.getKey();
+            if (name.equals("help")) {
+                assertEquals(null, Main.soleSubcommand("help", "ifaddrs"), "help lists its siblings: it needs them all");
+                continue;
+            }
+            // The class-name convention the short path relies on, for every subcommand there is.
+            assertEquals(e.getValue().getCommand().getClass(), Main.soleSubcommand(name), name);
+            assertEquals(e.getValue().getCommand().getClass(), Main.soleSubcommand("--debug", name, "-x"), name);
+            picocli.CommandLine alone = Main.commandLine(name);
+            assertEquals(List.of(name), List.copyOf(alone.getSubcommands().keySet()), name);
+            // Same usage text (options inherited from the top included) and the same qualified name in messages.
+            assertEquals(e.getValue().getUsageMessage(), alone.getSubcommands().get(name).getUsageMessage(), name);
+            assertEquals("rawsock " + name, alone.getSubcommands().get(name).getCommandSpec().qualifiedName());
+        }
+        assertEquals(all.getUsageMessage(), Main.commandLine("--debug").getUsageMessage());
+        for (String other : new String[] {"Ifaddrs", "ifaddr", "", "--help", "-V", "help"}) {
+            assertEquals(null, Main.soleSubcommand(other, "x"), other);
+        }
+        // A typo takes the whole model and is refused at the top.
+        Cli.Result typo = Cli.run("ifadrs");
+        assertEquals(2, typo.rc(), typo::toString);
+        assertEquals(List.of("rawsock: Unmatched argument at index 0: 'ifadrs' (try 'rawsock --help')"), typo.errLines());
+    }
+
+    @Test
     void unknownSubcommandIsExit2AndOneLine() {
         Cli.Result r = Cli.run("frobnicate");
         assertEquals(2, r.rc(), r::toString);

@@ -66,7 +66,7 @@ class NetlinkCommandsNetnsTest {
     }
 
     @Test
-    void listingsEqualIpLineForLine() {
+    void listingsEqualIpLineForLine() throws InterruptedException {
         ok("link", "add", "va", "type", "veth", "peer", "vb");
         ok("link", "add", "br0", "type", "bridge");
         ok("link", "set", "va", "up", "mtu", "1400");
@@ -77,6 +77,12 @@ class NetlinkCommandsNetnsTest {
         ok("route", "add", "10.6.0.0/16", "via", "10.5.0.2", "metric", "7");
         ok("route", "add", "10.7.0.0/24", "dev", "va", "table", "100", "mtu", "1300");
         ok("route", "add", "default", "via", "10.5.0.254");
+        // The kernel's linkwatch reports br0's carrier (its port came up) up to a second later: the two
+        // listings compared must not straddle that change from UNKNOWN to UP.
+        for (int i = 0; !ip("-br", "link", "show", "br0").contains(" UP "); i++) {
+            assertTrue(i < 500, () -> "br0 never came UP: " + ip("-br", "link", "show", "br0"));
+            Thread.sleep(20);
+        }
         assertEquals(ip("-br", "link"), rs("link").out());
         assertEquals(ip("-br", "addr"), rs("addr").out());
         assertEquals(ip("route"), rs("route").out());

@@ -12,7 +12,9 @@ import java.io.Serial;
 public final class NetlinkException extends ErrnoException {
     @Serial private static final long serialVersionUID = 1L;
 
+    /** The request's message type, e.g. {@code "RTM_NEWLINK"}. */
     private final String request;
+    /** The kernel's extended-ack text, or null. */
     private final String extendedAck;
 
     /**

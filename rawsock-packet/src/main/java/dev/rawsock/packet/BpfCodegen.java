@@ -60,8 +60,8 @@ final class BpfCodegen {
     private int offNl;
     /** Where the link-layer header starts: 0, or past the PPPoE header once pppoes made it PPP. */
     private int offLinkHdr;
-    /** Whether the primitive being lowered read the network-layer offset (802.11 lowers it once per header length). */
-    private boolean nlUsed;
+    /** Whether any primitive read the network-layer offset. */
+    private boolean payloadUsed;
     /** For a live Linux socket: the first vlan tests metadata and packet, later offsets vary at run time. */
     private final boolean linux;
     /** The IPv4 netmask for {@code ip broadcast}, or NETMASK_UNKNOWN. */
@@ -70,8 +70,10 @@ final class BpfCodegen {
     private int vlans;
     /** MPLS labels seen so far: then network protocols are told by the IP version under the last label. */
     private int mplsDepth;
-    /** Whether a pppoes made the rest of the packet PPP: protocols are PPP protocol numbers. */
+    /** Whether the link is PPP, or a pppoes made the rest of the packet PPP: protocols are PPP protocol numbers. */
     private boolean ppp;
+    /** The link type of the current link-layer header (libpcap's cstate->linktype): PPP after a pppoes. */
+    private int link;
     /** Where the primitive being lowered starts, for refusals found while lowering it. */
     private int leafPos;
     /** Whether some offsets depend on M[LINKPL]/M[LINKTYPE] (a LINUX_SOCKET vlan was compiled). */
@@ -91,6 +93,8 @@ final class BpfCodegen {
     /** MPLS labels since the link-layer payload last started afresh (after geneve or vxlan): LLC sits before them. */
     private int labelsHere;
     private static final int TAG_SHIFT = 24;
+    /** The payload offset on 802.11 link types: past the run-time offset in M[LINKPL] a prologue computes. */
+    private static final int PL_TAG = (LINKPL_REG + 1) << TAG_SHIFT;
 
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
@@ -110,12 +114,16 @@ final class BpfCodegen {
             case LinkType.LINUX_SLL2 -> new int[] {0, 20};
             case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> new int[] {-1, 0};
             case LinkType.NULL, LinkType.LOOP -> new int[] {-1, 4};
-            case LinkType.IEEE802_11 -> new int[] {-1, 24 + 8}; // without QoS control; then LLC/SNAP
-            case LinkType.IEEE802_11_RADIOTAP -> new int[] {-1, -1};
+            // Where the 802.11 header ends is known at run time only (QoS, padding); then LLC/SNAP.
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP, LinkType.PPI -> new int[] {-1, PL_TAG + 8};
+            // HDLC-like framing (address, control), then a 2-byte PPP protocol or Cisco's EtherType.
+            case LinkType.PPP, LinkType.PPP_HDLC, LinkType.C_HDLC -> new int[] {2, 4};
             default -> throw new IllegalArgumentException("the filter compiler does not support link type "
                     + LinkType.name(linkType) + " (" + linkType + "); it supports EN10MB, RAW, IPV4, IPV6, LINUX_SLL,"
-                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11 and IEEE802_11_RADIO");
+                    + " LINUX_SLL2, NULL, LOOP, IEEE802_11, IEEE802_11_RADIO, PPI, PPP, PPP_SERIAL and C_HDLC");
         };
+        this.link = linkType;
+        this.ppp = linkType == LinkType.PPP || linkType == LinkType.PPP_HDLC;
         this.wlan = new BpfWlan(this, linkType);
         this.offLinkType = offs[0];
         this.offNl = offs[1];
@@ -123,23 +131,49 @@ final class BpfCodegen {
 
     /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2, or 3 more per geneve/vxlan. */
     int offsetWords() {
-        return Math.max(offsetRegs, variable ? 2 : 0);
+        return Math.max(offsetRegs, (variable || payloadUsed) && BpfWlan.is80211(dlt) ? 3 : variable ? 2 : 0);
     }
 
-    /** Reserves M[LINKPL]/M[LINKTYPE] for a run-time offset (radiotap's header length): expressions keep their temporaries above them. */
+    /** Reserves the scratch words for run-time offsets (radiotap's header length): expressions keep their temporaries above them. */
     void needScratch() {
         variable = true;
     }
 
+    /** Whether some primitive read the network layer (on 802.11: then a prologue finds where it starts). */
+    boolean payloadUsed() {
+        return payloadUsed;
+    }
+
+    /** Whether an offset is relative to a run-time offset (tagged in its high bits), not absolute. */
+    static boolean tagged(int off) {
+        return tagReg(off) >= 0;
+    }
+
     /** Where the network-layer header starts. */
     int nl() {
-        nlUsed = true;
+        payloadUsed = true;
         return offNl;
     }
 
-    /** Where the LLC header starts (libpcap's OR_LLC): the link layer's payload, before any MPLS label. */
+    /**
+     * Where the LLC header starts (libpcap's OR_LLC): the link layer's payload, before any MPLS label;
+     * on 802.11 the 8-byte LLC/SNAP header before the network layer.
+     */
     int llc() {
-        return nl() - 4 * labelsHere;
+        return BpfWlan.is80211(dlt) ? nl() - 8 : nl() - 4 * labelsHere;
+    }
+
+    /**
+     * Where an OSI packet's NLPID is (libpcap's OR_LINKPL_NOSNAP): after a 3-byte LLC header, at
+     * once on PPP and Cisco HDLC, where Cisco puts a padding byte before it (for {@code iso proto}).
+     */
+    int isoNlpid() {
+        return nosnap() + (link == LinkType.C_HDLC ? 1 : 0);
+    }
+
+    /** libpcap's OR_LINKPL_NOSNAP: the network layer under a bare LLC header; no LLC on PPP and Cisco HDLC. */
+    int nosnap() {
+        return ppp || link == LinkType.C_HDLC ? nl() : llc() + 3;
     }
 
     /** Whether an MPLS label came before: network protocols are then told by the IP version only. */
@@ -170,25 +204,21 @@ final class BpfCodegen {
 
     /** One primitive; its loads go relative once a vlan before it made offsets variable. */
     private Node leaf(BpfAst n) {
-        if (dlt == LinkType.IEEE802_11) {
-            nlUsed = false;
-            int vlansBefore = vlans;
-            int nlBefore = offNl;
-            Node plain = primitive(n);
-            if (!nlUsed) {
-                return plain;
-            }
-            int nlAfter = offNl;
-            vlans = vlansBefore;
-            offNl = nlBefore + 2;
-            Node qos = primitive(n);
-            offNl = nlAfter;
-            return wlan.byHeaderLength(plain, qos);
+        leafPos = position(n);
+        if (BpfWlan.is80211(dlt)) {
+            // Network-layer offsets are tagged relative to the payload offset the prologue computes.
+            return relocateEncap(primitive(n));
         }
         boolean wasVariable = variable;
         boolean wasEncap = encap;
         int linkType = linkType(); // before a vlan here moves it
-        leafPos = switch (n) {
+        Node lowered = primitive(n);
+        return wasEncap ? relocateEncap(lowered) : wasVariable ? relocate(lowered, linkType) : lowered;
+    }
+
+    /** Where a primitive starts in the filter, for refusals found while lowering it. */
+    private static int position(BpfAst n) {
+        return switch (n) {
             case BpfAst.Proto p -> p.pos();
             case BpfAst.Cast c -> c.pos();
             case BpfAst.Vlan v -> v.pos();
@@ -203,8 +233,6 @@ final class BpfCodegen {
             case BpfAst.Encap e -> e.pos();
             default -> 0;
         };
-        Node lowered = primitive(n);
-        return wasEncap ? relocateEncap(lowered) : wasVariable ? relocate(lowered, linkType) : lowered;
     }
 
     private Node primitive(BpfAst n) {
@@ -219,7 +247,7 @@ final class BpfCodegen {
             case BpfAst.ByteOp b -> byteOp(b);
             case BpfAst.Mpls m -> mpls(m.label(), m.pos());
             case BpfAst.Protochain p -> {
-                if (variable) {
+                if (variable || BpfWlan.is80211(dlt)) {
                     throw new BpfLexer.FilterError(p.pos(), "'protochain' not supported with variable length headers");
                 }
                 yield p.proto() == null ? or(net.protochain(false, p.value()), net.protochain(true, p.value()))
@@ -284,10 +312,9 @@ final class BpfCodegen {
             case LinkType.IPV4 -> new Bool(type == ETH_IP);
             case LinkType.IPV6 -> new Bool(type == ETH_IP6);
             case LinkType.NULL, LinkType.LOOP -> loopbackFamily(type);
-            case LinkType.IEEE802_11 -> wlan.dataFrame(eq(H, nl() - 2, type));
-            case LinkType.IEEE802_11_RADIOTAP -> throw new IllegalArgumentException(
-                    "bad pcap filter: on " + LinkType.name(dlt) + " the filter compiler supports the link layer only"
-                    + " (802.11 type, subtype, dir, addresses; len; link[]), not network-layer protocols");
+            case LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP, LinkType.PPI -> wlan.dataFrame(llcType(type, llc()));
+            // Cisco HDLC carries EtherTypes; OSI as 0xfefe.
+            case LinkType.C_HDLC -> eq(H, linkType(), type == LLCSAP_ISONS ? 0xfefe : type);
             default -> llcOrEtherType(type);
         };
     }
@@ -319,6 +346,20 @@ final class BpfCodegen {
                     and(isLlc, type == ETH_ATALK ? snap(llc, 0x080007, ETH_ATALK) : snap(llc, 0, ETH_AARP)));
             // Unsigned, as libpcap compares: ether proto 4294967295 is an EtherType that never matches.
             default -> Integer.compareUnsigned(type, ETHERMTU) <= 0 ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
+        };
+    }
+
+    /**
+     * gen_llc_linktype, where every frame has an LLC header at {@code llc}: some SAPs by DSAP and
+     * SSAP, IPX by DSAP, AppleTalk by its SNAP header, other SAPs by DSAP, an EtherType where a SNAP
+     * header (organization code not checked) has it.
+     */
+    private static Node llcType(int type, int llc) {
+        return switch (type) {
+            case LLCSAP_IP, LLCSAP_ISONS, LLCSAP_NETBEUI -> eq(H, llc, (type << 8) | type);
+            case LLCSAP_IPX -> eq(B, llc, LLCSAP_IPX);
+            case ETH_ATALK -> snap(llc, 0x080007, ETH_ATALK);
+            default -> type <= ETHERMTU ? eq(B, llc, type) : eq(H, llc + 6, type);
         };
     }
 
@@ -357,13 +398,14 @@ final class BpfCodegen {
         return new Test(new Anc(W, BpfProgram.SKF_AD_IFINDEX), JEQ, new Num(index));
     }
 
+    /** The current link type as libpcap's messages name it ({@code pcap_datalink_val_to_description}). */
     private String describe() {
-        return LinkType.description(dlt).orElse(LinkType.name(dlt));
+        return LinkType.description(link).orElse(LinkType.name(link));
     }
 
     /** gen_byteop: a test of the byte at {@code idx} of the (current) link-layer header. */
     private Node byteOp(BpfAst.ByteOp b) {
-        Ar load = BpfIr.abs(B, offLinkHdr + b.idx());
+        Ar load = BpfWlan.is80211(dlt) ? wlan.link(B, offLinkHdr + b.idx(), new Num(0)) : BpfIr.abs(B, offLinkHdr + b.idx());
         return switch (b.op()) {
             case '=' -> new Test(load, JEQ, new Num(b.value()));
             case '<' -> not(new Test(load, JGE, new Num(b.value())));
@@ -413,8 +455,10 @@ final class BpfCodegen {
         Node n;
         if (mplsDepth > 0) {
             n = eqMasked(B, nl() - 2, 1, 0);
-        } else if (ppp) {
+        } else if (link == LinkType.PPP) {
             n = eq(H, linkType(), 0x0281); // PPP_MPLS_UCAST
+        } else if (link == LinkType.C_HDLC) {
+            n = etherType(0x8847);
         } else {
             ethernetOnly(pos, "no MPLS support for " + describe());
             n = etherType(0x8847);
@@ -438,6 +482,7 @@ final class BpfCodegen {
         offLinkType = offLinkHdr;
         offNl = offLinkHdr + 2;
         ppp = true;
+        link = LinkType.PPP;
         return n;
     }
 
@@ -516,6 +561,7 @@ final class BpfCodegen {
         // What follows is Ethernet (or a bare network layer Geneve names), even inside PPPoE; MPLS
         // labels stay counted, as libpcap keeps its label depth.
         ppp = false;
+        link = LinkType.ETHERNET;
         labelsHere = 0;
         offLinkHdr = tagged(hdr, 0);
         offLinkType = tagged(lt, 0);
@@ -595,8 +641,8 @@ final class BpfCodegen {
 
     /** gen_llc and its frame types: an 802.3 frame whose LLC header is not Novell's raw 0xffff. */
     private Node llc(String type, int pos) {
-        if (dlt != LinkType.ETHERNET || ppp) {
-            throw new BpfLexer.FilterError(pos, "'llc' not supported for " + (ppp ? "PPP" : describe()));
+        if (link != LinkType.ETHERNET) {
+            throw new BpfLexer.FilterError(pos, "'llc' not supported for " + describe());
         }
         int llc = llc();
         Node is = and(not(new Test(BpfIr.abs(H, linkType()), JGT, new Num(ETHERMTU))), not(eq(H, llc, 0xffff)));
@@ -626,10 +672,7 @@ final class BpfCodegen {
 
     /** Refuses, at {@code pos}, a keyword that needs an Ethernet header. */
     private void ethernetOnly(int pos, String message) {
-        if (ppp) {
-            throw new BpfLexer.FilterError(pos, message.replace(describe(), "PPP"));
-        }
-        if (dlt != LinkType.ETHERNET) {
+        if (link != LinkType.ETHERNET) {
             throw new BpfLexer.FilterError(pos, message);
         }
     }
@@ -652,7 +695,7 @@ final class BpfCodegen {
     }
 
     private Node vlan(int id, int pos) {
-        if (dlt == LinkType.IEEE802_11) {
+        if (BpfWlan.is80211(dlt) && dlt != LinkType.PPI) { // libpcap 1.10 has no VLAN on PPI
             // In the LLC/SNAP header: the tag's type where the EtherType is, the TCI where the payload starts.
             Node tpid = or(etherType(0x8100), etherType(0x88a8), etherType(0x9100));
             Node n = id < 0 ? tpid : and(tpid, eqMasked(H, nl(), 0x0fff, id));

@@ -38,10 +38,7 @@ final class BpfCompiler {
             checkSize(filter, tree);
             BpfIr.Node lowered;
             try {
-                lowered = gen.lower(tree);
-                if (!gen.wlan.prologue().isEmpty()) {
-                    lowered = new BpfIr.Prefixed(gen.wlan.prologue(), lowered);
-                }
+                lowered = gen.wlan.finish(gen.lower(tree), tree instanceof BpfAst.True);
             } catch (BpfLexer.FilterError e) {
                 throw e.toIae(filter);
             }

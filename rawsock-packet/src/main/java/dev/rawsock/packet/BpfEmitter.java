@@ -179,7 +179,7 @@ final class BpfEmitter {
             case Bool b -> emit(JMP | JA, 0, b.value() ? t : f, null);
             case Prefixed p -> {
                 for (BpfInstruction in : p.stmts()) {
-                    emit(in.code(), in.k());
+                    emit(in.code(), in.k()).raw = in; // forward jumps inside it stay as laid out
                 }
                 gen(p.n(), t, f);
             }

@@ -17,9 +17,10 @@ final class BpfIr {
 
     /**
      * Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as
-     * libpcap's). Each {@code geneve} or {@code vxlan} takes three more words above those in use.
+     * libpcap's), and on 802.11 link types the radio header's length. Each {@code geneve} or
+     * {@code vxlan} (Ethernet only) takes three more words above those in use.
      */
-    static final int LINKPL_REG = 0, LINKTYPE_REG = 1;
+    static final int LINKPL_REG = 0, LINKTYPE_REG = 1, LINKHDR_REG = 2;
 
     /** Arithmetic: what ends up in the A register. */
     sealed interface Ar permits Num, PktLen, Load, Bin, Neg, Anc, VlanTci, Mem {
@@ -67,7 +68,11 @@ final class BpfIr {
     sealed interface Node permits Test, AndN, OrN, NotN, Bool, Prefixed, Chain {
     }
 
-    /** Straight-line statements (no jumps) run before {@code n}'s code, on every path into it. */
+    /**
+     * Statements run before {@code n}'s code, on every path into it. They may hold forward jumps
+     * (relative, as laid out) that land inside them or just past their end, never a return: every
+     * path through them falls into {@code n}.
+     */
     record Prefixed(List<BpfInstruction> stmts, Node n) implements Node {
     }
 

@@ -61,12 +61,12 @@ final class BpfNetGen {
 
     /** {@code iso proto N}: an OSI frame (LLC SAP 0xfe) whose NLPID, after the 3-byte LLC header, is N. */
     private Node isoProto(int nlpid) {
-        return and(g.etherType(BpfCodegen.LLCSAP_ISONS), eq(B, g.llc() + 3, nlpid));
+        return and(g.etherType(BpfCodegen.LLCSAP_ISONS), eq(B, g.isoNlpid(), nlpid));
     }
 
     /** {@code isis proto N}: an IS-IS PDU of type N (the type is 4 bytes into the IS-IS header). */
     private Node isisPdu(int type) {
-        return and(isoProto(0x83), eq(B, g.llc() + 3 + 4, type));
+        return and(isoProto(0x83), eq(B, g.nosnap() + 4, type));
     }
 
     /** {@code ip}, {@code ip6}, {@code arp}, {@code decnet}, {@code stp}, ... alone. */
@@ -182,7 +182,7 @@ final class BpfNetGen {
         }
         int sh = dir == Dir.DST ? 1 : 3;
         int lh = dir == Dir.DST ? 7 : 15;
-        int pl = g.llc();
+        int pl = g.nl(); // libpcap's OR_LINKPL: past any LLC/SNAP header
         int swapped = Short.toUnsignedInt(Short.reverseBytes((short) addr));
         Node longPad = and(eqMasked(BpfProgram.H, pl + 2, 0xff07, 0x8106), eq(BpfProgram.H, pl + 2 + 1 + lh, swapped));
         Node longNoPad = and(eqMasked(B, pl + 2, 0x07, 0x06), eq(BpfProgram.H, pl + 2 + lh, swapped));

@@ -1,23 +1,31 @@
 package dev.rawsock.packet;
 
+import static dev.rawsock.packet.BpfIr.LINKHDR_REG;
 import static dev.rawsock.packet.BpfIr.LINKPL_REG;
 import static dev.rawsock.packet.BpfIr.and;
 import static dev.rawsock.packet.BpfIr.not;
 import static dev.rawsock.packet.BpfIr.or;
 import static dev.rawsock.packet.BpfProgram.ABS;
+import static dev.rawsock.packet.BpfProgram.ADD;
 import static dev.rawsock.packet.BpfProgram.ALU;
 import static dev.rawsock.packet.BpfProgram.AND;
 import static dev.rawsock.packet.BpfProgram.B;
 import static dev.rawsock.packet.BpfProgram.H;
+import static dev.rawsock.packet.BpfProgram.IMM;
+import static dev.rawsock.packet.BpfProgram.IND;
+import static dev.rawsock.packet.BpfProgram.JMP;
 import static dev.rawsock.packet.BpfProgram.JEQ;
 import static dev.rawsock.packet.BpfProgram.JSET;
 import static dev.rawsock.packet.BpfProgram.K;
 import static dev.rawsock.packet.BpfProgram.LD;
+import static dev.rawsock.packet.BpfProgram.LDX;
 import static dev.rawsock.packet.BpfProgram.LSH;
+import static dev.rawsock.packet.BpfProgram.MEM;
 import static dev.rawsock.packet.BpfProgram.MISC;
 import static dev.rawsock.packet.BpfProgram.OR;
 import static dev.rawsock.packet.BpfProgram.ST;
 import static dev.rawsock.packet.BpfProgram.TAX;
+import static dev.rawsock.packet.BpfProgram.TXA;
 import static dev.rawsock.packet.BpfProgram.W;
 import static dev.rawsock.packet.BpfProgram.X;
 
@@ -31,6 +39,7 @@ import dev.rawsock.packet.BpfIr.Test;
 import dev.rawsock.packet.BpfLexer.FilterError;
 import dev.rawsock.packet.BpfLexer.Kind;
 import dev.rawsock.packet.BpfLexer.Tok;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,7 +51,9 @@ import java.util.function.ToLongFunction;
  * and the link-layer address tests ({@code wlan host|src|dst|addr1..4|ra|ta}, broadcast,
  * multicast: {@code gen_wlanhostop}), whose address fields move with the frame type and the
  * To DS/From DS bits. On {@code IEEE802_11_RADIO} the 802.11 header starts after the radiotap
- * header, whose little-endian length at byte 2 a prologue keeps in {@code M[LINKPL_REG]}.
+ * header, whose little-endian length at byte 2 a prologue keeps in {@code M[LINKHDR_REG]}; where
+ * the 802.11 payload (LLC/SNAP, then the network layer) starts, the prologue works out at run time
+ * into {@code M[LINKPL_REG]} (see {@link #prologue()}).
  */
 final class BpfWlan {
 
@@ -104,17 +115,27 @@ final class BpfWlan {
     }
 
     private final BpfCodegen gen;
+    private final boolean wlan;
     private final boolean radiotap;
-    /** Whether some load is relative to the radiotap header's length (then the prologue computes it). */
+    private final boolean ppi;
+    /** Whether some load is relative to the radiotap (PPI) header's length (then the prologue computes it). */
     private boolean relative;
 
     BpfWlan(BpfCodegen gen, int linkType) {
         this.gen = gen;
+        this.wlan = is80211(linkType);
         this.radiotap = linkType == LinkType.IEEE802_11_RADIOTAP;
+        this.ppi = linkType == LinkType.PPI;
     }
 
+    /** Whether frames of the link type carry an 802.11 header (after radiotap or PPI's header). */
     static boolean is80211(int linkType) {
-        return linkType == LinkType.IEEE802_11 || linkType == LinkType.IEEE802_11_RADIOTAP;
+        return linkType == LinkType.IEEE802_11 || hasRadioHeader(linkType);
+    }
+
+    /** Whether a variable-length radio header (its length little-endian at byte 2) comes before the 802.11 header. */
+    static boolean hasRadioHeader(int linkType) {
+        return linkType == LinkType.IEEE802_11_RADIOTAP || linkType == LinkType.PPI;
     }
 
     // ---- parsing: the keyword (already read) and what follows it
@@ -188,7 +209,7 @@ final class BpfWlan {
 
     /** The frame-control test; libpcap refuses it on other link types. */
     Node frameControl(BpfAst.FrameControl f, int linkType) {
-        if (!is80211(linkType)) {
+        if (!is80211(linkType) || linkType == LinkType.PPI) { // libpcap 1.10 leaves PPI out of gen_p80211_type/fcdir
             throw new FilterError(f.pos(), f.offset() == 0 ? "802.11 link-layer types supported only on 802.11"
                     : "frame direction supported only with 802.11 headers");
         }
@@ -197,15 +218,16 @@ final class BpfWlan {
 
     /**
      * A load at {@code off} (plus {@code idx}) into the 802.11 header: after the radiotap header
-     * when there is one.
+     * when there is one. An offset already tagged as relative to the link-layer payload (the PPP
+     * header a {@code pppoes} made the link header) is left to the code generator to relocate.
      */
     Ar link(int size, int off, Ar idx) {
-        if (!radiotap) {
+        if (!(radiotap || ppi) || BpfCodegen.tagged(off)) {
             return new Load(size, off, -1, idx);
         }
         relative = true;
         gen.needScratch();
-        return new Load(size, off, -1, idx, LINKPL_REG);
+        return new Load(size, off, -1, idx, LINKHDR_REG);
     }
 
     private Ar link(int size, int off) {
@@ -213,16 +235,90 @@ final class BpfWlan {
     }
 
     /**
-     * Statements that set {@code M[LINKPL_REG]} to the radiotap header's length (little-endian at
-     * byte 2) before the program reads the 802.11 header, or none when it does not.
+     * The statements that set the run-time offsets before the filter runs, as libpcap's
+     * {@code insert_compute_vloffsets} does: {@code M[LINKHDR_REG]} = the radiotap header's length
+     * (little-endian at byte 2) when something reads the 802.11 header after it, and, when something
+     * reads the 802.11 payload, {@code M[LINKPL_REG]} = where it starts (PPI's header as radiotap's)
+     * ({@code gen_load_802_11_header_len}): 24 bytes past the 802.11 header, 26 in a QoS data frame,
+     * and in a data frame whose radiotap flags field (at byte 8, or 16 after a TSFT field; looked for
+     * only in a single presence word) has the data-pad bit, rounded up to a multiple of 4. Its loads
+     * are libpcap's, in its order, so a frame too short for one is rejected as libpcap rejects it.
      */
     List<BpfInstruction> prologue() {
-        if (!relative) {
+        boolean payload = wlan && gen.payloadUsed();
+        if (!relative && !payload) {
             return List.of();
         }
-        return List.of(BpfInstruction.stmt(LD | B | ABS, 3), BpfInstruction.stmt(ALU | LSH | K, 8),
-                BpfInstruction.stmt(MISC | TAX, 0), BpfInstruction.stmt(LD | B | ABS, 2),
-                BpfInstruction.stmt(ALU | OR | X, 0), BpfInstruction.stmt(ST, LINKPL_REG));
+        List<BpfInstruction> p = new ArrayList<>();
+        if (radiotap || ppi) {
+            p.addAll(List.of(BpfInstruction.stmt(LD | B | ABS, 3), BpfInstruction.stmt(ALU | LSH | K, 8),
+                    BpfInstruction.stmt(MISC | TAX, 0), BpfInstruction.stmt(LD | B | ABS, 2),
+                    BpfInstruction.stmt(ALU | OR | X, 0), BpfInstruction.stmt(ST, LINKHDR_REG),
+                    BpfInstruction.stmt(MISC | TAX, 0)));
+        } else {
+            p.add(BpfInstruction.stmt(LDX | IMM, 0));
+        }
+        if (!payload) {
+            return List.copyOf(p);
+        }
+        p.addAll(List.of(BpfInstruction.stmt(MISC | TXA, 0), BpfInstruction.stmt(ALU | ADD | K, 24),
+                BpfInstruction.stmt(ST, LINKPL_REG), BpfInstruction.stmt(LD | B | IND, 0)));
+        // Jump targets as indices into the block: END is just past it, where the filter starts.
+        int start = p.size();
+        final int end = -1;
+        int flags = start + 6;
+        int tsft = flags + 4;
+        int noTsft = tsft + 2;
+        int round = noTsft + 2;
+        List<int[]> j = new ArrayList<>(); // {code, k, jt, jf}, targets as block indices (-2: next)
+        j.add(new int[] {JMP | JSET | K, TYPE_DATA, -2, end});
+        j.add(new int[] {JMP | JSET | K, TYPE_CTL, end, -2});
+        j.add(new int[] {JMP | JSET | K, 0x80, -2, radiotap ? flags : end}); // the QoS subtype bit
+        j.add(new int[] {LD | MEM, LINKPL_REG});
+        j.add(new int[] {ALU | ADD | K, 2});
+        j.add(new int[] {ST, LINKPL_REG});
+        if (radiotap) {
+            // Radiotap fields are little-endian, the word is loaded big-endian: the bits swapped.
+            j.add(new int[] {LD | W | ABS, 4});
+            j.add(new int[] {JMP | JSET | K, Integer.reverseBytes(0x00000002), -2, end}); // flags present
+            j.add(new int[] {JMP | JSET | K, Integer.reverseBytes(0x80000000), end, -2}); // more presence words
+            j.add(new int[] {JMP | JSET | K, Integer.reverseBytes(0x00000001), tsft, noTsft});
+            j.add(new int[] {LD | B | ABS, 16});
+            j.add(new int[] {JMP | JSET | K, 0x20, round, end});
+            j.add(new int[] {LD | B | ABS, 8});
+            j.add(new int[] {JMP | JSET | K, 0x20, round, end});
+            j.add(new int[] {LD | MEM, LINKPL_REG});
+            j.add(new int[] {ALU | ADD | K, 3});
+            j.add(new int[] {ALU | AND | K, ~3});
+            j.add(new int[] {ST, LINKPL_REG});
+        }
+        int endAt = start + j.size();
+        for (int i = 0; i < j.size(); i++) {
+            int[] in = j.get(i);
+            int at = start + i;
+            if ((in[0] & 0x07) == JMP) {
+                int jt = in[2] == end ? endAt : in[2] == -2 ? at + 1 : in[2];
+                int jf = in[3] == end ? endAt : in[3] == -2 ? at + 1 : in[3];
+                p.add(BpfInstruction.jump(in[0], in[1], jt - at - 1, jf - at - 1));
+            } else {
+                p.add(BpfInstruction.stmt(in[0], in[1]));
+            }
+        }
+        return List.copyOf(p);
+    }
+
+    /**
+     * The filter as libpcap finishes it for the link type: the prologue in front; on PPI, only for
+     * PPI headers over 802.11 (its DLT field, little-endian at byte 4: gen_ppi_dlt_check), unless the
+     * filter is empty.
+     */
+    Node finish(Node lowered, boolean empty) {
+        List<BpfInstruction> pro = prologue();
+        Node n = pro.isEmpty() ? lowered : new BpfIr.Prefixed(pro, lowered);
+        if (ppi && !empty) {
+            n = and(new Test(new Load(W, 4, -1, new Num(0)), JEQ, new Num(Integer.reverseBytes(LinkType.IEEE802_11))), n);
+        }
+        return n;
     }
 
     private Node masked(int off, int mask, int value) {
@@ -259,17 +355,6 @@ final class BpfWlan {
             case RA -> and(set(0, TYPE_DATA), mac(4, mac));
             case TA -> and(and(set(0, TYPE_DATA), hasAddr2()), mac(10, mac));
         };
-    }
-
-    /**
-     * A network-layer test on IEEE802_11, lowered for both header lengths libpcap tells apart
-     * (its {@code gen_load_802_11_header_len}): 24 bytes, or 26 in a QoS data frame. libpcap
-     * computes the length once in a prologue; straight-line code cannot branch, so each primitive
-     * chooses between its two forms instead, reading the same frame-control byte first.
-     */
-    Node byHeaderLength(Node plain, Node qos) {
-        Node qosData = masked(0, TYPE_MASK | 0x80, TYPE_DATA | 0x80);
-        return or(and(not(qosData), plain), and(qosData, qos));
     }
 
     /** The EtherType test of the LLC/SNAP header, in a data frame only (libpcap's gen_llc_linktype on 802.11). */

@@ -26,24 +26,30 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * returned as CLISP returns it on x86), but check the lengths the headers claim against the frame.
  *
  * <p>Speed: each kind of memory has its own copy of one plain loop that C2 auto-vectorizes,
- * summing 32-bit words into one {@code long} and swapping bytes once at the end: {@code byte[]}
- * and heap buffers read the array; direct buffers read with {@code ByteBuffer.getInt} (viewing
- * them as a segment per call allocated 72 bytes and ran about 10x slower); native segments read
- * with {@code MemorySegment.get}, one copy of the loop per segment class, so a call site that sees
- * several kinds keeps the vectorized form (the one-loop version fell to 0.4 GB/s once polluted).
- * rawsock-bench checksum-64/1500/65536 compares the three.
+ * adding the two 32-bit halves of each native-order 64-bit word into one {@code long} and
+ * swapping bytes once at the end: {@code byte[]} and heap buffers read the array; direct buffers
+ * read through a native-order view handle (not {@code ByteBuffer.getInt}, whose shared byte-order
+ * branch stopped the vectorizer, nor a segment view, which allocated 72 bytes per call); native
+ * segments read with {@code MemorySegment.get}, one copy of the loop per segment class, so a call
+ * site that sees several kinds keeps the vectorized form (the one-loop version fell to 0.4 GB/s
+ * once polluted). rawsock-bench checksum-64/1500/65536 compares the three.
  */
 public final class Checksums {
     private Checksums() {}
 
     private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfLong NATIVE_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt NATIVE_INT = ValueLayout.JAVA_INT_UNALIGNED;
-    /** Native-order ints in a byte[]: the array path's own loop, so no MemorySegment escapes per call. */
+    /** Native-order longs and ints in a byte[]: the array path's own loop, so no MemorySegment escapes per call. */
+    private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle ARRAY_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    /** Native-order longs and ints in a direct buffer, whatever the buffer's own order. */
+    private static final VarHandle DIRECT_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle DIRECT_INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    /** Bytes summed between two folds: 2^30 bytes of 32-bit terms cannot overflow a long. */
+    /** Bytes summed between two folds: 2^27 terms below 2^33 each cannot overflow a long. */
     private static final long CHUNK = 1L << 30;
     private static final Class<?> NATIVE_SEGMENT = MemorySegment.ofAddress(8).getClass();
     private static final Class<?> HEAP_BYTES_SEGMENT = MemorySegment.ofArray(new byte[0]).getClass();
@@ -64,52 +70,127 @@ public final class Checksums {
      */
     public static int sum(MemorySegment data, long off, long len) {
         Objects.checkFromIndexSize(off, len, data.byteSize());
-        long total = 0;
-        long whole = len & ~3L;
+        long whole = len & ~7L;
         Class<?> kind = data.getClass();
-        for (long base = 0; base < whole; base += CHUNK) {
-            int n = (int) Math.min(CHUNK, whole - base);
-            long s;
-            // One copy of the loop per segment class: comparing getClass() with a constant gives C2
-            // the exact type, so the access inlines and vectorizes even when the shared MemorySegment
-            // code has seen heap and native segments (measured: the polluted form ran 10x slower).
-            if (kind == NATIVE_SEGMENT) s = words32Native(data, off + base, n);
-            else if (kind == HEAP_BYTES_SEGMENT) s = words32Heap(data, off + base, n);
-            else s = words32(data, off + base, n);
-            total += fold32(s);
+        long total;
+        // One copy of the loop per segment class: comparing getClass() with a constant gives C2 the
+        // exact type, so the access inlines and vectorizes even when the shared MemorySegment code has
+        // seen heap and native segments (measured: the polluted form ran 10x slower). Up to CHUNK
+        // bytes without the chunk loop around it, which cost 10-20% at 64 and 1500 bytes.
+        if (whole < SHORT_SEGMENT) total = wordsShort(data, off, (int) whole);
+        else if (whole <= CHUNK) total = words64(kind, data, off, (int) whole);
+        else {
+            total = 0;
+            for (long base = 0; base < whole; base += CHUNK)
+                total += fold32(words64(kind, data, off + base, (int) Math.min(CHUNK, whole - base)));
         }
-        int rest = (int) (len - whole);
-        if (rest > 0) {
-            long p = off + whole;
-            int b0 = data.get(JAVA_BYTE, p) & 0xFF;
-            int b1 = rest > 1 ? data.get(JAVA_BYTE, p + 1) & 0xFF : 0;
-            int b2 = rest > 2 ? data.get(JAVA_BYTE, p + 2) & 0xFF : 0;
-            total += LITTLE ? (b0 | b1 << 8) + b2 : (b0 << 8 | b1) + (b2 << 8);
+        // The last 0..7 bytes as one zero-padded word: a 32-bit read, then single bytes, without a loop
+        // (each byte read alone cost a third of the speed at 1500 bytes, where 4 are left; a loop over
+        // the last three, half of it at 255 bytes: the fixed cost of a segment loop, see SHORT_SEGMENT).
+        long p = off + whole;
+        int rest = (int) (len - whole), k = 0;
+        long tail = 0;
+        if (rest >= 4) {
+            tail = firstHalf(data.get(NATIVE_INT, p), LITTLE);
+            k = 4;
         }
-        int folded = fold(total);
-        return LITTLE ? swap16(folded) : folded;
+        if (k < rest) tail |= place(data.get(JAVA_BYTE, p + k), k, LITTLE);
+        if (k + 1 < rest) tail |= place(data.get(JAVA_BYTE, p + k + 1), k + 1, LITTLE);
+        if (k + 2 < rest) tail |= place(data.get(JAVA_BYTE, p + k + 2), k + 2, LITTLE);
+        return finish(total + halves(tail), LITTLE);
     }
 
-    // The three loops are the same on purpose (see sum). Summing native-order 32-bit words is
-    // byte-order independent (RFC 1071 2(B)); C2 vectorizes this plain form, so keep it plain.
-    private static long words32Native(MemorySegment d, long off, int n) {
+    /**
+     * Below this many bytes a segment is summed without a loop C2 vectorizes. A MemorySegment loop
+     * has a fixed cost per call that array and buffer loops do not (about 7 ns here, from C2's range
+     * check elimination for the segment's long offsets: -XX:-RangeCheckElimination halved it), so
+     * at 64 bytes the vectorized loop ran at 0.3-0.4x of the byte[] one. Straight code without a
+     * loop (128, 64, 32, 16 and 8 bytes as the length has them) runs at the array's speed there; a
+     * loop over 64-byte blocks did too, but only while it ran once.
+     */
+    private static final int SHORT_SEGMENT = 256;
+
+    private static long wordsShort(MemorySegment d, long p, int n) {
+        long s = 0;
+        if ((n & 128) != 0) {
+            s += block64(d, p) + block64(d, p + 64);
+            p += 128;
+        }
+        if ((n & 64) != 0) {
+            s += block64(d, p);
+            p += 64;
+        }
+        if ((n & 32) != 0) {
+            s += halves(d.get(NATIVE_LONG, p)) + halves(d.get(NATIVE_LONG, p + 8))
+                    + halves(d.get(NATIVE_LONG, p + 16)) + halves(d.get(NATIVE_LONG, p + 24));
+            p += 32;
+        }
+        if ((n & 16) != 0) {
+            s += halves(d.get(NATIVE_LONG, p)) + halves(d.get(NATIVE_LONG, p + 8));
+            p += 16;
+        }
+        if ((n & 8) != 0) s += halves(d.get(NATIVE_LONG, p));
+        return s;
+    }
+
+    /** 64 bytes: a loop of a constant 8 steps, which C2 unrolls into straight code. */
+    private static long block64(MemorySegment d, long p) {
+        long s = 0;
+        for (int i = 0; i < 64; i += 8) s += halves(d.get(NATIVE_LONG, p + i));
+        return s;
+    }
+
+    private static long words64(Class<?> kind, MemorySegment d, long off, int n) {
+        if (kind == NATIVE_SEGMENT) return words64Native(d, off, n);
+        if (kind == HEAP_BYTES_SEGMENT) return words64Heap(d, off, n);
+        return words64(d, off, n);
+    }
+
+    // The loops of every kind of memory are the same on purpose (see sum): 64-bit words in native
+    // order, each added as its two 32-bit halves. Summing native-order words is byte-order
+    // independent (RFC 1071 2(B)). C2 vectorizes this plain form with 64-bit lanes (no widening),
+    // about twice the bytes per instruction of summing 32-bit words into a long: measured 90-125
+    // GB/s at 1500 B against 52-70 GB/s, so keep it plain.
+    private static long words64Native(MemorySegment d, long off, int n) {
         // Plain, on the segment itself: a ByteBuffer view (asByteBuffer) of the range, summed by the
         // direct-buffer loop, allocated 104 B per call under JMH and ran at 0.02-0.07x of byte[].
         long s = 0;
-        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
+        for (int i = 0; i < n; i += 8) s += halves(d.get(NATIVE_LONG, off + i));
         return s;
     }
 
-    private static long words32Heap(MemorySegment d, long off, int n) {
+    private static long words64Heap(MemorySegment d, long off, int n) {
         long s = 0;
-        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
+        for (int i = 0; i < n; i += 8) s += halves(d.get(NATIVE_LONG, off + i));
         return s;
     }
 
-    private static long words32(MemorySegment d, long off, int n) {
+    private static long words64(MemorySegment d, long off, int n) {
         long s = 0;
-        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.get(NATIVE_INT, off + i));
+        for (int i = 0; i < n; i += 8) s += halves(d.get(NATIVE_LONG, off + i));
         return s;
+    }
+
+    /** The two 32-bit halves of a word, added: below 2^33, so 2^30 of them cannot overflow a long. */
+    private static long halves(long v) {
+        return (v >>> 32) + (v & 0xFFFF_FFFFL);
+    }
+
+    /** The first four bytes of a zero-padded last word, read as an int in the given order. */
+    private static long firstHalf(int v, boolean little) {
+        long u = Integer.toUnsignedLong(v);
+        return little ? u : u << 32;
+    }
+
+    /** Byte {@code k} (0..7) of a zero-padded last word, placed where memory in that order puts it. */
+    private static long place(byte b, int k, boolean little) {
+        return (b & 0xFFL) << (little ? 8 * k : 56 - 8 * k);
+    }
+
+    /** The folded sum in network order, from a total of words read in the given order. */
+    private static int finish(long total, boolean little) {
+        int folded = fold(total);
+        return little ? swap16(folded) : folded;
     }
 
     /**
@@ -123,25 +204,23 @@ public final class Checksums {
     public static int sum(byte[] data, int off, int len) {
         Objects.checkFromIndexSize(off, len, data.length);
         // Not via MemorySegment.ofArray: that segment escaped into the loop (72 B per call). An int
-        // length needs no chunking: under 2^29 terms below 2^32 each cannot overflow a long.
-        int whole = len & ~3;
-        long total = words32Array(data, off, whole);
-        int rest = len - whole;
-        if (rest > 0) {
-            int p = off + whole;
-            int b0 = data[p] & 0xFF;
-            int b1 = rest > 1 ? data[p + 1] & 0xFF : 0;
-            int b2 = rest > 2 ? data[p + 2] & 0xFF : 0;
-            total += LITTLE ? (b0 | b1 << 8) + b2 : (b0 << 8 | b1) + (b2 << 8);
+        // length needs no chunking: under 2^28 terms below 2^33 each cannot overflow a long.
+        int whole = len & ~7;
+        long total = words64Array(data, off, whole);
+        int p = off + whole, rest = len - whole, k = 0;
+        long tail = 0;
+        if (rest >= 4) {
+            tail = firstHalf((int) ARRAY_INT.get(data, p), LITTLE);
+            k = 4;
         }
-        int folded = fold(total);
-        return LITTLE ? swap16(folded) : folded;
+        for (; k < rest; k++) tail |= place(data[p + k], k, LITTLE);
+        return finish(total + halves(tail), LITTLE);
     }
 
-    // The same plain loop as words32Native, on the array itself (C2 vectorizes it too).
-    private static long words32Array(byte[] d, int off, int n) {
+    // The same plain loop as words64Native, on the array itself (C2 vectorizes it too).
+    private static long words64Array(byte[] d, int off, int n) {
         long s = 0;
-        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong((int) ARRAY_INT.get(d, off + i));
+        for (int i = 0; i < n; i += 8) s += halves((long) ARRAY_LONG.get(d, off + i));
         return s;
     }
 
@@ -155,32 +234,40 @@ public final class Checksums {
      */
     public static int sum(ByteBuffer data, int off, int len) {
         Objects.checkFromIndexSize(off, len, data.limit());
-        // A heap buffer is its array: the array loop, no segment. A direct one from its position on (the
-        // usual case, internet(ByteBuffer)) is viewed as is, without the duplicate segment() makes:
-        // each allocation per call was 72 bytes and kept the view from being scalar-replaced.
+        // A heap buffer is its array: the array loop, no segment.
         if (data.hasArray()) return sum(data.array(), data.arrayOffset() + off, len);
-        // A direct buffer read with its own absolute getInt, in the buffer's byte order (summing
-        // big-endian words gives the sum in network order, RFC 1071 2(B)): a MemorySegment view of it
-        // (ofBuffer) ran about 10x slower than a native segment in the same loop, and allocated.
-        boolean little = data.order() == ByteOrder.LITTLE_ENDIAN;
-        int whole = len & ~3;
-        long total = words32Buffer(data, off, whole);
-        int rest = len - whole;
-        if (rest > 0) {
-            int p = off + whole;
-            int b0 = data.get(p) & 0xFF;
-            int b1 = rest > 1 ? data.get(p + 1) & 0xFF : 0;
-            int b2 = rest > 2 ? data.get(p + 2) & 0xFF : 0;
-            total += little ? (b0 | b1 << 8) + b2 : (b0 << 8 | b1) + (b2 << 8);
+        // A direct buffer goes through a native-order view handle, so its loop reads plain words as the
+        // array loop does. ByteBuffer.getInt passes through Unsafe's byte-order branch, whose profile
+        // all big- and little-endian buffers in the JVM share: once both orders had run, C2 kept that
+        // branch in the loop and did not vectorize it (49 GB/s fell to 7 GB/s at 1500 B). A read-only
+        // heap buffer hides its array and keeps its own getInt loop, in the buffer's byte order (summing
+        // big-endian words gives the sum in network order, RFC 1071 2(B)): the view handle's loop slows
+        // down for every buffer once it has seen a heap one.
+        boolean direct = data.isDirect();
+        boolean little = direct ? LITTLE : data.order() == ByteOrder.LITTLE_ENDIAN;
+        int whole = len & ~7;
+        long total = direct ? words64Direct(data, off, whole) : words64Buffer(data, off, whole);
+        int p = off + whole, rest = len - whole, k = 0;
+        long tail = 0;
+        if (rest >= 4) {
+            tail = firstHalf(direct ? (int) DIRECT_INT.get(data, p) : data.getInt(p), little);
+            k = 4;
         }
-        int folded = fold(total);
-        return little ? swap16(folded) : folded;
+        for (; k < rest; k++) tail |= place(data.get(p + k), k, little);
+        return finish(total + halves(tail), little);
     }
 
-    // The same plain loop once more, on the buffer (fewer than 2^29 terms below 2^32: no overflow).
-    private static long words32Buffer(ByteBuffer d, int off, int n) {
+    // The same plain loop on a direct buffer, native-order words through the view handle.
+    private static long words64Direct(ByteBuffer d, int off, int n) {
         long s = 0;
-        for (int i = 0; i < n; i += 4) s += Integer.toUnsignedLong(d.getInt(off + i));
+        for (int i = 0; i < n; i += 8) s += halves((long) DIRECT_LONG.get(d, off + i));
+        return s;
+    }
+
+    // The same plain loop once more, on the buffer in its own order (read-only heap buffers).
+    private static long words64Buffer(ByteBuffer d, int off, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i += 8) s += halves(d.getLong(off + i));
         return s;
     }
 

@@ -30,16 +30,16 @@ abstract class HeaderView {
         return Checksums.segment(buf);
     }
 
-    /** The memory this view reads and writes. */
+    /** {@return the memory this view reads and writes} */
     public MemorySegment segment() { return seg; }
 
-    /** Where the header starts in {@link #segment()}. */
+    /** {@return where the header starts in {@link #segment()}} */
     public long offset() { return off; }
 
-    /** Length of this header in bytes (options and tags included). */
+    /** {@return the length of this header in bytes (options and tags included)} */
     public abstract int headerLength();
 
-    /** Offset of what follows the header in {@link #segment()}. */
+    /** {@return the offset of what follows the header in {@link #segment()}} */
     public long payloadOffset() { return off + headerLength(); }
 
     final int u8(long at) { return seg.get(JAVA_BYTE, off + at) & 0xFF; }

@@ -18,13 +18,13 @@ abstract class IcmpView<T extends IcmpView<T>> extends HeaderView {
 
     @Override public int headerLength() { return FIXED_LENGTH; }
 
-    /** The code. */
+    /** {@return the code} */
     public int code() { return u8(1); }
-    /** The stored checksum (network order value). */
+    /** {@return the stored checksum (network order value)} */
     public int checksum() { return u16(2); }
-    /** The echo identifier (bytes 4-5). */
+    /** {@return the echo identifier (bytes 4-5)} */
     public int identifier() { return u16(4); }
-    /** The sequence number. */
+    /** {@return the sequence number} */
     public int sequence() { return u16(6); }
 
     /**

@@ -22,8 +22,14 @@ public final class LinkType {
     public static final int NULL = 0;
     /** {@code LINKTYPE_ETHERNET} (1, DLT_EN10MB): an Ethernet II / 802.3 header. */
     public static final int ETHERNET = 1;
+    /** {@code LINKTYPE_PPP} (9): PPP in HDLC-like framing (RFC 1662): address 0xff, control 0x03, a 2-byte protocol. */
+    public static final int PPP = 9;
+    /** {@code LINKTYPE_PPP_HDLC} (50, DLT_PPP_SERIAL): PPP in HDLC-like framing on a serial line, as {@link #PPP}. */
+    public static final int PPP_HDLC = 50;
     /** {@code LINKTYPE_RAW} (101, DLT_RAW on Linux 12/14): a bare IPv4 or IPv6 packet, told apart by its version. */
     public static final int RAW = 101;
+    /** {@code LINKTYPE_C_HDLC} (104): Cisco HDLC: address (0x0f unicast, 0x8f broadcast), control 0, an EtherType. */
+    public static final int C_HDLC = 104;
     /** {@code LINKTYPE_IEEE802_11} (105): an 802.11 header without radio information. */
     public static final int IEEE802_11 = 105;
     /** {@code LINKTYPE_LOOP} (108, OpenBSD loopback): a 4-byte address family in network byte order. */
@@ -32,6 +38,8 @@ public final class LinkType {
     public static final int LINUX_SLL = 113;
     /** {@code LINKTYPE_IEEE802_11_RADIOTAP} (127, DLT_IEEE802_11_RADIO): a radiotap header, then 802.11. */
     public static final int IEEE802_11_RADIOTAP = 127;
+    /** {@code LINKTYPE_PPI} (192): a Per-Packet Information header (its length little-endian at byte 2), then usually 802.11. */
+    public static final int PPI = 192;
     /** {@code LINKTYPE_IPV4} (228): a bare IPv4 packet. */
     public static final int IPV4 = 228;
     /** {@code LINKTYPE_IPV6} (229): a bare IPv6 packet. */
@@ -39,17 +47,21 @@ public final class LinkType {
     /** {@code LINKTYPE_LINUX_SLL2} (276): Linux "cooked" capture v2, a 20-byte pseudo-header with the interface index; tcpdump's "any" device. */
     public static final int LINUX_SLL2 = 276;
 
-    private static final Map<Integer, String[]> KNOWN = new TreeMap<>(Map.of(
-            NULL, new String[] {"NULL", "BSD loopback"},
-            ETHERNET, new String[] {"EN10MB", "Ethernet"},
-            RAW, new String[] {"RAW", "Raw IP"},
-            IEEE802_11, new String[] {"IEEE802_11", "802.11"},
-            LOOP, new String[] {"LOOP", "OpenBSD loopback"},
-            LINUX_SLL, new String[] {"LINUX_SLL", "Linux cooked v1"},
-            IEEE802_11_RADIOTAP, new String[] {"IEEE802_11_RADIO", "802.11 plus radiotap header"},
-            IPV4, new String[] {"IPV4", "Raw IPv4"},
-            IPV6, new String[] {"IPV6", "Raw IPv6"},
-            LINUX_SLL2, new String[] {"LINUX_SLL2", "Linux cooked v2"}));
+    private static final Map<Integer, String[]> KNOWN = new TreeMap<>(Map.ofEntries(
+            Map.entry(PPP, new String[] {"PPP", "PPP"}),
+            Map.entry(PPP_HDLC, new String[] {"PPP_SERIAL", "PPP over serial"}),
+            Map.entry(C_HDLC, new String[] {"C_HDLC", "Cisco HDLC"}),
+            Map.entry(NULL, new String[] {"NULL", "BSD loopback"}),
+            Map.entry(ETHERNET, new String[] {"EN10MB", "Ethernet"}),
+            Map.entry(RAW, new String[] {"RAW", "Raw IP"}),
+            Map.entry(IEEE802_11, new String[] {"IEEE802_11", "802.11"}),
+            Map.entry(LOOP, new String[] {"LOOP", "OpenBSD loopback"}),
+            Map.entry(LINUX_SLL, new String[] {"LINUX_SLL", "Linux cooked v1"}),
+            Map.entry(IEEE802_11_RADIOTAP, new String[] {"IEEE802_11_RADIO", "802.11 plus radiotap header"}),
+            Map.entry(PPI, new String[] {"PPI", "Per-Packet Information"}),
+            Map.entry(IPV4, new String[] {"IPV4", "Raw IPv4"}),
+            Map.entry(IPV6, new String[] {"IPV6", "Raw IPv6"}),
+            Map.entry(LINUX_SLL2, new String[] {"LINUX_SLL2", "Linux cooked v2"})));
 
     /**
      * {@return the name {@code tcpdump -y} takes for a link type ({@code "EN10MB"}), or {@code "LINKTYPE_<n>"} when unknown}
@@ -81,6 +93,7 @@ public final class LinkType {
         String n = name.strip().toUpperCase(Locale.ROOT);
         if (n.equals("ETHERNET")) return ETHERNET;
         if (n.equals("IEEE802_11_RADIOTAP")) return IEEE802_11_RADIOTAP;
+        if (n.equals("PPP_HDLC")) return PPP_HDLC;
         for (var e : KNOWN.entrySet()) if (e.getValue()[0].equals(n)) return e.getKey();
         try {
             int v = Integer.parseInt(n);

@@ -34,6 +34,9 @@ class ChecksumsTest {
         // each path's own shape: little-endian and read-only direct buffers, a heap slice (arrayOffset 3)
         ByteBuffer little = ByteBuffer.allocateDirect(a.length).order(java.nio.ByteOrder.LITTLE_ENDIAN).put(a).flip();
         ByteBuffer readOnly = direct.asReadOnlyBuffer();
+        // read-only heap buffers hide their array: the buffer's own loop, in either byte order
+        ByteBuffer readOnlyHeap = ByteBuffer.wrap(a).asReadOnlyBuffer();
+        ByteBuffer readOnlyHeapLittle = ByteBuffer.wrap(a).asReadOnlyBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         byte[] padded = new byte[a.length + 3];
         System.arraycopy(a, 0, padded, 3, a.length);
         ByteBuffer slice = ByteBuffer.wrap(padded).position(3).slice();
@@ -49,6 +52,8 @@ class ChecksumsTest {
                     assertEquals(ref, Checksums.internet(seg, off, len));
                     assertEquals(ref, Checksums.internet(little, off, len), "little-endian direct");
                     assertEquals(ref, Checksums.internet(readOnly, off, len), "read-only direct");
+                    assertEquals(ref, Checksums.internet(readOnlyHeap, off, len), "read-only heap");
+                    assertEquals(ref, Checksums.internet(readOnlyHeapLittle, off, len), "read-only heap, little-endian");
                     assertEquals(ref, Checksums.internet(slice, off, len), "heap slice");
                     assertEquals(ref, Checksums.internet(seg.asSlice(off, len)), "segment slice");
                 }
@@ -64,7 +69,14 @@ class ChecksumsTest {
     @Property(tries = 200)
     void largeBuffersEqualReference(@ForAll @Size(min = 1000, max = 70000) byte[] a, @ForAll @IntRange(max = 7) int off) {
         Assume.that(off < a.length);
-        assertEquals(Reference.internet(a, off, a.length - off), Checksums.internet(a, off, a.length - off));
+        int ref = Reference.internet(a, off, a.length - off);
+        assertEquals(ref, Checksums.internet(a, off, a.length - off));
+        assertEquals(ref, Checksums.internet(ByteBuffer.allocateDirect(a.length).put(a), off, a.length - off), "direct");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(a.length);
+            MemorySegment.copy(a, 0, seg, JAVA_BYTE, 0, a.length);
+            assertEquals(ref, Checksums.internet(seg, off, a.length - off), "native segment");
+        }
     }
 
     @Test
@@ -178,39 +190,51 @@ class ChecksumsTest {
     }
 
     /**
-     * The byte[] checksum allocates nothing once warm (it used to allocate a MemorySegment per call):
-     * the fewest bytes this thread allocated in a 1,000-call window, after warming up, over at least
-     * 30 windows and on a loaded machine (where C2 compiles late) more, until one allocates nothing
-     * or 60 s pass. As BatchTest's allocation tests; no timing is asserted.
+     * Checksums of a byte[], a native segment and a direct buffer allocate nothing once warm (the
+     * byte[] path used to allocate a MemorySegment per call, a direct buffer's a segment view). As
+     * BatchTest's allocation tests; no timing is asserted.
      */
     @Test
-    void arrayChecksumAllocatesNothingOnceWarm() throws Throwable {
+    void everyKindOfMemoryAllocatesNothingOnceWarm() throws Throwable {
         byte[] a = new byte[1501];
         new java.util.Random(7).nextBytes(a);
         int expected = Reference.internet(a, 1, 1499);
-        long[] calls = new long[2]; // calls, and calls that gave the reference checksum
-        Runnable body = () -> {
-            calls[0]++;
-            if (Checksums.internet(a, 1, 1499) == expected) calls[1]++;
-        };
-        // Warm the shared segment code with every other kind of memory first, as a program using all
-        // entry points would (the old byte[] path kept its segment on the heap only then).
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(1501);
-            ByteBuffer direct = ByteBuffer.allocateDirect(1501), heap = ByteBuffer.wrap(a);
+            MemorySegment.copy(a, 0, seg, JAVA_BYTE, 0, a.length);
+            ByteBuffer direct = ByteBuffer.allocateDirect(1501).put(a).limit(1500).position(1);
+            ByteBuffer heap = ByteBuffer.wrap(a);
+            // Warm every entry point first, as a program using all of them would (the old byte[] path
+            // kept its segment on the heap only then).
             for (int i = 0; i < 20_000; i++) {
                 Checksums.internet(seg, 1, 1499);
                 Checksums.internet(direct, 1, 1499);
                 Checksums.internet(heap, 1, 1499);
                 Checksums.internet(a, 1, 1499);
             }
+            assertAllocatesNothing("byte[]", () -> Checksums.internet(a, 1, 1499), expected);
+            assertAllocatesNothing("native segment", () -> Checksums.internet(seg, 1, 1499), expected);
+            assertAllocatesNothing("direct buffer", () -> Checksums.internet(direct), expected);
         }
+    }
+
+    /**
+     * The fewest bytes this thread allocated in a 1,000-call window, after warming up, over at least
+     * 30 windows and on a loaded machine (where C2 compiles late) more, until one allocates nothing
+     * or 60 s pass, is 0; and every call gave {@code expected}.
+     */
+    private static void assertAllocatesNothing(String what, java.util.function.IntSupplier checksum, int expected) throws Throwable {
+        long[] calls = new long[2]; // calls, and calls that gave the reference checksum
+        Runnable body = () -> {
+            calls[0]++;
+            if (checksum.getAsInt() == expected) calls[1]++;
+        };
         allocated(20_000, body);
         long min = Long.MAX_VALUE;
         long deadline = System.nanoTime() + 60_000_000_000L;
         for (int w = 0; min > 0 && (w < 30 || System.nanoTime() < deadline); w++) min = Math.min(min, allocated(1_000, body));
-        assertEquals(calls[0], calls[1], "every call gave the reference checksum");
-        assertEquals(0, min, "bytes allocated by the best warm window of 1,000 byte[] checksums");
+        assertEquals(calls[0], calls[1], what + ": every call gave the reference checksum");
+        assertEquals(0, min, what + ": bytes allocated by the best warm window of 1,000 checksums");
     }
 
     /** Bytes this thread allocated while {@code body} ran {@code n} times. */

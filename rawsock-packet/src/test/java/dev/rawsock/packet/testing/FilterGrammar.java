@@ -141,4 +141,18 @@ public final class FilterGrammar {
         String rhs = chance(0.7) ? Integer.toString(r.nextInt(chance(0.5) ? 256 : 65536)) : value();
         return lhs + " " + pick("=", "!=", ">", "<", ">=", "<=", "==") + " " + rhs;
     }
+
+    /** A protocol load ({@code ip[...]}, {@code tcp[...]}, ...) right of an arithmetic operator. */
+    private static final java.util.regex.Pattern LOAD_RIGHT_OF_OPERATOR = java.util.regex.Pattern.compile(
+            "((?<![&|])[&|](?![&|])|[+*/%^-]|<<|>>)\\s*\\(*\\s*(ip6?|arp|rarp|tcp|udp|icmp6?|sctp|igmp)\\s*\\[");
+
+    /**
+     * Whether libpcap 1.10 drops a protocol test the expression needs: its gen_arth keeps the
+     * protocol check of an operator's left operand only, so in {@code len + tcp[13] != 80} the load
+     * from the TCP header is made whatever the frame carries. Ours keeps the check; such an
+     * expression has nothing to compare.
+     */
+    public static boolean libpcapDropsProtocolTest(String expr) {
+        return LOAD_RIGHT_OF_OPERATOR.matcher(expr).find();
+    }
 }
