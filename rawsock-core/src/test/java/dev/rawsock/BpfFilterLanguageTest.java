@@ -116,7 +116,10 @@ class BpfFilterLanguageTest {
             put16(f, h + (lng ? 14 : 3), Short.toUnsignedInt(Short.reverseBytes((short) addrs[r.nextInt(3)])));
         } else if (d < 0.20) {
             return tunnel(f, r);
-        } else if (d < 0.26) {
+        } else if (d < 0.26) { // a tunnel with something around it or in it
+            byte[] g = tunnel(r.nextInt(3) == 0 ? shim(f, r) : f, r);
+            return r.nextInt(4) != 0 ? shim(g, r) : g;
+        } else if (d < 0.32) {
             put16(f, off, 46 + r.nextInt(1455)); // an 802.3 length: LLC follows
             int sap = SAPS[r.nextInt(SAPS.length)];
             f[nl] = (byte) sap;
@@ -204,6 +207,42 @@ class BpfFilterLanguageTest {
         return g;
     }
 
+    /** The frame in another tunnel, or with a VLAN tag, an MPLS label or a PPPoE session header before its network layer. */
+    static byte[] shim(byte[] f, Random r) {
+        int type = ((f[12] & 0xff) << 8) | (f[13] & 0xff);
+        switch (r.nextInt(4)) {
+            case 0:
+                return tunnel(f, r);
+            case 1: {
+                byte[] g = insert(f, 12, 4);
+                put16(g, 12, 0x8100);
+                put16(g, 14, r.nextBoolean() ? 100 : 200);
+                return g;
+            }
+            case 2: {
+                byte[] g = insert(f, 14, 4);
+                put16(g, 12, 0x8847);
+                put32(g, 14, ((r.nextBoolean() ? 100 : 5) << 12) | 0x100 | 64);
+                return g;
+            }
+            default: {
+                byte[] g = insert(f, 14, 8);
+                put16(g, 12, 0x8864);
+                put32(g, 14, 0x11000000 | (r.nextBoolean() ? 5 : 0x27));
+                put16(g, 18, g.length - 22);
+                put16(g, 20, type == 0x86dd ? 0x57 : 0x21);
+                return g;
+            }
+        }
+    }
+
+    private static byte[] insert(byte[] f, int at, int n) {
+        byte[] g = new byte[f.length + n];
+        System.arraycopy(f, 0, g, 0, at);
+        System.arraycopy(f, at, g, at + n, f.length - at);
+        return g;
+    }
+
     private static void put16(byte[] f, int off, int v) {
         f[off] = (byte) (v >> 8);
         f[off + 1] = (byte) v;
@@ -237,6 +276,16 @@ class BpfFilterLanguageTest {
     static final String[] INDEXABLE = {"ether", "link", "fddi", "tr", "wlan", "ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp",
         "icmp6", "igmp", "igrp", "pim", "vrrp", "carp", "atalk", "decnet", "lat", "sca", "mopdl", "moprc"};
 
+    /** What a tunnel may sit in (libpcap moves the offsets it reads the UDP header at), and what may follow it. */
+    static final String[] TUNNEL_OUTSIDE = {"vlan and ", "vlan 100 and ", "vlan and vlan and ", "mpls and ", "mpls 100 and ",
+        "mpls and mpls and ", "pppoes and ", "pppoes 5 and ", "geneve and ", "geneve 7 and ", "ip6 and geneve and ",
+        "geneve and vlan and ", "geneve and mpls and ", "geneve and pppoes and ", "geneve and geneve and ",
+        "pppoes and geneve and ", "mpls and geneve and ", "vlan and geneve and "};
+    static final String[] TUNNEL_INSIDE = {"", "", " and ip", " and ip6", " and tcp", " and udp port 53", " and vlan",
+        " and vlan 100", " and mpls", " and mpls 100 and ip", " and pppoes and ip", " and llc", " and arp",
+        " and ether host 00:11:22:33:44:55", " and ether broadcast", " and ip host 10.0.0.1", " and geneve",
+        " and geneve 5 and ip", " and iso", " and ipx", " and ip[9] = 17", " and ether[12:2] = 0x800"};
+
     private static String pick(Random r, String[] a) {
         return a[r.nextInt(a.length)];
     }
@@ -247,13 +296,19 @@ class BpfFilterLanguageTest {
 
     /** One primitive; now and then a qualifier that does not fit, for libpcap and us to refuse alike. */
     static String primitive(Random r) {
-        switch (r.nextInt(24)) {
+        switch (r.nextInt(25)) {
+            case 24: // after and/or: a bare value repeating the last qualifiers, or a comparison of constants
+                return pick(r, new String[] {"80", "443", "10.0.0.2", "not 53", "(80)", "(80 or 443)", "264 <= 45171",
+                    "5 + 1 > 3", "1 - 2 = 3", "7 * 3 != 21", "264 & 3 != 0", "(264) <= 5", "2 >> 1 = 1", "not 264 > 1",
+                    "(264 <= 5)", "9 / 3 = 3", "1 | 2 = 3", "10.0.0.2 = 3", "(80 or 264 > 3)"});
             case 21:
                 return pick(r, new String[] {"", "ip ", "ip6 "}) + "protochain "
                         + pick(r, new String[] {"6", "17", "58", "44", "51", "\\tcp", "\\udp", "0"});
             case 23:
-                return pick(r, new String[] {"geneve", "geneve", "geneve 5", "geneve 7", "geneve 16777216",
-                    "geneve and ip", "geneve 5 and tcp", "geneve and ether host 00:11:22:33:44:55", "not geneve"});
+                return r.nextBoolean() ? pick(r, new String[] {"geneve", "geneve", "geneve 5", "geneve 7", "geneve 16777216",
+                    "geneve and ip", "geneve 5 and tcp", "geneve and ether host 00:11:22:33:44:55", "not geneve"})
+                        : pick(r, TUNNEL_OUTSIDE) + pick(r, new String[] {"geneve", "geneve 5", "geneve 7"})
+                                + pick(r, TUNNEL_INSIDE);
             case 22:
                 return "decnet " + dir(r) + pick(r, new String[] {"host ", ""}) + pick(r, new String[] {"1.2", "3.4",
                     "1", "1.2.3", "0x10", "70.1023", "1.2/16", "1.2 mask 255.255.0.0", "nosuchdecnet"});
@@ -359,11 +414,11 @@ class BpfFilterLanguageTest {
 
     /**
      * Whether libpcap's program may read Geneve's offset words on a path where geneve did not run,
-     * after an earlier comparison left a temporary in the same scratch word: its verdict then
+     * after an earlier comparison (before the last geneve) left a temporary in the same scratch word: its verdict then
      * depends on that temporary, ours (offsets start at 0) does not. A documented difference.
      */
     static boolean readsStaleOffsets(String expr) {
-        int g = expr.indexOf("geneve");
+        int g = expr.lastIndexOf("geneve");
         if (g < 0) {
             return false;
         }
@@ -371,8 +426,6 @@ class BpfFilterLanguageTest {
         return before.contains("[") || before.contains("len") || before.contains("protochain") || before.contains("byte ")
                 || before.contains("=") || before.contains(">") || before.contains("<");
     }
-
-    static final String TUNNEL_LIMIT = "is compiled only on Ethernet, outside MPLS, PPPoE, another geneve or vxlan";
 
     /** What went wrong for one expression, or null. */
     static String check(String expr) {
@@ -383,9 +436,6 @@ class BpfFilterLanguageTest {
         try {
             ours = BpfProgram.compile(expr, LinkType.ETHERNET, opts);
         } catch (IllegalArgumentException e) {
-            if (unopt.error() == null && e.getMessage().contains(TUNNEL_LIMIT)) {
-                return null; // a documented difference: no tunnel after MPLS, PPPoE or another tunnel
-            }
             if (unopt.error() == null) {
                 return "we refuse what libpcap compiles: " + e.getMessage();
             }
@@ -483,8 +533,17 @@ class BpfFilterLanguageTest {
                 continue;
             }
             assertEquals(0, p.exitValue(), expr);
-            assertTrue(Arrays.deepEquals(ours.program(), BpfReference.of(BpfProgram.parse(out))), expr);
+            assertTrue(Arrays.deepEquals(ours.program(), dd(out)), expr);
         }
+    }
+
+    /**
+     * {@code tcpdump -dd}'s listing as it is: libpcap's tunnel programs may read a scratch word no
+     * path wrote, which {@link BpfProgram#parse} (the kernel's rules) refuses.
+     */
+    static int[][] dd(String listing) {
+        return listing.lines().filter(l -> l.startsWith("{")).map(l -> Arrays.stream(l.replaceAll("[{} ]", "").split(","))
+                .filter(w -> !w.isEmpty()).mapToInt(w -> (int) (long) Long.decode(w)).toArray()).toArray(int[][]::new);
     }
 
     // ---------------------------------------------------------------- names and what libpcap cannot check offline
@@ -603,6 +662,86 @@ class BpfFilterLanguageTest {
         }
     }
 
+    /**
+     * A tunnel inside MPLS, PPPoE, a vlan or another tunnel, and what follows it, as libpcap 1.10
+     * compiles them: the same verdicts (some, as libpcap reads them, match nothing the frames hold);
+     * what libpcap refuses (a vlan after MPLS, the sixth tunnel's registers) refused with a position.
+     */
+    /** Those of the list below that the aimed frames make both match and miss. */
+    static final java.util.Set<String> MATCHING = java.util.Set.of("geneve and geneve", "geneve and geneve and ip",
+            "mpls and geneve", "mpls and geneve and mpls", "pppoes and geneve", "vlan and geneve",
+            "pppoes and geneve and ether host 00:11:22:33:44:55", "geneve 5 and geneve 7 and ether multicast",
+            "(geneve and ip) or (geneve and ip6)");
+
+    @Test
+    void tunnelsNestLikeLibpcap() {
+        needLibpcap();
+        List<String> failures = new ArrayList<>();
+        for (String expr : List.of("geneve and geneve", "geneve and geneve and ip", "mpls and geneve", "mpls and geneve and ip",
+                "mpls 100 and geneve and tcp", "mpls and geneve and mpls", "mpls and geneve and llc", "pppoes and geneve",
+                "pppoes 5 and geneve and ip6", "pppoes and geneve and ether host 00:11:22:33:44:55", "vlan and geneve",
+                "vlan 100 and geneve 5 and udp", "vlan and vlan and geneve and ip", "geneve and pppoes and ip",
+                "geneve and pppoes and geneve and ip", "geneve and vlan and geneve", "geneve 5 and geneve 7 and ether multicast",
+                "geneve and mpls and geneve and ip", "ip6 and geneve and geneve and tcp",
+                "geneve and geneve and geneve and geneve and geneve and ether host 00:11:22:33:44:55",
+                "not geneve and geneve", "geneve or geneve and ip", "(geneve and ip) or (geneve and ip6)")) {
+            String why = check(expr);
+            BpfProgram p = BpfProgram.compile(expr, LinkType.ETHERNET, BpfProgram.Options.defaults());
+            long hits = frames.stream().filter(f -> p.matches(f)).count();
+            if (why == null && MATCHING.contains(expr) && (hits == 0 || hits == frames.size())) {
+                why = "matched " + hits + " of " + frames.size() + " frames";
+            }
+            if (why != null) {
+                failures.add("\"" + expr + "\": " + why);
+            }
+        }
+        for (String expr : List.of("mpls and geneve and vlan", "mpls and geneve and arp",
+                "geneve and geneve and geneve and geneve and geneve and geneve", "geneve and ip protochain 6",
+                "geneve and pppoes and ether host 00:11:22:33:44:55")) {
+            assertTrue(libpcap.compile(expr, LinkType.ETHERNET, false, NETMASK).error() != null, "libpcap refuses " + expr);
+            String why = check(expr);
+            if (why != null) {
+                failures.add("\"" + expr + "\": " + why);
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /** Every keyword the issue lists, after each encapsulation that moves the offsets it reads. */
+    static final List<String> KEYWORDS = List.of("ip", "ip6", "arp", "rarp", "tcp", "udp", "sctp", "icmp", "icmp6",
+            "igmp", "igrp", "pim", "vrrp", "carp", "ah", "esp", "atalk", "aarp", "decnet", "lat", "sca", "mopdl", "moprc",
+            "iso", "stp", "ipx", "netbeui", "clnp", "esis", "es-is", "isis", "is-is", "l1", "l2", "iih", "lsp", "snp",
+            "csnp", "psnp", "isis proto 17", "iso proto 0x83", "llc", "llc i", "llc s", "llc u", "llc rr", "llc rnr",
+            "llc rej", "llc ui", "llc ua", "llc disc", "llc dm", "llc sabme", "llc test", "llc xid", "llc frmr",
+            "decnet src 1.2", "decnet dst 3.4", "decnet host 1.2", "vrrp[0] = 1", "carp[0] = 1", "pim[0] = 1",
+            "igrp[0] = 1", "ip protochain 6", "ip6 protochain 17", "protochain 6", "mpls", "mpls 100", "pppoed",
+            "pppoes", "pppoes 5", "geneve", "geneve 5", "byte 14 = 8", "len > 100", "length < 100",
+            "ether host ab.cd.ef.00.00.02", "ether host abcdef000003", "ether proto 0x42", "ether proto 1500",
+            "ether proto \\ip", "ip proto \\tcp", "link proto \\arp",
+            "ether proto loopback", "icmp6[icmp6type] = icmp6-echo", "ip broadcast", "ip multicast", "ip6 multicast",
+            "ether broadcast", "ether multicast", "host 10.0.0.1", "net 192.168.1.0/24", "port 53",
+            "tcp portrange smtp-domain", "host ::1/128", "vlan", "vlan 100", "stp[0] = 1", "ether[12:2] = 0x800");
+    static final List<String> PREFIXES = List.of("", "vlan and ", "vlan 100 and ", "mpls and ", "mpls 100 and ",
+            "pppoes and ", "pppoes 5 and ", "geneve and ", "geneve 5 and ", "mpls and geneve and ", "pppoes and geneve and ",
+            "geneve and geneve and ", "vlan and geneve and ");
+
+    /** The issue's keyword list, each behind vlan, MPLS, PPPoE and tunnel prefixes: compiled and refused as libpcap does. */
+    @Test
+    void everyKeywordBehindEveryPrefix() {
+        needLibpcap();
+        List<String> failures = new ArrayList<>();
+        for (String prefix : PREFIXES) {
+            for (String k : KEYWORDS) {
+                String expr = prefix + k;
+                String why = check(expr);
+                if (why != null) {
+                    failures.add("\"" + expr + "\": " + why.lines().findFirst().orElse(""));
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " disagree:\n" + String.join("\n", failures));
+    }
+
     /** A VXLAN frame (UDP to 4789, flags 0x08) of {@code vni} over IPv4 or IPv6, around an Ethernet frame. */
     private static byte[] vxlan(byte[] inner, int vni, boolean v6) {
         int udp = 14 + (v6 ? 40 : 20);
@@ -654,6 +793,57 @@ class BpfFilterLanguageTest {
         assertTrue(e.getMessage().contains("at position 6") && e.getMessage().contains("greater than maximum"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile("vxlan and ip protochain 6"));
         assertTrue(e.getMessage().contains("variable length headers"), e.getMessage());
+    }
+
+    /**
+     * VXLAN inside a vlan, MPLS, PPPoE or another VXLAN, found from wherever the outer network layer
+     * is (libpcap's development branch composes the offsets as for geneve); checked on frames built
+     * here, as 1.10 has no vxlan to compare with.
+     */
+    @Test
+    void vxlanNestsLikeGeneve() {
+        byte[] inner = new byte[60];
+        inner[11] = 0x55;
+        put16(inner, 12, 0x0800);
+        inner[14] = 0x45;
+        inner[23] = 17;
+        put32(inner, 26, 0x0a090909);
+        put16(inner, 36, 53);
+        for (boolean v6 : new boolean[] {false, true}) {
+            byte[] plain = vxlan(inner, 5, v6);
+            byte[] tagged = insert(plain, 12, 4);
+            put16(tagged, 12, 0x8100);
+            put16(tagged, 14, 100);
+            byte[] labelled = insert(plain, 14, 4);
+            put16(labelled, 12, 0x8847);
+            put32(labelled, 14, (100 << 12) | 0x100 | 64);
+            byte[] session = insert(plain, 14, 8);
+            put16(session, 12, 0x8864);
+            put32(session, 14, 0x11000005);
+            put16(session, 18, session.length - 22);
+            put16(session, 20, v6 ? 0x57 : 0x21);
+            byte[] twice = vxlan(plain, 7, !v6);
+            List<Object[]> cases = List.of(
+                    new Object[] {"vlan and vxlan 5 and udp port 53", tagged, true},
+                    new Object[] {"vlan 100 and vxlan 7", tagged, false},
+                    new Object[] {"vlan and vxlan and ip host 10.9.9.9", plain, false},
+                    new Object[] {"mpls 100 and vxlan 5 and ether src 00:00:00:00:00:55", labelled, true},
+                    new Object[] {"mpls and vxlan and ether src 00:00:00:00:00:56", labelled, false},
+                    new Object[] {"pppoes 5 and vxlan and udp dst port 53", session, true},
+                    new Object[] {"pppoes and vxlan 7", session, false},
+                    new Object[] {"vxlan 7 and vxlan 5 and ip host 10.9.9.9", twice, true},
+                    new Object[] {"vxlan and vxlan and tcp", twice, false},
+                    new Object[] {"vxlan 5 and vxlan", twice, false},
+                    new Object[] {"geneve and vxlan", twice, false});
+            for (Object[] c : cases) {
+                String expr = (String) c[0];
+                byte[] f = (byte[]) c[1];
+                BpfProgram p = BpfProgram.compile(expr);
+                boolean want = (Boolean) c[2];
+                assertEquals(want, p.matches(f), expr + " over " + (v6 ? "IPv6" : "IPv4"));
+                assertEquals(want, BpfReference.run(BpfReference.of(p), f) != 0, expr + " (independent interpreter)");
+            }
+        }
     }
 
     @Test

@@ -80,11 +80,21 @@ final class BpfCodegen {
     private boolean variable;
     /**
      * Whether a geneve or vxlan came before: then the link header, link type and payload offsets are
-     * M[LINKHDR], M[LINKTYPE] and M[LINKPL] plus a constant, written with the tags below in the high
-     * bits until {@link #relocateEncap} turns them into variable loads.
+     * a scratch word plus a constant, written as {@link #tagged} offsets (the word in the high bits)
+     * until {@link #relocateEncap} turns them into variable loads.
      */
     private boolean encap;
-    private static final int TAG_SHIFT = 24, HDR_TAG = 1 << TAG_SHIFT, LT_TAG = 2 << TAG_SHIFT, PL_TAG = 3 << TAG_SHIFT;
+    /**
+     * The scratch words of the innermost geneve or vxlan (its link header, link type and payload
+     * offsets), and how many words the run-time offsets take so far: as libpcap allocates them, each
+     * tunnel takes three new words, computed from the offsets of the tunnel around it.
+     */
+    private int hdrReg, ltReg, plReg, offsetRegs;
+    /** MPLS labels since the link-layer payload last started afresh (after geneve or vxlan): LLC sits before them. */
+    private int labelsHere;
+    private static final int TAG_SHIFT = 24;
+    /** The payload offset on 802.11 link types: past the run-time offset in M[LINKPL] a prologue computes. */
+    private static final int PL_TAG = (LINKPL_REG + 1) << TAG_SHIFT;
 
     final BpfNetGen net = new BpfNetGen(this);
     final BpfTransportGen transport = new BpfTransportGen(this);
@@ -119,9 +129,9 @@ final class BpfCodegen {
         this.offNl = offs[1];
     }
 
-    /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2 or 3 (after geneve/vxlan). */
+    /** How many scratch words the program's prologue sets up for run-time offsets: 0, 2, or 3 more per geneve/vxlan. */
     int offsetWords() {
-        return encap || (variable || payloadUsed) && BpfWlan.is80211(dlt) ? 3 : variable ? 2 : 0;
+        return Math.max(offsetRegs, (variable || payloadUsed) && BpfWlan.is80211(dlt) ? 3 : variable ? 2 : 0);
     }
 
     /** Reserves the scratch words for run-time offsets (radiotap's header length): expressions keep their temporaries above them. */
@@ -136,7 +146,7 @@ final class BpfCodegen {
 
     /** Whether an offset is relative to a run-time offset (tagged in its high bits), not absolute. */
     static boolean tagged(int off) {
-        return (off >>> TAG_SHIFT) != 0;
+        return tagReg(off) >= 0;
     }
 
     /** Where the network-layer header starts. */
@@ -150,7 +160,7 @@ final class BpfCodegen {
      * on 802.11 the 8-byte LLC/SNAP header before the network layer.
      */
     int llc() {
-        return BpfWlan.is80211(dlt) ? nl() - 8 : nl() - 4 * mplsDepth;
+        return BpfWlan.is80211(dlt) ? nl() - 8 : nl() - 4 * labelsHere;
     }
 
     /**
@@ -334,7 +344,8 @@ final class BpfCodegen {
             }
             case ETH_ATALK, ETH_AARP -> or(eq(H, lt, type),
                     and(isLlc, type == ETH_ATALK ? snap(llc, 0x080007, ETH_ATALK) : snap(llc, 0, ETH_AARP)));
-            default -> type <= ETHERMTU ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
+            // Unsigned, as libpcap compares: ether proto 4294967295 is an EtherType that never matches.
+            default -> Integer.compareUnsigned(type, ETHERMTU) <= 0 ? and(isLlc, eq(B, llc, type)) : eq(H, lt, type);
         };
     }
 
@@ -457,6 +468,7 @@ final class BpfCodegen {
         }
         offNl += 4;
         mplsDepth++;
+        labelsHere++;
         return n;
     }
 
@@ -477,16 +489,28 @@ final class BpfCodegen {
     /**
      * gen_geneve and (libpcap's development branch) gen_vxlan: IPv4 or IPv6 UDP to port 6081 (4789)
      * with a Geneve version 0 (VXLAN flags 0x08) header and, if given, that VNI; on a match the
-     * offsets of the encapsulated frame go to scratch memory: Geneve's header length comes from its
-     * option length, and its frame has an Ethernet header only for protocol 0x6558 (else the link
-     * type is Geneve's protocol field and the payload follows the header); VXLAN always carries
-     * Ethernet. Later primitives read the inner frame through those offsets.
+     * offsets of the encapsulated frame go to three new scratch words: Geneve's header length comes
+     * from its option length, and its frame has an Ethernet header only for protocol 0x6558 (else the
+     * link type is Geneve's protocol field and the payload follows the header); VXLAN always carries
+     * Ethernet. Later primitives read the inner frame through those words. The outer headers may sit
+     * at run-time offsets themselves (a live socket's vlan, another tunnel), behind MPLS labels or in
+     * PPPoE: the UDP header is found from wherever the network layer is now, as libpcap does.
      */
     private Node encapsulation(boolean vxlan, int vni, int pos) {
-        if (dlt != LinkType.ETHERNET || ppp || mplsDepth > 0 || variable) {
-            throw new BpfLexer.FilterError(pos, "'" + (vxlan ? "vxlan" : "geneve") + "' is compiled only on Ethernet,"
-                    + " outside MPLS, PPPoE, another geneve or vxlan and a live socket's vlan");
+        if (dlt != LinkType.ETHERNET) {
+            throw new BpfLexer.FilterError(pos, "'" + (vxlan ? "vxlan" : "geneve") + "' is compiled only on Ethernet");
         }
+        int first = Math.max(offsetRegs, variable ? 2 : 0);
+        if (first + 3 > BpfProgram.MEMORY_WORDS) {
+            throw new BpfLexer.FilterError(pos, "too many registers needed to evaluate expression");
+        }
+        int nl = nl();
+        // The network layer's run-time part, if any: a tunnel's payload word, or a live socket vlan's.
+        int baseReg = encap ? tagReg(nl) : variable ? LINKPL_REG : -1;
+        int base = untag(nl);
+        int pl = first;
+        int lt = first + 1;
+        int hdr = first + 2;
         int port = vxlan ? 4789 : 6081;
         Node[] versions = new Node[2];
         for (int v = 0; v < 2; v++) {
@@ -498,47 +522,86 @@ final class BpfCodegen {
                 check = and(check, new Test(new Bin(AND, transport.transportLoad(v6, W, 12), new Num(0xffffff00)), JEQ,
                         new Num(vni << 8)));
             }
-            List<BpfInstruction> s = new ArrayList<>();
-            // A = the IP header's length, then the UDP header's end: where the tunnel header starts.
-            s.add(v6 ? BpfInstruction.stmt(LD | BpfProgram.IMM, 40) : BpfInstruction.stmt(BpfProgram.LDX | B | BpfProgram.MSH, nl()));
-            if (!v6) {
-                s.add(BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TXA, 0));
-            }
-            s.add(BpfInstruction.stmt(ALU | ADD | K, nl() + 8));
+            List<BpfInstruction> s = new ArrayList<>(ipHeaderEnd(v6, baseReg, base));
+            s.add(BpfInstruction.stmt(ALU | ADD | K, base + 8)); // where the tunnel header starts
             Node rest;
             if (vxlan) {
                 s.add(BpfInstruction.stmt(ALU | ADD | K, 8));
-                s.add(BpfInstruction.stmt(ST, BpfIr.LINKHDR_REG));
+                s.add(BpfInstruction.stmt(ST, hdr));
                 s.add(BpfInstruction.stmt(ALU | ADD | K, 12));
-                s.add(BpfInstruction.stmt(ST, LINKTYPE_REG));
+                s.add(BpfInstruction.stmt(ST, lt));
                 s.add(BpfInstruction.stmt(ALU | ADD | K, 2));
-                s.add(BpfInstruction.stmt(ST, LINKPL_REG));
+                s.add(BpfInstruction.stmt(ST, pl));
                 rest = new Bool(true);
             } else {
                 s.add(BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TAX, 0));
                 s.add(BpfInstruction.stmt(ALU | ADD | K, 2));
-                s.add(BpfInstruction.stmt(ST, LINKTYPE_REG)); // the protocol field, unless Ethernet follows
+                s.add(BpfInstruction.stmt(ST, lt)); // the protocol field, unless Ethernet follows
                 s.add(BpfInstruction.stmt(LD | B | BpfProgram.IND, 0));
                 s.add(BpfInstruction.stmt(ALU | AND | K, 0x3f));
                 s.add(BpfInstruction.stmt(ALU | BpfProgram.MUL | K, 4));
                 s.add(BpfInstruction.stmt(ALU | ADD | K, 8));
                 s.add(BpfInstruction.stmt(ALU | ADD | BpfProgram.X, 0));
-                s.add(BpfInstruction.stmt(ST, BpfIr.LINKHDR_REG));
-                s.add(BpfInstruction.stmt(ST, LINKPL_REG));
-                List<BpfInstruction> ethernet = List.of(BpfInstruction.stmt(LD | MEM, BpfIr.LINKHDR_REG),
-                        BpfInstruction.stmt(ALU | ADD | K, 12), BpfInstruction.stmt(ST, LINKTYPE_REG),
-                        BpfInstruction.stmt(ALU | ADD | K, 2), BpfInstruction.stmt(ST, LINKPL_REG));
-                Node teb = new Test(new Load(H, 0, -1, new Num(0), LINKTYPE_REG), JEQ, new Num(0x6558));
+                s.add(BpfInstruction.stmt(ST, hdr));
+                s.add(BpfInstruction.stmt(ST, pl));
+                List<BpfInstruction> ethernet = List.of(BpfInstruction.stmt(LD | MEM, hdr),
+                        BpfInstruction.stmt(ALU | ADD | K, 12), BpfInstruction.stmt(ST, lt),
+                        BpfInstruction.stmt(ALU | ADD | K, 2), BpfInstruction.stmt(ST, pl));
+                Node teb = new Test(new Load(H, 0, -1, new Num(0), lt), JEQ, new Num(0x6558));
                 rest = or(and(teb, new Prefixed(ethernet, new Bool(true))), new Bool(true));
             }
             versions[v] = and(check, new Prefixed(List.copyOf(s), rest));
         }
         encap = true;
         variable = true;
-        offLinkHdr = HDR_TAG;
-        offLinkType = LT_TAG;
-        offNl = PL_TAG;
+        offsetRegs = first + 3;
+        plReg = pl;
+        ltReg = lt;
+        hdrReg = hdr;
+        // What follows is Ethernet (or a bare network layer Geneve names), even inside PPPoE; MPLS
+        // labels stay counted, as libpcap keeps its label depth.
+        ppp = false;
+        link = LinkType.ETHERNET;
+        labelsHere = 0;
+        offLinkHdr = tagged(hdr, 0);
+        offLinkType = tagged(lt, 0);
+        offNl = tagged(pl, 0);
         return or(versions[0], versions[1]);
+    }
+
+    /**
+     * Statements leaving in A the run-time part of the network layer's offset plus the IP header's
+     * length (libpcap's gen_loadx_iphdrlen; 40 for IPv6): with no run-time part, {@code ldxb 4*([k]&0xf)}.
+     */
+    private static List<BpfInstruction> ipHeaderEnd(boolean v6, int reg, int nl) {
+        if (reg < 0) {
+            return v6 ? List.of(BpfInstruction.stmt(LD | BpfProgram.IMM, 40))
+                    : List.of(BpfInstruction.stmt(BpfProgram.LDX | B | BpfProgram.MSH, nl),
+                            BpfInstruction.stmt(BpfProgram.MISC | BpfProgram.TXA, 0));
+        }
+        if (v6) {
+            return List.of(BpfInstruction.stmt(BpfProgram.LDX | MEM, reg), BpfInstruction.stmt(LD | BpfProgram.IMM, 40),
+                    BpfInstruction.stmt(ALU | ADD | BpfProgram.X, 0));
+        }
+        return List.of(BpfInstruction.stmt(BpfProgram.LDX | MEM, reg), BpfInstruction.stmt(LD | B | BpfProgram.IND, nl),
+                BpfInstruction.stmt(ALU | AND | K, 0xf), BpfInstruction.stmt(ALU | BpfProgram.LSH | K, 2),
+                BpfInstruction.stmt(ALU | ADD | BpfProgram.X, 0));
+    }
+
+    /** An offset of {@code constant} past the run-time offset in scratch word {@code reg}, until relocated. */
+    private static int tagged(int reg, int constant) {
+        return ((reg + 1) << TAG_SHIFT) + constant;
+    }
+
+    /** The scratch word a {@link #tagged} offset is relative to, or -1 for a fixed offset. */
+    private static int tagReg(int off) {
+        return ((off + (1 << (TAG_SHIFT - 1))) >> TAG_SHIFT) - 1;
+    }
+
+    /** The constant part of a (maybe {@link #tagged}) offset; it may be negative (the MPLS label before the payload). */
+    private static int untag(int off) {
+        int reg = tagReg(off);
+        return reg < 0 ? off : off - ((reg + 1) << TAG_SHIFT);
     }
 
     /**
@@ -549,10 +612,10 @@ final class BpfCodegen {
         if (!encap) {
             return n;
         }
-        return and(not(new Test(new BpfIr.Mem(BpfIr.LINKHDR_REG), JEQ, new BpfIr.Mem(LINKPL_REG))), n);
+        return and(not(new Test(new BpfIr.Mem(hdrReg), JEQ, new BpfIr.Mem(plReg))), n);
     }
 
-    /** A node lowered after geneve or vxlan: its tagged offsets become loads relative to the scratch words. */
+    /** A node lowered after geneve or vxlan: its tagged offsets become loads relative to their scratch words. */
     private static Node relocateEncap(Node n) {
         return switch (n) {
             case Test t -> new Test(relocateEncap(t.lhs()), t.jop(), relocateEncap(t.rhs()));
@@ -567,15 +630,8 @@ final class BpfCodegen {
 
     private static Ar relocateEncap(Ar e) {
         return switch (e) {
-            case Load l when l.var() < 0 && (l.base() >>> TAG_SHIFT) != 0 -> {
-                int reg = switch (l.base() >>> TAG_SHIFT) {
-                    case 1 -> BpfIr.LINKHDR_REG;
-                    case 2 -> LINKTYPE_REG;
-                    default -> LINKPL_REG;
-                };
-                int low = (1 << TAG_SHIFT) - 1;
-                yield new Load(l.size(), l.base() & low, l.msh() < 0 ? -1 : l.msh() & low, relocateEncap(l.idx()), reg);
-            }
+            case Load l when l.var() < 0 && tagReg(l.base()) >= 0 -> new Load(l.size(), untag(l.base()),
+                    l.msh() < 0 ? -1 : untag(l.msh()), relocateEncap(l.idx()), tagReg(l.base()));
             case Load l -> new Load(l.size(), l.base(), l.msh(), relocateEncap(l.idx()), l.var());
             case Bin b -> new Bin(b.op(), relocateEncap(b.left()), relocateEncap(b.right()));
             case Neg x -> new Neg(relocateEncap(x.e()));

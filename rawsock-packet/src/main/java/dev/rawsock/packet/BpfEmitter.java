@@ -1,7 +1,5 @@
 package dev.rawsock.packet;
 
-import static dev.rawsock.packet.BpfIr.LINKPL_REG;
-import static dev.rawsock.packet.BpfIr.LINKTYPE_REG;
 import static dev.rawsock.packet.BpfProgram.ABS;
 import static dev.rawsock.packet.BpfProgram.ADD;
 import static dev.rawsock.packet.BpfProgram.ALU;
@@ -85,7 +83,7 @@ final class BpfEmitter {
     /** What an accepting program returns: how many bytes of the packet to keep. */
     private final int snaplen;
 
-    /** How many scratch words hold run-time offsets: 0, 2 (LINKPL, LINKTYPE) or 3 (and LINKHDR). */
+    /** How many scratch words hold run-time offsets: 0, 2 (LINKPL, LINKTYPE), 3 more per geneve or vxlan. */
     private final int offsetWords;
 
     BpfEmitter(String src, int offsetWords, int snaplen) {
@@ -133,10 +131,8 @@ final class BpfEmitter {
             // libpcap's insert_compute_vloffsets: the run-time offsets start at 0 on every path
             // (the kernel also refuses a program that may read scratch memory before writing it).
             emit(LD | IMM, 0);
-            emit(ST, LINKPL_REG);
-            emit(ST, LINKTYPE_REG);
-            if (offsetWords > 2) {
-                emit(ST, BpfIr.LINKHDR_REG);
+            for (int reg = 0; reg < offsetWords; reg++) {
+                emit(ST, reg);
             }
         }
         gen(tree, accept, reject);
@@ -198,8 +194,15 @@ final class BpfEmitter {
                 if (test.rhs() instanceof Num k) {
                     arith(test.lhs(), d);
                     emit(JMP | test.jop() | K, k.value(), t, f);
+                } else if (test.rhs() instanceof BpfIr.Mem m) {
+                    // A run-time offset compared with another (a tunnel's inner Ethernet header): no
+                    // temporary, so five nested tunnels leave the scratch words they need.
+                    arith(test.lhs(), d);
+                    emit(LDX | MEM, m.reg());
+                    emit(JMP | test.jop() | X, 0, t, f);
                 } else {
                     arith(test.rhs(), d);
+                    scratch(d);
                     emit(ST, d);
                     arith(test.lhs(), d + 1);
                     emit(LDX | MEM, d);
@@ -209,12 +212,16 @@ final class BpfEmitter {
         }
     }
 
-    /** Code that leaves the value of e in A, using scratch words from {@code depth} up. */
-    private void arith(Ar e, int depth) {
+    /** Refuses a temporary in scratch word {@code depth} when there is no such word. */
+    private void scratch(int depth) {
         if (depth >= BpfProgram.MEMORY_WORDS) {
             throw new IllegalArgumentException("bad pcap filter \"" + BpfLexer.abbreviate(src)
                     + "\": expression too complex for the 16 words of BPF scratch memory");
         }
+    }
+
+    /** Code that leaves the value of e in A, using scratch words from {@code depth} up. */
+    private void arith(Ar e, int depth) {
         switch (e) {
             case Num n -> emit(LD | IMM, n.value());
             case PktLen p -> emit(LD | W | LEN, 0);
@@ -228,6 +235,7 @@ final class BpfEmitter {
                     emit(ALU | b.op() | K, n.value());
                 } else {
                     arith(b.right(), depth);
+                    scratch(depth);
                     emit(ST, depth);
                     arith(b.left(), depth + 1);
                     emit(LDX | MEM, depth);
@@ -284,10 +292,7 @@ final class BpfEmitter {
         if (!constIdx) {
             arith(l.idx(), depth);
             if (l.msh() >= 0) {
-                if (depth >= BpfProgram.MEMORY_WORDS) {
-                    throw new IllegalArgumentException("bad pcap filter \"" + BpfLexer.abbreviate(src)
-                            + "\": expression too complex for the 16 words of BPF scratch memory");
-                }
+                scratch(depth);
                 emit(ST, depth);
             }
         }

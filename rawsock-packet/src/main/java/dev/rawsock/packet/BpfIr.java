@@ -17,7 +17,8 @@ final class BpfIr {
 
     /**
      * Scratch words holding the run-time parts of the link-layer payload and link-type offsets (as
-     * libpcap's), and after {@code geneve} or {@code vxlan} the start of the inner link-layer header.
+     * libpcap's), and on 802.11 link types the radio header's length. Each {@code geneve} or
+     * {@code vxlan} (Ethernet only) takes three more words above those in use.
      */
     static final int LINKPL_REG = 0, LINKTYPE_REG = 1, LINKHDR_REG = 2;
 

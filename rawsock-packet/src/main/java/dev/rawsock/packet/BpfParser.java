@@ -239,17 +239,32 @@ final class BpfParser {
                     n = and ? new BpfAst.And(n, r) : new BpfAst.Or(n, r);
                 }
                 expect(")");
-                return n;
+                return notArithmetic(n);
             }
             Tok t = peek();
             if ((t.kind() == Kind.WORD && (KEYWORDS.contains(t.text()) || PROTOS.contains(t.text())
                     || NAMED.containsKey(t.text()))) || t.kind() == Kind.PUNCT || t.kind() == Kind.END) {
                 throw error(t, "a primitive");
             }
-            return valuePrimitive(q);
+            return notArithmetic(valuePrimitive(q));
         } finally {
             depth--;
         }
+    }
+
+    static final Set<String> ARITH_OR_RELOP = Set.of(">", ">=", "<", "<=", "=", "==", "!=", "+", "-", "*", "/", "%",
+            "&", "|", "^", "<<", ">>");
+
+    /**
+     * The bare value just read, unless an arithmetic or relational operator follows: then the value
+     * starts a comparison ({@code port 80 or 264 <= 5}), as libpcap's grammar decides on that lookahead.
+     */
+    private BpfAst notArithmetic(BpfAst value) {
+        Tok t = peek();
+        if (t.kind() == Kind.PUNCT && ARITH_OR_RELOP.contains(t.text())) {
+            throw error(t, "\"and\", \"or\" or the end of the filter");
+        }
+        return value;
     }
 
     private BpfAst parseTerm() {
@@ -261,10 +276,14 @@ final class BpfParser {
             }
             Tok t = peek();
             if (t.is("(")) {
+                // libpcap's grammar gives a parenthesized expression the qualifiers in force before it:
+                // "port 3 or (tcp) and 80" repeats "port", "(port 1) or 2" has none to repeat.
+                Quals before = last;
                 return either(this::parseComparison, () -> {
                     next();
                     BpfAst n = parseExpr();
                     expect(")");
+                    last = before;
                     return n;
                 });
             }
@@ -504,7 +523,8 @@ final class BpfParser {
                         }
                         return new BpfAst.EtherProto(named, t.pos());
                     }
-                    return new BpfAst.EtherProto((int) number(t, 0xffff, "an EtherType"), t.pos());
+                    // Any 32-bit number, as libpcap takes it: one above 65535 never matches.
+                    return new BpfAst.EtherProto((int) number(t, 0xffffffffL, "an EtherType"), t.pos());
                 }
                 int v = ipProtocol(t);
                 if (proto != null && !Set.of("ip", "ip6", "iso", "isis").contains(proto)) {
@@ -599,10 +619,13 @@ final class BpfParser {
         return ends[0] <= ends[1] ? new int[] {ends[0], ends[1], real} : new int[] {ends[1], ends[0], real};
     }
 
-    /** An IP protocol: a number up to 255 or a name from /etc/protocols (pcap_nametoproto). */
+    /**
+     * An IP protocol: a number or a name from /etc/protocols (pcap_nametoproto). libpcap takes any
+     * 32-bit number; one above 255 compiles to a test that never matches.
+     */
     private int ipProtocol(Tok t) {
         if (!isName(t)) {
-            return (int) number(t, 255, "a protocol number");
+            return (int) number(t, 0xffffffffL, "a protocol number");
         }
         Integer named = BpfNames.Protocols.BY_NAME.get(t.text());
         if (named == null) {

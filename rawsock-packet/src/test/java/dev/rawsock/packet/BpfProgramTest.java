@@ -448,6 +448,30 @@ class BpfProgramTest {
                 BpfProgram.compile("ether src 00:11:22:33:44:55 or 00:11:22:33:44:66"));
     }
 
+    /**
+     * How libpcap's grammar tells a bare value from a comparison: a number followed by an arithmetic
+     * or relational operator starts a comparison; a parenthesized expression passes on the
+     * qualifiers in force before it, so none at the start of the filter.
+     */
+    @Test
+    void bareValuesAreToldFromComparisonsAsLibpcapDoes() {
+        String[][] same = {
+            {"port 80 or (264 <= 45171)", "port 80 || 264 <= 45171"},
+            {"port 80 or (264 + 1 > 4)", "port 80 or 264 + 1 > 4"},
+            {"port 80 or not (264 & 3 != 0)", "port 80 or not 264 & 3 != 0"},
+            {"(port 80 or port 264) and (5 = 5)", "port 80 or 264 and 5 = 5"},
+            {"port 80 or (264 <= 5)", "port 80 or (264) <= 5"},
+            {"(port 3 or port 4) and port 80", "port 3 or (port 4) && 80"},
+            {"(port 3 or tcp) and port 80", "port 3 or (tcp) && (80)"}};
+        for (String[] pair : same) {
+            assertEquals(BpfProgram.compile(pair[0]), BpfProgram.compile(pair[1]), pair[1]);
+        }
+        for (String refused : List.of("host 10.0.0.1 or 10.0.0.2 = 3", "(port 1) or 2", "(tcp) and (80)", "port 3 or tcp and 80")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpfProgram.compile(refused));
+            assertTrue(e.getMessage().contains("at position "), e.getMessage());
+        }
+    }
+
     @Test
     void andAndOrShareOnePrecedenceLeftToRight() {
         assertEquals(BpfProgram.compile("(tcp or udp) and port 53"), BpfProgram.compile("tcp or udp and port 53"));
