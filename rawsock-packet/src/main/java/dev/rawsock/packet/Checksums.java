@@ -206,7 +206,7 @@ public final class Checksums {
         // Not via MemorySegment.ofArray: that segment escaped into the loop (72 B per call). An int
         // length needs no chunking: under 2^28 terms below 2^33 each cannot overflow a long.
         int whole = len & ~7;
-        long total = words64Array(data, off, whole);
+        long total = whole < SHORT_SEGMENT ? wordsShort(data, off, whole) : words64Array(data, off, whole);
         int p = off + whole, rest = len - whole, k = 0;
         long tail = 0;
         if (rest >= 4) {
@@ -215,6 +215,68 @@ public final class Checksums {
         }
         for (; k < rest; k++) tail |= place(data[p + k], k, LITTLE);
         return finish(total + halves(tail), LITTLE);
+    }
+
+    // wordsShort(MemorySegment, ...) on the array: the vectorized loop's setup (pre-loop, vector and
+    // post-loop) costs more than 64 bytes take, and straight code per kind of memory keeps each
+    // copy's reads monomorphic (one copy shared by all three kinds was erratic).
+    private static long wordsShort(byte[] d, int p, int n) {
+        long s = 0;
+        if ((n & 128) != 0) {
+            s += block64(d, p) + block64(d, p + 64);
+            p += 128;
+        }
+        if ((n & 64) != 0) {
+            s += block64(d, p);
+            p += 64;
+        }
+        if ((n & 32) != 0) {
+            s += halves((long) ARRAY_LONG.get(d, p)) + halves((long) ARRAY_LONG.get(d, p + 8))
+                    + halves((long) ARRAY_LONG.get(d, p + 16)) + halves((long) ARRAY_LONG.get(d, p + 24));
+            p += 32;
+        }
+        if ((n & 16) != 0) {
+            s += halves((long) ARRAY_LONG.get(d, p)) + halves((long) ARRAY_LONG.get(d, p + 8));
+            p += 16;
+        }
+        if ((n & 8) != 0) s += halves((long) ARRAY_LONG.get(d, p));
+        return s;
+    }
+
+    private static long block64(byte[] d, int p) {
+        long s = 0;
+        for (int i = 0; i < 64; i += 8) s += halves((long) ARRAY_LONG.get(d, p + i));
+        return s;
+    }
+
+    // The same straight code on a direct buffer (its own copy, see above).
+    private static long wordsShort(ByteBuffer d, int p, int n) {
+        long s = 0;
+        if ((n & 128) != 0) {
+            s += block64(d, p) + block64(d, p + 64);
+            p += 128;
+        }
+        if ((n & 64) != 0) {
+            s += block64(d, p);
+            p += 64;
+        }
+        if ((n & 32) != 0) {
+            s += halves((long) DIRECT_LONG.get(d, p)) + halves((long) DIRECT_LONG.get(d, p + 8))
+                    + halves((long) DIRECT_LONG.get(d, p + 16)) + halves((long) DIRECT_LONG.get(d, p + 24));
+            p += 32;
+        }
+        if ((n & 16) != 0) {
+            s += halves((long) DIRECT_LONG.get(d, p)) + halves((long) DIRECT_LONG.get(d, p + 8));
+            p += 16;
+        }
+        if ((n & 8) != 0) s += halves((long) DIRECT_LONG.get(d, p));
+        return s;
+    }
+
+    private static long block64(ByteBuffer d, int p) {
+        long s = 0;
+        for (int i = 0; i < 64; i += 8) s += halves((long) DIRECT_LONG.get(d, p + i));
+        return s;
     }
 
     // The same plain loop as words64Native, on the array itself (C2 vectorizes it too).
@@ -246,7 +308,8 @@ public final class Checksums {
         boolean direct = data.isDirect();
         boolean little = direct ? LITTLE : data.order() == ByteOrder.LITTLE_ENDIAN;
         int whole = len & ~7;
-        long total = direct ? words64Direct(data, off, whole) : words64Buffer(data, off, whole);
+        long total = !direct ? words64Buffer(data, off, whole)
+                : whole < SHORT_SEGMENT ? wordsShort(data, off, whole) : words64Direct(data, off, whole);
         int p = off + whole, rest = len - whole, k = 0;
         long tail = 0;
         if (rest >= 4) {
