@@ -4,7 +4,7 @@
  * rawsock-bench/run twice: gcc -O3 and no -march, as distributions build (checksum), and gcc -O3
  * -march=native, the most this machine's vector units give plain C (checksum-native).
  *
- *   checksum SIZE SECONDS   prints {"benchmark": "checksum-SIZE", "gb_per_s": N, "ops_per_s": N, ...}
+ *   checksum SIZE SECONDS [--window S]   prints {"benchmark": "checksum-SIZE", "gb_per_s": N, "ops_per_s": N, ...}
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,8 +55,8 @@ __attribute__((noinline)) static uint16_t checksum(const unsigned char *p, size_
 
 /* Best ~1 s window, as in io.c: the window least disturbed by neighbours on a shared machine. */
 int main(int argc, char **argv) {
-    if (argc != 3 || atoi(argv[1]) < 1 || atoi(argv[1]) > MAX_LEN) {
-        fprintf(stderr, "usage: %s SIZE(1..%d) SECONDS\n", argv[0], MAX_LEN);
+    if ((argc != 3 && !(argc == 5 && strcmp(argv[3], "--window") == 0)) || atoi(argv[1]) < 1 || atoi(argv[1]) > MAX_LEN) {
+        fprintf(stderr, "usage: %s SIZE(1..%d) SECONDS [--window S]\n", argv[0], MAX_LEN);
         return 2;
     }
     size_t len = (size_t)atoi(argv[1]);
@@ -69,7 +69,7 @@ int main(int argc, char **argv) {
     volatile unsigned sink = 0;
     long ops = 0;
     double start = now(), end = start + seconds;
-    double window_len = seconds < 1 ? seconds : 1, window_start = start, best = 0;
+    double window_len = argc == 5 ? atof(argv[4]) : seconds < 1 ? seconds : 1, window_start = start, best = 0;
     long window_ops = 0;
     for (;;) {
         for (int i = 0; i < per; i++) {

@@ -9,6 +9,7 @@
  *                          and recvmmsg, 127.0.0.1 (packets/s)
  *   io udp-gso-sendmmsg SECONDS   the same 46 datagrams as one sendmmsg, received the same way
  *   ... --threaded         the same with an idle second thread (the fd table shared, as in a JVM)
+ *   ... --window S         windows of S seconds (default: the run, at most 1 s)
  *   io flood SECONDS COUNT RATE IPV4   COUNT 64-byte UDP datagrams to IPV4 port 9 at RATE per second
  *                          (sendmmsg of 64, paced), stopping after SECONDS at the latest: the sender of
  *                          capture-flood, run inside a namespace the benchmark made
@@ -178,8 +179,15 @@ static int flood(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "flood") == 0) return flood(argc, argv);
-    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--threaded") != 0)) {
-        fprintf(stderr, "usage: %s pingpong|udp|udp-batch|udp-gso|udp-gso-sendmmsg SECONDS [--threaded]\n", argv[0]);
+    int threaded = 0;
+    double window = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--threaded") == 0) threaded = 1;
+        else if (strcmp(argv[i], "--window") == 0 && i + 1 < argc) window = atof(argv[++i]);
+        else argc = 0;
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: io pingpong|udp|udp-batch|udp-gso|udp-gso-sendmmsg SECONDS [--threaded] [--window S]\n");
         return 2;
     }
     /*
@@ -187,13 +195,13 @@ int main(int argc, char **argv) {
      * process gets the kernel's fdget fast path (no file refcount per call); a multi-threaded one
      * pays an atomic get/put per system call. Diagnostic: shows how much of C's lead is that.
      */
-    if (argc == 4) {
+    if (threaded) {
         pthread_t t;
         if (pthread_create(&t, NULL, idle, NULL) != 0) die("pthread_create");
     }
     const char *mode = argv[1];
     double seconds = atof(argv[2]);
-    window_len = seconds < 1 ? seconds : 1;
+    window_len = window > 0 ? window : seconds < 1 ? seconds : 1;
     static char buf[BATCH][SIZE];
     long ops = 0;
     double start, end;

@@ -1,0 +1,82 @@
+package dev.rawsock.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.concurrent.Callable;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Runs a benchmark's columns on one CPU. Every process started from the pinned thread (each C
+ * baseline, each JMH fork) inherits its mask, so all columns of a benchmark, and every round, run on
+ * the same CPU. Why: on this project's 2-vCPU machines the two CPUs ran the same C loop at rates 30%
+ * apart (the block device's interrupts go to one of them), and a process the scheduler moved between
+ * them mid-run made a column's rounds differ by up to 40%; pinned, the C pingpong's rounds agreed
+ * within 3%. Only benchmarks whose work is one thread are pinned (a JMH fork's compiler threads then
+ * share the CPU during warm-up, not during measurement, when they are idle).
+ *
+ * <p>{@code sched_setaffinity(2)} on the calling thread (pid 0), the mask restored afterwards.
+ * {@code RAWSOCK_BENCH_CPU} picks the CPU (default: the first one the process may use; CPU 0 here,
+ * the one without the block device's interrupts); {@code RAWSOCK_BENCH_CPU=none} turns pinning off.
+ */
+final class Affinity {
+    private Affinity() {}
+
+    private static final Linker L = Linker.nativeLinker();
+    /** int sched_{get,set}affinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask) */
+    private static final FunctionDescriptor D = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    private static final MethodHandle GET = L.downcallHandle(L.defaultLookup().find("sched_getaffinity").orElseThrow(), D);
+    private static final MethodHandle SET = L.downcallHandle(L.defaultLookup().find("sched_setaffinity").orElseThrow(), D);
+    /** glibc's cpu_set_t: 1024 bits. */
+    private static final long SET_BYTES = 128;
+
+    /** Pin to the first CPU the process may use. */
+    static final int FIRST = -2;
+
+    /** The CPU benchmarks are pinned to: -1 for none, {@link #FIRST} for the first allowed one. */
+    static int cpu() {
+        String v = System.getenv("RAWSOCK_BENCH_CPU");
+        if (v == null || v.isBlank()) return FIRST;
+        if (v.equals("none")) return -1;
+        return Integer.parseInt(v.trim());
+    }
+
+    /** Runs {@code work} with the calling thread pinned to {@code cpu} (-1: as it is), then restores its mask. */
+    static <T> T on(int cpu, Callable<T> work) throws Exception {
+        if (cpu < 0) return work.call();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment old = a.allocate(SET_BYTES, 8), one = a.allocate(SET_BYTES, 8);
+            call(GET, old, "sched_getaffinity");
+            if (cpu == FIRST) {
+                cpu = 0;
+                while (cpu < SET_BYTES * 8 && (old.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) == 0) cpu++;
+            }
+            if (cpu >= SET_BYTES * 8 || (old.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) == 0)
+                throw new IllegalArgumentException("CPU " + cpu + " is not in this process's affinity mask (RAWSOCK_BENCH_CPU)");
+            one.set(JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            System.err.println("  pinned to CPU " + cpu);
+            call(SET, one, "sched_setaffinity");
+            try {
+                return work.call();
+            } finally {
+                call(SET, old, "sched_setaffinity");
+            }
+        }
+    }
+
+    private static void call(MethodHandle h, MemorySegment mask, String name) {
+        int r;
+        try {
+            r = (int) h.invokeExact(0, SET_BYTES, mask);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r != 0) throw new IllegalStateException(name + " failed");
+    }
+}
