@@ -33,6 +33,26 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * segments read with {@code MemorySegment.get}, one copy of the loop per segment class, so a call
  * site that sees several kinds keeps the vectorized form (the one-loop version fell to 0.4 GB/s
  * once polluted). rawsock-bench checksum-64/1500/65536 compares the three.
+ *
+ * <p>Why a native segment stays behind {@code byte[]} at 1500 bytes (about 0.65-0.78x, 1.0x at 64
+ * KiB), read from C2's code on JDK 25 with cpu-clock samples per instruction: the array and direct
+ * buffer loops have an int index whose range check loop predication hoists, so they compile to a
+ * scalar pre-loop that aligns the 64-byte loads, a main loop of two 64-byte vector loads per
+ * iteration, a 64-byte vector post-loop and a scalar post-loop. The segment's loop compiles to the
+ * same four, but {@code MemorySegment.get} checks a long offset, so C2 first wraps the int loop in
+ * a loop nest whose header computes the inner bound through a serial chain of compares and
+ * conditional moves (about a seventh of the samples at 1500 bytes), and peels the first iteration
+ * to hoist the session's owner-thread and state checks out of the loop. That fixed cost per call
+ * is what separates them; per byte the main loops are the same instructions. What this form
+ * was measured against, and lost: an int-indexed loop over {@code asSlice(off, n)} still checks a
+ * long, so it compiled to the same nest and ran at the same speed; an int-typed index
+ * ({@code (long) (o + i)}) kept the nest and ran slower (0.55x); two-way accumulators were not
+ * vectorized (14 GB/s), nor by their speed four-way ones; a loop of 64-byte straight blocks ran
+ * at 0.2x at 1500 bytes and 0.9x at 64 KiB; reading the first word before the loop (so the
+ * loop's session checks repeat a dominating one), or summing a straight head so the loop starts
+ * where the pre-loop has one word left, changed nothing measurable; an {@code asByteBuffer} view
+ * summed by the direct-buffer loop had no allocation under JMH this time but ran below the direct
+ * buffer itself (see words64Native for what it allocated before).
  */
 public final class Checksums {
     private Checksums() {}
@@ -102,9 +122,9 @@ public final class Checksums {
 
     /**
      * Below this many bytes a segment is summed without a loop C2 vectorizes. A MemorySegment loop
-     * has a fixed cost per call that array and buffer loops do not (about 7 ns here, from C2's range
-     * check elimination for the segment's long offsets: -XX:-RangeCheckElimination halved it), so
-     * at 64 bytes the vectorized loop ran at 0.3-0.4x of the byte[] one. Straight code without a
+     * has a fixed cost per call that array and buffer loops do not (5-7 ns here: the loop nest and
+     * the peeled iteration the segment's long offsets and session checks bring, see the class
+     * comment), so at 64 bytes the vectorized loop ran at 0.3-0.4x of the byte[] one. Straight code without a
      * loop (128, 64, 32, 16 and 8 bytes as the length has them) runs at the array's speed there; a
      * loop over 64-byte blocks did too, but only while it ran once.
      */

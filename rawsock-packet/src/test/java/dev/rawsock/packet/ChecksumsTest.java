@@ -79,6 +79,43 @@ class ChecksumsTest {
         }
     }
 
+    /**
+     * Every length 0..600 at the odd offsets 1, 3, 5 and 7 (and 0) on all three kinds of memory: both
+     * sides of the 256-byte switch from straight code to the vectorized loops, every 0..7-byte tail,
+     * and loops that start off the word grid. Segments and direct buffers at every start modulo 64,
+     * so the compiled loops' alignment pre-loops run every possible count.
+     */
+    @Test
+    void everyLengthUpTo600AtOddOffsetsOnEveryKind() {
+        byte[] a = new byte[600 + 8];
+        new java.util.Random(20).nextBytes(a);
+        try (Arena arena = Arena.ofConfined(); Arena shared = Arena.ofShared()) {
+            MemorySegment block = arena.allocate(a.length + 64, 64);
+            ByteBuffer directBlock = ByteBuffer.allocateDirect(a.length + 64);
+            MemorySegment sharedSeg = shared.allocate(a.length);
+            MemorySegment.copy(a, 0, sharedSeg, JAVA_BYTE, 0, a.length);
+            int checked = 0;
+            for (int skew = 0; skew < 64; skew += 8) {
+                MemorySegment seg = block.asSlice(skew, a.length);
+                MemorySegment.copy(a, 0, seg, JAVA_BYTE, 0, a.length);
+                ByteBuffer direct = directBlock.slice(skew, a.length);
+                direct.put(0, a);
+                for (int off : new int[] {0, 1, 3, 5, 7}) {
+                    for (int len = 0; len <= 600; len++) {
+                        int ref = Reference.internet(a, off, len);
+                        int o = off, n = len, s = skew;
+                        assertEquals(ref, Checksums.internet(a, off, len), () -> "byte[] off " + o + " len " + n);
+                        assertEquals(ref, Checksums.internet(direct, off, len), () -> "direct buffer skew " + s + " off " + o + " len " + n);
+                        assertEquals(ref, Checksums.internet(seg, off, len), () -> "native segment skew " + s + " off " + o + " len " + n);
+                        if (skew == 0) assertEquals(ref, Checksums.internet(sharedSeg, off, len), () -> "shared segment off " + o + " len " + n);
+                        checked++;
+                    }
+                }
+            }
+            assertEquals(8 * 5 * 601, checked, "every skew, offset and length ran");
+        }
+    }
+
     @Test
     void allOnesAndAllZeros() {
         byte[] ff = new byte[100_003];
