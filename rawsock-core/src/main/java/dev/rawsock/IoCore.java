@@ -263,22 +263,38 @@ final class IoCore {
         };
     }
 
-    /** send/recv/sendto/recvfrom/read/write of one segment. */
+    /**
+     * send/recv/sendto/recvfrom/read/write of one segment. Kept under C2's inlining limit for hot
+     * methods (325 bytecodes) so {@link #once} inlines it: sendto, recvfrom, read and write, which
+     * need more, are in {@link #other}.
+     */
     private static long data(Scratch s, boolean owned, int fd, Op op, MemorySegment data, SockAddr addr, int flags,
                              boolean nowait) throws ErrnoException {
         long len = data.byteSize();
         MemorySegment m = data.isNative() ? data : s.buffer(len);
         if (m != data && op.output) MemorySegment.copy(data, 0, m, 0, len);
-        long n = switch (op) {
-            // an owned fd's calls cannot block (its waits are in Java): critical downcalls
-            case SEND -> owned ? Sys.sendNow(s, fd, m, len, flags) : Sys.send(s, fd, m, len, flags);
-            case RECV -> owned ? Sys.recvNow(s, fd, m, len, flags) : Sys.recv(s, fd, m, len, flags);
+        // an owned fd's calls cannot block (its waits are in Java): critical downcalls
+        long n = op == Op.SEND ? (owned ? Sys.sendNow(s, fd, m, len, flags) : Sys.send(s, fd, m, len, flags))
+                : op == Op.RECV ? (owned ? Sys.recvNow(s, fd, m, len, flags) : Sys.recv(s, fd, m, len, flags))
+                : other(s, owned, fd, op, m, len, addr, flags, nowait);
+        if (n >= 0 && m != data && !op.output) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
+        return n;
+    }
+
+    /** {@link #data}'s sendto, recvfrom, read and write, on native memory {@code m}. */
+    private static long other(Scratch s, boolean owned, int fd, Op op, MemorySegment m, long len, SockAddr addr,
+                              int flags, boolean nowait) throws ErrnoException {
+        return switch (op) {
             case SENDTO -> {
                 int alen = addr == null ? 0 : addr.size;  // read once: the length given is the length copied
                 if (alen > 0) MemorySegment.copy(addr.storage, 0, s.addr, JAVA_BYTE, 0, alen);
                 yield owned ? Sys.sendtoNow(s, fd, m, len, flags, alen) : Sys.sendto(s, fd, m, len, flags, alen);
             }
-            case RECVFROM -> owned ? Sys.recvfromNow(s, fd, m, len, flags) : Sys.recvfrom(s, fd, m, len, flags);
+            case RECVFROM -> {
+                long n = owned ? Sys.recvfromNow(s, fd, m, len, flags) : Sys.recvfrom(s, fd, m, len, flags);
+                if (n >= 0 && addr != null) addr.filled(Sys.copyOut(s, addr.storage));
+                yield n;
+            }
             default -> {
                 if (!nowait) yield op.output ? Sys.write(s, fd, m, len) : Sys.read(s, fd, m, len);
                 MemorySegment iov = s.misc(IOV);
@@ -286,11 +302,6 @@ final class IoCore {
                 yield Sys.rwNowait(s, fd, op.output, iov, 1);
             }
         };
-        if (n >= 0) {
-            if (m != data && !op.output) MemorySegment.copy(m, 0, data, 0, Math.min(n, len));
-            if (op == Op.RECVFROM && addr != null) addr.filled(Sys.copyOut(s, addr.storage));
-        }
-        return n;
     }
 
     /**
