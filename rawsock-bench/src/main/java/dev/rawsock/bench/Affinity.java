@@ -13,15 +13,18 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Runs a benchmark's columns on one CPU. Every process started from the pinned thread (each C
- * baseline, each JMH fork) inherits its mask, so all columns of a benchmark, and every round, run on
- * the same CPU. Why: on this project's 2-vCPU machines the two CPUs ran the same C loop at rates 30%
- * apart (the block device's interrupts go to one of them), and a process the scheduler moved between
- * them mid-run made a column's rounds differ by up to 40%; pinned, the C pingpong's rounds agreed
- * within 3%. Only benchmarks whose work is one thread are pinned (a JMH fork's compiler threads then
- * share the CPU during warm-up, not during measurement, when they are idle).
+ * Pins a benchmark's measured threads to one CPU: each C baseline process (started from a thread
+ * pinned for the moment, whose mask it inherits) and, in each JMH fork, the thread that runs the
+ * benchmark method ({@link PinnedThread}, told the CPU by the {@code rawsock.bench.cpu} property). The
+ * fork's other threads (compiler, GC) stay free, so the JVM sizes itself for the whole machine and
+ * compiles on the other CPU, as it would unpinned. Why: on this project's 2-vCPU machines the two
+ * CPUs ran the same C loop at rates 30% apart (the block device's interrupts go to one of them), and a
+ * thread the scheduler moved between them mid-run made a column's rounds differ by up to 40%;
+ * pinned, the C pingpong's rounds agreed within 3%. Only benchmarks whose work is one thread are
+ * pinned. (Pinning a whole fork instead left its compiler threads sharing the measured CPU, which
+ * slowed a short fork's first iterations most for the column with the most code to compile.)
  *
- * <p>{@code sched_setaffinity(2)} on the calling thread (pid 0), the mask restored afterwards.
+ * <p>{@code sched_setaffinity(2)} on the calling thread (pid 0).
  * {@code RAWSOCK_BENCH_CPU} picks the CPU (default: the first one the process may use; CPU 0 here,
  * the one without the block device's interrupts); {@code RAWSOCK_BENCH_CPU=none} turns pinning off.
  */
@@ -47,26 +50,55 @@ final class Affinity {
         return Integer.parseInt(v.trim());
     }
 
+    /** The system property that tells a JMH fork which CPU its benchmark thread runs on. */
+    static final String PROPERTY = "rawsock.bench.cpu";
+
+    /** {@code cpu} as a CPU number this process may use ({@link #FIRST}: the lowest), or -1 for none. */
+    static int resolve(int cpu) {
+        if (cpu == -1) return -1;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(SET_BYTES, 8);
+            call(GET, mask, "sched_getaffinity");
+            if (cpu == FIRST) {
+                cpu = 0;
+                while (cpu < SET_BYTES * 8 && !has(mask, cpu)) cpu++;
+            }
+            if (cpu < 0 || cpu >= SET_BYTES * 8 || !has(mask, cpu))
+                throw new IllegalArgumentException("CPU " + cpu + " is not in this process's affinity mask (RAWSOCK_BENCH_CPU)");
+            return cpu;
+        }
+    }
+
+    private static boolean has(MemorySegment mask, int cpu) {
+        return (mask.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0;
+    }
+
     /** Runs {@code work} with the calling thread pinned to {@code cpu} (-1: as it is), then restores its mask. */
     static <T> T on(int cpu, Callable<T> work) throws Exception {
         if (cpu < 0) return work.call();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment old = a.allocate(SET_BYTES, 8), one = a.allocate(SET_BYTES, 8);
+            MemorySegment old = a.allocate(SET_BYTES, 8);
             call(GET, old, "sched_getaffinity");
-            if (cpu == FIRST) {
-                cpu = 0;
-                while (cpu < SET_BYTES * 8 && (old.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) == 0) cpu++;
-            }
-            if (cpu >= SET_BYTES * 8 || (old.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) == 0)
-                throw new IllegalArgumentException("CPU " + cpu + " is not in this process's affinity mask (RAWSOCK_BENCH_CPU)");
-            one.set(JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
-            System.err.println("  pinned to CPU " + cpu);
-            call(SET, one, "sched_setaffinity");
+            pin(cpu);
             try {
                 return work.call();
             } finally {
                 call(SET, old, "sched_setaffinity");
             }
+        }
+    }
+
+    /** Pins the calling thread to the CPU the {@link #PROPERTY} names, if it names one (a JMH fork's benchmark thread). */
+    static void pinThisThreadAsTold() {
+        String v = System.getProperty(PROPERTY);
+        if (v != null) pin(Integer.parseInt(v));
+    }
+
+    private static void pin(int cpu) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(SET_BYTES, 8);
+            one.set(JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            call(SET, one, "sched_setaffinity");
         }
     }
 

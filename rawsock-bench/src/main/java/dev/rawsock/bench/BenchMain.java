@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * process for a fixed time) and each JMH method (its own fork, warmed up, then measured), the order
  * rotated by one column per round. Within a round a JMH column counts its fork's best measurement
  * iteration and a C column its best window of the same length ({@link #best}); benchmarks whose work
- * is one thread run every column on one CPU ({@link Affinity}). A column's value is the median of
+ * is one thread run every column's measured thread on one CPU ({@link Affinity}). A column's value is the median of
  * its rounds. A ratio is
  * computed per round from the two columns measured within seconds of each other in that round, and
  * reported as the median over rounds with its spread (min, max): load from other processes on a
@@ -111,7 +111,7 @@ public final class BenchMain {
 
     /**
      * Benchmarks whose work is one thread (the C baselines' loops and the JMH methods alike), run with
-     * every column pinned to one CPU ({@link Affinity}); the others need both CPUs (a sender and a
+     * their measured threads pinned to one CPU ({@link Affinity}); the others need both CPUs (a sender and a
      * capturer, an event loop and its client) and run as the scheduler places them.
      */
     static final java.util.Set<String> PINNED = java.util.Set.of("socketpair-pingpong", "udp-loopback", "udp-batch",
@@ -173,12 +173,9 @@ public final class BenchMain {
             if (b.name().equals("cli-startup")) {
                 rows.add(CliStartup.row(b, mode == SMOKE ? 2 : CliStartup.RUNS));
             } else {
-                Path c = cbin;
-                Mode m = mode;
-                boolean pin = PINNED.contains(b.name());
-                Map<String, Object> r = b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode)
-                        : row(b, pin ? Affinity.on(Affinity.cpu(), () -> rounds(b, c, m)) : rounds(b, cbin, mode));
-                if (pin && Affinity.cpu() != -1) r.put("pinned", true);
+                int cpu = PINNED.contains(b.name()) ? Affinity.resolve(Affinity.cpu()) : -1;
+                Map<String, Object> r = b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode, cpu));
+                if (cpu >= 0) r.put("pinned_cpu", cpu);
                 rows.add(r);
             }
             took(b.name(), t0, start);
@@ -210,7 +207,8 @@ public final class BenchMain {
     /** One measurable column: a C baseline or a JMH method. */
     private record Column(String key, List<String> cArgs, String method) {}
 
-    static Rounds rounds(Bench b, Path cbin, Mode mode) throws IOException, RunnerException, InterruptedException {
+    /** The rounds of one benchmark; {@code cpu} >= 0: its measured threads pinned there ({@link Affinity}). */
+    static Rounds rounds(Bench b, Path cbin, Mode mode, int cpu) throws Exception {
         List<Column> cols = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : b.c().entrySet()) {
             if (cbin != null && Files.isExecutable(cbin.resolve(e.getValue().get(0)))) cols.add(new Column(e.getKey(), e.getValue(), null));
@@ -222,9 +220,9 @@ public final class BenchMain {
             for (int i = 0; i < cols.size(); i++) {
                 Column c = cols.get((i + r) % cols.size());  // rotated: no column always runs first or last
                 if (c.method() == null) {
-                    values.get(c.key()).add(scaled(runC(cbin, c.cArgs(), mode), b));
+                    values.get(c.key()).add(scaled(Affinity.on(cpu, () -> runC(cbin, c.cArgs(), mode)), b));
                 } else {
-                    RunResult res = runJmh(b, c.method(), mode);
+                    RunResult res = runJmh(b, c.method(), mode, cpu);
                     values.get(c.key()).add(scaled(best(res), b));
                     Double a = alloc(res);
                     if (a != null) alloc.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(a);
@@ -393,7 +391,7 @@ public final class BenchMain {
         return Double.isNaN(top) ? r.getPrimaryResult().getScore() : top;
     }
 
-    private static RunResult runJmh(Bench b, String method, Mode mode) throws RunnerException {
+    private static RunResult runJmh(Bench b, String method, Mode mode, int cpu) throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("^" + Pattern.quote(BenchMain.class.getPackageName() + "." + b.jmhClass() + "." + method) + "$")
                 .forks(mode.forks())
@@ -403,7 +401,8 @@ public final class BenchMain {
                 .measurementTime(mode.iteration())
                 .threads(1)
                 .addProfiler("gc")
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .jvmArgsAppend(cpu < 0 ? new String[] {"--enable-native-access=ALL-UNNAMED"}
+                        : new String[] {"--enable-native-access=ALL-UNNAMED", "-D" + Affinity.PROPERTY + "=" + cpu})
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);  // one line per fork instead (below)
         for (Map.Entry<String, String> p : b.params().entrySet()) o.param(p.getKey(), p.getValue());

@@ -18,7 +18,7 @@ public class BpfCompile {
     static final String TYPICAL = "ip and tcp and host 10.0.0.1 and dst portrange 8000-8080 and not src net 192.168.0.0/16";
 
     @State(Scope.Thread)
-    public static class Data {
+    public static class Data extends PinnedThread {
         @Param({TYPICAL})
         public String filter;
     }

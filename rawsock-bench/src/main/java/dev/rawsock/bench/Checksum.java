@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  */
 public class Checksum {
     @State(Scope.Thread)
-    public static class Data {
+    public static class Data extends PinnedThread {
         @Param({"1500"})
         int size;
         Arena arena;

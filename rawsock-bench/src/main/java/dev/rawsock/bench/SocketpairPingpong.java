@@ -29,7 +29,7 @@ public class SocketpairPingpong {
     static final int SIZE = 64;
 
     @State(Scope.Thread)
-    public static class Raw {
+    public static class Raw extends PinnedThread {
         RawSocket a, b;
         Arena arena;
         MemorySegment out, in;
@@ -72,7 +72,7 @@ public class SocketpairPingpong {
     }
 
     @State(Scope.Thread)
-    public static class Bare {
+    public static class Bare extends PinnedThread {
         int a, b;
         Arena arena;
         MemorySegment errno, out, in;
@@ -116,7 +116,7 @@ public class SocketpairPingpong {
     }
 
     @State(Scope.Thread)
-    public static class Nio {
+    public static class Nio extends PinnedThread {
         Path dir;
         ServerSocketChannel server;
         SocketChannel a, b;
@@ -155,7 +155,7 @@ public class SocketpairPingpong {
     }
 
     @State(Scope.Thread)
-    public static class Jna {
+    public static class Jna extends PinnedThread {
         int a, b;
         Memory out, in;
 

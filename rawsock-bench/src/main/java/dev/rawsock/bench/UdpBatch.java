@@ -21,7 +21,7 @@ public class UdpBatch {
     static final int SIZE = 64, BATCH = 64;
 
     @State(Scope.Thread)
-    public static class Raw {
+    public static class Raw extends PinnedThread {
         RawSocket a, b;
         DatagramBatch out, in;
 

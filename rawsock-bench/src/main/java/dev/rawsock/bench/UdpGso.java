@@ -23,7 +23,7 @@ public class UdpGso {
     static final int SEGMENTS = 46, SEGMENT = 1400, TOTAL = SEGMENTS * SEGMENT;
 
     @State(Scope.Thread)
-    public static class Raw {
+    public static class Raw extends PinnedThread {
         RawSocket a, b;
         DatagramBatch gso, mmsg, in;
 

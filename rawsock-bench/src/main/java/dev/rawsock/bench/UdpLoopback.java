@@ -46,7 +46,7 @@ public class UdpLoopback {
     }
 
     @State(Scope.Thread)
-    public static class Raw {
+    public static class Raw extends PinnedThread {
         RawSocket a, b;
         SockAddr to, from;
         Arena arena;
@@ -82,7 +82,7 @@ public class UdpLoopback {
     }
 
     @State(Scope.Thread)
-    public static class Nio {
+    public static class Nio extends PinnedThread {
         DatagramChannel a, b;
         SocketAddress to;
         ByteBuffer out, in;
@@ -114,7 +114,7 @@ public class UdpLoopback {
     }
 
     @State(Scope.Thread)
-    public static class Bare {
+    public static class Bare extends PinnedThread {
         RawSocket a, b;
         Arena arena;
         MemorySegment errno, to, from, fromLen, out, in;
@@ -156,7 +156,7 @@ public class UdpLoopback {
     }
 
     @State(Scope.Thread)
-    public static class Jna {
+    public static class Jna extends PinnedThread {
         int a, b;
         Memory to, from, fromLen, out, in;
 
