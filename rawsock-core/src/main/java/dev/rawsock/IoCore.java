@@ -63,14 +63,16 @@ final class IoCore {
         final String function;
         final boolean output;
         private final Kind kind;
-        /** send, recv, sendto, recvfrom: one buffer and MSG_* flags ({@link #once} takes these). */
-        final boolean socketData;
 
         Op(String function, boolean output, Kind kind) {
             this.function = function;
             this.output = output;
             this.kind = kind;
-            this.socketData = kind == Kind.DATA && !"read".equals(function) && !"write".equals(function);
+        }
+
+        /** send, recv, sendto, recvfrom: one buffer and MSG_* flags ({@link #once} takes these). */
+        boolean socketData() {
+            return kind == Kind.DATA && takesMsgFlags();
         }
 
         /** read/write/readv/writev and accept take no MSG_* flags: MSG_DONTWAIT cannot make them non-blocking. */
@@ -96,7 +98,7 @@ final class IoCore {
      */
     static long io(FdHandle h, Op op, Object target, SockAddr addr, int a, int b, int flags) throws IOException {
         Objects.requireNonNull(h);
-        if (op.socketData && (target instanceof MemorySegment || target instanceof ByteBuffer)) {
+        if (op.socketData() && (target instanceof MemorySegment || target instanceof ByteBuffer)) {
             long r = once(h, op, target, addr, flags);
             if (r >= 0) return r;
             return run(h, -1, op, target, addr, a, b, flags, true);
@@ -115,17 +117,31 @@ final class IoCore {
      */
     private static long once(FdHandle h, Op op, Object target, SockAddr addr, int flags) throws IOException {
         ByteBuffer buf = target instanceof ByteBuffer bb ? bb : null;
-        if (buf != null ? !op.output && buf.isReadOnly() : !op.output && ((MemorySegment) target).isReadOnly())
-            throw new IllegalArgumentException("cannot receive into a read-only " + (buf != null ? "buffer" : "segment"));
+        checkReceivable(op, target);
         int fd = h.begin(op.function);
         try (Scratch s = Scratch.acquire()) {
             MemorySegment seg = buf != null ? s.segment(buf, op.output) : (MemorySegment) target;
             long r = data(s, true, fd, op, seg, addr, flags, false);
-            if (r >= 0 && buf != null) buf.position(buf.position() + (int) Math.min(r, buf.remaining()));
+            if (r >= 0) advance(buf, r);
             return r;
         } finally {
             h.end();
         }
+    }
+
+    /** A DATA operation's buffer or segment: not null, and writable when the call receives into it. */
+    private static void checkReceivable(Op op, Object target) {
+        if (target instanceof ByteBuffer bb) {
+            if (!op.output && bb.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
+        } else {
+            MemorySegment seg = (MemorySegment) Objects.requireNonNull(target, "segment");
+            if (!op.output && seg.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only segment");
+        }
+    }
+
+    /** Moves a ByteBuffer's position past the {@code n} bytes a call moved (null: a segment, nothing to move). */
+    private static void advance(ByteBuffer buf, long n) {
+        if (buf != null) buf.position(buf.position() + (int) Math.min(n, buf.remaining()));
     }
 
     /** The same operation on the caller's fd: only system-call errors can happen there. */
@@ -171,15 +187,14 @@ final class IoCore {
         MemorySegment data = null;
         switch (op.kind) {
             case DATA -> {
+                checkReceivable(op, target);
                 if (target instanceof ByteBuffer bb) {
-                    if (!op.output && bb.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only buffer");
                     buf = bb;
                     try (Scratch s = Scratch.acquire()) {
                         data = s.segment(bb, op.output);
                     }
                 } else {
-                    data = (MemorySegment) Objects.requireNonNull(target, "segment");
-                    if (!op.output && data.isReadOnly()) throw new IllegalArgumentException("cannot receive into a read-only segment");
+                    data = (MemorySegment) target;
                 }
             }
             case VECTOR -> {
@@ -218,7 +233,7 @@ final class IoCore {
                     r = attempt(s, h, fd, op, target, data, addr, a, b, callFlags, nowait);
                 }
                 if (r >= 0) {
-                    if (buf != null) buf.position(buf.position() + (int) Math.min(r, buf.remaining()));
+                    advance(buf, r);
                     return r;
                 }
                 if (r == Sys.NOWAIT_UNSUPPORTED) {
