@@ -110,12 +110,14 @@ public final class BenchMain {
             new Bench("cli-startup", "ms", null, Map.of(), Map.of(), 1, true));
 
     /**
-     * Benchmarks whose work is one thread (the C baselines' loops and the JMH methods alike), run with
-     * their measured threads pinned to one CPU ({@link Affinity}); the others need both CPUs (a sender and a
-     * capturer, an event loop and its client) and run as the scheduler places them.
+     * Whether a benchmark's measured threads run pinned to one CPU ({@link Affinity}): those whose
+     * work is one thread, the C baselines' loops and the JMH methods alike, which say so by their
+     * states extending {@link PinnedThread}; the others need both CPUs (a sender and a capturer, an
+     * event loop and its client) and run as the scheduler places them.
      */
-    static final java.util.Set<String> PINNED = java.util.Set.of("socketpair-pingpong", "udp-loopback", "udp-batch",
-            "udp-gso", "checksum-64", "checksum-1500", "checksum-65536", "bpf-compile");
+    static boolean pinned(Bench b) {
+        return b.jmhClass() != null && Arrays.stream(jmhClass(b).getClasses()).anyMatch(PinnedThread.class::isAssignableFrom);
+    }
 
     private static Map<String, List<String>> udpGso() {
         Map<String, List<String>> m = new LinkedHashMap<>();
@@ -173,7 +175,7 @@ public final class BenchMain {
             if (b.name().equals("cli-startup")) {
                 rows.add(CliStartup.row(b, mode == SMOKE ? 2 : CliStartup.RUNS));
             } else {
-                int cpu = PINNED.contains(b.name()) ? Affinity.resolve(Affinity.cpu()) : -1;
+                int cpu = pinned(b) ? Affinity.resolve(Affinity.cpu()) : -1;
                 Map<String, Object> r = b.jmhClass() == null ? CaptureFlood.row(b, cbin, mode) : row(b, rounds(b, cbin, mode, cpu));
                 if (cpu >= 0) r.put("pinned_cpu", cpu);
                 rows.add(r);
@@ -234,10 +236,14 @@ public final class BenchMain {
 
     /** The benchmark methods of a JMH class, by name. */
     static List<String> methods(Bench b) {
+        return Arrays.stream(jmhClass(b).getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class))
+                .map(Method::getName).sorted(Comparator.naturalOrder()).toList();
+    }
+
+    /** A benchmark's JMH class. */
+    private static Class<?> jmhClass(Bench b) {
         try {
-            Class<?> k = Class.forName(BenchMain.class.getPackageName() + "." + b.jmhClass());
-            return Arrays.stream(k.getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class))
-                    .map(Method::getName).sorted(Comparator.naturalOrder()).toList();
+            return Class.forName(BenchMain.class.getPackageName() + "." + b.jmhClass());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("no benchmark class " + b.jmhClass(), e);
         }

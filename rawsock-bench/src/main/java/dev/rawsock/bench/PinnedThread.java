@@ -4,7 +4,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * Base of the thread-scoped JMH states of the pinned benchmarks ({@link BenchMain#PINNED}): before a
+ * Base of the thread-scoped JMH states of the pinned benchmarks (extending it is what makes one pinned: {@link BenchMain#pinned}): before a
  * fork measures, its benchmark thread pins itself to the CPU BenchMain chose ({@link Affinity}).
  * Nothing happens outside BenchMain's forks (no {@code rawsock.bench.cpu} property).
  */
