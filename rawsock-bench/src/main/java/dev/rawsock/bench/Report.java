@@ -243,15 +243,26 @@ final class Report {
         }
     }
 
-    private static void bar(StringBuilder sb, Map<String, Object> r, String ratio, double want) {
+    static void bar(StringBuilder sb, Map<String, Object> r, String ratio, double want) {
         Map<String, Object> q = ratios(r);
         boolean lower = ratio.endsWith("_cpu_over_tcpdump");
         sb.append("- ").append(r.get("name")).append(' ').append(ratio).append(": ").append(paired(r, ratio))
                 .append(lower ? " (want <= " : " (want >= ").append(String.format(Locale.ROOT, "%.2fx", want)).append(") ");
         if (!(q.get(ratio) instanceof Double v)) sb.append("(not measured)");
-        else if (!BenchMain.reliable(q, ratio)) sb.append("(unreliable: not judged)");
-        else sb.append(lower ? (v <= want ? "ok" : "SHORT") : (v >= want ? "ok" : "SHORT"));
+        else if (BenchMain.reliable(q, ratio)) sb.append(meets(v, want, lower) ? "ok" : "SHORT");
+        else {
+            // Too wide to quote the median, but when the whole spread lies on one side of the bar,
+            // every round agrees on the verdict: that is judged; a spread across the bar is not.
+            double lo = (Double) q.get(ratio + "_min"), hi = (Double) q.get(ratio + "_max");
+            boolean allMeet = meets(lo, want, lower) && meets(hi, want, lower);
+            boolean noneMeet = !meets(lo, want, lower) && !meets(hi, want, lower);
+            sb.append(allMeet ? "ok in every round" : noneMeet ? "SHORT in every round" : "(unreliable: not judged)");
+        }
         sb.append('\n');
+    }
+
+    private static boolean meets(double v, double want, boolean lower) {
+        return lower ? v <= want : v >= want;
     }
 
     private static String num(Object v) {
