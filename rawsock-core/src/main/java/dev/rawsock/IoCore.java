@@ -89,17 +89,17 @@ final class IoCore {
 
     /**
      * An owned socket's (or a stream's) operation.
-     * @param target what the data moves through: a MemorySegment or ByteBuffer (DATA), a byte[][]
+     * @param target what the data moves through: a MemorySegment, ByteBuffer or byte[] (DATA), a byte[][]
      *               (VECTOR), a Message, a Message[], a DatagramBatch; for ACCEPT nothing
      * @param addr   SENDTO's destination (null: none), RECVFROM's and ACCEPT's source (null: not wanted)
-     * @param a      first iovec part (VECTOR, MESSAGE); accept4's flags (ACCEPT)
-     * @param b      end of the iovec parts (VECTOR, MESSAGE); message count (MESSAGES, BATCH)
+     * @param a      first iovec part (VECTOR, MESSAGE); accept4's flags (ACCEPT); a byte[]'s start (DATA)
+     * @param b      end of the iovec parts (VECTOR, MESSAGE); message count (MESSAGES, BATCH); a byte[]'s end (DATA)
      * @return the kernel's count: bytes, messages, or for ACCEPT the new fd
      */
     static long io(FdHandle h, Op op, Object target, SockAddr addr, int a, int b, int flags) throws IOException {
         Objects.requireNonNull(h);
-        if (op.socketData() && (target instanceof MemorySegment || target instanceof ByteBuffer)) {
-            long r = once(h, op, target, addr, flags);
+        if (op.socketData() && (target instanceof MemorySegment || target instanceof ByteBuffer || target instanceof byte[])) {
+            long r = once(h, op, target, addr, a, b, flags);
             if (r >= 0) return r;
             return run(h, -1, op, target, addr, a, b, flags, true);
         }
@@ -115,18 +115,36 @@ final class IoCore {
      * downcalls: the library's share fell from 6-7% to 4%, most of the rest being the handle's two
      * atomic adds around each call.
      */
-    private static long once(FdHandle h, Op op, Object target, SockAddr addr, int flags) throws IOException {
+    private static long once(FdHandle h, Op op, Object target, SockAddr addr, int start, int end, int flags)
+            throws IOException {
         ByteBuffer buf = target instanceof ByteBuffer bb ? bb : null;
-        checkReceivable(op, target);
+        byte[] array = target instanceof byte[] x ? x : null;
+        if (array == null) checkReceivable(op, target);
         int fd = h.begin(op.function);
         try (Scratch s = Scratch.acquire()) {
+            if (array != null) return staged(s, fd, op, array, start, end, addr, flags);
             MemorySegment seg = buf != null ? s.segment(buf, op.output) : (MemorySegment) target;
-            long r = data(s, true, fd, op, seg, addr, flags, false);
+            long r = data(s, true, fd, op, seg, seg.byteSize(), addr, flags, false);
             if (r >= 0) advance(buf, r);
             return r;
         } finally {
             h.end();
         }
+    }
+
+    /**
+     * {@link #once} for {@code array[start..end)}: staged through the scratch buffer straight from
+     * and to the array, with no heap segment to stand for it (one per call otherwise, since once is
+     * compiled on its own and the segment escapes into it: 0 B/op is the rule).
+     */
+    private static long staged(Scratch s, int fd, Op op, byte[] array, int start, int end, SockAddr addr, int flags)
+            throws ErrnoException {
+        int len = end - start;
+        MemorySegment m = s.buffer(len);
+        if (op.output) MemorySegment.copy(array, start, m, JAVA_BYTE, 0, len);
+        long r = data(s, true, fd, op, m, len, addr, flags, false);
+        if (r > 0 && !op.output) MemorySegment.copy(m, JAVA_BYTE, 0, array, start, (int) Math.min(r, len));
+        return r;
     }
 
     /** A DATA operation's buffer or segment: not null, and writable when the call receives into it. */
@@ -187,6 +205,9 @@ final class IoCore {
         MemorySegment data = null;
         switch (op.kind) {
             case DATA -> {
+                // a byte[] (from RawSocket, whose once took the first try) as a heap segment: this
+                // path waits anyway, so the segment it allocates costs nothing that matters
+                if (target instanceof byte[] array) target = Rawsock.heap(array, a, b);
                 checkReceivable(op, target);
                 if (target instanceof ByteBuffer bb) {
                     buf = bb;
@@ -256,7 +277,7 @@ final class IoCore {
     private static long attempt(Scratch s, FdHandle h, int fd, Op op, Object target, MemorySegment data, SockAddr addr,
                                 int a, int b, int flags, boolean nowait) throws ErrnoException {
         return switch (op.kind) {
-            case DATA -> data(s, h != null, fd, op, data, addr, flags, nowait);
+            case DATA -> data(s, h != null, fd, op, data, data.byteSize(), addr, flags, nowait);
             case VECTOR -> vector(s, fd, op.output, (byte[][]) target, a, b, nowait);
             case MESSAGE -> message(s, fd, op.output, (Message) target, null, 1, a, b, flags, false);
             case MESSAGES -> message(s, fd, op.output, null, (Message[]) target, b, 0, 0, flags, true);
@@ -283,9 +304,8 @@ final class IoCore {
      * methods (325 bytecodes) so {@link #once} inlines it: sendto, recvfrom, read and write, which
      * need more, are in {@link #other}.
      */
-    private static long data(Scratch s, boolean owned, int fd, Op op, MemorySegment data, SockAddr addr, int flags,
-                             boolean nowait) throws ErrnoException {
-        long len = data.byteSize();
+    private static long data(Scratch s, boolean owned, int fd, Op op, MemorySegment data, long len, SockAddr addr,
+                             int flags, boolean nowait) throws ErrnoException {
         MemorySegment m = data.isNative() ? data : s.buffer(len);
         if (m != data && op.output) MemorySegment.copy(data, 0, m, 0, len);
         // an owned fd's calls cannot block (its waits are in Java): critical downcalls

@@ -357,6 +357,19 @@ public final class RawSocket implements AutoCloseable {
     // ================================================================ send / recv
 
     /**
+     * {@code send(2)} of the whole array, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf the bytes to send
+     * @return the number of bytes sent
+     * @throws IOException if {@code send(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
+     */
+    public int send(byte[] buf) throws IOException {
+        return (int) IoCore.io(handle, IoCore.Op.SEND, buf, null, 0, buf.length, 0);
+    }
+
+    /**
      * {@code send(2)} of the whole array.
      *
      * @param buf the bytes to send
@@ -380,7 +393,7 @@ public final class RawSocket implements AutoCloseable {
      */
     public int send(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.io(handle, IoCore.Op.SEND, Rawsock.heap(buf, start, end), null, 0, 0, MsgFlag.mask(flags));
+        return (int) IoCore.io(handle, IoCore.Op.SEND, buf, null, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -434,6 +447,19 @@ public final class RawSocket implements AutoCloseable {
     }
 
     /**
+     * {@code recv(2)} into the whole array, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf the array to receive into
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
+     * @throws IOException if {@code recv(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
+     */
+    public int recv(byte[] buf) throws IOException {
+        return (int) IoCore.io(handle, IoCore.Op.RECV, buf, null, 0, buf.length, 0);
+    }
+
+    /**
      * {@code recv(2)} into the whole array.
      *
      * @param buf the array to receive into
@@ -457,7 +483,7 @@ public final class RawSocket implements AutoCloseable {
      */
     public int recv(byte[] buf, int start, int end, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.io(handle, IoCore.Op.RECV, Rawsock.heap(buf, start, end), null, 0, 0, MsgFlag.mask(flags));
+        return (int) IoCore.io(handle, IoCore.Op.RECV, buf, null, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -511,6 +537,20 @@ public final class RawSocket implements AutoCloseable {
     }
 
     /**
+     * {@code sendto(2)} of the whole array to {@code to}, no flags.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf the bytes to send
+     * @param to the destination; null sends to the connected peer
+     * @return the number of bytes sent
+     * @throws IOException if {@code sendto(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
+     */
+    public int sendTo(byte[] buf, SockAddr to) throws IOException {
+        return (int) IoCore.io(handle, IoCore.Op.SENDTO, buf, to, 0, buf.length, 0);
+    }
+
+    /**
      * {@code sendto(2)} of the whole array to {@code to}.
      *
      * @param buf the bytes to send
@@ -536,7 +576,7 @@ public final class RawSocket implements AutoCloseable {
      */
     public int sendTo(byte[] buf, int start, int end, SockAddr to, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.io(handle, IoCore.Op.SENDTO, Rawsock.heap(buf, start, end), to, 0, 0, MsgFlag.mask(flags));
+        return (int) IoCore.io(handle, IoCore.Op.SENDTO, buf, to, start, end, MsgFlag.mask(flags));
     }
 
     /**
@@ -594,6 +634,20 @@ public final class RawSocket implements AutoCloseable {
     }
 
     /**
+     * {@code recvfrom(2)} into the whole array, no flags; {@code from} (may be null) receives the sender.
+     * No varargs: where the JIT does not inline the call, an empty {@code MsgFlag[]} would be
+     * allocated per call (16 B/call under JMH {@code -prof gc}).
+     *
+     * @param buf the array to receive into
+     * @param from receives the sender's address; null when not wanted
+     * @return the number of bytes received; 0 at end of stream or for an empty datagram
+     * @throws IOException if {@code recvfrom(2)} fails, or a wait ends (see <a href="#exceptions">the class doc</a>)
+     */
+    public int recvFrom(byte[] buf, SockAddr from) throws IOException {
+        return (int) IoCore.io(handle, IoCore.Op.RECVFROM, buf, from, 0, buf.length, 0);
+    }
+
+    /**
      * {@code recvfrom(2)} into the whole array; {@code from} (may be null) receives the sender.
      *
      * @param buf the array to receive into
@@ -619,7 +673,7 @@ public final class RawSocket implements AutoCloseable {
      */
     public int recvFrom(byte[] buf, int start, int end, SockAddr from, MsgFlag... flags) throws IOException {
         IoCore.range(buf.length, start, end);
-        return (int) IoCore.io(handle, IoCore.Op.RECVFROM, Rawsock.heap(buf, start, end), from, 0, 0, MsgFlag.mask(flags));
+        return (int) IoCore.io(handle, IoCore.Op.RECVFROM, buf, from, start, end, MsgFlag.mask(flags));
     }
 
     /**

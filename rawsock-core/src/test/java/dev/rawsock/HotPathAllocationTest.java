@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class HotPathAllocationTest {
     static final int SIZE = 64;
 
-    /** socketpair-pingpong: send + recv on an AF_UNIX stream pair, native segments and direct buffers. */
+    /** socketpair-pingpong: send + recv on an AF_UNIX stream pair, native segments, direct buffers and arrays. */
     @Test
     void socketpairSendRecvAllocatesNothingOnceWarm() throws Throwable {
         RawSocket[] p = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
@@ -41,10 +41,18 @@ class HotPathAllocationTest {
                 a.send(outBuf);
                 got[0] += b.recv(inBuf);
             });
+            byte[] outArray = new byte[SIZE], inArray = new byte[SIZE];
+            java.util.Arrays.fill(outArray, (byte) 'z');
+            long arrays = minAllocated(() -> {
+                a.send(outArray);
+                got[0] += b.recv(inArray);
+            });
             assertTrue(got[0] > 0);
             assertEquals('x', in.get(JAVA_BYTE, SIZE - 1));
+            assertEquals('z', inArray[SIZE - 1]);
             assertEquals(0, segments, "RawSocket send + recv of segments: bytes allocated in the best 1,000-round window");
             assertEquals(0, buffers, "RawSocket send + recv of direct buffers: bytes allocated in the best 1,000-round window");
+            assertEquals(0, arrays, "RawSocket send + recv of byte[]: bytes allocated in the best 1,000-round window");
         }
     }
 
@@ -64,9 +72,17 @@ class HotPathAllocationTest {
                 a.sendTo(out, to);
                 got[0] += b.recvFrom(in, from);
             });
+            byte[] outArray = new byte[SIZE], inArray = new byte[SIZE];
+            java.util.Arrays.fill(outArray, (byte) 'w');
+            long arrays = minAllocated(() -> {
+                a.sendTo(outArray, to);
+                got[0] += b.recvFrom(inArray, from);
+            });
             assertEquals(a.localAddress(), from);
             assertTrue(got[0] > 0);
+            assertEquals('w', inArray[SIZE - 1]);
             assertEquals(0, bytes, "RawSocket sendTo + recvFrom: bytes allocated in the best 1,000-round window");
+            assertEquals(0, arrays, "RawSocket sendTo + recvFrom of byte[]: bytes allocated in the best 1,000-round window");
         }
     }
 

@@ -34,9 +34,11 @@ public class SocketpairPingpong {
         Arena arena;
         MemorySegment out, in;
         ByteBuffer outBuf, inBuf;
+        byte[] outArray = new byte[SIZE], inArray = new byte[SIZE];
 
         @Setup
         public void setup() throws IOException {
+            java.util.Arrays.fill(outArray, (byte) 'x');
             RawSocket[] p = RawSocket.pair(Domain.UNIX, SocketType.STREAM);
             a = p[0];
             b = p[1];
@@ -60,6 +62,13 @@ public class SocketpairPingpong {
     public long rawsock(Raw s) throws IOException {
         s.a.send(s.out);
         return s.b.recv(s.in);
+    }
+
+    /** RawSocket with byte[] arrays. */
+    @Benchmark
+    public int rawsockArray(Raw s) throws IOException {
+        s.a.send(s.outArray);
+        return s.b.recv(s.inArray);
     }
 
     /** RawSocket with direct ByteBuffers (position/limit semantics as NIO). */

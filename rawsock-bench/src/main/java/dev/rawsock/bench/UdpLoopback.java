@@ -51,9 +51,12 @@ public class UdpLoopback {
         SockAddr to, from;
         Arena arena;
         MemorySegment out, in;
+        ByteBuffer outBuf = ByteBuffer.allocateDirect(SIZE), inBuf = ByteBuffer.allocateDirect(SIZE);
+        byte[] outArray = new byte[SIZE], inArray = new byte[SIZE];
 
         @Setup
         public void setup() throws IOException {
+            java.util.Arrays.fill(outArray, (byte) 'x');
             RawSocket[] p = loopbackPair();
             a = p[0];
             b = p[1];
@@ -79,6 +82,22 @@ public class UdpLoopback {
     public long rawsock(Raw s) throws IOException {
         s.a.sendTo(s.out, s.to);
         return s.b.recvFrom(s.in, s.from);
+    }
+
+    /** The same with byte[] arrays. */
+    @Benchmark
+    public int rawsockArray(Raw s) throws IOException {
+        s.a.sendTo(s.outArray, s.to);
+        return s.b.recvFrom(s.inArray, s.from);
+    }
+
+    /** The same with direct ByteBuffers (position/limit semantics as NIO). */
+    @Benchmark
+    public int rawsockByteBuffer(Raw s) throws IOException {
+        s.outBuf.clear();
+        s.inBuf.clear();
+        s.a.sendTo(s.outBuf, s.to);
+        return s.b.recvFrom(s.inBuf, s.from);
     }
 
     @State(Scope.Thread)
