@@ -107,13 +107,14 @@ final class IoCore {
     }
 
     /**
-     * {@link #run}'s first try of send, recv, sendto or recvfrom on an owned fd, in a method small
-     * enough for C2 to inline into the caller; -1 when the fd was not ready (run then waits before
-     * it tries again). The same checks and the same {@link #data} call as run's: what this saves is
-     * a call into run, too large to inline, whose switches C2 could not fold for the one operation.
-     * Measured on a 64-byte socketpair round trip, in one JVM alternating slices with bare FFM
-     * downcalls: the library's share fell from 6-7% to 4%, most of the rest being the handle's two
-     * atomic adds around each call.
+     * {@link #run}'s first try of send, recv, sendto or recvfrom on an owned fd; -1 when the fd was
+     * not ready (run then waits before it tries again). The same checks and the same {@link #data}
+     * call as run's: what this saves is a call into run, whose switches C2 could not fold for the one
+     * operation. Measured on a 64-byte socketpair round trip, in one JVM alternating slices with bare
+     * FFM downcalls: the library's share fell from 6-7% to 4%. Its bytecode is small enough to
+     * inline, but C2 usually compiles it (or {@link #io}) on its own first, and the downcalls inlined
+     * into it then make it too large to inline into callers: that call boundary, not the handle's
+     * atomic adds, is most of what is left (docs/architecture.md, Performance rules).
      */
     private static long once(FdHandle h, Op op, Object target, SockAddr addr, int start, int end, int flags)
             throws IOException {
