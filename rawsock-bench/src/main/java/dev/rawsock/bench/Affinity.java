@@ -69,6 +69,16 @@ final class Affinity {
         }
     }
 
+    /** The first CPU this process may use other than {@code cpu} (which must be >= 0), or -1 when it has no other. */
+    static int other(int cpu) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(SET_BYTES, 8);
+            call(GET, mask, "sched_getaffinity");
+            for (int c = 0; c < SET_BYTES * 8; c++) if (c != cpu && has(mask, c)) return c;
+            return -1;
+        }
+    }
+
     private static boolean has(MemorySegment mask, int cpu) {
         return (mask.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0;
     }

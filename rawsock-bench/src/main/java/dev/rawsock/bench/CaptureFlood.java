@@ -27,10 +27,18 @@ import java.util.regex.Pattern;
  * and {@code tcpdump -w /dev/null} with the same 4 MiB buffer capture them on the receiving end.
  * Reported per capture: packets captured, kernel drops, and the CPU seconds the capturing process
  * used per million packets. Both capturers are measured the same way: started, attached and warmed
- * up by {@link #WARM_UP_FLOODS} unmeasured floods, then the CPU time of all the process's threads
- * ({@link #cpuSeconds}) from just before the measured flood starts until the capturer has taken all
+ * up by unmeasured floods ({@link #WARM_UP_FLOODS}), then the CPU time of all the process's threads
+ * ({@link #threadCpu}) from just before the measured flood starts until the capturer has taken all
  * of it in. JVM start-up and compilation stay outside the window, as they do for a capture that
  * runs for long. Rounds alternate which goes first.
+ *
+ * <p>The sender runs on one CPU and the capturer on another ({@link Placement}), so the two never
+ * share one. A veth pair delivers in the sender's context (its receive softirq, the socket filter and
+ * the copy into the ring run on the sending CPU), and where the scheduler put the capturer relative
+ * to that moved both capturers' CPU time: unpinned, with the warm-up below, five rounds gave rawsock
+ * 14-24 ms and tcpdump 22-32 ms per measured flood, and the ratio's rounds crossed 1.0; pinned, 12-16
+ * ms and 23-25 ms. A JVM started on one CPU sizes itself for it (the serial collector, fewer compiler
+ * threads), as a capture pinned in production would.
  *
  * <p>{@code main("capture", IFACE, COUNT, RING_BYTES)} is the rawsock side, run by the benchmark
  * inside the receiving namespace: it prints {@code ready}, then for each flood captures until COUNT
@@ -42,17 +50,35 @@ public final class CaptureFlood {
 
     static final int RING = 4 << 20;
     /**
-     * Floods each capturer takes before the measured one: the JVM compiles the capture loop in the
-     * first, and compiles it again in the second after the first flood's end took a path the loop
-     * had not seen (C2 drops code at such an "unstable if" and starts over).
+     * Floods each capturer takes before the measured one, at least: the JVM compiles the capture loop
+     * in the first, and compiles it again in the second after the first flood's end took a path the
+     * loop had not seen (C2 drops code at such an "unstable if" and starts over). Warm-up goes on, up
+     * to {@link #MAX_WARM_UP_FLOODS}, until a flood in which the JIT's compiler threads used under
+     * {@link #JIT_SETTLED_NS}: after two alone, some measured floods still had 4-13 ms of compiling in
+     * them, against 12-17 ms of capturing, and the ratio's rounds spread from 0.78 to 1.30.
      */
     static final int WARM_UP_FLOODS = 2;
+    static final int MAX_WARM_UP_FLOODS = 6;
+    static final long JIT_SETTLED_NS = 1_000_000;
     static final String FILTER = "udp and dst port 9";
     /** The sender's addresses on the veth pair (a private /24 that exists only in the two namespaces). */
     static final String SRC = "10.213.77.1", DST = "10.213.77.2";
 
     /** Packets and rate of one flood per mode: the rate is what tcpdump holds with no drops on the 2-core machine. */
     record Load(int count, int rate) {}
+
+    /**
+     * The CPUs the flood sender and the capturer run on (-1 for both: not pinned, when the machine
+     * has one CPU or {@code RAWSOCK_BENCH_CPU=none}). The sender takes the benchmarks' CPU
+     * ({@link Affinity#cpu}), the capturer the first other one.
+     */
+    record Placement(int sender, int capturer) {
+        static Placement choose() {
+            int s = Affinity.resolve(Affinity.cpu());
+            int c = s < 0 ? -1 : Affinity.other(s);
+            return c < 0 ? new Placement(-1, -1) : new Placement(s, c);
+        }
+    }
 
     static Load load(BenchMain.Mode mode) {
         return switch (mode.name()) {
@@ -77,24 +103,28 @@ public final class CaptureFlood {
             return row;
         }
         Load load = load(mode);
+        Placement cpus = Placement.choose();
         String tag = Long.toString(ProcessHandle.current().pid());
         String nsS = "rsb-flood-s-" + tag, nsC = "rsb-flood-c-" + tag;
         Map<String, List<Double>> v = new LinkedHashMap<>();
         for (String k : List.of("rawsock", "tcpdump", "rawsock_drops", "tcpdump_drops", "rawsock_cpu_s_per_mpkt",
-                "tcpdump_cpu_s_per_mpkt", "sent")) v.put(k, new ArrayList<>());
+                "tcpdump_cpu_s_per_mpkt", "sent", "rawsock_warm_up_floods", "tcpdump_warm_up_floods",
+                "rawsock_jit_s")) v.put(k, new ArrayList<>());
         try {
             setUp(nsS, nsC);
             for (int r = 0; r < mode.rounds(); r++) {
                 for (int i = 0; i < 2; i++) {
                     boolean rawsock = (i + r) % 2 == 0;  // alternate which capture goes first
-                    double[] res = round(rawsock, nsS, nsC, cbin, load);
+                    double[] res = round(rawsock, nsS, nsC, cbin, load, cpus);
                     String who = rawsock ? "rawsock" : "tcpdump";
                     v.get(who).add(res[0]);
                     v.get(who + "_drops").add(res[1]);
                     v.get(who + "_cpu_s_per_mpkt").add(res[0] > 0 ? res[2] / res[0] * 1e6 : Double.NaN);
                     v.get("sent").add(res[3]);
-                    System.err.printf(Locale.ROOT, "  %s: captured %.0f of %.0f sent, dropped %.0f, %.3f CPU s%n",
-                            who, res[0], res[3], res[1], res[2]);
+                    v.get(who + "_warm_up_floods").add(res[4]);
+                    if (rawsock) v.get("rawsock_jit_s").add(res[5]);
+                    System.err.printf(Locale.ROOT, "  %s: captured %.0f of %.0f sent, dropped %.0f, %.3f CPU s (%.3f s of it compiling) after %.0f warm-up floods%n",
+                            who, res[0], res[3], res[1], res[2], res[5], res[4]);
                 }
             }
         } finally {
@@ -110,6 +140,10 @@ public final class CaptureFlood {
         row.put("rawsock_cpu_s_per_mpkt", BenchMain.median(v.get("rawsock_cpu_s_per_mpkt")));
         row.put("tcpdump_cpu_s_per_mpkt", BenchMain.median(v.get("tcpdump_cpu_s_per_mpkt")));
         row.put("load", Map.of("packets", (double) load.count(), "packets_per_s", (double) load.rate()));
+        Map<String, Object> placed = new LinkedHashMap<>();
+        placed.put("sender", cpus.sender() < 0 ? null : (double) cpus.sender());
+        placed.put("capturer", cpus.capturer() < 0 ? null : (double) cpus.capturer());
+        row.put("cpus", placed);
         row.put("rounds", v);
         Map<String, Object> ratios = new LinkedHashMap<>();
         // CPU per packet, rawsock over tcpdump: lower is better, so it is a plain quotient of the two
@@ -149,13 +183,14 @@ public final class CaptureFlood {
     }
 
     /**
-     * One measured flood captured by one side: {captured, dropped, CPU seconds, sent}. The capturer
+     * One measured flood captured by one side: {captured, dropped, CPU seconds, sent, warm-up floods,
+     * CPU seconds of it in the JIT's compiler threads}. The capturer
      * is started, attached and handed a first flood of the same size that is not measured (the JVM
      * compiles its capture loop there, as a long-running capture would have long before); the
      * measured window then runs from just before the measured flood starts until the capturer has
      * taken in all of it, and counts every thread of the capturing process.
      */
-    private static double[] round(boolean rawsock, String nsS, String nsC, Path cbin, Load load)
+    private static double[] round(boolean rawsock, String nsS, String nsC, Path cbin, Load load, Placement cpus)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nsC));
         if (rawsock) {
@@ -165,7 +200,7 @@ public final class CaptureFlood {
         } else {
             cmd.addAll(List.of("tcpdump", "-i", "fl1", "-w", "/dev/null", "-B", Integer.toString(RING / 1024), "-n", FILTER));
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = start(cpus.capturer(), new ProcessBuilder(cmd).redirectErrorStream(true));
         // a bound on the whole round: killing the capture ends any read below with end of stream
         long bound = 90 + 4L * load.count() / load.rate();
         java.util.concurrent.CompletableFuture.delayedExecutor(bound, TimeUnit.SECONDS).execute(p::destroyForcibly);
@@ -181,16 +216,23 @@ public final class CaptureFlood {
             }
             Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
             long[] warm = {0, 0};
-            for (int i = 0; i < WARM_UP_FLOODS; i++) {
-                if (rawsock && i > 0) again(in);
-                double warmSent = flood(nsS, cbin, load);
+            int warmUps = 0;
+            Map<String, Long> before = threadCpu(p.pid());
+            while (true) {
+                if (rawsock && warmUps > 0) again(in);
+                double warmSent = flood(nsS, cbin, load, cpus);
                 warm = rawsock ? rawsockDone(out) : tcpdumpSettled(p, out, warm[0] + warm[1] + (long) warmSent);
+                warmUps++;
+                Map<String, Long> after = threadCpu(p.pid());
+                long jit = jitNanos(before, after);
+                before = after;
+                if (warmUps >= MAX_WARM_UP_FLOODS || (warmUps >= WARM_UP_FLOODS && jit < JIT_SETTLED_NS)) break;
             }
-            double cpu0 = cpuSeconds(p.pid());
+            Map<String, Long> t0 = threadCpu(p.pid());
             if (rawsock) again(in);
-            double sent = flood(nsS, cbin, load);
+            double sent = flood(nsS, cbin, load, cpus);
             long[] end = rawsock ? rawsockDone(out) : tcpdumpSettled(p, out, warm[0] + warm[1] + (long) sent);
-            double cpu1 = cpuSeconds(p.pid());
+            Map<String, Long> t1 = threadCpu(p.pid());
             long captured = rawsock ? end[0] : end[0] - warm[0];
             long dropped = rawsock ? end[1] : end[1] - warm[1];
             if (rawsock) {
@@ -199,7 +241,7 @@ public final class CaptureFlood {
                 p.toHandle().destroy();  // SIGTERM (Process.destroy would close our end of its output)
             }
             if (!p.waitFor(10, TimeUnit.SECONDS)) throw new IOException("capture did not exit: " + cmd);
-            return new double[] {captured, dropped, cpu1 - cpu0, sent};
+            return new double[] {captured, dropped, nanosBetween(t0, t1) / 1e9, sent, warmUps, jitNanos(t0, t1) / 1e9};
         } finally {
             p.destroyForcibly();
         }
@@ -260,11 +302,11 @@ public final class CaptureFlood {
     }
 
     /** Runs the C sender inside the sending namespace; how many it sent. */
-    private static double flood(String nsS, Path cbin, Load load) throws IOException, InterruptedException {
+    private static double flood(String nsS, Path cbin, Load load, Placement cpus) throws IOException, InterruptedException {
         double maxSeconds = 10 + 2.0 * load.count() / load.rate();
         List<String> cmd = List.of("ip", "netns", "exec", nsS, cbin.resolve("io").toString(), "flood",
                 String.format(Locale.ROOT, "%.1f", maxSeconds), Integer.toString(load.count()), Integer.toString(load.rate()), DST);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = start(cpus.sender(), new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT));
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor((long) maxSeconds + 10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -275,26 +317,58 @@ public final class CaptureFlood {
         return Double.parseDouble(m.group(1));
     }
 
+    /** Starts a process on {@code cpu} (-1: anywhere): it inherits the mask of the thread that starts it. */
+    private static Process start(int cpu, ProcessBuilder pb) throws IOException {
+        try {
+            return Affinity.on(cpu, pb::start);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** CPU time of a whole process so far, all its threads ({@link #threadCpu}), in seconds. */
+    static double cpuSeconds(long pid) throws IOException {
+        return nanosBetween(Map.of(), threadCpu(pid)) / 1e9;
+    }
+
     /**
-     * CPU time of a whole process, all its threads, in seconds: the sum of each thread's
-     * {@code sum_exec_runtime} (the first field of {@code /proc/PID/task/TID/schedstat}, nanoseconds).
+     * CPU time of each thread of a process so far, in nanoseconds, by {@code "TID name"}: each
+     * thread's {@code sum_exec_runtime} (the first field of {@code /proc/PID/task/TID/schedstat}).
      * utime + stime in {@code /proc/PID/stat} count in 10 ms ticks, as coarse as tcpdump's whole
-     * share of a quick flood. A thread that ends inside the window would take its time with it; the
+     * share of a quick flood. A thread that ends inside a window takes its time with it; the
      * capturers here keep theirs (tcpdump has one, the JVM's compiler and GC threads stay).
      */
-    static double cpuSeconds(long pid) throws IOException {
-        long ns = 0;
+    static Map<String, Long> threadCpu(long pid) throws IOException {
+        Map<String, Long> m = new LinkedHashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
                     String s = Files.readString(t.resolve("schedstat"));
-                    ns += Long.parseLong(s.substring(0, s.indexOf(' ')));
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    m.put(t.getFileName() + " " + name, Long.parseLong(s.substring(0, s.indexOf(' '))));
                 } catch (java.nio.file.NoSuchFileException gone) {
                     // the thread ended between the listing and the read
                 }
             }
         }
-        return ns / 1e9;
+        return m;
+    }
+
+    /** CPU nanoseconds all threads used between two {@link #threadCpu} readings (a thread new since the first counts whole). */
+    static long nanosBetween(Map<String, Long> before, Map<String, Long> after) {
+        long ns = 0;
+        for (var e : after.entrySet()) ns += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        return ns;
+    }
+
+    /** The part of {@link #nanosBetween} spent in the JIT's compiler threads (HotSpot names them "C1 CompilerThre…", "C2 CompilerThre…"). */
+    static long jitNanos(Map<String, Long> before, Map<String, Long> after) {
+        long ns = 0;
+        for (var e : after.entrySet())
+            if (e.getKey().contains(" CompilerThre")) ns += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        return ns;
     }
 
     private static void must(String... args) throws IOException, InterruptedException {

@@ -83,6 +83,14 @@ class BenchSmokeTest {
                 }
                 assertTrue(((Number) b.get("rawsock")).doubleValue() > 0, "rawsock captured the flood: " + b);
                 assertTrue(((Number) b.get("tcpdump")).doubleValue() > 0, "tcpdump captured the flood: " + b);
+                Map<?, ?> rounds = assertInstanceOf(Map.class, b.get("rounds"), name + ".rounds");
+                for (String who : List.of("rawsock", "tcpdump")) {
+                    for (Object w : assertInstanceOf(List.class, rounds.get(who + "_warm_up_floods"), who + "_warm_up_floods")) {
+                        double n = ((Number) w).doubleValue();
+                        assertTrue(n >= CaptureFlood.WARM_UP_FLOODS && n <= CaptureFlood.MAX_WARM_UP_FLOODS, who + " warmed up by " + n + " floods");
+                    }
+                }
+                assertInstanceOf(Map.class, b.get("cpus"), name + ".cpus (where sender and capturer ran)");
                 assertInstanceOf(Map.class, b.get("ratios"), name + " ratios");
                 continue;
             }
