@@ -57,12 +57,8 @@ final class Affinity {
     static int resolve(int cpu) {
         if (cpu == -1) return -1;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment mask = a.allocate(SET_BYTES, 8);
-            call(GET, mask, "sched_getaffinity");
-            if (cpu == FIRST) {
-                cpu = 0;
-                while (cpu < SET_BYTES * 8 && !has(mask, cpu)) cpu++;
-            }
+            MemorySegment mask = allowed(a);
+            if (cpu == FIRST) cpu = first(mask, -1);
             if (cpu < 0 || cpu >= SET_BYTES * 8 || !has(mask, cpu))
                 throw new IllegalArgumentException("CPU " + cpu + " is not in this process's affinity mask (RAWSOCK_BENCH_CPU)");
             return cpu;
@@ -72,11 +68,21 @@ final class Affinity {
     /** The first CPU this process may use other than {@code cpu} (which must be >= 0), or -1 when it has no other. */
     static int other(int cpu) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment mask = a.allocate(SET_BYTES, 8);
-            call(GET, mask, "sched_getaffinity");
-            for (int c = 0; c < SET_BYTES * 8; c++) if (c != cpu && has(mask, c)) return c;
-            return -1;
+            return first(allowed(a), cpu);
         }
+    }
+
+    /** The calling thread's affinity mask. */
+    private static MemorySegment allowed(Arena a) {
+        MemorySegment mask = a.allocate(SET_BYTES, 8);
+        call(GET, mask, "sched_getaffinity");
+        return mask;
+    }
+
+    /** The lowest CPU in {@code mask} other than {@code except}, or -1. */
+    private static int first(MemorySegment mask, int except) {
+        for (int c = 0; c < SET_BYTES * 8; c++) if (c != except && has(mask, c)) return c;
+        return -1;
     }
 
     private static boolean has(MemorySegment mask, int cpu) {
@@ -87,8 +93,7 @@ final class Affinity {
     static <T> T on(int cpu, Callable<T> work) throws Exception {
         if (cpu < 0) return work.call();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment old = a.allocate(SET_BYTES, 8);
-            call(GET, old, "sched_getaffinity");
+            MemorySegment old = allowed(a);
             pin(cpu);
             try {
                 return work.call();

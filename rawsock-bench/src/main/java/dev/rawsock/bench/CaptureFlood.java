@@ -115,16 +115,16 @@ public final class CaptureFlood {
             for (int r = 0; r < mode.rounds(); r++) {
                 for (int i = 0; i < 2; i++) {
                     boolean rawsock = (i + r) % 2 == 0;  // alternate which capture goes first
-                    double[] res = round(rawsock, nsS, nsC, cbin, load, cpus);
+                    Measured m = round(rawsock, nsS, nsC, cbin, load, cpus);
                     String who = rawsock ? "rawsock" : "tcpdump";
-                    v.get(who).add(res[0]);
-                    v.get(who + "_drops").add(res[1]);
-                    v.get(who + "_cpu_s_per_mpkt").add(res[0] > 0 ? res[2] / res[0] * 1e6 : Double.NaN);
-                    v.get("sent").add(res[3]);
-                    v.get(who + "_warm_up_floods").add(res[4]);
-                    if (rawsock) v.get("rawsock_jit_s").add(res[5]);
-                    System.err.printf(Locale.ROOT, "  %s: captured %.0f of %.0f sent, dropped %.0f, %.3f CPU s (%.3f s of it compiling) after %.0f warm-up floods%n",
-                            who, res[0], res[3], res[1], res[2], res[5], res[4]);
+                    v.get(who).add((double) m.captured());
+                    v.get(who + "_drops").add((double) m.dropped());
+                    v.get(who + "_cpu_s_per_mpkt").add(m.captured() > 0 ? m.cpuSeconds() / m.captured() * 1e6 : Double.NaN);
+                    v.get("sent").add(m.sent());
+                    v.get(who + "_warm_up_floods").add((double) m.warmUps());
+                    if (rawsock) v.get("rawsock_jit_s").add(m.jitSeconds());
+                    System.err.printf(Locale.ROOT, "  %s: captured %d of %.0f sent, dropped %d, %.3f CPU s (%.3f s of it compiling) after %d warm-up floods%n",
+                            who, m.captured(), m.sent(), m.dropped(), m.cpuSeconds(), m.jitSeconds(), m.warmUps());
                 }
             }
         } finally {
@@ -183,14 +183,19 @@ public final class CaptureFlood {
     }
 
     /**
-     * One measured flood captured by one side: {captured, dropped, CPU seconds, sent, warm-up floods,
-     * CPU seconds of it in the JIT's compiler threads}. The capturer
-     * is started, attached and handed a first flood of the same size that is not measured (the JVM
+     * One measured flood as one side captured it: the CPU seconds are all the capturer's threads',
+     * {@code jitSeconds} the part of them in the JIT's compiler threads.
+     */
+    record Measured(long captured, long dropped, double cpuSeconds, double sent, int warmUps, double jitSeconds) {}
+
+    /**
+     * One measured flood captured by one side. The capturer is started, attached and handed
+     * unmeasured floods of the same size until the JIT has settled ({@link #WARM_UP_FLOODS}: the JVM
      * compiles its capture loop there, as a long-running capture would have long before); the
      * measured window then runs from just before the measured flood starts until the capturer has
      * taken in all of it, and counts every thread of the capturing process.
      */
-    private static double[] round(boolean rawsock, String nsS, String nsC, Path cbin, Load load, Placement cpus)
+    private static Measured round(boolean rawsock, String nsS, String nsC, Path cbin, Load load, Placement cpus)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nsC));
         if (rawsock) {
@@ -228,7 +233,7 @@ public final class CaptureFlood {
                 before = after;
                 if (warmUps >= MAX_WARM_UP_FLOODS || (warmUps >= WARM_UP_FLOODS && jit < JIT_SETTLED_NS)) break;
             }
-            Map<String, Long> t0 = threadCpu(p.pid());
+            Map<String, Long> t0 = before;  // read just after the last warm-up flood
             if (rawsock) again(in);
             double sent = flood(nsS, cbin, load, cpus);
             long[] end = rawsock ? rawsockDone(out) : tcpdumpSettled(p, out, warm[0] + warm[1] + (long) sent);
@@ -241,7 +246,7 @@ public final class CaptureFlood {
                 p.toHandle().destroy();  // SIGTERM (Process.destroy would close our end of its output)
             }
             if (!p.waitFor(10, TimeUnit.SECONDS)) throw new IOException("capture did not exit: " + cmd);
-            return new double[] {captured, dropped, nanosBetween(t0, t1) / 1e9, sent, warmUps, jitNanos(t0, t1) / 1e9};
+            return new Measured(captured, dropped, nanosBetween(t0, t1) / 1e9, sent, warmUps, jitNanos(t0, t1) / 1e9);
         } finally {
             p.destroyForcibly();
         }
